@@ -1,0 +1,42 @@
+# The two commands of the README: `make up` runs the whole system, `make test` every test.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: up run test lint bench install servers clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,embedded,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the demo region on the whole system (embedded servers unless POLKU_*_URL are set).
+up: $(STAMP)
+	$(VENV)/bin/polku demo
+
+## Run the bare system for real use.
+run: $(STAMP)
+	$(VENV)/bin/polku up
+
+## Start the machine's PostgreSQL and Redis if they are not answering.
+servers:
+	@bash scripts/ensure-servers.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check shared services tests bench
+	$(VENV)/bin/ruff format --check shared services tests bench
+	$(VENV)/bin/mypy
+
+## Every test: servers, lint, types, then pytest.
+test: $(STAMP) servers lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) servers
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .polku artifacts

@@ -1,0 +1,1 @@
+"""Polku's four services: intake, caseplan, matching, reporting."""

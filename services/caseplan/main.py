@@ -1,0 +1,21 @@
+"""Caseplan service: support workers, case plans, activities, placements, exits."""
+
+from fastapi import FastAPI
+
+from services.caseplan.api import router
+from services.caseplan.handlers import register_handlers
+from shared.runtime import ServiceDefinition, create_service_app
+from shared.settings import Settings
+
+DEFINITION = ServiceDefinition(
+    name="caseplan",
+    title="Polku caseplan",
+    description="Support workers keep a case plan for each participant.",
+    routers=[router],
+    register_handlers=register_handlers,
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The caseplan service's app."""
+    return create_service_app(DEFINITION, settings)

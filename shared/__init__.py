@@ -1,0 +1,1 @@
+"""Polku's shared contracts and plumbing: events, outbox/inbox, settings, metrics, testing."""

@@ -1,0 +1,244 @@
+"""The `polku` command: up, run, migrate, dlq, status."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from shared.settings import SERVICES, Settings
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+EXTRA_COMMANDS: list[str] = [
+    # Modules that add their own sub-commands with `add_commands(subparsers)`.
+    "services.intake.cli",
+    "services.reporting.cli",
+    "shared.demo.cli",
+    "shared.keys_cli",
+]
+
+
+def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@command("migrate")
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply missing migrations of every service (or the ones named)."""
+    from shared.migrate import migrate
+
+    services = tuple(args.service) if args.service else SERVICES
+    unknown = set(services) - set(SERVICES)
+    if unknown:
+        print(f"polku migrate: unknown service {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    applied = asyncio.run(migrate(_settings().database_url, services))
+    for service, versions in applied.items():
+        print(f"{service}: {', '.join(versions) if versions else 'up to date'}")
+    return 0
+
+
+@command("run")
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one service in this process (what a container runs)."""
+    import uvicorn
+
+    from shared.logs import setup_logging
+
+    settings = _settings()
+    setup_logging(args.service, level=settings.log_level, json_lines=settings.log_json)
+    if args.migrate:
+        from shared.migrate import migrate
+
+        asyncio.run(migrate(settings.database_url, (args.service,)))
+    module = importlib.import_module(f"services.{args.service}.main")
+    app = module.create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port_of(args.service),
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+    return 0
+
+
+@command("up")
+def cmd_up(args: argparse.Namespace) -> int:
+    """Migrate, then run all four services as separate processes until Ctrl-C."""
+    env = dict(os.environ)
+    embedded = None
+    if not (env.get("POLKU_DATABASE_URL") and env.get("POLKU_REDIS_URL")):
+        from shared.embedded import start_embedded
+
+        root = Path(args.data_dir).resolve()
+        print(f"polku: no POLKU_DATABASE_URL/POLKU_REDIS_URL set; embedded servers in {root}")
+        embedded = start_embedded(root)
+        env.setdefault("POLKU_DATABASE_URL", embedded.database_url)
+        env.setdefault("POLKU_REDIS_URL", embedded.redis_url)
+    os.environ.update(env)
+    try:
+        cmd_migrate(argparse.Namespace(service=None))
+        return supervise(env, wait_for=args.wait_for)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None) -> int:
+    """Run the four services with prefixed logs; stop them all on Ctrl-C or SIGTERM."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    procs: dict[str, subprocess.Popen[str]] = {}
+    for service in SERVICES:
+        procs[service] = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "run", service],
+            env={**env, "POLKU_LOG_JSON": env.get("POLKU_LOG_JSON", "false")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=_prefix, args=(service, procs[service]), daemon=True).start()
+    for service in SERVICES:
+        print(f"polku: {service:<9} http://{settings.host}:{settings.port_of(service)}/docs")
+    print(f"polku: dashboard  http://{settings.host}:{settings.reporting_port}/")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    if wait_for is not None:
+        threading.Thread(target=lambda: _then(wait_for, stop.set), daemon=True).start()
+    while not stop.is_set():
+        dead = [s for s, p in procs.items() if p.poll() is not None]
+        if dead:
+            print(f"polku: {', '.join(dead)} exited; stopping the others", file=sys.stderr)
+            break
+        stop.wait(0.5)
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for p in procs.values():
+        try:
+            p.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return 0 if stop.is_set() else 1
+
+
+def _then(first: Callable[[], Any], second: Callable[[], Any]) -> None:
+    first()
+    second()
+
+
+def _prefix(service: str, proc: subprocess.Popen[str]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        sys.stdout.write(f"{service:<9}| {line}")
+        sys.stdout.flush()
+
+
+@command("dlq")
+def cmd_dlq(args: argparse.Namespace) -> int:
+    """List dead-lettered entries, or replay one."""
+    import redis.asyncio as aioredis
+
+    from shared.ops import dead_letters, replay_dead_letter
+
+    settings = _settings()
+
+    async def go() -> int:
+        client = aioredis.from_url(settings.redis_url)
+        try:
+            if args.action == "list":
+                for row in await dead_letters(client, limit=args.limit):
+                    print(json.dumps(row, ensure_ascii=False))
+                return 0
+            if not args.id:
+                print("polku dlq replay needs an entry ID", file=sys.stderr)
+                return 2
+            try:
+                print(json.dumps(await replay_dead_letter(client, settings.database_url, args.id)))
+            except LookupError as exc:
+                print(str(exc), file=sys.stderr)
+                return 1
+            return 0
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
+@command("status")
+def cmd_status(args: argparse.Namespace) -> int:
+    """Each stream and group: length, lag, pending; dead letters; outbox backlogs."""
+    import redis.asyncio as aioredis
+
+    from shared.ops import format_status, pipeline_status
+
+    settings = _settings()
+
+    async def go() -> int:
+        client = aioredis.from_url(settings.redis_url)
+        try:
+            print(format_status(await pipeline_status(client, settings.database_url)))
+        finally:
+            await client.aclose()
+        return 0
+
+    return asyncio.run(go())
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int]]]:
+    parser = argparse.ArgumentParser(prog="polku", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("up", help=cmd_up.__doc__)
+    p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
+    p.set_defaults(wait_for=None)
+    p = sub.add_parser("run", help=cmd_run.__doc__)
+    p.add_argument("service", choices=SERVICES)
+    p.add_argument("--migrate", action="store_true", help="apply this service's migrations first")
+    p = sub.add_parser("migrate", help=cmd_migrate.__doc__)
+    p.add_argument("service", nargs="*", help=f"any of {', '.join(SERVICES)} (default: all)")
+    p = sub.add_parser("dlq", help=cmd_dlq.__doc__)
+    p.add_argument("action", choices=["list", "replay"])
+    p.add_argument("id", nargs="?")
+    p.add_argument("--limit", type=int, default=50)
+    sub.add_parser("status", help=cmd_status.__doc__)
+    handlers: dict[str, Callable[..., int]] = dict(COMMANDS)
+    for name in EXTRA_COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        handlers.update(module.add_commands(sub))
+    return parser, handlers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The event envelope, the payload base class and the registry of event types."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Payload(BaseModel):
+    """Base of every event payload: frozen, and tolerant of fields added by newer producers."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+    STREAM: ClassVar[str]
+
+
+P = TypeVar("P", bound=Payload)
+
+
+class Envelope(BaseModel, Generic[P]):
+    """One event: identity, provenance and a typed payload."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: UUID = Field(default_factory=uuid4)
+    type: str
+    version: int
+    occurred_at: datetime
+    producer: str
+    correlation_id: UUID
+    causation_id: UUID | None = None
+    payload: P
+
+    @property
+    def stream(self) -> str:
+        """The stream this event is published to."""
+        return EVENT_TYPES[(self.type, self.version)].STREAM
+
+    def follow(self, payload: Payload, *, producer: str) -> Envelope[Any]:
+        """A new event caused by this one, in the same correlation."""
+        return new_event(
+            payload,
+            producer=producer,
+            correlation_id=self.correlation_id,
+            causation_id=self.event_id,
+        )
+
+
+EVENT_TYPES: dict[tuple[str, int], type[Payload]] = {}
+"""Every known (type, version) and its payload model."""
+
+
+def register(cls: type[P]) -> type[P]:
+    """Class decorator: make an event payload known to producers and consumers."""
+    key = (cls.TYPE, cls.VERSION)
+    if key in EVENT_TYPES and EVENT_TYPES[key] is not cls:
+        raise ValueError(f"event type {key} is defined twice")
+    EVENT_TYPES[key] = cls
+    return cls
+
+
+def new_event(
+    payload: Payload,
+    *,
+    producer: str,
+    correlation_id: UUID | None = None,
+    causation_id: UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> Envelope[Any]:
+    """Wrap a payload in a fresh envelope."""
+    event_id = uuid4()
+    model: Any = Envelope[type(payload)]  # type: ignore[misc]
+    return model(  # type: ignore[no-any-return]
+        event_id=event_id,
+        type=payload.TYPE,
+        version=payload.VERSION,
+        occurred_at=occurred_at or datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id or event_id,
+        causation_id=causation_id,
+        payload=payload,
+    )
+
+
+class PoisonEvent(Exception):
+    """An entry that can never be processed; `reason` is machine-readable."""
+
+    reason = "poison"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class MalformedEvent(PoisonEvent):
+    reason = "malformed"
+
+
+class UnknownVersion(PoisonEvent):
+    reason = "unknown_version"
+
+
+class InvalidPayload(PoisonEvent):
+    reason = "invalid_payload"
+
+
+class _RawEnvelope(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    event_id: UUID
+    type: str
+    version: int
+    occurred_at: datetime
+    producer: str
+    correlation_id: UUID
+    causation_id: UUID | None = None
+    payload: dict[str, Any]
+
+
+def peek_type(raw: bytes | str) -> tuple[str | None, str | None]:
+    """Best-effort (type, event_id) of an entry, for routing and dead-letter records."""
+    try:
+        data = json.loads(raw)
+        return str(data.get("type")), str(data.get("event_id"))
+    except (ValueError, AttributeError):
+        return None, None
+
+
+def decode(raw: bytes | str, *, wanted: set[str] | None = None) -> Envelope[Any] | None:
+    """Parse and validate one event; None when its type is not in `wanted`.
+
+    Raises a PoisonEvent subclass naming what is wrong.
+    """
+    try:
+        env = _RawEnvelope.model_validate_json(raw)
+    except ValidationError as exc:
+        raise MalformedEvent(_first_error(exc)) from exc
+    if wanted is not None and env.type not in wanted:
+        return None
+    model = EVENT_TYPES.get((env.type, env.version))
+    if model is None:
+        known = sorted(v for (t, v) in EVENT_TYPES if t == env.type)
+        if known:
+            raise UnknownVersion(f"{env.type} version {env.version} is not known (knows {known})")
+        raise UnknownVersion(f"event type {env.type!r} is not known")
+    try:
+        payload = model.model_validate(env.payload)
+    except ValidationError as exc:
+        raise InvalidPayload(f"{env.type}: {_first_error(exc)}") from exc
+    return Envelope[model](  # type: ignore[valid-type]
+        event_id=env.event_id,
+        type=env.type,
+        version=env.version,
+        occurred_at=env.occurred_at,
+        producer=env.producer,
+        correlation_id=env.correlation_id,
+        causation_id=env.causation_id,
+        payload=payload,
+    )
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ())) or "body"
+    return f"{where}: {err.get('msg', 'invalid')}"

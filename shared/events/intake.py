@@ -1,0 +1,86 @@
+"""Events produced by the intake service. They carry pseudonymous data only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events import streams
+from shared.events.envelope import Payload, register
+from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Sex, Transport
+
+
+class CoarseLocation(BaseModel):
+    """Where a person lives, to about 1 km: municipality and rounded coordinates."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    municipality: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class ParticipantProfile(BaseModel):
+    """What other services may know of a participant: no name, contact or identity number."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    participant_id: UUID
+    municipality: str
+    registered_on: date
+    birth_year: int | None = None
+    age_at_entry: int | None = None
+    age_band: str = "unknown"
+    sex: Sex = Sex.UNKNOWN
+    languages: list[str] = Field(default_factory=list)
+    risk_groups: list[RiskGroup] = Field(default_factory=list)
+    labour_market_status: LabourMarketStatus = LabourMarketStatus.UNEMPLOYED
+    months_unemployed: int = 0
+    in_education_or_training: bool = False
+    isced_level: int | None = Field(None, ge=0, le=8)
+    skills: list[str] = Field(default_factory=list)
+    interests: list[str] = Field(default_factory=list)
+    location: CoarseLocation | None = None
+    availability_hours: int = Field(20, ge=0, le=60)
+    transport: Transport = Transport.PUBLIC
+    max_travel_km: float = Field(30, ge=0)
+    telework_ready: bool = False
+    accessibility_needs: list[str] = Field(default_factory=list)
+    special_categories_refused: bool = False
+
+
+@register
+class ParticipantRegistered(ParticipantProfile, Payload):
+    """A person entered the network as a new participant."""
+
+    TYPE: ClassVar[str] = "participant.registered"
+    STREAM: ClassVar[str] = streams.INTAKE
+
+
+@register
+class ParticipantUpdated(ParticipantProfile, Payload):
+    """A participant's profile was corrected or re-registered; carries the whole profile."""
+
+    TYPE: ClassVar[str] = "participant.updated"
+    STREAM: ClassVar[str] = streams.INTAKE
+    changed_fields: list[str] = Field(default_factory=list)
+
+
+@register
+class ParticipantConsentWithdrawn(Payload):
+    """The participant withdrew consent: services stop processing and remove personal notes."""
+
+    TYPE: ClassVar[str] = "participant.consent_withdrawn"
+    STREAM: ClassVar[str] = streams.INTAKE
+    participant_id: UUID
+    purposes: list[str] = Field(default_factory=list)
+
+
+@register
+class ParticipantErased(Payload):
+    """The participant's data must be erased or anonymised everywhere (GDPR art. 17)."""
+
+    TYPE: ClassVar[str] = "participant.erased"
+    STREAM: ClassVar[str] = streams.INTAKE
+    participant_id: UUID

@@ -1,0 +1,94 @@
+"""Events produced by the matching service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.events import streams
+from shared.events.envelope import Payload, register
+from shared.events.vocabulary import OpeningKind, OrganisationKind
+
+
+class _MatchingEvent(Payload):
+    STREAM: ClassVar[str] = streams.MATCHING
+
+
+class OpeningFields(_MatchingEvent):
+    opening_id: UUID
+    organisation_id: UUID
+    organisation_kind: OrganisationKind
+    municipality: str
+    title: str
+    kind: OpeningKind
+    seats: int = Field(ge=0)
+    remote: bool = False
+    low_threshold: bool = True
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@register
+class OpeningPosted(OpeningFields):
+    """An organisation posted an opening with seats."""
+
+    TYPE: ClassVar[str] = "opening.posted"
+
+
+@register
+class OpeningUpdated(OpeningFields):
+    """An opening changed; carries its whole new state."""
+
+    TYPE: ClassVar[str] = "opening.updated"
+
+
+@register
+class OpeningClosed(_MatchingEvent):
+    """An opening closed and takes no more matches."""
+
+    TYPE: ClassVar[str] = "opening.closed"
+    opening_id: UUID
+    organisation_id: UUID
+
+
+class _MatchEvent(_MatchingEvent):
+    match_id: UUID
+    participant_id: UUID
+    opening_id: UUID
+    organisation_id: UUID
+
+
+@register
+class MatchProposed(_MatchEvent):
+    """A participant was proposed for an opening."""
+
+    TYPE: ClassVar[str] = "match.proposed"
+    score: float = Field(ge=0, le=1)
+
+
+@register
+class MatchAccepted(_MatchEvent):
+    """The organisation accepted the proposal: a placement should start."""
+
+    TYPE: ClassVar[str] = "match.accepted"
+    opening_kind: OpeningKind | None = None
+    starts_on: date | None = None
+    hours_per_week: float = 0
+
+
+@register
+class MatchDeclined(_MatchEvent):
+    """The organisation declined the proposal, with a reason."""
+
+    TYPE: ClassVar[str] = "match.declined"
+    reason: str = ""
+
+
+@register
+class MatchExpired(_MatchEvent):
+    """A proposal went unanswered for too long."""
+
+    TYPE: ClassVar[str] = "match.expired"

@@ -1,0 +1,402 @@
+"""Idempotent consumers over Redis consumer groups, with claiming and a dead-letter stream.
+
+One `EventConsumer` per service. New entries arrive through FastStream batch subscribers
+(see `shared.runtime`); entries left pending by a dead consumer or a failed attempt are
+claimed here in batches with XAUTOCLAIM. Either way an entry goes through `process`:
+decode, then one PostgreSQL transaction holding the inbox insert, the handler's effects
+and the events it emits (outbox), and only after the commit, XACK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from shared import outbox
+from shared.db import is_infrastructure_error
+from shared.events import streams
+from shared.events.envelope import Envelope, Payload, PoisonEvent, decode
+from shared.logs import event_context
+from shared.metrics import ServiceMetrics
+from shared.settings import Settings
+
+log = logging.getLogger("polku.messaging")
+
+Entry = tuple[bytes, dict[bytes, bytes]]
+Emitted = list[Envelope[Any]] | None
+Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[Emitted]]
+BatchHandler = Callable[[asyncpg.Connection, list[Envelope[Any]]], Awaitable[Emitted]]
+EntryDecoder = Callable[[dict[bytes, bytes]], Envelope[Any] | None]
+
+
+class RetryLater(Exception):
+    """The event depends on something not yet seen (e.g. an update before its registration).
+
+    The entry stays pending and is tried again after the claim idle time, up to the
+    configured attempts, then dead-lettered. Never silently dropped.
+    """
+
+
+def consumer_name(service: str) -> str:
+    """A consumer name unique to this process."""
+    return f"{service}-{socket.gethostname()}-{os.getpid()}"
+
+
+def entry_body(fields: dict[bytes, bytes]) -> bytes:
+    """The event JSON of a stream entry (Polku's `__data__` field, or `data`/`event`)."""
+    for key in (b"__data__", b"data", b"event"):
+        if key in fields:
+            body = fields[key]
+            return _strip_faststream_binary(body)
+    raise _malformed("entry has no __data__, data or event field")
+
+
+def _strip_faststream_binary(body: bytes) -> bytes:
+    if body.startswith(b"\x89BIN"):
+        from faststream.redis.parser.binary import BinaryMessageFormatV1
+
+        data, _headers = BinaryMessageFormatV1.parse(body)
+        return data
+    return body
+
+
+def _malformed(detail: str) -> PoisonEvent:
+    from shared.events.envelope import MalformedEvent
+
+    return MalformedEvent(detail)
+
+
+@dataclass
+class _Route:
+    handler: Handler | None = None
+    batch_handler: BatchHandler | None = None
+
+
+class EventConsumer:
+    """Decodes, deduplicates, applies and acknowledges the events one service consumes."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        settings: Settings,
+        metrics: ServiceMetrics,
+        pool: asyncpg.Pool | None = None,
+        redis: aioredis.Redis | None = None,
+    ) -> None:
+        self.service = service
+        self.group = service
+        self.consumer = consumer_name(service)
+        self.settings = settings
+        self.metrics = metrics
+        self.pool = pool  # set by the runtime before start
+        self.redis = redis
+        self._routes: dict[str, _Route] = {}
+        self._streams: dict[str, EntryDecoder | None] = {}
+        self._stopping = False
+
+    # -- registration ---------------------------------------------------------------------
+    def on(self, payload: type[Payload]) -> Callable[[Handler], Handler]:
+        """Register a handler for one event type; its stream is subscribed automatically."""
+
+        def register(fn: Handler) -> Handler:
+            self._routes.setdefault(payload.TYPE, _Route()).handler = fn
+            self._streams.setdefault(payload.STREAM, None)
+            return fn
+
+        return register
+
+    def on_batch(self, payload: type[Payload]) -> Callable[[BatchHandler], BatchHandler]:
+        """Register a handler that takes every new event of a type in a batch at once."""
+
+        def register(fn: BatchHandler) -> BatchHandler:
+            self._routes.setdefault(payload.TYPE, _Route()).batch_handler = fn
+            self._streams.setdefault(payload.STREAM, None)
+            return fn
+
+        return register
+
+    def subscribe_raw(self, stream: str, decoder: EntryDecoder) -> None:
+        """Consume a stream whose entries are not Polku envelopes (e.g. inbound requests)."""
+        self._streams[stream] = decoder
+
+    @property
+    def streams(self) -> list[str]:
+        """Every stream this consumer reads."""
+        return sorted(self._streams)
+
+    @property
+    def wanted_types(self) -> set[str]:
+        return set(self._routes)
+
+    # -- groups ---------------------------------------------------------------------------
+    async def ensure_groups(self) -> None:
+        """Create this service's group on each stream at `0`, so nothing published is missed."""
+        assert self.redis is not None
+        for stream in self.streams:
+            try:
+                await self.redis.xgroup_create(stream, self.group, id="0", mkstream=True)
+                log.info("created consumer group %s on %s", self.group, stream)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    # -- processing -----------------------------------------------------------------------
+    async def process(self, stream: str, entries: list[Entry]) -> list[bytes]:
+        """Process entries of one stream; acknowledges and returns the ids it settled."""
+        settled: list[bytes] = []
+        batch: list[tuple[bytes, Envelope[Any]]] = []
+        for entry_id, fields in entries:
+            try:
+                env = self._decode(stream, fields)
+            except PoisonEvent as exc:
+                await self.dead_letter(stream, entry_id, fields, exc.reason, exc.detail, 1)
+                settled.append(entry_id)
+                continue
+            if env is None:
+                self.metrics.events_consumed.labels(self.service, stream, "other", "ignored").inc()
+                settled.append(entry_id)
+                continue
+            batch.append((entry_id, env))
+        if batch:
+            settled += await self._apply_with_isolation(stream, batch)
+        if settled:
+            await self._ack(stream, settled)
+        return settled
+
+    def _decode(self, stream: str, fields: dict[bytes, bytes]) -> Envelope[Any] | None:
+        custom = self._streams.get(stream)
+        if custom is not None:
+            return custom(fields)
+        return decode(entry_body(fields), wanted=self.wanted_types)
+
+    async def _apply_with_isolation(
+        self, stream: str, batch: list[tuple[bytes, Envelope[Any]]]
+    ) -> list[bytes]:
+        while True:
+            try:
+                await self._apply(stream, [env for _, env in batch])
+                return [entry_id for entry_id, _ in batch]
+            except Exception as exc:
+                if is_infrastructure_error(exc) and not self._stopping:
+                    await self._wait_for_database(exc)
+                    continue
+                if len(batch) == 1:
+                    return await self._record_failure(stream, batch[0], exc)
+                break
+        # One event spoiled the batch: apply each alone, so the others go through.
+        settled: list[bytes] = []
+        for item in batch:
+            settled += await self._apply_with_isolation(stream, [item])
+        return settled
+
+    async def _apply(self, stream: str, events: list[Envelope[Any]]) -> None:
+        assert self.pool is not None
+        started = time.perf_counter()
+        async with self.pool.acquire() as conn, conn.transaction():
+            fresh = await self._inbox_claim(conn, events)
+            emitted: list[Envelope[Any]] = []
+            by_type: dict[str, list[Envelope[Any]]] = {}
+            for env in fresh:
+                by_type.setdefault(env.type, []).append(env)
+            for type_, envs in by_type.items():
+                emitted += await self._dispatch(conn, type_, envs)
+            if emitted:
+                await outbox.record(conn, emitted)
+        self.metrics.handler_seconds.labels(self.service, stream).observe(
+            time.perf_counter() - started
+        )
+        fresh_ids = {e.event_id for e in fresh}
+        for env in events:
+            outcome = "processed" if env.event_id in fresh_ids else "duplicate"
+            fresh_ids.discard(env.event_id)
+            self.metrics.events_consumed.labels(self.service, stream, env.type, outcome).inc()
+
+    async def _inbox_claim(
+        self, conn: asyncpg.Connection, events: list[Envelope[Any]]
+    ) -> list[Envelope[Any]]:
+        rows = await conn.fetch(
+            "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])"
+            " ON CONFLICT DO NOTHING RETURNING event_id",
+            self.group,
+            [e.event_id for e in events],
+        )
+        new = {r["event_id"] for r in rows}
+        fresh = []
+        for env in events:
+            if env.event_id in new:
+                new.discard(env.event_id)  # a duplicate inside the same batch counts once
+                fresh.append(env)
+        return fresh
+
+    async def _dispatch(
+        self, conn: asyncpg.Connection, type_: str, envs: list[Envelope[Any]]
+    ) -> list[Envelope[Any]]:
+        route = self._routes[type_]
+        emitted: list[Envelope[Any]] = []
+        if route.batch_handler is not None:
+            with event_context(envs[0] if len(envs) == 1 else None):
+                emitted += await route.batch_handler(conn, envs) or []
+            return emitted
+        assert route.handler is not None
+        for env in envs:
+            with event_context(env):
+                emitted += await route.handler(conn, env) or []
+        return emitted
+
+    async def _wait_for_database(self, exc: BaseException) -> None:
+        log.warning("database unavailable while handling events (%r); backing off", exc)
+        delay = 0.2
+        while not self._stopping:
+            await asyncio.sleep(delay)
+            try:
+                assert self.pool is not None
+                async with self.pool.acquire() as conn:
+                    await conn.fetchval("SELECT 1")
+                return
+            except Exception as again:
+                if not is_infrastructure_error(again):
+                    return
+                delay = min(delay * 2, 5.0)
+
+    async def _record_failure(
+        self, stream: str, item: tuple[bytes, Envelope[Any]], exc: Exception
+    ) -> list[bytes]:
+        entry_id, env = item
+        error = f"{type(exc).__name__}: {exc}"
+        key = str(env.event_id)
+        assert self.pool is not None
+        async with self.pool.acquire() as conn:
+            attempts = await conn.fetchval(
+                "INSERT INTO failed_attempt (consumer, entry_key, attempts, last_error)"
+                " VALUES ($1, $2, 1, $3) ON CONFLICT (consumer, entry_key) DO UPDATE"
+                " SET attempts = failed_attempt.attempts + 1, last_error = $3, updated_at = now()"
+                " RETURNING attempts",
+                self.group,
+                key,
+                error[:2000],
+            )
+        retry = isinstance(exc, RetryLater)
+        with event_context(env):
+            log.log(
+                logging.INFO if retry else logging.ERROR,
+                "handling %s failed (attempt %d of %d): %s",
+                env.type,
+                attempts,
+                self.settings.max_attempts,
+                error,
+                exc_info=None if retry else exc,
+            )
+        if attempts < self.settings.max_attempts:
+            self.metrics.events_consumed.labels(self.service, stream, env.type, "failed").inc()
+            return []  # stays pending; the claim loop tries again after the idle time
+        reason = "prerequisite_missing" if retry else "handler_failed"
+        fields = {b"__data__": env.model_dump_json().encode()}
+        await self.dead_letter(stream, entry_id, fields, reason, error, attempts, env=env)
+        return [entry_id]
+
+    async def dead_letter(
+        self,
+        stream: str,
+        entry_id: bytes,
+        fields: dict[bytes, bytes],
+        reason: str,
+        error: str,
+        attempts: int,
+        env: Envelope[Any] | None = None,
+    ) -> None:
+        """Write the entry, with why it failed, to the dead-letter stream."""
+        assert self.redis is not None
+        original = {
+            k.decode(errors="replace"): v.decode(errors="replace") for k, v in fields.items()
+        }
+        record = {
+            "stream": stream,
+            "entry_id": entry_id.decode(),
+            "consumer": self.group,
+            "reason": reason,
+            "error": error[:2000],
+            "attempts": str(attempts),
+            "event_type": env.type if env else _peek(original, "type"),
+            "event_id": str(env.event_id) if env else _peek(original, "event_id"),
+            "dead_lettered_at": datetime.now(UTC).isoformat(),
+            "fields": json.dumps(original),
+        }
+        await self.redis.xadd(streams.DEAD_LETTER, record, maxlen=100_000, approximate=True)  # type: ignore[arg-type]
+        self.metrics.dead_lettered.labels(self.service, stream, reason).inc()
+        self.metrics.events_consumed.labels(
+            self.service, stream, record["event_type"] or "unknown", "dead_lettered"
+        ).inc()
+        log.error("dead-lettered %s from %s: %s (%s)", record["event_id"], stream, reason, error)
+
+    async def _ack(self, stream: str, ids: list[bytes]) -> None:
+        assert self.redis is not None
+        await self.redis.xack(stream, self.group, *ids)
+
+    # -- claiming -------------------------------------------------------------------------
+    async def claim_once(self) -> int:
+        """Claim and process idle pending entries of every stream, in batches."""
+        assert self.redis is not None
+        handled = 0
+        for stream in self.streams:
+            start = "0-0"
+            while not self._stopping:
+                try:
+                    next_id, entries, *_ = await self.redis.xautoclaim(
+                        stream,
+                        self.group,
+                        self.consumer,
+                        min_idle_time=self.settings.claim_idle_ms,
+                        start_id=start,
+                        count=self.settings.consumer_batch_size,
+                    )
+                except ResponseError as exc:
+                    if "NOGROUP" in str(exc):
+                        await self.ensure_groups()
+                        break
+                    raise
+                live = [(eid, f) for eid, f in entries if f]
+                if live:
+                    await self.process(stream, live)
+                    handled += len(live)
+                if next_id in (b"0-0", "0-0") or not entries:
+                    break
+                start = next_id
+        return handled
+
+    async def claim_loop(self) -> None:
+        """Claim pending entries of dead consumers and failed attempts, until stopped."""
+        interval = self.settings.claim_interval_ms / 1000
+        while not self._stopping:
+            try:
+                await self.claim_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("claim loop: %r", exc)
+            await asyncio.sleep(interval)
+
+    def stop(self) -> None:
+        """Stop claiming and stop waiting for the database."""
+        self._stopping = True
+
+
+def _peek(original: dict[str, str], key: str) -> str:
+    body = original.get("__data__") or original.get("data") or original.get("event") or ""
+    try:
+        value = json.loads(_strip_faststream_binary(body.encode())).get(key)
+        return "" if value is None else str(value)
+    except (ValueError, AttributeError):
+        return ""

@@ -1,0 +1,76 @@
+"""Plain numbered SQL migrations, one schema per service, applied under an advisory lock."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from shared.settings import SERVICES
+
+log = logging.getLogger("polku.migrate")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x504F4C4B  # "POLK": one lock for every schema, so replicas never race
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One SQL file to apply into one schema."""
+
+    version: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def migrations_for(service: str) -> list[Migration]:
+    """The shared messaging tables first, then the service's own files, in name order."""
+    found = [Migration(f"shared/{p.stem}", p) for p in sorted(SHARED_MIGRATIONS.glob("*.sql"))]
+    own = ROOT / "services" / service / "migrations"
+    found += [Migration(p.stem, p) for p in sorted(own.glob("*.sql"))]
+    return found
+
+
+async def migrate(dsn: str, services: tuple[str, ...] = SERVICES) -> dict[str, list[str]]:
+    """Apply every missing migration of `services`; returns what was applied per schema."""
+    applied: dict[str, list[str]] = {}
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        try:
+            for service in services:
+                applied[service] = await _migrate_schema(conn, service)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+    finally:
+        await conn.close()
+    return applied
+
+
+async def _migrate_schema(conn: asyncpg.Connection, schema: str) -> list[str]:
+    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    await conn.execute(f'SET search_path TO "{schema}", public')
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migration")}
+    applied = []
+    for migration in migrations_for(schema):
+        if migration.version in done:
+            continue
+        async with conn.transaction():
+            await conn.execute(migration.sql)
+            await conn.execute(
+                "INSERT INTO schema_migration (version) VALUES ($1)", migration.version
+            )
+        log.info("applied %s to schema %s", migration.version, schema)
+        applied.append(migration.version)
+    await conn.execute("SET search_path TO public")
+    return applied

@@ -1,0 +1,202 @@
+"""Transactional outbox: events recorded with the state change, relayed to Redis by NOTIFY."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import asyncpg
+import redis.asyncio as aioredis
+
+from shared.db import is_infrastructure_error
+from shared.events.envelope import Envelope
+from shared.metrics import ServiceMetrics
+from shared.settings import Settings
+
+log = logging.getLogger("polku.outbox")
+
+
+def channel_of(schema: str) -> str:
+    """The NOTIFY channel a schema's relay listens on."""
+    return f"polku_outbox_{schema}"
+
+
+async def record(conn: asyncpg.Connection, events: Iterable[Envelope[Any]]) -> int:
+    """Add events to the outbox inside the caller's transaction; returns how many."""
+    rows = [(e.event_id, e.stream, e.type, e.model_dump_json()) for e in events]
+    if not rows:
+        return 0
+    ids, streams_, types, bodies = (list(col) for col in zip(*rows, strict=True))
+    await conn.execute(
+        "INSERT INTO outbox (event_id, stream, type, body)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])",
+        ids,
+        streams_,
+        types,
+        bodies,
+    )
+    schema = await _current_schema(conn)
+    await conn.execute("SELECT pg_notify($1, '')", channel_of(schema))
+    return len(rows)
+
+
+async def _current_schema(conn: asyncpg.Connection) -> str:
+    cached = getattr(conn, "_polku_schema", None)
+    if cached is None:
+        cached = await conn.fetchval("SELECT current_schema()")
+        with contextlib.suppress(AttributeError):
+            conn._polku_schema = cached  # type: ignore[attr-defined]
+    return str(cached)
+
+
+class OutboxRelay:
+    """Publishes outbox rows to Redis Streams in batches, waking on NOTIFY.
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED, so every replica can run a relay.
+    Published rows stay for the retention window: when Redis comes back empty (a new
+    run_id), the window is published again and consumers' inboxes drop duplicates.
+    """
+
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        redis: aioredis.Redis,
+        schema: str,
+        settings: Settings,
+        metrics: ServiceMetrics,
+        publish: Any = None,
+    ) -> None:
+        self.pool = pool
+        self.redis = redis
+        self.schema = schema
+        self.settings = settings
+        self.metrics = metrics
+        self._publish = publish
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._listen_conn: asyncpg.Connection | None = None
+
+    def wake(self) -> None:
+        """Ask the relay to look at the outbox now."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the current batch, then stop."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relay until stopped, surviving PostgreSQL and Redis outages."""
+        delay = 0.2
+        while not self._stopping:
+            try:
+                await self._listen()
+                await self._loop()
+                delay = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                level = logging.WARNING if is_infrastructure_error(exc) else logging.ERROR
+                log.log(level, "outbox relay interrupted: %r; retrying in %.1fs", exc, delay)
+                await self._unlisten()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        await self._unlisten()
+
+    async def _listen(self) -> None:
+        if self._listen_conn is not None and not self._listen_conn.is_closed():
+            return
+        conn = await asyncpg.connect(self.settings.database_url)
+        await conn.add_listener(channel_of(self.schema), lambda *_: self._wake.set())
+        self._listen_conn = conn
+
+    async def _unlisten(self) -> None:
+        conn, self._listen_conn = self._listen_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 2)
+
+    async def _loop(self) -> None:
+        poll_s = self.settings.outbox_poll_ms / 1000
+        while not self._stopping:
+            if self._listen_conn is None or self._listen_conn.is_closed():
+                raise ConnectionError("LISTEN connection lost")
+            self._wake.clear()
+            sent = await self.publish_batch()
+            if sent >= self.settings.outbox_batch_size:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll_s)
+
+    async def publish_batch(self) -> int:
+        """Publish up to one batch of unpublished rows; returns how many were sent."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT id, stream, type, body FROM outbox WHERE published_at IS NULL"
+                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self.settings.outbox_batch_size,
+            )
+            if not rows:
+                self.metrics.outbox_backlog.labels(self.schema).set(0)
+                return 0
+            await self._xadd(rows)
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
+                [r["id"] for r in rows],
+            )
+        for r in rows:
+            self.metrics.events_published.labels(self.schema, r["stream"], r["type"]).inc()
+        return len(rows)
+
+    async def _xadd(self, rows: list[asyncpg.Record]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for r in rows:
+                if self._publish is not None:
+                    await self._publish(r["body"], r["stream"], r["type"], pipe)
+                else:
+                    pipe.xadd(
+                        r["stream"],
+                        {"__data__": r["body"]},
+                        maxlen=self.settings.stream_maxlen,
+                        approximate=True,
+                    )
+            await pipe.execute()
+
+    async def republish_window(self) -> int:
+        """Mark every row published within the retention window for publishing again."""
+        async with self.pool.acquire() as conn:
+            status = await conn.execute(
+                "UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL"
+                " AND created_at > now() - make_interval(secs => $1)",
+                self.settings.outbox_retention_days * 86400,
+            )
+        count = int(status.split()[-1])
+        log.warning("Redis lost its data: republishing %d retained events", count)
+        self.wake()
+        return count
+
+    async def prune(self) -> int:
+        """Delete published rows, and inbox rows, older than the retention window."""
+        secs = self.settings.outbox_retention_days * 86400
+        async with self.pool.acquire() as conn:
+            status = await conn.execute(
+                "DELETE FROM outbox WHERE published_at IS NOT NULL"
+                " AND created_at < now() - make_interval(secs => $1)",
+                secs,
+            )
+            await conn.execute(
+                "DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => $1)",
+                secs * 2,
+            )
+        return int(status.split()[-1])
+
+    async def backlog(self) -> int:
+        """Rows waiting to be published."""
+        async with self.pool.acquire() as conn:
+            n = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        self.metrics.outbox_backlog.labels(self.schema).set(n)
+        return int(n)

@@ -1,0 +1,326 @@
+"""The composition root every service shares: one FastAPI app per process that also runs
+the FastStream broker, the idempotent consumer, its claim loop and the outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import asyncpg
+import redis.asyncio as aioredis
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from faststream import AckPolicy
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisStreamMessage
+from faststream.redis.prometheus import RedisPrometheusMiddleware
+
+from shared.db import create_pool, is_infrastructure_error
+from shared.messaging import EventConsumer
+from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
+from shared.outbox import OutboxRelay
+from shared.settings import Settings
+
+log = logging.getLogger("polku.runtime")
+
+
+@dataclass
+class ServiceDefinition:
+    """What makes one service itself: its routes, its handlers, its background jobs."""
+
+    name: str
+    title: str
+    description: str
+    routers: list[APIRouter] = field(default_factory=list)
+    register_handlers: Callable[[EventConsumer], None] | None = None
+    background: list[Callable[[Runtime], Awaitable[None]]] = field(default_factory=list)
+    on_startup: list[Callable[[Runtime], Awaitable[None]]] = field(default_factory=list)
+
+
+class Runtime:
+    """Everything one service process holds while it runs."""
+
+    def __init__(self, definition: ServiceDefinition, settings: Settings) -> None:
+        self.definition = definition
+        self.name = definition.name
+        self.settings = settings
+        self.metrics = ServiceMetrics(definition.name)
+        self.consumer = EventConsumer(
+            service=definition.name, settings=settings, metrics=self.metrics
+        )
+        if definition.register_handlers is not None:
+            definition.register_handlers(self.consumer)
+        self.pool: asyncpg.Pool | None = None
+        self.redis: aioredis.Redis | None = None
+        self.broker: RedisBroker | None = None
+        self.relay: OutboxRelay | None = None
+        self._subscribers: list[Any] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._relay_task: asyncio.Future[None] | None = None
+        self._stopping = False
+
+    @property
+    def db(self) -> asyncpg.Pool:
+        assert self.pool is not None, "runtime not started"
+        return self.pool
+
+    async def start(self) -> None:
+        """Connect, create groups, start the broker and the background loops."""
+        s = self.settings
+        self.pool = await create_pool(s.database_url, schema=self.name)
+        self.redis = aioredis.from_url(s.redis_url, health_check_interval=10)
+        self.consumer.pool, self.consumer.redis = self.pool, self.redis
+        self.relay = OutboxRelay(
+            pool=self.pool, redis=self.redis, schema=self.name, settings=s, metrics=self.metrics
+        )
+        for hook in self.definition.on_startup:
+            await hook(self)
+        if self.consumer.streams:
+            await self._wait_for_redis()
+            await self.consumer.ensure_groups()
+            self.broker = self._build_broker()
+            await self.broker.start()
+            self._spawn(self.consumer.claim_loop())
+        self._relay_task = asyncio.ensure_future(self.relay.run())
+        self._spawn(self._watch_redis())
+        self._spawn(self._refresh_gauges())
+        for job in self.definition.background:
+            self._spawn(job(self))
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coro))
+
+    def _build_broker(self) -> RedisBroker:
+        s = self.settings
+        broker = RedisBroker(
+            s.redis_url,
+            middlewares=[
+                RedisPrometheusMiddleware(registry=self.metrics.registry, app_name=self.name)
+            ],
+            graceful_timeout=15,
+            logger=logging.getLogger(f"polku.{self.name}.faststream"),
+        )
+        for stream in self.consumer.streams:
+            sub = broker.subscriber(
+                stream=StreamSub(
+                    stream,
+                    group=self.consumer.group,
+                    consumer=self.consumer.consumer,
+                    batch=True,
+                    max_records=s.consumer_batch_size,
+                    polling_interval=s.consumer_block_ms,
+                ),
+                ack_policy=AckPolicy.MANUAL,
+            )
+            sub(self._make_handler(stream))
+            self._subscribers.append(sub)
+        return broker
+
+    def _make_handler(self, stream: str) -> Callable[..., Awaitable[None]]:
+        consumer = self.consumer
+
+        async def handle(body: Any, msg: RedisStreamMessage) -> None:
+            raw = msg.raw_message
+            entries: Any = list(zip(raw["message_ids"], raw["data"], strict=True))
+            await consumer.process(stream, entries)
+
+        handle.__name__ = f"on_{stream.replace('.', '_').replace('-', '_')}"
+        return handle
+
+    async def _wait_for_redis(self) -> None:
+        assert self.redis is not None
+        delay = 0.2
+        for _ in range(60):
+            try:
+                await self.redis.ping()
+                return
+            except Exception as exc:
+                log.warning("Redis not answering (%r); retrying", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        await self.redis.ping()
+
+    async def _watch_redis(self) -> None:
+        """Notice Redis restarted empty (new run_id): recreate groups, resubscribe, republish."""
+        assert self.redis is not None
+        interval = self.settings.redis_check_ms / 1000
+        while not self._stopping:
+            try:
+                run_id = (await self.redis.info("server"))["run_id"]
+                known = await self._stored_run_id()
+                if known != run_id:
+                    await self._on_redis_reset(run_id, first_seen=known is None)
+                await self._revive_subscribers()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.debug("Redis watch: %r", exc)
+            await asyncio.sleep(interval)
+
+    async def _stored_run_id(self) -> str | None:
+        async with self.db.acquire() as conn:
+            value = await conn.fetchval("SELECT value FROM relay_state WHERE key = 'redis_run_id'")
+        return None if value is None else str(value)
+
+    async def _on_redis_reset(self, run_id: str, *, first_seen: bool) -> None:
+        if not first_seen:
+            log.warning("Redis restarted without its data (run_id %s)", run_id)
+            self.metrics.redis_resets.labels(self.name).inc()
+            await self.consumer.ensure_groups()
+            assert self.relay is not None
+            await self.relay.republish_window()
+        async with self.db.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO relay_state (key, value) VALUES ('redis_run_id', $1)"
+                " ON CONFLICT (key) DO UPDATE SET value = $1",
+                run_id,
+            )
+
+    async def _revive_subscribers(self) -> None:
+        stopped = [sub for sub in self._subscribers if not sub.running]
+        if not stopped or self._stopping:
+            return
+        await self.consumer.ensure_groups()
+        for sub in stopped:
+            log.warning("restarting subscriber after its group was lost")
+            await sub.start()
+
+    async def _refresh_gauges(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(Exception):
+                await self.refresh_gauges()
+            await asyncio.sleep(2)
+
+    async def refresh_gauges(self) -> None:
+        """Read consumer lag, pending counts and the outbox backlog into the gauges."""
+        assert self.redis is not None and self.relay is not None
+        for stream in self.consumer.streams:
+            for group in await self.redis.xinfo_groups(stream):
+                name = _text(group.get("name"))
+                if name != self.consumer.group:
+                    continue
+                lag = group.get("lag")
+                self.metrics.consumer_pending.labels(self.name, stream, name).set(
+                    int(group.get("pending") or 0)
+                )
+                if lag is not None:
+                    self.metrics.consumer_lag.labels(self.name, stream, name).set(int(lag))
+        await self.relay.backlog()
+
+    async def stop(self) -> None:
+        """Graceful stop: in-flight batches finish and are acknowledged; the relay ends its batch."""
+        self._stopping = True
+        self.consumer.stop()
+        if self.relay is not None:
+            self.relay.stop()
+        if self.broker is not None:
+            await self.broker.stop()
+        for task in self._tasks:
+            task.cancel()
+        if self._relay_task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._relay_task, 10)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.redis is not None:
+            await self.redis.aclose()
+        if self.pool is not None:
+            await self.pool.close()
+
+    async def readiness(self) -> dict[str, str]:
+        """What answers: Redis and PostgreSQL."""
+        checks: dict[str, str] = {}
+        try:
+            assert self.redis is not None
+            await asyncio.wait_for(self.redis.ping(), 1.0)
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unavailable: {type(exc).__name__}"
+        try:
+            async with asyncio.timeout(1.0), self.db.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+            checks["postgres"] = "ok"
+        except Exception as exc:
+            checks["postgres"] = f"unavailable: {type(exc).__name__}"
+        return checks
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def get_runtime(request: Request) -> Runtime:
+    """FastAPI dependency: the running service."""
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    """FastAPI dependency: the service's connection pool."""
+    return get_runtime(request).db
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+
+
+def create_service_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
+    """The FastAPI app of one service, with health, readiness and metrics routes."""
+    runtime = Runtime(definition, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": definition.name}
+
+    @app.get("/readyz", tags=["operations"], summary="Redis and PostgreSQL answer")
+    async def readyz() -> JSONResponse:
+        checks = await runtime.readiness()
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.middleware("http")
+    async def count_requests(request: Request, call_next: Callable[..., Any]) -> Any:
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            if not is_infrastructure_error(exc):
+                raise
+            response = JSONResponse(
+                {"detail": "a backing service is unavailable", "reason": "unavailable"},
+                status_code=503,
+            )
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        runtime.metrics.http_requests.labels(
+            definition.name, request.method, path, str(response.status_code)
+        ).inc()
+        return response
+
+    for router in definition.routers:
+        app.include_router(router)
+    return app

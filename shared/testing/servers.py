@@ -1,0 +1,207 @@
+"""Real servers for tests: a fresh PostgreSQL database, a private redis-server, and the
+services as real processes that a test can kill and restart."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from shared.embedded import redis_binary, start_redis
+from shared.settings import SERVICES
+
+ADMIN_DSN = os.environ.get("POLKU_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(
+    predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
+) -> Any:
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            last = predicate()
+            if last:
+                return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}: {last!r}")
+
+
+async def create_database(admin_dsn: str = ADMIN_DSN) -> str:
+    """Create an empty database with a unique name; returns its DSN."""
+    name = f"polku_t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(dsn: str, admin_dsn: str = ADMIN_DSN) -> None:
+    """Drop a database made by `create_database`, disconnecting whoever still uses it."""
+    name = dsn.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+class RedisServer:
+    """A private redis-server on a free port, without persistence, that a test may restart."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="polku-redis-"))
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.proc = start_redis(self.dir, self.port, persistent=False)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def restart_empty(self) -> None:
+        """Kill and start again: without persistence every stream and group is gone."""
+        self.stop()
+        self.start()
+
+    @staticmethod
+    def binary() -> str:
+        return redis_binary()
+
+
+class ServiceProcess:
+    """One service running as `polku run SERVICE` in its own process."""
+
+    def __init__(self, service: str, env: dict[str, str], log_dir: Path, port: int) -> None:
+        self.service = service
+        self.env = env
+        self.port = port
+        self.log_path = log_dir / f"{service}-{port}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, wait: bool = True) -> ServiceProcess:
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "run", self.service],
+            env={**self.env, f"POLKU_{self.service.upper()}_PORT": str(self.port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        log.close()
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        def ready() -> bool:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.service} exited; log:\n{self.log()[-3000:]}")
+            return httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200
+
+        try:
+            wait_until(ready, timeout=timeout, what=f"{self.service} ready")
+        except AssertionError as exc:
+            raise AssertionError(
+                f"{exc}\n--- {self.service} log ---\n{self.log()[-3000:]}"
+            ) from exc
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no acknowledgement of in-flight work."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def terminate(self, timeout: float = 30) -> int | None:
+        """SIGTERM and wait: the graceful path."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait(10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Stack:
+    """The four services (or some of them) against one database and one Redis."""
+
+    def __init__(self, database_url: str, redis_url: str, log_dir: Path, **settings: str) -> None:
+        self.env = {
+            **os.environ,
+            "POLKU_DATABASE_URL": database_url,
+            "POLKU_REDIS_URL": redis_url,
+            "POLKU_CLAIM_IDLE_MS": "1500",
+            "POLKU_CLAIM_INTERVAL_MS": "300",
+            "POLKU_REDIS_CHECK_MS": "300",
+            "POLKU_CONSUMER_BLOCK_MS": "200",
+            "POLKU_LOG_LEVEL": "INFO",
+            **{f"POLKU_{k.upper()}": v for k, v in settings.items()},
+        }
+        self.log_dir = log_dir
+        self.services: dict[str, list[ServiceProcess]] = {}
+
+    def start(self, *services: str, replicas: int = 1) -> Stack:
+        names = services or SERVICES
+        started = []
+        for name in names:
+            for _ in range(replicas):
+                sp = ServiceProcess(name, self.env, self.log_dir, free_port())
+                self.services.setdefault(name, []).append(sp.start(wait=False))
+                started.append(sp)
+        for sp in started:
+            sp.wait_ready()
+        return self
+
+    def __getitem__(self, service: str) -> ServiceProcess:
+        return self.services[service][0]
+
+    def all(self) -> Iterator[ServiceProcess]:
+        for group in self.services.values():
+            yield from group
+
+    def stop(self) -> None:
+        for sp in self.all():
+            sp.terminate(timeout=20)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {sp.service}:{sp.port} ---\n{sp.log()[-4000:]}" for sp in self.all())
