@@ -24,6 +24,7 @@ run: $(STAMP)
 
 ## Start the machine's PostgreSQL and Redis if they are not answering.
 servers:
+	@bash scripts/ensure-system-packages.sh
 	@bash scripts/ensure-servers.sh
 
 lint: $(STAMP)
