@@ -1,0 +1,69 @@
+"""Shared pieces of the benchmarks: servers, a result table, JSON output."""
+
+from __future__ import annotations
+
+import json
+import platform
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Figure:
+    """One measured figure."""
+
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    note: str = ""
+
+
+@dataclass
+class Report:
+    """Figures of one benchmark run, printed as a table and written as JSON."""
+
+    benchmark: str
+    figures: list[Figure] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, name: str, value: float, unit: str, target: str = "", note: str = "") -> Figure:
+        fig = Figure(name, value, unit, target, note)
+        self.figures.append(fig)
+        return fig
+
+    def table(self) -> str:
+        w = max(len(f.name) for f in self.figures) if self.figures else 10
+        lines = [f"{'figure':<{w}}  {'value':>12}  {'unit':<10} {'target':<14} note"]
+        for f in self.figures:
+            lines.append(f"{f.name:<{w}}  {f.value:>12,.2f}  {f.unit:<10} {f.target:<14} {f.note}")
+        return "\n".join(lines)
+
+    def write(self) -> Path:
+        RESULTS.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = RESULTS / f"{self.benchmark}-{stamp}.json"
+        body = {
+            "benchmark": self.benchmark,
+            "taken_at": datetime.now(UTC).isoformat(),
+            "machine": machine(),
+            "context": self.context,
+            "figures": [f.__dict__ for f in self.figures],
+        }
+        path.write_text(json.dumps(body, indent=2))
+        return path
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were taken on."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+    }
