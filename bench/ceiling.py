@@ -53,11 +53,15 @@ async def _fill(r: aioredis.Redis, stream: str, n: int) -> None:
 async def _apply_executemany(conn: asyncpg.Connection, events: list[Envelope]) -> None:
     async with conn.transaction():
         await conn.executemany(
-            "INSERT INTO inbox VALUES ('c', $1) ON CONFLICT DO NOTHING", [(e.event_id,) for e in events]
+            "INSERT INTO inbox VALUES ('c', $1) ON CONFLICT DO NOTHING",
+            [(e.event_id,) for e in events],
         )
         await conn.executemany(
             "INSERT INTO fact VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            [(e.payload.participant_id, e.payload.municipality, e.payload.registered_on) for e in events],
+            [
+                (e.payload.participant_id, e.payload.municipality, e.payload.registered_on)
+                for e in events
+            ],
         )
 
 
@@ -79,7 +83,9 @@ async def _apply_unnest(conn: asyncpg.Connection, events: list[Envelope]) -> Non
 async def _apply_one_by_one(conn: asyncpg.Connection, events: list[Envelope]) -> None:
     for e in events:
         async with conn.transaction():
-            await conn.execute("INSERT INTO inbox VALUES ('c', $1) ON CONFLICT DO NOTHING", e.event_id)
+            await conn.execute(
+                "INSERT INTO inbox VALUES ('c', $1) ON CONFLICT DO NOTHING", e.event_id
+            )
             await conn.execute(
                 "INSERT INTO fact VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                 e.payload.participant_id,
@@ -105,7 +111,9 @@ async def _loop(r: aioredis.Redis, conn: asyncpg.Connection, stream: str, n: int
     return n / (time.perf_counter() - started)
 
 
-async def measure(events: int = 20_000, *, database_url: str | None = None, redis_url: str | None = None) -> Report:
+async def measure(
+    events: int = 20_000, *, database_url: str | None = None, redis_url: str | None = None
+) -> Report:
     """Run the three variants; returns the report (events per second per process)."""
     report = Report("ceiling", context={"events": events})
     own_db = database_url is None

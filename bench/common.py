@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import platform
 import os
+import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
