@@ -1,0 +1,1 @@
+"""Reporting's pure rules: participant records, ESF indicators, figures and privacy."""
