@@ -1,0 +1,1 @@
+"""Caseplan's pure rules: no I/O, every decision returns new state and the events it implies."""

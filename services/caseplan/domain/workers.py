@@ -1,0 +1,134 @@
+"""Support workers' caseloads, the choice of worker and the waiting list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from services.caseplan.domain.case_plan import CasePlan
+from services.caseplan.domain.refusal import Refusal
+from shared.events.caseplan import CaseplanWaitlisted, CaseplanWorkerAssigned
+from shared.events.envelope import Payload
+
+DEFAULT_CASELOAD_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class SupportWorker:
+    """A mentor, job coach or support person who keeps case plans."""
+
+    support_worker_id: UUID
+    organisation_id: UUID | None = None
+    municipalities: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    caseload_limit: int = DEFAULT_CASELOAD_LIMIT
+    active: bool = True
+    caseload: int = 0
+
+    @property
+    def free_capacity(self) -> int:
+        """How many more cases the worker can take."""
+        return max(self.caseload_limit - self.caseload, 0) if self.active else 0
+
+    def serves(self, municipality: str, organisation_id: UUID | None) -> bool:
+        """The worker covers the participant's municipality or organisation."""
+        if municipality in self.municipalities:
+            return True
+        return organisation_id is not None and organisation_id == self.organisation_id
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    """A participant waiting for a support worker; `seq` is the order of arrival."""
+
+    case_plan_id: UUID
+    participant_id: UUID
+    municipality: str
+    seq: int
+    priority: bool = False
+    organisation_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A waiting participant taken by a support worker."""
+
+    entry: WaitingEntry
+    support_worker_id: UUID
+
+
+def check_limit(worker: SupportWorker, new_limit: int) -> None:
+    """A caseload limit is at least one and never below the cases already held."""
+    if new_limit < 1:
+        raise Refusal("caseload_limit_invalid", "the caseload limit is at least 1", status=422)
+    if new_limit < worker.caseload:
+        raise Refusal(
+            "caseload_limit_below_caseload",
+            f"the worker already holds {worker.caseload} cases; the limit cannot be lower",
+        )
+
+
+def choose_worker(
+    workers: Sequence[SupportWorker], municipality: str, organisation_id: UUID | None = None
+) -> SupportWorker | None:
+    """The serving worker with the most free capacity; ties go to the earliest in `workers`."""
+    best: SupportWorker | None = None
+    for worker in workers:
+        if worker.free_capacity <= 0 or not worker.serves(municipality, organisation_id):
+            continue
+        if best is None or worker.free_capacity > best.free_capacity:
+            best = worker
+    return best
+
+
+def waiting_order(entries: Iterable[WaitingEntry]) -> list[WaitingEntry]:
+    """Priority entries first, then first in first out."""
+    return sorted(entries, key=lambda e: (not e.priority, e.seq))
+
+
+def assign_or_waitlist(
+    plan: CasePlan, workers: list[SupportWorker], today: date
+) -> tuple[CasePlan, list[SupportWorker], list[Payload]]:
+    """Give a new case to the best worker, or put it on the waiting list."""
+    worker = choose_worker(workers, plan.municipality, plan.organisation_id)
+    if worker is None:
+        waitlisted = CaseplanWaitlisted(
+            participant_id=plan.participant_id, case_plan_id=plan.case_plan_id, waitlisted_on=today
+        )
+        return plan, workers, [waitlisted]
+    taken = replace(worker, caseload=worker.caseload + 1)
+    updated = [taken if w.support_worker_id == worker.support_worker_id else w for w in workers]
+    assigned = replace(plan, support_worker_id=worker.support_worker_id)
+    return assigned, updated, [worker_assigned(assigned, worker, today)]
+
+
+def worker_assigned(plan: CasePlan, worker: SupportWorker, today: date) -> CaseplanWorkerAssigned:
+    """The event of a worker taking a case."""
+    return CaseplanWorkerAssigned(
+        participant_id=plan.participant_id,
+        case_plan_id=plan.case_plan_id,
+        support_worker_id=worker.support_worker_id,
+        organisation_id=worker.organisation_id,
+        assigned_on=today,
+    )
+
+
+def drain(
+    workers: list[SupportWorker], waiting: Iterable[WaitingEntry]
+) -> tuple[list[SupportWorker], list[Assignment]]:
+    """Assign waiting participants in order while someone serving them has free capacity.
+
+    An entry nobody can serve yet does not block later entries from other municipalities.
+    """
+    current = list(workers)
+    assignments: list[Assignment] = []
+    for entry in waiting_order(waiting):
+        worker = choose_worker(current, entry.municipality, entry.organisation_id)
+        if worker is None:
+            continue
+        taken = replace(worker, caseload=worker.caseload + 1)
+        current = [taken if w.support_worker_id == taken.support_worker_id else w for w in current]
+        assignments.append(Assignment(entry, worker.support_worker_id))
+    return current, assignments
