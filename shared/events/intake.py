@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,3 +84,17 @@ class ParticipantErased(Payload):
     TYPE: ClassVar[str] = "participant.erased"
     STREAM: ClassVar[str] = streams.INTAKE
     participant_id: UUID
+
+
+@register
+class IntakeRequested(Payload):
+    """Internal to intake: a request read from polku.intake.requests; never published.
+
+    It holds the request body as sent (personal data included), so it stays inside intake:
+    the inbound stream's decoder wraps a valid request in it, and intake's handler registers it.
+    """
+
+    TYPE: ClassVar[str] = "intake.requested"
+    STREAM: ClassVar[str] = streams.INTAKE_REQUESTS
+    request_id: str | None = None
+    body: dict[str, Any] = Field(default_factory=dict)

@@ -11,7 +11,21 @@ from shared.testing import Stack, wait_until
 def test_one_intake_reaches_all_four_services(stack: Stack, migrated_database_url: str) -> None:
     r = httpx.post(
         f"{stack['intake'].url}/v1/intakes",
-        json={"municipality": "Rapla vald", "national_id": "38001085718"},
+        json={
+            "municipality": "Rapla vald",
+            "national_id": "38001085718",
+            "given_name": "Jaan",
+            "family_name": "Tamm",
+            "languages": ["et"],
+            "risk_groups": ["long_term_unemployed"],
+            "labour_market_status": "long_term_unemployed",
+            "months_unemployed": 14,
+            "consent": {
+                "purposes": ["case_management", "matching", "reporting"],
+                "given_at": "2026-01-05T10:00:00+02:00",
+                "recorded_by": "Rapla social worker",
+            },
+        },
     )
     assert r.status_code == 201, r.text
     pid = r.json()["participant_id"]

@@ -1,0 +1,32 @@
+"""Intake's event handlers: intakes published on the inbound request stream."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from services.intake.inbound import decode_request
+from services.intake.registration import register_many
+from services.intake.schemas import IntakeIn
+from services.intake.service import PRODUCER, vault_of
+from shared.events import Envelope, streams
+from shared.events.intake import IntakeRequested
+from shared.messaging import EventConsumer
+
+
+def register_handlers(consumer: EventConsumer) -> None:
+    """Consume polku.intake.requests: validated by the decoder, registered here in batches."""
+    vault = vault_of(consumer.settings)
+
+    @consumer.on_batch(IntakeRequested)
+    async def on_intake_requested(
+        conn: asyncpg.Connection, events: list[Envelope[IntakeRequested]]
+    ) -> list[Envelope[Any]]:
+        intakes = [IntakeIn.model_validate(e.payload.body) for e in events]
+        today = datetime.now(UTC).date()
+        regs = await register_many(conn, intakes, vault=vault, today=today)
+        return [e.follow(r.event, producer=PRODUCER) for e, r in zip(events, regs, strict=True)]
+
+    consumer.subscribe_raw(streams.INTAKE_REQUESTS, decode_request)

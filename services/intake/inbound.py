@@ -1,0 +1,54 @@
+"""Decoding the inbound request stream: validate like POST /v1/intakes, or refuse as poison."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from pydantic import ValidationError
+
+from services.intake.errors import field_errors
+from services.intake.schemas import IntakeIn
+from shared.events.envelope import Envelope, InvalidPayload, MalformedEvent
+from shared.events.intake import IntakeRequested
+from shared.messaging import entry_body
+
+REQUEST_NAMESPACE = UUID("7f1c1f3e-3b0a-4d55-9a53-0c4f1e0b5a21")
+"""Namespace of the event ids derived from request ids, so a re-sent request counts once."""
+MAX_REQUEST_ID = 200
+
+
+def decode_request(fields: dict[bytes, bytes]) -> Envelope[Any]:
+    """An inbound entry's JSON `data` as an IntakeRequested envelope; raises PoisonEvent."""
+    raw = entry_body(fields)
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise MalformedEvent("data: not valid JSON") from None
+    if not isinstance(data, dict):
+        raise MalformedEvent("data: not a JSON object")
+    request_id = data.pop("request_id", None)
+    if request_id is not None and not (
+        isinstance(request_id, str) and 0 < len(request_id) <= MAX_REQUEST_ID
+    ):
+        raise InvalidPayload(f"request_id: a string of 1-{MAX_REQUEST_ID} characters")
+    try:
+        intake = IntakeIn.model_validate(data)
+    except ValidationError as exc:
+        reasons = [f"{e['field']}: {e['reason']}" for e in field_errors(exc.errors(), skip=())]
+        raise InvalidPayload("; ".join(reasons)) from None
+    payload = IntakeRequested(request_id=request_id, body=intake.model_dump(mode="json"))
+    key = f"request:{request_id}" if request_id else f"body:{hashlib.sha256(raw).hexdigest()}"
+    event_id = uuid5(REQUEST_NAMESPACE, key)
+    return Envelope[IntakeRequested](
+        event_id=event_id,
+        type=IntakeRequested.TYPE,
+        version=IntakeRequested.VERSION,
+        occurred_at=datetime.now(UTC),
+        producer="municipality",
+        correlation_id=event_id,
+        payload=payload,
+    )

@@ -1,0 +1,168 @@
+"""The only SQL of the intake service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+_COLUMNS = (
+    "participant_id, id_hash, municipality, registered_on, profile::text AS profile,"
+    " personal, consent::text AS consent, consent_withdrawn_at"
+)
+
+
+@dataclass
+class ParticipantRow:
+    """One row of the participant table, with its JSON columns parsed."""
+
+    participant_id: UUID
+    id_hash: bytes
+    municipality: str
+    registered_on: date
+    profile: dict[str, Any]
+    personal: bytes
+    consent: dict[str, Any]
+    consent_withdrawn_at: Any = None
+
+
+def _row(record: asyncpg.Record) -> ParticipantRow:
+    data = dict(record)
+    data["profile"] = json.loads(data["profile"])
+    data["consent"] = json.loads(data["consent"])
+    return ParticipantRow(**data)
+
+
+async def lock_by_hash(
+    conn: asyncpg.Connection, id_hashes: Sequence[bytes]
+) -> list[ParticipantRow]:
+    """The participants with these id hashes, locked until the transaction ends."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant WHERE id_hash = ANY($1::bytea[])"
+        " ORDER BY participant_id FOR UPDATE",
+        list(id_hashes),
+    )
+    return [_row(r) for r in records]
+
+
+async def get(
+    conn: asyncpg.Connection, participant_id: UUID, *, lock: bool = False
+) -> ParticipantRow | None:
+    """One participant, optionally locked for update."""
+    suffix = " FOR UPDATE" if lock else ""
+    record = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM participant WHERE participant_id = $1{suffix}", participant_id
+    )
+    return None if record is None else _row(record)
+
+
+async def page(
+    conn: asyncpg.Connection, *, municipality: str, after: UUID | None, limit: int
+) -> list[ParticipantRow]:
+    """Participants of a municipality in id order, after a cursor."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant WHERE municipality = $1"
+        " AND ($2::uuid IS NULL OR participant_id > $2) ORDER BY participant_id LIMIT $3",
+        municipality,
+        after,
+        limit,
+    )
+    return [_row(r) for r in records]
+
+
+def _columns(rows: Sequence[ParticipantRow]) -> list[list[Any]]:
+    return [
+        [r.participant_id for r in rows],
+        [r.id_hash for r in rows],
+        [r.municipality for r in rows],
+        [r.registered_on for r in rows],
+        [json.dumps(r.profile) for r in rows],
+        [r.personal for r in rows],
+        [json.dumps(r.consent) for r in rows],
+    ]
+
+
+async def insert_new(conn: asyncpg.Connection, rows: Sequence[ParticipantRow]) -> set[bytes]:
+    """Insert participants, skipping any whose id hash exists; returns the hashes inserted."""
+    if not rows:
+        return set()
+    inserted = await conn.fetch(
+        "INSERT INTO participant (participant_id, id_hash, municipality, registered_on,"
+        " profile, personal, consent)"
+        " SELECT p, h, m, r, pr::jsonb, pe, c::jsonb FROM unnest($1::uuid[], $2::bytea[],"
+        " $3::text[], $4::date[], $5::text[], $6::bytea[], $7::text[]) AS t(p, h, m, r, pr, pe, c)"
+        " ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash",
+        *_columns(rows),
+    )
+    return {bytes(r["id_hash"]) for r in inserted}
+
+
+async def update_many(
+    conn: asyncpg.Connection, rows: Sequence[ParticipantRow], *, reregistration: bool
+) -> None:
+    """Write back participants' municipality, profile, personal data and consent."""
+    if not rows:
+        return
+    await conn.execute(
+        "UPDATE participant SET municipality = t.m, profile = t.pr::jsonb, personal = t.pe,"
+        " consent = t.c::jsonb, updated_at = now(),"
+        " consent_withdrawn_at = CASE WHEN $8 THEN NULL ELSE consent_withdrawn_at END,"
+        " registrations = registrations + $8::boolean::int"
+        " FROM unnest($1::uuid[], $2::bytea[], $3::text[], $4::date[], $5::text[],"
+        " $6::bytea[], $7::text[]) AS t(p, h, m, r, pr, pe, c) WHERE participant_id = t.p",
+        *_columns(rows),
+        reregistration,
+    )
+
+
+async def set_consent(
+    conn: asyncpg.Connection, participant_id: UUID, consent: dict[str, Any], *, withdrawn: bool
+) -> None:
+    """Replace the consent record; mark the withdrawal time when nothing is left."""
+    await conn.execute(
+        "UPDATE participant SET consent = $2::jsonb, updated_at = now(),"
+        " consent_withdrawn_at = CASE WHEN $3 THEN now() ELSE consent_withdrawn_at END"
+        " WHERE participant_id = $1",
+        participant_id,
+        json.dumps(consent),
+        withdrawn,
+    )
+
+
+async def claim_idempotency_key(conn: asyncpg.Connection, key: str, request_hash: str) -> bool:
+    """Reserve a key for this transaction; False when it was used before (waits for it)."""
+    claimed = await conn.fetchval(
+        "INSERT INTO idempotency_key (key, request_hash, status_code, response)"
+        " VALUES ($1, $2, 0, 'null') ON CONFLICT (key) DO NOTHING RETURNING true",
+        key,
+        request_hash,
+    )
+    return bool(claimed)
+
+
+async def stored_response(conn: asyncpg.Connection, key: str) -> tuple[str, int, Any]:
+    """(request hash, status code, response) stored under an idempotency key."""
+    record = await conn.fetchrow(
+        "SELECT request_hash, status_code, response::text AS response FROM idempotency_key"
+        " WHERE key = $1",
+        key,
+    )
+    assert record is not None
+    return record["request_hash"], record["status_code"], json.loads(record["response"])
+
+
+async def store_response(
+    conn: asyncpg.Connection, key: str, status_code: int, response: Any
+) -> None:
+    """Remember the response given under an idempotency key."""
+    await conn.execute(
+        "UPDATE idempotency_key SET status_code = $2, response = $3::jsonb WHERE key = $1",
+        key,
+        status_code,
+        json.dumps(response),
+    )

@@ -1,0 +1,189 @@
+"""Intake's use cases: register (idempotently), correct, withdraw consent, look up."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.intake import repository
+from services.intake.crypto import PersonalDataVault
+from services.intake.domain import changed_fields
+from services.intake.errors import IntakeError
+from services.intake.registration import personal_data, profile_fields, register_many
+from services.intake.repository import ParticipantRow
+from services.intake.schemas import (
+    ConsentWithdrawal,
+    IntakeIn,
+    ParticipantCorrection,
+    ParticipantDetails,
+    ParticipantOut,
+    ParticipantPage,
+)
+from shared import outbox
+from shared.events import new_event
+from shared.events.intake import (
+    ParticipantConsentWithdrawn,
+    ParticipantProfile,
+    ParticipantUpdated,
+)
+from shared.settings import Settings
+
+PRODUCER = "intake"
+
+
+def vault_of(settings: Settings) -> PersonalDataVault:
+    """The vault keyed by the service's settings."""
+    return PersonalDataVault(
+        id_hash_secret=settings.id_hash_secret, encryption_key=settings.encryption_key
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP status code and JSON body, as first given (replayed for a retried request)."""
+
+    status_code: int
+    body: dict[str, Any]
+
+
+async def register(
+    pool: asyncpg.Pool, intake: IntakeIn, *, vault: PersonalDataVault, idempotency_key: str | None
+) -> Answer:
+    """Register one intake; with an idempotency key, a retry gets the first answer."""
+    request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
+    async with pool.acquire() as conn, conn.transaction():
+        if idempotency_key and not await repository.claim_idempotency_key(
+            conn, idempotency_key, request_hash
+        ):
+            return await _replay(conn, idempotency_key, request_hash)
+        today = datetime.now(UTC).date()
+        [reg] = await register_many(conn, [intake], vault=vault, today=today)
+        await outbox.record(conn, [new_event(reg.event, producer=PRODUCER)])
+        answer = Answer(
+            201 if reg.status == "created" else 200,
+            {"participant_id": str(reg.participant_id), "status": reg.status},
+        )
+        if idempotency_key:
+            await repository.store_response(conn, idempotency_key, answer.status_code, answer.body)
+    return answer
+
+
+async def _replay(conn: asyncpg.Connection, key: str, request_hash: str) -> Answer:
+    stored_hash, status_code, body = await repository.stored_response(conn, key)
+    if stored_hash != request_hash:
+        raise IntakeError(
+            409,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request body",
+        )
+    return Answer(status_code, body)
+
+
+async def get_participant(
+    pool: asyncpg.Pool, participant_id: UUID, *, vault: PersonalDataVault
+) -> ParticipantOut:
+    """One participant with their personal data opened; 404 when unknown."""
+    async with pool.acquire() as conn:
+        row = await repository.get(conn, participant_id)
+    if row is None:
+        raise _not_found(participant_id)
+    return view(row, vault)
+
+
+async def list_participants(
+    pool: asyncpg.Pool,
+    *,
+    municipality: str,
+    after: UUID | None,
+    limit: int,
+    vault: PersonalDataVault,
+) -> ParticipantPage:
+    """One page of a municipality's participants."""
+    async with pool.acquire() as conn:
+        rows = await repository.page(conn, municipality=municipality, after=after, limit=limit)
+    items = [view(r, vault) for r in rows]
+    next_after = rows[-1].participant_id if len(rows) == limit else None
+    return ParticipantPage(items=items, next_after=next_after)
+
+
+async def correct(
+    pool: asyncpg.Pool,
+    participant_id: UUID,
+    correction: ParticipantCorrection,
+    *,
+    vault: PersonalDataVault,
+) -> ParticipantOut:
+    """Apply a correction; emits participant.updated naming the changed profile fields."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await _locked_with_consent(conn, participant_id)
+        personal = vault.open(row.personal, bound_to=participant_id.bytes)
+        current = {**row.profile, **personal}
+        merged = ParticipantDetails.model_validate(
+            {
+                **{k: current[k] for k in ParticipantDetails.model_fields if k in current},
+                **correction.model_dump(exclude_unset=True),
+            }
+        )
+        profile = {**row.profile, **profile_fields(merged, row.municipality)}
+        changed = changed_fields(row.profile, profile)
+        row.profile = profile
+        row.personal = vault.seal(personal_data(merged), bound_to=participant_id.bytes)
+        await repository.update_many(conn, [row], reregistration=False)
+        if changed:
+            event = ParticipantUpdated(**profile, changed_fields=changed)
+            await outbox.record(conn, [new_event(event, producer=PRODUCER)])
+    return view(row, vault)
+
+
+async def withdraw_consent(
+    pool: asyncpg.Pool, participant_id: UUID, withdrawal: ConsentWithdrawal
+) -> list[str]:
+    """Withdraw consent for some or all purposes; returns the purposes still held."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await _locked_with_consent(conn, participant_id)
+        held = list(row.consent.get("purposes", []))
+        named = [p.value for p in withdrawal.purposes] or held
+        withdrawn = [p for p in held if p in named]
+        remaining = [p for p in held if p not in named]
+        consent = {
+            **row.consent,
+            "purposes": remaining,
+            "withdrawn": [*row.consent.get("withdrawn", []), *withdrawn],
+            "withdrawal_recorded_by": withdrawal.recorded_by,
+        }
+        await repository.set_consent(conn, participant_id, consent, withdrawn=not remaining)
+        event = ParticipantConsentWithdrawn(participant_id=participant_id, purposes=withdrawn)
+        await outbox.record(conn, [new_event(event, producer=PRODUCER)])
+    return remaining
+
+
+async def _locked_with_consent(conn: asyncpg.Connection, participant_id: UUID) -> ParticipantRow:
+    row = await repository.get(conn, participant_id, lock=True)
+    if row is None:
+        raise _not_found(participant_id)
+    if row.consent_withdrawn_at is not None:
+        raise IntakeError(409, "consent_withdrawn", "the participant has withdrawn consent")
+    return row
+
+
+def _not_found(participant_id: UUID) -> IntakeError:
+    return IntakeError(404, "participant_not_found", f"no participant {participant_id}")
+
+
+def view(row: ParticipantRow, vault: PersonalDataVault) -> ParticipantOut:
+    """A participant as the API shows them, personal data opened."""
+    personal = vault.open(row.personal, bound_to=row.participant_id.bytes)
+    return ParticipantOut(
+        participant_id=row.participant_id,
+        municipality=row.municipality,
+        registered_on=row.registered_on,
+        consent=row.consent,
+        consent_withdrawn_at=row.consent_withdrawn_at,
+        profile=ParticipantProfile.model_validate(row.profile),
+        **personal,
+    )

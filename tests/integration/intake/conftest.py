@@ -1,0 +1,32 @@
+"""Intake's app in-process (lifespan started: pool, relay, consumer) on real servers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import httpx
+import pytest
+
+from services.intake.main import create_app
+from shared.settings import Settings
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to a running intake app (its relay and consumer included)."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
+            yield http
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the test database, in intake's schema."""
+    conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": "intake"})
+    try:
+        yield conn
+    finally:
+        await conn.close()
