@@ -1,42 +1,67 @@
-"""Caseplan's event handlers (walking skeleton)."""
+"""Caseplan's event handlers: decode, call one use case, return the events it implies."""
 
-from datetime import timedelta
+from __future__ import annotations
+
 from typing import Any
-from uuid import uuid4
 
 import asyncpg
 
+from services.caseplan import service, service_work
 from shared.events import Envelope
-from shared.events.caseplan import CaseplanOpened
-from shared.events.intake import ParticipantRegistered
+from shared.events.envelope import Payload
+from shared.events.intake import (
+    ParticipantConsentWithdrawn,
+    ParticipantRegistered,
+    ParticipantUpdated,
+)
+from shared.events.matching import MatchAccepted
 from shared.messaging import EventConsumer
+
+PRODUCER = "caseplan"
+
+
+def _follow(event: Envelope[Any], payloads: list[Payload]) -> list[Envelope[Any]]:
+    return [event.follow(p, producer=PRODUCER) for p in payloads]
 
 
 def register_handlers(consumer: EventConsumer) -> None:
     """Subscribe caseplan to the events it needs."""
 
-    @consumer.on(ParticipantRegistered)
+    @consumer.on_batch(ParticipantRegistered)
     async def on_participant_registered(
-        conn: asyncpg.Connection, event: Envelope[ParticipantRegistered]
+        conn: asyncpg.Connection, events: list[Envelope[ParticipantRegistered]]
+    ) -> list[Envelope[Any]]:
+        registrations = [
+            service.Registration(
+                e.payload.participant_id, e.payload.municipality, e.payload.registered_on
+            )
+            for e in events
+        ]
+        emitted = await service.open_case_plans(conn, registrations)
+        return [env for e, out in zip(events, emitted, strict=True) for env in _follow(e, out)]
+
+    @consumer.on(ParticipantUpdated)
+    async def on_participant_updated(
+        conn: asyncpg.Connection, event: Envelope[ParticipantUpdated]
     ) -> list[Envelope[Any]]:
         p = event.payload
-        case_plan_id = uuid4()
-        opened = event.occurred_at.date()
-        planned_end = opened + timedelta(days=365)
-        await conn.execute(
-            "INSERT INTO case_plan (case_plan_id, participant_id, municipality, opened_on,"
-            " planned_end_on) VALUES ($1, $2, $3, $4, $5)",
-            case_plan_id,
-            p.participant_id,
-            p.municipality,
-            opened,
-            planned_end,
+        moved = await service.move_participant(
+            conn, p.participant_id, p.municipality, event.occurred_at.date()
         )
-        opened_event = CaseplanOpened(
-            participant_id=p.participant_id,
-            case_plan_id=case_plan_id,
-            municipality=p.municipality,
-            opened_on=opened,
-            planned_end_on=planned_end,
+        return _follow(event, moved)
+
+    @consumer.on(ParticipantConsentWithdrawn)
+    async def on_consent_withdrawn(
+        conn: asyncpg.Connection, event: Envelope[ParticipantConsentWithdrawn]
+    ) -> list[Envelope[Any]]:
+        freed = await service.withdraw_consent(
+            conn, event.payload.participant_id, event.occurred_at.date()
         )
-        return [event.follow(opened_event, producer="caseplan")]
+        return _follow(event, freed)
+
+    @consumer.on(MatchAccepted)
+    async def on_match_accepted(
+        conn: asyncpg.Connection, event: Envelope[MatchAccepted]
+    ) -> list[Envelope[Any]]:
+        started = await service_work.start_placement(conn, event.payload, event.occurred_at.date())
+        return _follow(event, started)

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.caseplan.api import router
+from services.caseplan import api, api_work
 from services.caseplan.handlers import register_handlers
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
@@ -11,7 +11,7 @@ DEFINITION = ServiceDefinition(
     name="caseplan",
     title="Polku caseplan",
     description="Support workers keep a case plan for each participant.",
-    routers=[router],
+    routers=[api.router, api_work.router],
     register_handlers=register_handlers,
 )
 

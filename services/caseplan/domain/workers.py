@@ -116,14 +116,15 @@ def worker_assigned(plan: CasePlan, worker: SupportWorker, today: date) -> Casep
 
 
 def drain(
-    workers: list[SupportWorker], waiting: Iterable[WaitingEntry]
-) -> tuple[list[SupportWorker], list[Assignment]]:
+    workers: list[SupportWorker], waiting: Iterable[WaitingEntry], today: date
+) -> tuple[list[SupportWorker], list[Assignment], list[Payload]]:
     """Assign waiting participants in order while someone serving them has free capacity.
 
     An entry nobody can serve yet does not block later entries from other municipalities.
     """
     current = list(workers)
     assignments: list[Assignment] = []
+    events: list[Payload] = []
     for entry in waiting_order(waiting):
         worker = choose_worker(current, entry.municipality, entry.organisation_id)
         if worker is None:
@@ -131,4 +132,13 @@ def drain(
         taken = replace(worker, caseload=worker.caseload + 1)
         current = [taken if w.support_worker_id == taken.support_worker_id else w for w in current]
         assignments.append(Assignment(entry, worker.support_worker_id))
-    return current, assignments
+        events.append(
+            CaseplanWorkerAssigned(
+                participant_id=entry.participant_id,
+                case_plan_id=entry.case_plan_id,
+                support_worker_id=worker.support_worker_id,
+                organisation_id=worker.organisation_id,
+                assigned_on=today,
+            )
+        )
+    return current, assignments, events

@@ -19,6 +19,7 @@ from services.caseplan.domain.workers import (
 from shared.events.caseplan import CaseplanWaitlisted, CaseplanWorkerAssigned
 
 RAPLA = "Rapla vald"
+TODAY = date(2026, 2, 2)
 
 
 def worker(caseload: int = 0, limit: int = 8, **kw: object) -> SupportWorker:
@@ -69,7 +70,8 @@ def test_drain_assigns_in_order_up_to_capacity_without_blocking_other_places() -
     w = worker(6)
     elsewhere = entry(1, "Kehtna vald")
     first, second, third = entry(2), entry(3), entry(4)
-    workers, assignments = drain([w], [third, elsewhere, second, first])
+    workers, assignments, events = drain([w], [third, elsewhere, second, first], TODAY)
+    assert [e.participant_id for e in events] == [first.participant_id, second.participant_id]  # type: ignore[attr-defined]
     assert [a.entry for a in assignments] == [first, second]
     assert workers[0].caseload == 8
     assert all(a.support_worker_id == w.support_worker_id for a in assignments)
@@ -77,7 +79,7 @@ def test_drain_assigns_in_order_up_to_capacity_without_blocking_other_places() -
 
 def test_drain_never_exceeds_any_limit() -> None:
     workers = [worker(i % 3, limit=3) for i in range(5)]
-    result, assignments = drain(workers, [entry(i) for i in range(50)])
+    result, assignments, _ = drain(workers, [entry(i) for i in range(50)], TODAY)
     assert all(w.caseload == w.caseload_limit for w in result)
     assert len(assignments) == sum(3 - i % 3 for i in range(5))
     assert len({a.entry.seq for a in assignments}) == len(assignments)

@@ -1,0 +1,131 @@
+"""Caseplan's HTTP API for the work in a plan: goals, activities and placements."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import asyncpg
+from fastapi import APIRouter, status
+
+from services.caseplan import service_work, views
+from services.caseplan.api_models import (
+    ActivityIn,
+    ActivityOut,
+    ActivityStatusIn,
+    AttendanceIn,
+    AttendanceOut,
+    GoalIn,
+    GoalOut,
+    HoursIn,
+    PlacementEndIn,
+    PlacementHoursIn,
+    PlacementOut,
+)
+from services.caseplan.commands import run, today
+from services.caseplan.domain.activities import Activity
+from services.caseplan.domain.case_plan import Goal
+from shared.events.envelope import Payload
+from shared.runtime import PoolDep
+
+router = APIRouter(prefix="/v1", tags=["caseplan"])
+
+
+@router.post("/case-plans/{case_plan_id}/goals", status_code=status.HTTP_201_CREATED)
+async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep) -> GoalOut:
+    """Set a goal in an open case plan."""
+    goal = Goal(uuid4(), case_plan_id, body.title, body.description, body.target_on)
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[Goal, list[Payload]]:
+        return await service_work.add_goal(conn, case_plan_id, goal), []
+
+    added = await run(pool, use_case)
+    return GoalOut(
+        goal_id=added.goal_id,
+        title=added.title,
+        description=added.description,
+        target_on=added.target_on,
+        achieved=added.achieved,
+    )
+
+
+@router.post("/case-plans/{case_plan_id}/activities", status_code=status.HTTP_201_CREATED)
+async def add_activity(case_plan_id: UUID, body: ActivityIn, pool: PoolDep) -> ActivityOut:
+    """Add an activity to an open case plan (emits activity.recorded)."""
+    activity = Activity(activity_id=uuid4(), case_plan_id=case_plan_id, **body.model_dump())
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
+        return await service_work.add_activity(conn, activity)
+
+    return views.activity_out(await run(pool, use_case))
+
+
+@router.patch("/case-plans/{case_plan_id}/activities/{activity_id}")
+async def change_activity(
+    case_plan_id: UUID, activity_id: UUID, body: ActivityStatusIn, pool: PoolDep
+) -> ActivityOut:
+    """Move an activity to a new status (a finished activity stays finished)."""
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
+        return await service_work.change_activity(conn, case_plan_id, activity_id, body.status)
+
+    return views.activity_out(await run(pool, use_case))
+
+
+@router.post("/case-plans/{case_plan_id}/activities/{activity_id}/hours")
+async def log_activity_hours(
+    case_plan_id: UUID, activity_id: UUID, body: HoursIn, pool: PoolDep
+) -> ActivityOut:
+    """Log hours worked on one day of a work practice or training activity."""
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
+        return await service_work.log_activity_hours(
+            conn, case_plan_id, activity_id, body.hours, body.worked_on
+        )
+
+    return views.activity_out(await run(pool, use_case))
+
+
+@router.post("/placements/{placement_id}/hours")
+async def log_placement_hours(
+    placement_id: UUID, body: PlacementHoursIn, pool: PoolDep
+) -> PlacementOut:
+    """Staff of the placement's organisation log hours worked on one day."""
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
+        placement, events = await service_work.log_placement_hours(
+            conn, placement_id, body.organisation_id, body.hours, body.worked_on
+        )
+        return views.placement_out(placement), events
+
+    return await run(pool, use_case)
+
+
+@router.post("/placements/{placement_id}/attendance")
+async def record_attendance(placement_id: UUID, body: AttendanceIn, pool: PoolDep) -> AttendanceOut:
+    """Staff of the placement's organisation record whether the participant came."""
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[AttendanceOut, list[Payload]]:
+        days = await service_work.record_attendance(
+            conn, placement_id, body.organisation_id, body.attended_on, body.present
+        )
+        return AttendanceOut(placement_id=placement_id, **days), []
+
+    return await run(pool, use_case)
+
+
+@router.post("/placements/{placement_id}/end")
+async def end_placement(placement_id: UUID, body: PlacementEndIn, pool: PoolDep) -> PlacementOut:
+    """End a placement with an outcome; without a hire the participant is ready again."""
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
+        placement, events = await service_work.end_placement(
+            conn,
+            placement_id,
+            body.organisation_id,
+            body.outcome,
+            body.ended_on or today(),
+            body.ready_again,
+        )
+        return views.placement_out(placement), events
+
+    return await run(pool, use_case)

@@ -1,0 +1,256 @@
+"""Storage of case plans, support workers and the waiting list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypeAlias
+from uuid import UUID
+
+import asyncpg
+
+from services.caseplan.domain.case_plan import CasePlan, CasePlanStatus, ClosedBecause
+from services.caseplan.domain.workers import SupportWorker, WaitingEntry
+from shared.events.vocabulary import (
+    ExitOutcome,
+    FollowUpOutcome,
+    OpeningKind,
+)
+
+ASSIGNMENT_LOCK = 0x43415345  # "CASE": one lock for every decision that uses caseload capacity
+
+Conn: TypeAlias = asyncpg.Connection
+
+
+def _opt(kind: Any, value: Any) -> Any:
+    return None if value is None else kind(value)
+
+
+async def lock_assignment(conn: Conn) -> None:
+    """Serialise capacity decisions across replicas until this transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", ASSIGNMENT_LOCK)
+
+
+# -- case plans ---------------------------------------------------------------------------
+def _case_plan(r: asyncpg.Record) -> CasePlan:
+    return CasePlan(
+        case_plan_id=r["case_plan_id"],
+        participant_id=r["participant_id"],
+        municipality=r["municipality"],
+        opened_on=r["opened_on"],
+        planned_end_on=r["planned_end_on"],
+        status=CasePlanStatus(r["status"]),
+        organisation_id=r["organisation_id"],
+        support_worker_id=r["support_worker_id"],
+        ready_for_matching=r["ready_for_matching"],
+        opening_kinds=tuple(OpeningKind(k) for k in r["opening_kinds"]),
+        closed_because=_opt(ClosedBecause, r["closed_because"]),
+        exit_outcome=_opt(ExitOutcome, r["exit_outcome"]),
+        exited_on=r["exited_on"],
+        follow_up_due_on=r["follow_up_due_on"],
+        follow_up_outcome=_opt(FollowUpOutcome, r["follow_up_outcome"]),
+        followed_up_on=r["followed_up_on"],
+    )
+
+
+async def insert_case_plan(conn: Conn, plan: CasePlan) -> bool:
+    """Store a new case plan; False when the participant already has one."""
+    status = await conn.execute(
+        "INSERT INTO case_plan (case_plan_id, participant_id, municipality, organisation_id,"
+        " opened_on, planned_end_on) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (participant_id) DO NOTHING",
+        plan.case_plan_id,
+        plan.participant_id,
+        plan.municipality,
+        plan.organisation_id,
+        plan.opened_on,
+        plan.planned_end_on,
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def case_plan_of(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan | None:
+    """The participant's case plan (row-locked when `lock`)."""
+    sql = "SELECT * FROM case_plan WHERE participant_id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, participant_id)
+    return None if row is None else _case_plan(row)
+
+
+async def case_plan_by_id(conn: Conn, case_plan_id: UUID, *, lock: bool = False) -> CasePlan | None:
+    """One case plan by its id (row-locked when `lock`)."""
+    sql = "SELECT * FROM case_plan WHERE case_plan_id = $1" + (" FOR UPDATE" if lock else "")
+    row = await conn.fetchrow(sql, case_plan_id)
+    return None if row is None else _case_plan(row)
+
+
+async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
+    """Write a case plan's changeable state."""
+    await conn.execute(
+        "UPDATE case_plan SET municipality = $2, status = $3, support_worker_id = $4,"
+        " ready_for_matching = $5, opening_kinds = $6, closed_because = $7, exit_outcome = $8,"
+        " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12"
+        " WHERE case_plan_id = $1",
+        plan.case_plan_id,
+        plan.municipality,
+        plan.status.value,
+        plan.support_worker_id,
+        plan.ready_for_matching,
+        [k.value for k in plan.opening_kinds],
+        _opt(str, plan.closed_because),
+        _opt(str, plan.exit_outcome),
+        plan.exited_on,
+        plan.follow_up_due_on,
+        _opt(str, plan.follow_up_outcome),
+        plan.followed_up_on,
+    )
+
+
+async def assign_workers(conn: Conn, pairs: list[tuple[UUID, UUID]]) -> None:
+    """Give each (case plan, support worker) pair's case to the worker."""
+    await conn.execute(
+        "UPDATE case_plan c SET support_worker_id = p.worker FROM"
+        " unnest($1::uuid[], $2::uuid[]) AS p(plan, worker) WHERE c.case_plan_id = p.plan",
+        [p for p, _ in pairs],
+        [w for _, w in pairs],
+    )
+
+
+async def remove_personal_notes(conn: Conn, case_plan_id: UUID) -> None:
+    """Delete free-text notes written about the participant."""
+    await conn.execute("UPDATE case_plan SET notes = NULL WHERE case_plan_id = $1", case_plan_id)
+    await conn.execute("UPDATE goal SET description = NULL WHERE case_plan_id = $1", case_plan_id)
+    await conn.execute("UPDATE activity SET note = NULL WHERE case_plan_id = $1", case_plan_id)
+
+
+async def follow_ups_due(conn: Conn, today: date) -> list[CasePlan]:
+    """Closed cases whose follow-up is due and not yet recorded, oldest first."""
+    rows = await conn.fetch(
+        "SELECT * FROM case_plan WHERE follow_up_outcome IS NULL AND follow_up_due_on <= $1"
+        " ORDER BY follow_up_due_on, case_plan_id",
+        today,
+    )
+    return [_case_plan(r) for r in rows]
+
+
+# -- support workers ----------------------------------------------------------------------
+def _worker(r: asyncpg.Record) -> SupportWorker:
+    return SupportWorker(
+        support_worker_id=r["support_worker_id"],
+        organisation_id=r["organisation_id"],
+        municipalities=tuple(r["municipalities"]),
+        languages=tuple(r["languages"]),
+        caseload_limit=r["caseload_limit"],
+        active=r["active"],
+        caseload=r["caseload"],
+    )
+
+
+async def save_worker(conn: Conn, w: SupportWorker) -> None:
+    """Insert or update a support worker's details (the caseload is kept as stored)."""
+    await conn.execute(
+        "INSERT INTO support_worker (support_worker_id, organisation_id, municipalities,"
+        " languages, caseload_limit, active) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (support_worker_id) DO UPDATE SET organisation_id = $2,"
+        " municipalities = $3, languages = $4, caseload_limit = $5, active = $6",
+        w.support_worker_id,
+        w.organisation_id,
+        list(w.municipalities),
+        list(w.languages),
+        w.caseload_limit,
+        w.active,
+    )
+
+
+async def worker(conn: Conn, worker_id: UUID) -> SupportWorker | None:
+    """One support worker."""
+    row = await conn.fetchrow(
+        "SELECT * FROM support_worker WHERE support_worker_id = $1", worker_id
+    )
+    return None if row is None else _worker(row)
+
+
+async def workers(
+    conn: Conn, *, active_only: bool = False, lock: bool = False
+) -> list[SupportWorker]:
+    """Support workers in the order they were added (the tie-break order)."""
+    sql = "SELECT * FROM support_worker" + (" WHERE active" if active_only else "")
+    sql += " ORDER BY seq" + (" FOR UPDATE" if lock else "")
+    return [_worker(r) for r in await conn.fetch(sql)]
+
+
+async def set_caseloads(conn: Conn, changed: list[SupportWorker]) -> None:
+    """Store the caseloads of workers whose count changed."""
+    if changed:
+        await conn.execute(
+            "UPDATE support_worker s SET caseload = c.load FROM"
+            " unnest($1::uuid[], $2::int[]) AS c(id, load) WHERE s.support_worker_id = c.id",
+            [w.support_worker_id for w in changed],
+            [w.caseload for w in changed],
+        )
+
+
+async def release_case(conn: Conn, worker_id: UUID) -> None:
+    """A worker's case closed: one case fewer."""
+    await conn.execute(
+        "UPDATE support_worker SET caseload = caseload - 1 WHERE support_worker_id = $1", worker_id
+    )
+
+
+# -- waiting list -------------------------------------------------------------------------
+async def add_waiting(conn: Conn, plan: CasePlan, *, priority: bool = False) -> None:
+    """Put a case plan on the waiting list (once)."""
+    await conn.execute(
+        "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id,"
+        " priority) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        plan.case_plan_id,
+        plan.participant_id,
+        plan.municipality,
+        plan.organisation_id,
+        priority,
+    )
+
+
+async def waiting(conn: Conn) -> list[WaitingEntry]:
+    """Everyone waiting, priority first then first in first out."""
+    rows = await conn.fetch("SELECT * FROM waiting_entry ORDER BY NOT priority, seq")
+    return [
+        WaitingEntry(
+            case_plan_id=r["case_plan_id"],
+            participant_id=r["participant_id"],
+            municipality=r["municipality"],
+            seq=r["seq"],
+            priority=r["priority"],
+            organisation_id=r["organisation_id"],
+        )
+        for r in rows
+    ]
+
+
+async def remove_waiting(conn: Conn, case_plan_ids: list[UUID]) -> None:
+    """Take case plans off the waiting list."""
+    await conn.execute(
+        "DELETE FROM waiting_entry WHERE case_plan_id = ANY($1::uuid[])", case_plan_ids
+    )
+
+
+async def update_waiting(
+    conn: Conn, case_plan_id: UUID, *, municipality: str | None = None, priority: bool | None = None
+) -> bool:
+    """Change a waiting entry's municipality or priority; False when it is not waiting."""
+    status = await conn.execute(
+        "UPDATE waiting_entry SET municipality = coalesce($2, municipality),"
+        " priority = coalesce($3, priority) WHERE case_plan_id = $1",
+        case_plan_id,
+        municipality,
+        priority,
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def waiting_position(conn: Conn, case_plan_id: UUID) -> int | None:
+    """1-based place in the waiting list, or None when not waiting."""
+    value = await conn.fetchval(
+        "SELECT pos FROM (SELECT case_plan_id, row_number() OVER (ORDER BY NOT priority, seq)"
+        " AS pos FROM waiting_entry) w WHERE case_plan_id = $1",
+        case_plan_id,
+    )
+    return None if value is None else int(value)

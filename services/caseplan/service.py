@@ -1,0 +1,200 @@
+"""Caseplan's use cases for case plans and capacity: opening, assigning, draining the
+waiting list, support workers, readiness, exit, follow-up and consent withdrawal.
+
+Every function runs inside the caller's transaction and returns the events to record.
+Decisions that use caseload capacity first take one advisory transaction lock, so two
+replicas never hand out the same free place (and the CHECK constraint backs it up).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, TypeAlias
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from services.caseplan.domain import case_plan as cases
+from services.caseplan.domain.case_plan import CasePlan
+from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
+from services.caseplan.repository import plans
+from shared.events.envelope import Payload
+from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
+from shared.messaging import RetryLater
+
+log = logging.getLogger("polku.caseplan")
+Conn: TypeAlias = asyncpg.Connection
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What caseplan needs of a newly registered participant."""
+
+    participant_id: UUID
+    municipality: str
+    opened_on: date
+
+
+async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list[list[Payload]]:
+    """Open a case plan for each registration and assign a worker or waitlist; events per item."""
+    await plans.lock_assignment(conn)
+    workers = await plans.workers(conn, active_only=True)
+    before = {w.support_worker_id: w.caseload for w in workers}
+    emitted: list[list[Payload]] = []
+    pairs: list[tuple[UUID, UUID]] = []
+    for reg in registrations:
+        plan, events = cases.open_case_plan(
+            case_plan_id=uuid4(),
+            participant_id=reg.participant_id,
+            municipality=reg.municipality,
+            opened_on=reg.opened_on,
+        )
+        if not await plans.insert_case_plan(conn, plan):
+            emitted.append([])  # already registered: nothing new happens
+            continue
+        plan, workers, more = assign_or_waitlist(plan, workers, reg.opened_on)
+        if plan.support_worker_id is None:
+            await plans.add_waiting(conn, plan)
+        else:
+            pairs.append((plan.case_plan_id, plan.support_worker_id))
+        emitted.append(events + more)
+    await plans.assign_workers(conn, pairs)
+    await plans.set_caseloads(conn, _changed(workers, before))
+    return emitted
+
+
+def _changed(workers: list[SupportWorker], before: dict[UUID, int]) -> list[SupportWorker]:
+    return [w for w in workers if before.get(w.support_worker_id) != w.caseload]
+
+
+async def drain_waiting_list(conn: Conn, today: date) -> list[Payload]:
+    """Give waiting participants, in order, to workers with free capacity."""
+    await plans.lock_assignment(conn)
+    workers = await plans.workers(conn, active_only=True)
+    before = {w.support_worker_id: w.caseload for w in workers}
+    updated, assignments, events = drain(workers, await plans.waiting(conn), today)
+    if assignments:
+        await plans.remove_waiting(conn, [a.entry.case_plan_id for a in assignments])
+        await plans.assign_workers(
+            conn, [(a.entry.case_plan_id, a.support_worker_id) for a in assignments]
+        )
+        await plans.set_caseloads(conn, _changed(updated, before))
+    return events
+
+
+async def _free_capacity(conn: Conn, plan: CasePlan, today: date) -> list[Payload]:
+    """A case closed: its worker has one case fewer, or it leaves the waiting list."""
+    if plan.support_worker_id is not None:
+        await plans.release_case(conn, plan.support_worker_id)
+    else:
+        await plans.remove_waiting(conn, [plan.case_plan_id])
+    return await drain_waiting_list(conn, today)
+
+
+async def known_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan:
+    """The participant's case plan, or a 404 refusal."""
+    plan = await plans.case_plan_of(conn, participant_id, lock=lock)
+    if plan is None:
+        raise Refusal("case_plan_not_found", "the participant has no case plan", status=404)
+    return plan
+
+
+async def awaited_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan:
+    """The participant's case plan for an event; retry later when not yet opened."""
+    plan = await plans.case_plan_of(conn, participant_id, lock=lock)
+    if plan is None:
+        raise RetryLater(f"no case plan yet for participant {participant_id}")
+    return plan
+
+
+# -- events from intake --------------------------------------------------------------------
+async def withdraw_consent(conn: Conn, participant_id: UUID, today: date) -> list[Payload]:
+    """Close the case, remove personal notes and pass its place to the next in line."""
+    await plans.lock_assignment(conn)
+    plan = await awaited_plan(conn, participant_id, lock=True)
+    await plans.remove_personal_notes(conn, plan.case_plan_id)
+    if not plan.is_open:
+        return []
+    await plans.save_case_plan(conn, cases.withdraw_consent(plan))
+    return await _free_capacity(conn, plan, today)
+
+
+async def move_participant(
+    conn: Conn, participant_id: UUID, municipality: str, today: date
+) -> list[Payload]:
+    """The participant's municipality changed: a waiting participant may now be served."""
+    await plans.lock_assignment(conn)
+    plan = await awaited_plan(conn, participant_id, lock=True)
+    if plan.municipality == municipality:
+        return []
+    await plans.save_case_plan(conn, replace(plan, municipality=municipality))
+    if not await plans.update_waiting(conn, plan.case_plan_id, municipality=municipality):
+        return []
+    return await drain_waiting_list(conn, today)
+
+
+# -- support workers -----------------------------------------------------------------------
+async def add_worker(conn: Conn, worker: SupportWorker, today: date) -> list[Payload]:
+    """A new support worker takes waiting participants at once."""
+    await plans.lock_assignment(conn)
+    check_limit(replace(worker, caseload=0), worker.caseload_limit)
+    await plans.save_worker(conn, replace(worker, caseload=0))
+    return await drain_waiting_list(conn, today)
+
+
+async def change_worker(
+    conn: Conn, worker_id: UUID, changes: dict[str, Any], today: date
+) -> tuple[SupportWorker, list[Payload]]:
+    """Update a worker; a raised limit, new municipality or reactivation drains the list."""
+    await plans.lock_assignment(conn)
+    current = await plans.worker(conn, worker_id)
+    if current is None:
+        raise Refusal("support_worker_not_found", "no such support worker", status=404)
+    if "caseload_limit" in changes:
+        check_limit(current, changes["caseload_limit"])
+    changed = replace(current, **changes)
+    await plans.save_worker(conn, changed)
+    return changed, await drain_waiting_list(conn, today)
+
+
+async def prioritise(conn: Conn, participant_id: UUID, priority: bool) -> None:
+    """Move a waiting participant to (or out of) the priority group."""
+    await plans.lock_assignment(conn)
+    plan = await known_plan(conn, participant_id)
+    if not await plans.update_waiting(conn, plan.case_plan_id, priority=priority):
+        raise Refusal("not_waiting", "the participant is not on the waiting list")
+
+
+# -- readiness, exit, follow-up ------------------------------------------------------------
+async def mark_ready(
+    conn: Conn, participant_id: UUID, opening_kinds: list[OpeningKind]
+) -> list[Payload]:
+    """The support worker finds the participant ready to be matched."""
+    plan = await known_plan(conn, participant_id, lock=True)
+    ready, events = cases.mark_ready(plan, opening_kinds)
+    await plans.save_case_plan(conn, ready)
+    return events
+
+
+async def exit_participant(
+    conn: Conn, participant_id: UUID, outcome: ExitOutcome, exited_on: date, today: date
+) -> list[Payload]:
+    """The participant leaves: the case closes and its place goes to the next in line."""
+    await plans.lock_assignment(conn)
+    plan = await known_plan(conn, participant_id, lock=True)
+    closed, events = cases.exit_case(plan, outcome, exited_on)
+    await plans.save_case_plan(conn, closed)
+    return events + await _free_capacity(conn, plan, today)
+
+
+async def follow_up(
+    conn: Conn, participant_id: UUID, outcome: FollowUpOutcome, followed_up_on: date
+) -> list[Payload]:
+    """Record the situation six months after leaving."""
+    plan = await known_plan(conn, participant_id, lock=True)
+    done, events = cases.record_follow_up(plan, outcome, followed_up_on)
+    await plans.save_case_plan(conn, done)
+    return events

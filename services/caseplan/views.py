@@ -1,0 +1,111 @@
+"""Read models: what the API shows of case plans, workers and the waiting list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+from services.caseplan.api_models import (
+    ActivityOut,
+    CasePlanOut,
+    FollowUpDueOut,
+    GoalOut,
+    PlacementOut,
+    SupportWorkerOut,
+    WaitingOut,
+)
+from services.caseplan.domain.activities import Activity
+from services.caseplan.domain.placements import Placement
+from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.workers import SupportWorker
+from services.caseplan.repository import plans, work
+
+
+def worker_out(w: SupportWorker) -> SupportWorkerOut:
+    """A support worker as the API shows them."""
+    return SupportWorkerOut(
+        support_worker_id=w.support_worker_id,
+        organisation_id=w.organisation_id,
+        municipalities=list(w.municipalities),
+        languages=list(w.languages),
+        caseload_limit=w.caseload_limit,
+        caseload=w.caseload,
+        free_capacity=w.free_capacity,
+        active=w.active,
+    )
+
+
+def activity_out(a: Activity) -> ActivityOut:
+    """An activity as the API shows it."""
+    return ActivityOut.model_validate(asdict(a))
+
+
+def placement_out(p: Placement, attendance: dict[str, int] | None = None) -> PlacementOut:
+    """A placement as the API shows it."""
+    fields = {k: v for k, v in asdict(p).items() if k not in ("case_plan_id", "participant_id")}
+    return PlacementOut.model_validate({**fields, **(attendance or {})})
+
+
+async def support_worker(conn: asyncpg.Connection, worker_id: UUID) -> SupportWorkerOut:
+    """One support worker, or a 404 refusal."""
+    found = await plans.worker(conn, worker_id)
+    if found is None:
+        raise Refusal("support_worker_not_found", "no such support worker", status=404)
+    return worker_out(found)
+
+
+async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date) -> CasePlanOut:
+    """Everything in one participant's case plan."""
+    plan = await plans.case_plan_of(conn, participant_id)
+    if plan is None:
+        raise Refusal("case_plan_not_found", "the participant has no case plan", status=404)
+    worker = None
+    if plan.support_worker_id is not None:
+        worker = await plans.worker(conn, plan.support_worker_id)
+    placements = [
+        placement_out(p, await work.attendance_of(conn, p.placement_id))
+        for p in await work.placements_of(conn, plan.case_plan_id)
+    ]
+    return CasePlanOut(
+        **{k: v for k, v in asdict(plan).items() if k != "support_worker_id"},
+        overdue=plan.is_overdue(today),
+        support_worker=None if worker is None else worker_out(worker),
+        waiting_position=await plans.waiting_position(conn, plan.case_plan_id),
+        goals=[
+            GoalOut.model_validate(asdict(g)) for g in await work.goals_of(conn, plan.case_plan_id)
+        ],
+        activities=[activity_out(a) for a in await work.activities_of(conn, plan.case_plan_id)],
+        placements=placements,
+    )
+
+
+async def waiting_list(conn: asyncpg.Connection) -> list[WaitingOut]:
+    """Everyone waiting for a support worker, in the order they will be served."""
+    entries = await plans.waiting(conn)
+    return [
+        WaitingOut(
+            position=i,
+            participant_id=e.participant_id,
+            case_plan_id=e.case_plan_id,
+            municipality=e.municipality,
+            priority=e.priority,
+        )
+        for i, e in enumerate(entries, start=1)
+    ]
+
+
+async def follow_ups_due(conn: asyncpg.Connection, today: date) -> list[FollowUpDueOut]:
+    """Follow-ups due by `today` and not yet recorded."""
+    return [
+        FollowUpDueOut(
+            participant_id=p.participant_id,
+            case_plan_id=p.case_plan_id,
+            exit_outcome=p.exit_outcome,
+            exited_on=p.exited_on,
+            follow_up_due_on=p.follow_up_due_on,
+        )
+        for p in await plans.follow_ups_due(conn, today)
+    ]
