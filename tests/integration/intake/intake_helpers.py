@@ -80,3 +80,11 @@ async def eventually(
             return last
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out after {within}s waiting for {what}: {last!r}")
+
+
+def numbered_estonian_id(n: int) -> str:
+    """The n-th of a run of distinct valid isikukood (n < 300,000)."""
+    day, serial = divmod(n, 1000)
+    year, day_of_year = 1970 + day // 300, day % 300
+    ten = f"{3 + n % 2}{year % 100:02d}{day_of_year // 25 + 1:02d}{day_of_year % 25 + 1:02d}{serial:03d}"
+    return ten + str(estonian_check_digit(ten))
