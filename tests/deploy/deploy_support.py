@@ -1,0 +1,74 @@
+"""Helpers for the deployment tests: file locations, PromQL names, scrapes, intakes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+PROMETHEUS_BUILTINS = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
+_PROMQL_WORDS = {
+    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
+    "and", "or", "unless", "inf", "nan",
+}  # fmt: skip
+_SUFFIXES = {
+    "counter": ("_total", "_created"),
+    "histogram": ("_bucket", "_count", "_sum", "_created"),
+    "summary": ("_count", "_sum", "_created"),
+    "gauge": ("",),
+}
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression reads (not functions, labels or keywords)."""
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", text)
+    text = re.sub(r"\{[^}]*\}", " ", text)
+    text = re.sub(r"\[[^\]]*\]", " ", text)
+    names = set()
+    for match in re.finditer(r"[a-zA-Z_:][a-zA-Z0-9_:]*", text):
+        rest = text[match.end() :].lstrip()
+        word = match.group(0)
+        if rest.startswith("(") or word.lower() in _PROMQL_WORDS:
+            continue
+        names.add(word)
+    return names
+
+
+def exported_names(metrics_text: str) -> set[str]:
+    """Every series name a /metrics page can show, including families with no samples yet."""
+    names: set[str] = set()
+    for family in text_string_to_metric_families(metrics_text):
+        names.update(f"{family.name}{suffix}" for suffix in _SUFFIXES.get(family.type, ("",)))
+        names.update(sample.name for sample in family.samples)
+    return names
+
+
+def scrape(url: str) -> str:
+    """The /metrics page of one running service."""
+    response = httpx.get(f"{url}/metrics", timeout=5)
+    response.raise_for_status()
+    return response.text
+
+
+def intake_bodies(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Valid `POST /v1/intakes` bodies of distinct people, as the demo builds them."""
+    from shared.demo.bodies import intake_body
+    from shared.demo.people import iter_participants
+
+    return [intake_body(p) for p in iter_participants(seed, count)]
+
+
+def post_intakes(intake_url: str, count: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Register `count` new participants over HTTP; returns intake's answers."""
+    answers = []
+    for body in intake_bodies(count, seed):
+        response = httpx.post(f"{intake_url}/v1/intakes", json=body, timeout=10)
+        assert response.status_code == 201, response.text
+        answers.append(response.json())
+    return answers
