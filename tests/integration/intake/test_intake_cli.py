@@ -1,0 +1,61 @@
+"""`polku import`: the same batch use case from the shell, with a progress bar."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import asyncpg
+import pytest
+from intake_helpers import broken, numbered_estonian_id
+
+from shared.cli import main
+from shared.settings import Settings
+
+
+def test_import_registers_valid_rows_and_reports_the_bad(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("POLKU_DATABASE_URL", settings.database_url)
+    lines = [
+        "national_id,given_name,family_name,labour_market_status,consent_purposes,consent_given_at,consent_recorded_by"
+    ]
+    for n in range(1500):
+        nid = numbered_estonian_id(n) if n != 10 else broken(numbered_estonian_id(n))
+        lines.append(f"{nid},Anu{n},Saar,unemployed,case_management,2026-02-01T09:00:00Z,desk")
+    path = tmp_path / "intakes.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+    code = main(["import", str(path), "--municipality", "Tartu linn"])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "1500/1500 rows" in err
+    result = json.loads(out)
+    assert (result["created"], result["rejected"]) == (1499, 1)
+    [bad] = [r for r in result["results"] if r["status"] == "rejected"]
+    assert bad["row"] == 11 and bad["errors"][0]["reason"] == "checksum does not match"
+
+    async def count() -> int:
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM intake.participant WHERE municipality = 'Tartu linn'"
+                )
+            )
+        finally:
+            await conn.close()
+
+    assert asyncio.run(count()) == 1499
+
+
+def test_import_of_a_missing_file_fails_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(tmp_path / "nope.csv"), "--municipality", "Tartu linn"]) == 2
+    assert "polku import:" in capsys.readouterr().err
