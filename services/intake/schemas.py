@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from services.intake.domain import parse_national_id
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
 
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of our clock a case system's consent time may be."""
 ESCO_PREFIX = "http://data.europa.eu/esco/"
 _ESCO_KINDS = ("skill/", "occupation/", "isco/")
 
@@ -45,7 +55,7 @@ def _national_id(value: str) -> str:
 def _not_in_future(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must include a time zone")
-    if value > datetime.now(UTC):
+    if value > datetime.now(UTC) + CLOCK_SKEW:
         raise ValueError("must not be in the future")
     return value
 
@@ -143,6 +153,9 @@ class IntakeIn(ParticipantDetails):
     consent: Consent
 
 
+_NULLABLE_IN_CORRECTION = frozenset({"isced_level", "home"})
+
+
 class ParticipantCorrection(BaseModel):
     """A correction: only the fields given are changed."""
 
@@ -165,6 +178,13 @@ class ParticipantCorrection(BaseModel):
     telework_ready: bool | None = None
     accessibility_needs: list[Text] | None = Field(None, max_length=20)
     special_categories_refused: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in _NULLABLE_IN_CORRECTION:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
 
 
 class ConsentWithdrawal(BaseModel):

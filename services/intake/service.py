@@ -54,13 +54,15 @@ class Answer:
 async def register(
     pool: asyncpg.Pool, intake: IntakeIn, *, vault: PersonalDataVault, idempotency_key: str | None
 ) -> Answer:
-    """Register one intake; with an idempotency key, a retry gets the first answer."""
+    """Register one intake; with an idempotency key, a retry gets the first answer.
+
+    Keys are scoped by municipality, so two case systems cannot collide.
+    """
     request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
     async with pool.acquire() as conn, conn.transaction():
-        if idempotency_key and not await repository.claim_idempotency_key(
-            conn, idempotency_key, request_hash
-        ):
-            return await _replay(conn, idempotency_key, request_hash)
+        key = f"{intake.municipality}:{idempotency_key}" if idempotency_key else None
+        if key and not await repository.claim_idempotency_key(conn, key, request_hash):
+            return await _replay(conn, key, request_hash)
         today = datetime.now(UTC).date()
         [reg] = await register_many(conn, [intake], vault=vault, today=today)
         await outbox.record(conn, [new_event(reg.event, producer=PRODUCER)])
@@ -68,8 +70,8 @@ async def register(
             201 if reg.status == "created" else 200,
             {"participant_id": str(reg.participant_id), "status": reg.status},
         )
-        if idempotency_key:
-            await repository.store_response(conn, idempotency_key, answer.status_code, answer.body)
+        if key:
+            await repository.store_response(conn, key, answer.status_code, answer.body)
     return answer
 
 
