@@ -1,21 +1,195 @@
-"""Matching's HTTP API (walking skeleton)."""
+"""Matching's HTTP API: organisations, openings, proposals and the answers to them."""
 
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request
 
-from shared.runtime import PoolDep
+from services.matching import decisions, openings
+from services.matching import repository as repo
+from services.matching.errors import not_found
+from services.matching.schemas import (
+    AcceptIn,
+    DeclineIn,
+    MatchOut,
+    OpeningChange,
+    OpeningIn,
+    OpeningOut,
+    OrganisationIn,
+    OrganisationMatchOut,
+    OrganisationOut,
+)
+from services.matching.settings import MatchingSettings
+from services.matching.views import organisation_view, profile_of
+from shared import outbox
+from shared.events import new_event
+from shared.events.envelope import Payload
+from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["matching"])
+Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
+
+
+def get_matching_settings(request: Request) -> MatchingSettings:
+    """FastAPI dependency: matching's own settings."""
+    return request.app.state.matching_settings  # type: ignore[no-any-return]
+
+
+MatchingDep = Annotated[MatchingSettings, Depends(get_matching_settings)]
+
+
+async def _record(conn: asyncpg.Connection, payload: Payload) -> None:
+    await outbox.record(conn, [new_event(payload, producer="matching")])
 
 
 @router.get("/candidates/{participant_id}")
-async def get_candidate(participant_id: UUID, pool: PoolDep) -> dict[str, str]:
-    """Whether a participant is in the candidate pool."""
-    row = await pool.fetchrow(
-        "SELECT participant_id, municipality FROM candidate WHERE participant_id = $1",
-        participant_id,
-    )
+async def get_candidate(participant_id: UUID, pool: PoolDep) -> dict[str, Any]:
+    """Whether a participant is in the candidate pool, and whether they are ready."""
+    row = await repo.fetch_candidate(pool, participant_id)
     if row is None:
-        raise HTTPException(404, detail={"reason": "candidate_not_found"})
-    return {"participant_id": str(row["participant_id"]), "municipality": row["municipality"]}
+        raise not_found("candidate")
+    return {
+        "participant_id": str(row["participant_id"]),
+        "municipality": row["municipality"],
+        "ready": row["ready_at"] is not None and row["placed_at"] is None,
+        "languages": list(row["languages"]),
+        "skills": list(row["skills"]),
+    }
+
+
+@router.post("/organisations", status_code=201)
+async def create_organisation(
+    body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep
+) -> OrganisationOut:
+    """Register an organisation; the answer shows its webhook signing secret, once."""
+    async with pool.acquire() as conn:
+        return await openings.create_organisation(
+            conn, body, settings=ms, encryption_key=runtime.settings.encryption_key
+        )
+
+
+@router.get("/organisations/{organisation_id}/matches")
+async def organisation_matches(
+    organisation_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+) -> list[OrganisationMatchOut]:
+    """An organisation's inbox: its proposals in the minimal form it may see."""
+    if await repo.fetch_organisation(pool, organisation_id) is None:
+        raise not_found("organisation")
+    rows = await repo.list_matches(
+        pool, column="organisation_id", value=organisation_id, status=status
+    )
+    return [
+        OrganisationMatchOut.model_validate(
+            organisation_view(
+                match_id=r["match_id"],
+                opening_id=r["opening_id"],
+                opening_title=r["opening_title"],
+                status=r["status"],
+                score=r["score"],
+                explanation=r["explanation"],
+                profile=profile_of(r) if r["profile"] else None,
+                contact=r["support_worker_contact"],
+            )
+            | {"proposed_at": r["proposed_at"]}
+        )
+        for r in rows
+    ]
+
+
+@router.post("/openings", status_code=201)
+async def post_opening(body: OpeningIn, pool: PoolDep) -> OpeningOut:
+    """Post an opening; proposals for its seats follow from `opening.posted`."""
+    async with pool.acquire() as conn, conn.transaction():
+        opening_id, posted = await openings.post_opening(conn, body)
+        await _record(conn, posted)
+    return await get_opening(opening_id, pool)
+
+
+@router.get("/openings/{opening_id}")
+async def get_opening(opening_id: UUID, pool: PoolDep) -> OpeningOut:
+    """One opening and how many of its seats are taken."""
+    row = await repo.fetch_opening(pool, opening_id)
+    if row is None:
+        raise not_found("opening")
+    body = openings.opening_body(row).model_dump()
+    return OpeningOut(
+        **body, opening_id=opening_id, status=row["status"], seats_taken=row["accepted"]
+    )
+
+
+@router.patch("/openings/{opening_id}")
+async def change_opening(opening_id: UUID, change: OpeningChange, pool: PoolDep) -> OpeningOut:
+    """Change an opening's fields; `opening.updated` carries its new state."""
+    async with pool.acquire() as conn, conn.transaction():
+        await _record(conn, await openings.change_opening(conn, opening_id, change))
+    return await get_opening(opening_id, pool)
+
+
+@router.post("/openings/{opening_id}/close")
+async def close_opening(opening_id: UUID, pool: PoolDep) -> OpeningOut:
+    """Close an opening; its live proposals are withdrawn."""
+    async with pool.acquire() as conn, conn.transaction():
+        await _record(conn, await openings.close_opening(conn, opening_id))
+    return await get_opening(opening_id, pool)
+
+
+@router.get("/openings/{opening_id}/candidates")
+async def opening_candidates(
+    opening_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+) -> list[MatchOut]:
+    """The participants proposed for an opening, best first, with explanations."""
+    if await repo.fetch_opening(pool, opening_id) is None:
+        raise not_found("opening")
+    rows = await repo.list_matches(pool, column="opening_id", value=opening_id, status=status)
+    return [MatchOut.model_validate(_match(r)) for r in rows]
+
+
+@router.get("/participants/{participant_id}/matches")
+async def participant_matches(
+    participant_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+) -> list[MatchOut]:
+    """The openings proposed to a participant, best first, with explanations."""
+    rows = await repo.list_matches(
+        pool, column="participant_id", value=participant_id, status=status
+    )
+    return [MatchOut.model_validate(_match(r)) for r in rows]
+
+
+@router.get("/matches/{match_id}")
+async def get_match(match_id: UUID, pool: PoolDep) -> MatchOut:
+    """One match with its explanation."""
+    row = await repo.fetch_match(pool, match_id)
+    if row is None:
+        raise not_found("match")
+    return MatchOut.model_validate(_match(row))
+
+
+@router.post("/matches/{match_id}/accept")
+async def accept_match(match_id: UUID, pool: PoolDep, body: AcceptIn | None = None) -> MatchOut:
+    """The organisation accepts: `match.accepted` starts a placement in caseplan."""
+    body = body or AcceptIn()
+    async with pool.acquire() as conn, conn.transaction():
+        accepted = await decisions.accept(
+            conn, match_id, starts_on=body.starts_on, hours_per_week=body.hours_per_week
+        )
+        await _record(conn, accepted)
+    return await get_match(match_id, pool)
+
+
+@router.post("/matches/{match_id}/decline")
+async def decline_match(match_id: UUID, body: DeclineIn, pool: PoolDep) -> MatchOut:
+    """The organisation declines, with a reason; the next candidate is proposed."""
+    async with pool.acquire() as conn, conn.transaction():
+        await _record(conn, await decisions.decline(conn, match_id, reason=body.reason))
+    return await get_match(match_id, pool)
+
+
+def _match(row: Any) -> dict[str, Any]:
+    import json
+
+    data = dict(row)
+    data["explanation"] = json.loads(data["explanation"])
+    return data

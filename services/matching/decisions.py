@@ -1,0 +1,124 @@
+"""Use cases of an organisation's answer to a proposal, and of what follows from it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.matching import repository as repo
+from services.matching.errors import MatchingError, not_found
+from services.matching.proposals import top_up
+from services.matching.settings import MatchingSettings
+from services.matching.views import profile_of
+from shared.events.matching import (
+    MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
+    MatchProposed,
+    OpeningClosed,
+)
+from shared.events.vocabulary import OpeningKind
+
+
+def _ids(match: asyncpg.Record) -> dict[str, Any]:
+    return {k: match[k] for k in ("match_id", "participant_id", "opening_id", "organisation_id")}
+
+
+async def _live_match(conn: asyncpg.Connection, match_id: UUID) -> asyncpg.Record:
+    match = await repo.fetch_match(conn, match_id, lock=True)
+    if match is None:
+        raise not_found("match")
+    if match["status"] != "proposed":
+        raise MatchingError(409, f"match_{match['status']}", f"the match is {match['status']}")
+    return match
+
+
+async def accept(
+    conn: asyncpg.Connection,
+    match_id: UUID,
+    *,
+    starts_on: date | None,
+    hours_per_week: float | None,
+) -> MatchAccepted:
+    """Accept a proposal, with the opening's row locked so seats are never over-allocated."""
+    found = await repo.fetch_match(conn, match_id)
+    if found is None:
+        raise not_found("match")
+    opening = await repo.fetch_opening(conn, found["opening_id"], lock=True)
+    match = await _live_match(conn, match_id)
+    if opening["status"] != "open":
+        raise MatchingError(409, "opening_closed", "the opening is closed")
+    if opening["accepted"] >= opening["seats"]:
+        raise MatchingError(409, "no_seats_left", "every seat of the opening is taken")
+    await repo.decide_match(conn, match["match_id"], "accepted")
+    await repo.mark_placed(conn, match["participant_id"])
+    candidate = await repo.fetch_candidate(conn, match["participant_id"])
+    available = profile_of(candidate).availability_hours if candidate else opening["hours_max"]
+    return MatchAccepted(
+        **_ids(match),
+        opening_kind=OpeningKind(opening["kind"]),
+        starts_on=starts_on or opening["starts_on"],
+        hours_per_week=hours_per_week or float(min(opening["hours_max"], available)),
+    )
+
+
+async def decline(conn: asyncpg.Connection, match_id: UUID, *, reason: str) -> MatchDeclined:
+    """Decline a proposal with a reason; the freed slot is refilled by the follow-up handler."""
+    match = await _live_match(conn, match_id)
+    await repo.decide_match(conn, match["match_id"], "declined", reason)
+    return MatchDeclined(**_ids(match), reason=reason)
+
+
+async def expire_due(conn: asyncpg.Connection, *, settings: MatchingSettings) -> list[MatchExpired]:
+    """Expire proposals nobody answered within the configured time."""
+    rows = await repo.expire_due(conn, older_than_s=settings.proposal_ttl_s, limit=200)
+    return [MatchExpired(**_ids(r)) for r in rows]
+
+
+async def after_accepted(
+    conn: asyncpg.Connection, accepted: MatchAccepted, *, settings: MatchingSettings, now: datetime
+) -> list[MatchProposed]:
+    """The participant's other proposals and a now-full opening's proposals are withdrawn."""
+    await repo.lock_proposals(conn)
+    freed = await repo.withdraw_live(
+        conn, reason="placed elsewhere", participant_id=accepted.participant_id
+    )
+    opening = await repo.fetch_opening(conn, accepted.opening_id)
+    people: list[UUID] = []
+    if opening is not None and opening["accepted"] >= opening["seats"]:
+        full = await repo.withdraw_live(
+            conn, reason="every seat taken", opening_id=accepted.opening_id
+        )
+        people = [r["participant_id"] for r in full]
+    openings = [r["opening_id"] for r in freed]
+    return await top_up(conn, openings=openings, participants=people, settings=settings, now=now)
+
+
+async def after_freed(
+    conn: asyncpg.Connection,
+    freed: MatchDeclined | MatchExpired,
+    *,
+    settings: MatchingSettings,
+    now: datetime,
+) -> list[MatchProposed]:
+    """A declined or expired proposal frees a slot on both sides: propose the next ones."""
+    return await top_up(
+        conn,
+        openings=[freed.opening_id],
+        participants=[freed.participant_id],
+        settings=settings,
+        now=now,
+    )
+
+
+async def after_closed(
+    conn: asyncpg.Connection, closed: OpeningClosed, *, settings: MatchingSettings, now: datetime
+) -> list[MatchProposed]:
+    """A closed opening's live proposals are withdrawn; those people get other proposals."""
+    await repo.lock_proposals(conn)
+    rows = await repo.withdraw_live(conn, reason="opening closed", opening_id=closed.opening_id)
+    people = [r["participant_id"] for r in rows]
+    return await top_up(conn, participants=people, settings=settings, now=now)

@@ -1,0 +1,40 @@
+"""Matching's background jobs besides webhooks: expiring unanswered proposals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from services.matching import decisions
+from services.matching.settings import MatchingSettings
+from shared import outbox
+from shared.events import new_event
+from shared.runtime import Runtime
+
+log = logging.getLogger("polku.matching.jobs")
+
+
+async def expire_once(runtime: Runtime, settings: MatchingSettings) -> int:
+    """Expire due proposals and record `match.expired` for each, in one transaction."""
+    async with runtime.db.acquire() as conn, conn.transaction():
+        expired = await decisions.expire_due(conn, settings=settings)
+        await outbox.record(conn, [new_event(e, producer="matching") for e in expired])
+    return len(expired)
+
+
+def make_expiry_job(settings: MatchingSettings) -> Callable[[Runtime], Awaitable[None]]:
+    """The background job: expire unanswered proposals every `expiry_interval_s`."""
+
+    async def expire_proposals(runtime: Runtime) -> None:
+        while True:
+            try:
+                while await expire_once(runtime, settings):
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("proposal expiry: %r", exc)
+            await asyncio.sleep(settings.expiry_interval_s)
+
+    return expire_proposals

@@ -1,0 +1,159 @@
+"""Use cases of organisations and their openings."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from services.matching import repository as repo
+from services.matching.domain import cell_key, cell_of, words
+from services.matching.errors import MatchingError, not_found
+from services.matching.schemas import OpeningChange, OpeningIn, OrganisationIn, OrganisationOut
+from services.matching.settings import MatchingSettings
+from services.matching.webhooks import encrypt_secret, new_secret, unsafe_url_reason
+from shared.events.matching import OpeningClosed, OpeningPosted, OpeningUpdated
+
+
+async def create_organisation(
+    conn: asyncpg.Connection,
+    body: OrganisationIn,
+    *,
+    settings: MatchingSettings,
+    encryption_key: str,
+) -> OrganisationOut:
+    """Register an organisation; its webhook signing secret is returned this once only."""
+    if body.webhook_url:
+        refused = await unsafe_url_reason(
+            body.webhook_url, allow_private=settings.allow_private_webhooks
+        )
+        if refused:
+            raise MatchingError(422, "unsafe_webhook_url", refused)
+    organisation_id, secret = uuid4(), new_secret()
+    await repo.insert_organisation(
+        conn,
+        organisation_id=organisation_id,
+        name=body.name,
+        kind=str(body.kind),
+        municipality=body.municipality,
+        lat=body.location.lat if body.location else None,
+        lon=body.location.lon if body.location else None,
+        webhook_url=body.webhook_url,
+        webhook_secret=encrypt_secret(encryption_key, secret, organisation_id),
+    )
+    return OrganisationOut(
+        organisation_id=organisation_id, webhook_secret=secret, **body.model_dump()
+    )
+
+
+def _columns(opening_id: UUID, body: OpeningIn) -> dict[str, Any]:
+    loc = body.location
+    return {
+        "opening_id": opening_id,
+        "organisation_id": body.organisation_id,
+        "title": body.title,
+        "kind": str(body.kind),
+        "seats": body.seats,
+        "lat": loc.lat if loc else None,
+        "lon": loc.lon if loc else None,
+        "grid_cell": cell_key(cell_of(loc.lat, loc.lon)) if loc else None,
+        "remote": body.remote,
+        "required_skills": sorted(words(body.required_skills)),
+        "nice_skills": sorted(words(body.nice_to_have_skills)),
+        "languages": sorted(words(body.languages)),
+        "hours_min": body.hours_per_week_min,
+        "hours_max": body.hours_per_week_max,
+        "accessibility": sorted(words(body.accessibility)),
+        "eligible_groups": sorted(words(body.eligible_groups)),
+        "tags": sorted(words(body.interest_tags)),
+        "starts_on": body.starts_on,
+        "ends_on": body.ends_on,
+        "low_threshold": body.low_threshold,
+    }
+
+
+def _event_fields(opening_id: UUID, body: OpeningIn, org: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "opening_id": opening_id,
+        "organisation_id": body.organisation_id,
+        "organisation_kind": org["kind"],
+        "municipality": org["municipality"],
+        "title": body.title,
+        "kind": body.kind,
+        "seats": body.seats,
+        "remote": body.remote,
+        "low_threshold": body.low_threshold,
+        "starts_on": body.starts_on,
+        "ends_on": body.ends_on,
+    }
+
+
+async def post_opening(conn: asyncpg.Connection, body: OpeningIn) -> tuple[UUID, OpeningPosted]:
+    """Store a new opening; `opening.posted` makes the proposals for its seats."""
+    org = await repo.fetch_organisation(conn, body.organisation_id)
+    if org is None:
+        raise not_found("organisation")
+    opening_id = uuid4()
+    await repo.save_opening(conn, _columns(opening_id, body))
+    return opening_id, OpeningPosted(**_event_fields(opening_id, body, org))
+
+
+def opening_body(row: asyncpg.Record) -> OpeningIn:
+    """A stored opening as its request body."""
+    location = {"lat": row["lat"], "lon": row["lon"]} if row["lat"] is not None else None
+    return OpeningIn.model_validate(
+        {
+            "organisation_id": row["organisation_id"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "seats": row["seats"],
+            "location": location,
+            "remote": row["remote"],
+            "required_skills": row["required_skills"],
+            "nice_to_have_skills": row["nice_skills"],
+            "languages": row["languages"],
+            "hours_per_week_min": row["hours_min"],
+            "hours_per_week_max": row["hours_max"],
+            "accessibility": row["accessibility"],
+            "eligible_groups": row["eligible_groups"],
+            "interest_tags": row["tags"],
+            "starts_on": row["starts_on"],
+            "ends_on": row["ends_on"],
+            "low_threshold": row["low_threshold"],
+        }
+    )
+
+
+async def change_opening(
+    conn: asyncpg.Connection, opening_id: UUID, change: OpeningChange
+) -> OpeningUpdated:
+    """Change some fields of an open opening; the whole new state goes in `opening.updated`."""
+    row = await repo.fetch_opening(conn, opening_id, lock=True)
+    if row is None:
+        raise not_found("opening")
+    if row["status"] != "open":
+        raise MatchingError(409, "opening_closed", "a closed opening cannot change")
+    merged = opening_body(row).model_dump() | change.model_dump(exclude_unset=True)
+    try:
+        body = OpeningIn.model_validate(merged)  # re-checks hours, dates and location together
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+    if body.seats < row["accepted"]:
+        raise MatchingError(409, "seats_below_accepted", "more matches are accepted than that")
+    await repo.save_opening(conn, _columns(opening_id, body))
+    org = await repo.fetch_organisation(conn, body.organisation_id)
+    return OpeningUpdated(**_event_fields(opening_id, body, org))
+
+
+async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> OpeningClosed:
+    """Close an opening; `opening.closed` withdraws its live proposals."""
+    row = await repo.fetch_opening(conn, opening_id, lock=True)
+    if row is None:
+        raise not_found("opening")
+    if row["status"] != "open":
+        raise MatchingError(409, "opening_closed", "the opening is already closed")
+    await repo.close_opening(conn, opening_id)
+    return OpeningClosed(opening_id=opening_id, organisation_id=row["organisation_id"])

@@ -1,0 +1,89 @@
+"""Employer webhooks: Stripe-style signatures, safe URLs, secrets at rest, and the sender.
+
+See WEBHOOKS.md for what a receiver must do. The signature is
+`Polku-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + raw body)>`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import ipaddress
+import os
+import secrets
+import socket
+import time
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+SIGNATURE_HEADER = "Polku-Signature"
+TOLERANCE_S = 300
+
+
+def new_secret() -> str:
+    """A fresh per-organisation signing secret (shown once, when the organisation is created)."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The `Polku-Signature` header value for a body sent at `timestamp` (unix seconds)."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify(
+    secret: str, body: bytes, header: str, *, now: float | None = None, tolerance_s: int = 300
+) -> bool:
+    """Whether a signature header is valid for the body and recent enough."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs((now or time.time()) - timestamp) > tolerance_s:
+        return False
+    expected = sign(secret, body, timestamp).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def encrypt_secret(key_b64: str, secret: str, organisation_id: UUID) -> str:
+    """A signing secret sealed with AES-256-GCM for storage (bound to its organisation)."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(base64.b64decode(key_b64)).encrypt(
+        nonce, secret.encode(), organisation_id.bytes
+    )
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def decrypt_secret(key_b64: str, stored: str, organisation_id: UUID) -> str:
+    """The signing secret from its stored form."""
+    raw = base64.b64decode(stored)
+    aead = AESGCM(base64.b64decode(key_b64))
+    return aead.decrypt(raw[:12], raw[12:], organisation_id.bytes).decode()
+
+
+async def unsafe_url_reason(url: str, *, allow_private: bool) -> str | None:
+    """Why a webhook URL is refused (bad scheme, no host, a non-public address), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "webhook_url must be an http(s) URL with a host"
+    if allow_private:
+        return None
+    try:
+        addresses = [ipaddress.ip_address(parts.hostname)]
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
+            )
+        except OSError:
+            return "webhook_url host does not resolve"
+        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in addresses:
+        if not address.is_global or address.is_multicast:
+            return f"webhook_url points at a non-public address ({address})"
+    return None
