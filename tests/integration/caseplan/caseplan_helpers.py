@@ -37,10 +37,10 @@ class Caseplan:
                 pipe.xadd(env.stream, {"__data__": env.model_dump_json()})
             await pipe.execute()
 
-    async def register(self, municipality: str = RAPLA) -> UUID:
+    async def register(self, municipality: str = RAPLA, on: date | None = None) -> UUID:
         """Publish one participant.registered and return the participant id."""
         pid = uuid4()
-        await self.publish(registered(pid, municipality))
+        await self.publish(registered(pid, municipality, on))
         return pid
 
     async def case_plan(self, pid: UUID) -> dict[str, Any]:
@@ -67,6 +67,11 @@ class Caseplan:
         bodies = [json.loads(f[b"__data__"]) for _, f in entries]
         return [b["payload"] for b in bodies if b["type"] == type_]
 
+    async def stream_types(self) -> list[str]:
+        """Event types in the caseplan stream, in stream order."""
+        entries = await self.redis.xrange(streams.CASEPLAN)
+        return [json.loads(f[b"__data__"])["type"] for _, f in entries]
+
     async def sql(self, query: str, *args: Any) -> list[asyncpg.Record]:
         """Run a query in the caseplan schema."""
         conn = await asyncpg.connect(self.settings.database_url)
@@ -77,10 +82,12 @@ class Caseplan:
             await conn.close()
 
 
-def registered(pid: UUID, municipality: str = RAPLA) -> ParticipantRegistered:
+def registered(
+    pid: UUID, municipality: str = RAPLA, on: date | None = None
+) -> ParticipantRegistered:
     """A participant.registered payload."""
     return ParticipantRegistered(
-        participant_id=pid, municipality=municipality, registered_on=date.today()
+        participant_id=pid, municipality=municipality, registered_on=on or date.today()
     )
 
 

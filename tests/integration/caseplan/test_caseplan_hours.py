@@ -1,0 +1,82 @@
+"""Hours add up exactly, never pass 24 a day, and finished or closed work takes none."""
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from caseplan_helpers import Caseplan
+
+DAY = "2026-05-04"
+
+
+async def _work_practice(caseplan: Caseplan) -> tuple[UUID, str, str]:
+    await caseplan.worker()
+    pid = await caseplan.register()
+    plan = await caseplan.case_plan(pid)
+    cid = plan["case_plan_id"]
+    r = await caseplan.client.post(
+        f"/v1/case-plans/{cid}/activities",
+        json={"activity_type": "work_practice", "provider_kind": "workshop", "starts_on": DAY},
+    )
+    assert r.status_code == 201, r.text
+    return pid, cid, r.json()["activity_id"]
+
+
+async def _log(caseplan: Caseplan, cid: str, aid: str, hours: Any, day: str = DAY) -> Any:
+    return await caseplan.client.post(
+        f"/v1/case-plans/{cid}/activities/{aid}/hours", json={"hours": hours, "worked_on": day}
+    )
+
+
+async def test_hours_add_up_exactly(caseplan: Caseplan) -> None:
+    pid, cid, aid = await _work_practice(caseplan)
+    logged = ["0.1"] * 30 + ["7.35", "0.05", "2.5"]
+    for i, hours in enumerate(logged):
+        r = await _log(caseplan, cid, aid, hours, f"2026-05-{1 + i % 28:02d}")
+        assert r.status_code == 200, r.text
+    plan = await caseplan.case_plan(pid)
+    assert Decimal(plan["activities"][0]["hours_logged"]) == Decimal("12.90")
+    rows = await caseplan.sql("SELECT sum(hours) AS s FROM activity_hours")
+    assert rows[0]["s"] == Decimal("12.90")
+
+
+async def test_concurrent_logging_never_passes_24_a_day(caseplan: Caseplan) -> None:
+    _, cid, aid = await _work_practice(caseplan)
+    answers = await asyncio.gather(*(_log(caseplan, cid, aid, "1.5") for _ in range(20)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [200] * 16 + [422] * 4
+    refused = next(r for r in answers if r.status_code == 422)
+    assert refused.json()["detail"]["reason"] == "hours_over_day"
+    assert (await _log(caseplan, cid, aid, "1", "2026-05-05")).status_code == 200
+
+
+async def test_bad_hours_and_finished_activities_are_refused(caseplan: Caseplan) -> None:
+    _pid, cid, aid = await _work_practice(caseplan)
+    for hours, reason in [
+        ("0", "hours_not_positive"),
+        ("25", "hours_over_day"),
+        ("0.001", "hours_too_precise"),
+    ]:
+        r = await _log(caseplan, cid, aid, hours)
+        assert r.status_code == 422 and r.json()["detail"]["reason"] == reason, r.text
+    r = await caseplan.client.patch(
+        f"/v1/case-plans/{cid}/activities/{aid}", json={"status": "completed"}
+    )
+    assert r.status_code == 200 and r.json()["status"] == "completed"
+    r = await _log(caseplan, cid, aid, "1")
+    assert r.status_code == 409
+    assert r.json()["detail"]["reason"] == "activity_finished"
+    assert r.json()["detail"]["message"]
+
+
+async def test_closed_case_takes_no_new_activities(caseplan: Caseplan) -> None:
+    pid, cid, _ = await _work_practice(caseplan)
+    r = await caseplan.client.post(f"/v1/participants/{pid}/exit", json={"outcome": "inactive"})
+    assert r.status_code == 200, r.text
+    r = await caseplan.client.post(
+        f"/v1/case-plans/{cid}/activities", json={"activity_type": "job_search"}
+    )
+    assert r.status_code == 409 and r.json()["detail"]["reason"] == "case_closed"
+    r = await caseplan.client.post(f"/v1/participants/{pid}/exit", json={"outcome": "inactive"})
+    assert r.status_code == 409 and r.json()["detail"]["reason"] == "case_closed"
