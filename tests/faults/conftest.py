@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,7 +21,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import redis
 
+from shared.events import streams
 from shared.migrate import migrate
 from shared.settings import SERVICES
 from shared.testing import Stack, wait_until
@@ -28,6 +32,7 @@ from shared.testing.postgres import PrivatePostgres
 LOAD = int(os.environ.get("POLKU_FAULT_LOAD", "1000"))
 """Intakes per fault test (issue 7 says 5,000; the default keeps the folder in the CI budget)."""
 BATCH = 100
+ROOT = Path(__file__).resolve().parents[2]
 MUNICIPALITY = "Rapla vald"
 _EE_WEIGHTS = ((1, 2, 3, 4, 5, 6, 7, 8, 9, 1), (3, 4, 5, 6, 7, 8, 9, 1, 2, 3))
 
@@ -186,13 +191,21 @@ class EndState:
     inbox: dict[str, int] = field(default_factory=dict)
     backlog: dict[str, int] = field(default_factory=dict)
 
-    def problems(self, expected: set[str]) -> list[str]:
-        """Every way this state differs from each expected participant reflected once."""
+    def problems(
+        self, expected: set[str], downstream_only: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Every way this state differs from each expected participant reflected once.
+
+        `downstream_only`: participants a test registered by publishing the event itself.
+        """
         found = []
-        for name in ("intake", "caseplan", "matching", "reporting", "registered_events"):
+        for name in ("intake", "registered_events"):
             found += _compare(name, getattr(self, name), expected)
-        found += _compare("caseplan.opened events", self.opened_events, expected)
-        found += _compare("reporting registrations", self.reporting_registrations, expected)
+        downstream = expected | downstream_only
+        for name in ("caseplan", "matching", "reporting"):
+            found += _compare(name, getattr(self, name), downstream)
+        found += _compare("caseplan.opened events", self.opened_events, downstream)
+        found += _compare("reporting registrations", self.reporting_registrations, downstream)
         found += [f"{s}: outbox backlog {n}" for s, n in self.backlog.items() if n]
         found += [
             f"{s}: inbox has {n} < {len(expected)} events"
@@ -254,12 +267,18 @@ def read_end_state(dsn: str) -> EndState:
     return asyncio.run(_read_end_state(dsn))
 
 
-def assert_end_state(dsn: str, expected: set[str], *, timeout: float = 120) -> EndState:
+def assert_end_state(
+    dsn: str,
+    expected: set[str],
+    *,
+    downstream_only: frozenset[str] = frozenset(),
+    timeout: float = 120,
+) -> EndState:
     """Wait until every intake is reflected exactly once everywhere; fail naming what differs."""
     last: list[list[str]] = [[]]
 
     def settled() -> bool:
-        last[0] = read_end_state(dsn).problems(expected)
+        last[0] = read_end_state(dsn).problems(expected, downstream_only)
         return not last[0]
 
     try:
@@ -290,3 +309,57 @@ def private_stack(
         yield stack.start()
     finally:
         stack.stop()
+
+
+def publish(redis_url: str, stream: str, fields: dict[str, str]) -> str:
+    """XADD one entry as some other producer would; its entry id."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return str(client.xadd(stream, fields).decode())  # type: ignore[union-attr]
+    finally:
+        client.close()
+
+
+def dead_letters(redis_url: str) -> list[dict[str, str]]:
+    """Every entry of the dead-letter stream, oldest first, as text."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        rows: Any = client.xrange(streams.DEAD_LETTER)
+    finally:
+        client.close()
+    return [{"id": entry_id, **fields} for entry_id, fields in rows]
+
+
+def metric(url: str, line_start: str) -> float:
+    """The value of the first /metrics sample whose line starts with `line_start`."""
+    for line in httpx.get(f"{url}/metrics", timeout=5).text.splitlines():
+        if line.startswith(line_start):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def polku(dsn: str, redis_url: str, *args: str) -> str:
+    """Run the `polku` CLI against this test's servers; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.cli", *args],
+        env={**os.environ, "POLKU_DATABASE_URL": dsn, "POLKU_REDIS_URL": redis_url},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def sql_value(dsn: str, query: str, *args: Any) -> Any:
+    """One value from the database."""
+
+    async def go() -> Any:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return await conn.fetchval(query, *args)
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
