@@ -1,24 +1,22 @@
-"""Reporting's event handlers (walking skeleton)."""
+"""Reporting's event handlers: every event of every stream goes to the read model."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import asyncpg
 
+from services.reporting.projection import apply_events, consumed_payloads
 from shared.events import Envelope
-from shared.events.intake import ParticipantRegistered
 from shared.messaging import EventConsumer
 
 
-def register_handlers(consumer: EventConsumer) -> None:
-    """Subscribe reporting to the events it counts."""
+async def on_events(conn: asyncpg.Connection, events: list[Envelope[Any]]) -> None:
+    """Log and project a batch of events of one type."""
+    await apply_events(conn, events)
 
-    @consumer.on(ParticipantRegistered)
-    async def on_participant_registered(
-        conn: asyncpg.Connection, event: Envelope[ParticipantRegistered]
-    ) -> None:
-        p = event.payload
-        await conn.execute(
-            "INSERT INTO participant_fact (participant_id, municipality, registered_on)"
-            " VALUES ($1, $2, $3) ON CONFLICT (participant_id) DO NOTHING",
-            p.participant_id,
-            p.municipality,
-            p.registered_on,
-        )
+
+def register_handlers(consumer: EventConsumer) -> None:
+    """Subscribe reporting to every event type, in batches (all are counted)."""
+    for payload in consumed_payloads():
+        consumer.on_batch(payload)(on_events)

@@ -1,21 +1,33 @@
 """Reporting service: ESF indicators, the network's figures and the operators' dashboard."""
 
+from __future__ import annotations
+
 from fastapi import FastAPI
 
 from services.reporting.api import router
+from services.reporting.dashboard import router as dashboard_router
+from services.reporting.gauges import refresh_domain_gauges
 from services.reporting.handlers import register_handlers
+from services.reporting.settings import ReportingSettings
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
-DEFINITION = ServiceDefinition(
-    name="reporting",
-    title="Polku reporting",
-    description="The network's figures and ESF indicators, built only from events.",
-    routers=[router],
-    register_handlers=register_handlers,
-)
+
+def definition(reporting: ReportingSettings) -> ServiceDefinition:
+    """What makes reporting itself: figures API, dashboard, handlers, gauge refresher."""
+    return ServiceDefinition(
+        name="reporting",
+        title="Polku reporting",
+        description="The network's figures and ESF indicators, built only from events.",
+        routers=[router, dashboard_router],
+        register_handlers=register_handlers,
+        background=[lambda runtime: refresh_domain_gauges(runtime, reporting)],
+    )
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, reporting: ReportingSettings | None = None) -> FastAPI:
     """The reporting service's app."""
-    return create_service_app(DEFINITION, settings)
+    reporting = reporting or ReportingSettings()
+    app = create_service_app(definition(reporting), settings)
+    app.state.reporting_settings = reporting
+    return app

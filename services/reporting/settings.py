@@ -36,3 +36,7 @@ class ReportingSettings(BaseSettings):
     support_worker_capacity: int = Field(25, ge=1, description="cases one support worker holds")
     gauge_refresh_seconds: float = Field(3.0, gt=0)
     metrics_timeout_seconds: float = Field(1.0, gt=0, description="scrape of other services")
+    service_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="base URLs of the other services' /metrics (default: host and POLKU_*_PORT)",
+    )

@@ -1,0 +1,79 @@
+"""The filters every figure takes: period, municipality, organisation and risk group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from services.reporting.domain.record import ParticipantRecord
+from shared.events.vocabulary import RiskGroup
+
+
+class InvalidFilter(ValueError):
+    """A filter value that cannot be used; `field` and `reason` say which and why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which participants and which period a figure covers."""
+
+    start: date | None = None
+    end: date | None = None
+    municipality: str | None = None
+    organisation_id: UUID | None = None
+    risk_group: str | None = None
+
+    def in_period(self, day: date | None) -> bool:
+        """Whether a date falls in the period (an open end is unbounded)."""
+        if day is None:
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def admits(self, record: ParticipantRecord) -> bool:
+        """Whether a participant belongs to the filtered population."""
+        if self.municipality is not None and record.municipality != self.municipality:
+            return False
+        if self.risk_group is not None and self.risk_group not in record.risk_groups:
+            return False
+        return self.organisation_id is None or self.organisation_id in record.organisation_ids
+
+
+def parse_filter(
+    *,
+    start: str | None,
+    end: str | None,
+    municipality: str | None,
+    organisation: str | None,
+    risk_group: str | None,
+) -> ReportFilter:
+    """Validate raw query values into a filter; raises InvalidFilter with the reason."""
+    first = _parse_date("from", start)
+    last = _parse_date("to", end)
+    if first and last and first > last:
+        raise InvalidFilter("to", "the end of the period is before its start")
+    if municipality is not None and not municipality.strip():
+        raise InvalidFilter("municipality", "must not be empty")
+    org = None
+    if organisation is not None:
+        try:
+            org = UUID(organisation)
+        except ValueError:
+            raise InvalidFilter("organisation", "not a UUID") from None
+    if risk_group is not None and risk_group not in {g.value for g in RiskGroup}:
+        raise InvalidFilter("risk_group", f"unknown risk group {risk_group!r}")
+    return ReportFilter(first, last, municipality and municipality.strip(), org, risk_group)
+
+
+def _parse_date(field: str, value: str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidFilter(field, "not a date (use YYYY-MM-DD)") from None

@@ -1,0 +1,82 @@
+"""The read model as plain values: what every figure is computed from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from services.reporting.domain.record import ParticipantRecord, Placement
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity of a case plan, in its newest state."""
+
+    participant_id: UUID
+    activity_type: str
+    status: str
+    organisation_id: UUID | None
+    on: date
+
+
+@dataclass(frozen=True)
+class HoursLog:
+    """Hours logged on an activity on one day."""
+
+    participant_id: UUID
+    activity_type: str
+    organisation_id: UUID | None
+    hours: float
+    worked_on: date
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An opening of an organisation, with seats and how many placements fill it."""
+
+    opening_id: UUID
+    organisation_id: UUID
+    organisation_kind: str
+    municipality: str
+    kind: str
+    seats: int
+    posted_on: date
+    closed_on: date | None = None
+    filled: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    """A proposal of a participant for an opening, and what became of it."""
+
+    match_id: UUID
+    participant_id: UUID
+    organisation_id: UUID
+    proposed_on: date | None
+    accepted_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PlacementFact:
+    """A placement with its participant and logged hours."""
+
+    participant_id: UUID
+    placement: Placement
+    hours: float = 0.0
+
+
+@dataclass
+class Snapshot:
+    """Everything reporting knows, as values."""
+
+    participants: list[ParticipantRecord] = field(default_factory=list)
+    placements: list[PlacementFact] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    hours: list[HoursLog] = field(default_factory=list)
+    openings: list[Opening] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+
+    def by_id(self) -> dict[UUID, ParticipantRecord]:
+        """Participants by id."""
+        return {p.participant_id: p for p in self.participants}

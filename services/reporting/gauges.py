@@ -1,0 +1,56 @@
+"""Domain gauges beside the pipeline metrics: active cases, waiting list, open seats, employed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from prometheus_client import Gauge
+
+from services.reporting import service
+from services.reporting.domain.filters import ReportFilter
+from services.reporting.settings import ReportingSettings
+from shared.runtime import Runtime
+
+log = logging.getLogger("polku.reporting.gauges")
+
+GAUGES = {
+    "active_cases": ("polku_active_cases", "Case plans open now"),
+    "waiting_list": ("polku_waiting_list", "Participants waiting for a support worker"),
+    "open_seats": ("polku_open_seats", "Seats of open openings not filled by a placement"),
+    "employed_on_leaving": (
+        "polku_employed_on_leaving",
+        "Participants in employment upon leaving (all time)",
+    ),
+}
+"""Key figure -> (metric name, help)."""
+
+
+def make_gauges(runtime: Runtime) -> dict[str, Gauge]:
+    """The domain gauges, on the service's own registry."""
+    return {
+        figure: Gauge(name, doc, registry=runtime.metrics.registry)
+        for figure, (name, doc) in GAUGES.items()
+    }
+
+
+async def refresh_once(
+    runtime: Runtime, gauges: dict[str, Gauge], reporting: ReportingSettings
+) -> None:
+    """Set every domain gauge from the read model."""
+    figures = await service.key_figures(runtime.db, ReportFilter(), reporting)
+    for figure, gauge in gauges.items():
+        gauge.set(figures[figure])
+
+
+async def refresh_domain_gauges(runtime: Runtime, reporting: ReportingSettings) -> None:
+    """Background job: refresh the domain gauges every few seconds."""
+    gauges = make_gauges(runtime)
+    while True:
+        try:
+            await refresh_once(runtime, gauges, reporting)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("domain gauges not refreshed: %r", exc)
+        await asyncio.sleep(reporting.gauge_refresh_seconds)

@@ -1,0 +1,94 @@
+"""The read model's use cases: apply consumed events, and rebuild everything from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any
+
+import asyncpg
+
+from services.reporting.repository import caseplan_projection as cp
+from services.reporting.repository import matching_projection as mp
+from services.reporting.repository import projection as store
+from shared.events import EVENT_TYPES, Envelope, Payload, caseplan, decode, intake, matching
+from shared.events.streams import ALL_EVENT_STREAMS
+
+Apply = Callable[[asyncpg.Connection, Sequence[Envelope[Any]]], Awaitable[None]]
+
+PROJECTIONS: dict[str, Apply] = {
+    intake.ParticipantRegistered.TYPE: store.participant_registered,
+    intake.ParticipantUpdated.TYPE: store.participant_updated,
+    intake.ParticipantConsentWithdrawn.TYPE: partial(
+        store.participant_privacy, column="consent_withdrawn_at"
+    ),
+    intake.ParticipantErased.TYPE: partial(store.participant_privacy, column="erased_at"),
+    caseplan.CaseplanOpened.TYPE: cp.caseplan_opened,
+    caseplan.CaseplanWorkerAssigned.TYPE: cp.worker_assigned,
+    caseplan.CaseplanWaitlisted.TYPE: cp.waitlisted,
+    caseplan.ParticipantReadyForMatching.TYPE: cp.ready_for_matching,
+    caseplan.ActivityRecorded.TYPE: cp.activity_recorded,
+    caseplan.ActivityHoursLogged.TYPE: cp.activity_hours_logged,
+    caseplan.PlacementStarted.TYPE: cp.placement_started,
+    caseplan.PlacementEnded.TYPE: cp.placement_ended,
+    caseplan.PlacementHoursLogged.TYPE: cp.placement_hours_logged,
+    caseplan.ParticipantExited.TYPE: cp.participant_exited,
+    caseplan.ParticipantFollowedUp.TYPE: cp.participant_followed_up,
+    matching.OpeningPosted.TYPE: mp.opening_posted,
+    matching.OpeningUpdated.TYPE: mp.opening_posted,
+    matching.OpeningClosed.TYPE: mp.opening_closed,
+    matching.MatchProposed.TYPE: mp.match_proposed,
+    matching.MatchAccepted.TYPE: mp.match_accepted,
+    matching.MatchDeclined.TYPE: mp.match_declined,
+    matching.MatchExpired.TYPE: mp.match_expired,
+}
+"""How each event type changes the read model."""
+
+
+def consumed_payloads() -> list[type[Payload]]:
+    """Every event type published on the intake, caseplan and matching streams."""
+    return [cls for cls in EVENT_TYPES.values() if cls.STREAM in ALL_EVENT_STREAMS]
+
+
+async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
+    """Log the envelopes and project them, in order, inside the caller's transaction."""
+    await store.log_events(conn, events)
+    await project(conn, events)
+
+
+async def project(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
+    """Apply events to the read model, grouping consecutive events of one type."""
+    run: list[Envelope[Any]] = []
+    for event in events:
+        if run and run[0].type != event.type:
+            await _project_run(conn, run)
+            run = []
+        run.append(event)
+    if run:
+        await _project_run(conn, run)
+
+
+async def _project_run(conn: asyncpg.Connection, run: list[Envelope[Any]]) -> None:
+    apply = PROJECTIONS.get(run[0].type)
+    if apply is not None:  # a type added later is logged now, projected by a rebuild
+        await apply(conn, run)
+
+
+async def rebuild(
+    pool: asyncpg.Pool, *, chunk: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Truncate the read model and replay the event log into it, in one transaction."""
+    done = 0
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("LOCK TABLE event_log IN EXCLUSIVE MODE")
+        total = await store.log_size(conn)
+        await store.truncate_read_model(conn)
+        after = 0
+        while rows := await store.read_log(conn, after, chunk):
+            events = [decode(r["envelope"]) for r in rows]
+            await project(conn, [e for e in events if e is not None])
+            after = rows[-1]["seq"]
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
+    return done

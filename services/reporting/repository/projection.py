@@ -1,0 +1,120 @@
+"""Writes of the read model, one function per event type; each is safe to apply in any order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from shared.events import Envelope
+
+Events = Sequence[Envelope[Any]]
+
+READ_MODEL_TABLES = (
+    "participant_fact",
+    "participant_privacy",
+    "case_fact",
+    "activity_fact",
+    "activity_hours",
+    "placement_fact",
+    "placement_hours",
+    "exit_fact",
+    "follow_up_fact",
+    "opening_fact",
+    "opening_closed",
+    "match_fact",
+)
+"""Every table rebuilt from the event log (never the log itself)."""
+
+
+async def log_events(conn: asyncpg.Connection, events: Events) -> None:
+    """Append the raw envelopes to the event log (a re-delivered one is logged once)."""
+    await conn.executemany(
+        "INSERT INTO event_log (event_id, type, occurred_at, envelope)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
+        [(e.event_id, e.type, e.occurred_at, e.model_dump_json()) for e in events],
+    )
+
+
+async def truncate_read_model(conn: asyncpg.Connection) -> None:
+    """Empty every read-model table, keeping the event log."""
+    await conn.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}")
+
+
+async def read_log(conn: asyncpg.Connection, after: int, limit: int) -> list[asyncpg.Record]:
+    """A chunk of the event log in consumption order."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT seq, envelope::text AS envelope FROM event_log WHERE seq > $1"
+        " ORDER BY seq LIMIT $2",
+        after,
+        limit,
+    )
+
+
+async def log_size(conn: asyncpg.Connection) -> int:
+    """How many events the log holds."""
+    return int(await conn.fetchval("SELECT count(*) FROM event_log"))
+
+
+_PROFILE_COLUMNS = (
+    "participant_id, municipality, registered_on, age_at_entry, age_band, sex,"
+    " labour_market_status, months_unemployed, in_education_or_training, isced_level,"
+    " risk_groups, special_categories_refused, registrations"
+)
+
+
+def _profile_row(e: Envelope[Any], registrations: int) -> tuple[Any, ...]:
+    p = e.payload
+    return (
+        p.participant_id,
+        p.municipality,
+        p.registered_on,
+        p.age_at_entry,
+        p.age_band,
+        str(p.sex),
+        str(p.labour_market_status),
+        p.months_unemployed,
+        p.in_education_or_training,
+        p.isced_level,
+        [str(g) for g in p.risk_groups],
+        p.special_categories_refused,
+        registrations,
+    )
+
+
+_VALUES = "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
+
+
+async def participant_registered(conn: asyncpg.Connection, events: Events) -> None:
+    """Status at entry, frozen at the first registration; a re-registration is counted once."""
+    ids = [e.payload.participant_id for e in events]
+    # A row made by an update that overtook its registration gives way to the registration.
+    await conn.execute(
+        "DELETE FROM participant_fact WHERE participant_id = ANY($1) AND registrations = 0", ids
+    )
+    await conn.executemany(
+        f"INSERT INTO participant_fact ({_PROFILE_COLUMNS}) {_VALUES}"
+        " ON CONFLICT (participant_id) DO UPDATE SET"
+        " registrations = participant_fact.registrations + 1",
+        [_profile_row(e, 1) for e in events],
+    )
+
+
+async def participant_updated(conn: asyncpg.Connection, events: Events) -> None:
+    """An update never changes the status at entry; it stands in until the registration."""
+    await conn.executemany(
+        f"INSERT INTO participant_fact ({_PROFILE_COLUMNS}) {_VALUES}"
+        " ON CONFLICT (participant_id) DO NOTHING",
+        [_profile_row(e, 0) for e in events],
+    )
+
+
+async def participant_privacy(conn: asyncpg.Connection, events: Events, column: str) -> None:
+    """Record a consent withdrawal or an erasure (reporting holds no personal data)."""
+    assert column in ("consent_withdrawn_at", "erased_at")
+    await conn.executemany(
+        f"INSERT INTO participant_privacy (participant_id, {column}) VALUES ($1, $2)"
+        f" ON CONFLICT (participant_id) DO UPDATE SET {column} = EXCLUDED.{column}",
+        [(e.payload.participant_id, e.occurred_at) for e in events],
+    )

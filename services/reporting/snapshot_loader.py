@@ -1,0 +1,111 @@
+"""Turn the read model's rows into the domain's values (a Snapshot)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from uuid import UUID
+
+import asyncpg
+
+from services.reporting.domain.record import ParticipantRecord, Placement
+from services.reporting.domain.snapshot import (
+    Activity,
+    HoursLog,
+    Match,
+    Opening,
+    PlacementFact,
+    Snapshot,
+)
+from services.reporting.repository import queries
+
+
+async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
+    """Everything the figures need, read in one repeatable-read transaction."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        placement_rows = await queries.placements(conn)
+        activity_rows = await queries.activities(conn)
+        placements = [_placement(r) for r in placement_rows]
+        by_participant: dict[UUID, list[Placement]] = defaultdict(list)
+        for fact in placements:
+            by_participant[fact.participant_id].append(fact.placement)
+        participants = [
+            _participant(r, by_participant[r["participant_id"]])
+            for r in await queries.participants(conn)
+        ]
+        return Snapshot(
+            participants=participants,
+            placements=placements,
+            activities=[_activity(r) for r in activity_rows],
+            hours=[HoursLog(**dict(r)) for r in await queries.activity_hours(conn)],
+            openings=[_opening(r) for r in await queries.openings(conn)],
+            matches=[_match(r) for r in await queries.matches(conn)],
+        )
+
+
+def _participant(r: asyncpg.Record, placements: list[Placement]) -> ParticipantRecord:
+    orgs = {pl.organisation_id for pl in placements if pl.organisation_id is not None}
+    orgs |= set(r["activity_organisations"] or [])
+    if r["case_organisation_id"] is not None:
+        orgs.add(r["case_organisation_id"])
+    return ParticipantRecord(
+        participant_id=r["participant_id"],
+        registered_on=r["registered_on"],
+        municipality=r["municipality"],
+        age_at_entry=r["age_at_entry"],
+        age_band=r["age_band"],
+        sex=r["sex"],
+        status_at_entry=r["labour_market_status"],
+        months_unemployed=r["months_unemployed"],
+        in_education_at_entry=r["in_education_or_training"],
+        isced_level=r["isced_level"],
+        risk_groups=frozenset(r["risk_groups"]),
+        special_categories_refused=r["special_categories_refused"],
+        organisation_ids=frozenset(orgs),
+        exited_on=r["exited_on"],
+        exit_outcome=r["exit_outcome"],
+        followed_up_on=r["followed_up_on"],
+        follow_up_outcome=r["follow_up_outcome"],
+        placements=tuple(sorted(placements, key=lambda p: str(p.placement_id))),
+        case_opened_on=r["opened_on"],
+        waitlisted_on=r["waitlisted_on"],
+        support_worker_id=r["support_worker_id"],
+        assigned_on=r["assigned_on"],
+    )
+
+
+def _placement(r: asyncpg.Record) -> PlacementFact:
+    placement = Placement(
+        placement_id=r["placement_id"],
+        organisation_id=r["organisation_id"],
+        starts_on=r["starts_on"],
+        ended_on=r["ended_on"],
+        outcome=r["outcome"],
+        opening_kind=r["opening_kind"],
+    )
+    return PlacementFact(r["participant_id"], placement, float(r["hours"]))
+
+
+def _activity(r: asyncpg.Record) -> Activity:
+    on = r["starts_on"] or r["recorded_at"].date()
+    return Activity(r["participant_id"], r["activity_type"], r["status"], r["organisation_id"], on)
+
+
+def _opening(r: asyncpg.Record) -> Opening:
+    return Opening(
+        opening_id=r["opening_id"],
+        organisation_id=r["organisation_id"],
+        organisation_kind=r["organisation_kind"],
+        municipality=r["municipality"],
+        kind=r["kind"],
+        seats=r["seats"],
+        posted_on=r["posted_on"],
+        closed_on=r["closed_on"],
+        filled=int(r["filled"]),
+    )
+
+
+def _match(r: asyncpg.Record) -> Match:
+    return Match(
+        r["match_id"], r["participant_id"], r["organisation_id"], r["proposed_on"],
+        r["accepted_on"],
+    )  # fmt: skip

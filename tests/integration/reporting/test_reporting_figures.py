@@ -1,0 +1,172 @@
+"""A scenario published into the real streams, consumed by the reporting service as a real
+process: every figure equals the count taken from the scenario, and a rebuild changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from typing import Any
+
+import expected_figures as expected
+import httpx
+import pytest
+import redis
+from reporting_scenario import Scenario, build, publish
+
+from shared.testing import Stack, wait_until
+
+
+@pytest.fixture
+def scenario() -> Scenario:
+    return build(n=60)
+
+
+@pytest.fixture
+def reporting(stack_factory: type[Stack], redis_url: str, scenario: Scenario) -> str:
+    """The reporting service, after it consumed the whole scenario (one event delivered twice)."""
+    stack = stack_factory().start("reporting")  # type: ignore[call-arg]
+    url = stack["reporting"].url
+    client = redis.Redis.from_url(redis_url)
+    publish(client, [*scenario.events, scenario.events[10]])
+    client.close()
+    wait_until(
+        lambda: httpx.get(f"{url}/v1/reports/summary").json()["participants_registered"] == 60
+        and sum(r["count"] for r in rows(url, "placements") if r["placements"] == "started")
+        == len([pl for p in scenario.people for pl in p.placements])
+        and not any(r["lag"] or r["pending"] for r in httpx.get(f"{url}/v1/pipeline").json()["streams"]),
+        timeout=60,
+        what="reporting consumed the scenario",
+    )  # fmt: skip
+    return url
+
+
+def rows(url: str, name: str, **params: str) -> list[dict[str, Any]]:
+    r = httpx.get(f"{url}/v1/reports/{name}", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["rows"]  # type: ignore[no-any-return]
+
+
+def test_the_scenario_through_the_real_pipeline(reporting: str, scenario: Scenario) -> None:
+    """One service start for all read-only checks (each check is its own function below)."""
+    check_every_figure_equals_the_scenario(reporting, scenario)
+    check_filters_narrow_every_figure(reporting, scenario)
+    check_invalid_filters_get_422_with_a_reason(reporting)
+    check_external_csv_suppresses_small_groups(reporting, scenario)
+    check_domain_gauges_are_exported(reporting, scenario)
+
+
+def check_every_figure_equals_the_scenario(reporting: str, scenario: Scenario) -> None:
+    summary = httpx.get(f"{reporting}/v1/reports/summary").json()
+    assert {k: summary[k] for k in expected.summary(scenario)} == expected.summary(scenario)
+    assert rows(reporting, "activities") == expected.activities(scenario)
+    assert rows(reporting, "exits") == expected.exits(scenario)
+    assert {r["support_worker_id"]: r["cases"] for r in rows(reporting, "caseloads")} == (
+        expected.caseloads(scenario)
+    )
+    assert {
+        (r["organisation_kind"], r["municipality"]): (r["openings"], r["seats"])
+        for r in rows(reporting, "openings")
+    } == expected.openings(scenario)
+    structure = rows(reporting, "unemployment")
+    for dimension, attribute in (("risk_group", "risk_group"), ("municipality", "municipality")):
+        got = {r["value"]: r["participants"] for r in structure if r["dimension"] == dimension}
+        assert got == expected.unemployment(scenario, attribute)
+    fairness = rows(reporting, "matches")
+    got = {r["value"]: (r["proposed"], r["accepted"]) for r in fairness if r["dimension"] == "sex"}
+    assert got == expected.matches_by_sex(scenario)
+    indicators = {r["code"]: r for r in rows(reporting, "indicators")}
+    for code, count in expected.indicators(scenario).items():
+        assert indicators[code]["total"] == count, code
+    refused = sum(p.refused for p in scenario.people)
+    assert indicators["CO16"]["not_reported"] == refused > 0
+
+
+def check_filters_narrow_every_figure(reporting: str, scenario: Scenario) -> None:
+    rapla = [p for p in scenario.people if p.municipality == "Rapla vald"]
+    got = httpx.get(f"{reporting}/v1/reports/summary", params={"municipality": "Rapla vald"})
+    assert got.json()["participants_registered"] == len(rapla)
+    parents = [p for p in scenario.people if "single_parent" in p.risks]
+    got = httpx.get(f"{reporting}/v1/reports/summary", params={"risk_group": "single_parent"})
+    assert got.json()["participants_registered"] == len(parents)
+    march = [p for p in scenario.people if p.registered_on.month == 3]
+    period = {"from": "2025-03-01", "to": "2025-03-31"}
+    monthly = rows(reporting, "timeseries", **period)
+    assert [(r["month"], r["registrations"]) for r in monthly if r["registrations"]] == [
+        ("2025-03", len(march))
+    ]
+    org = scenario.organisations[0]
+    placed = [pl for p in scenario.people for pl in p.placements if pl["organisation_id"] == org]
+    started = rows(reporting, "placements", organisation=str(org))[0]
+    assert started == {"placements": "started", "count": len(placed)}
+
+
+INVALID = [
+    ({"from": "2025-13-01"}, "from"),
+    ({"from": "2025-05-01", "to": "2025-04-01"}, "to"),
+    ({"risk_group": "tall"}, "risk_group"),
+    ({"organisation": "acme"}, "organisation"),
+    ({"format": "xml"}, "format"),
+    ({"audience": "press"}, "audience"),
+]
+
+
+def check_invalid_filters_get_422_with_a_reason(reporting: str) -> None:
+    for params, field in INVALID:
+        r = httpx.get(f"{reporting}/v1/reports/indicators", params=params)
+        assert r.status_code == 422, params
+        assert r.json()["detail"][0]["field"] == field and r.json()["detail"][0]["reason"]
+
+
+def check_external_csv_suppresses_small_groups(reporting: str, scenario: Scenario) -> None:
+    r = httpx.get(f"{reporting}/v1/reports/exits.csv", params={"audience": "external"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(r.text)))
+    for row, want in zip(table, expected.exits(scenario), strict=True):
+        n = want["participants"]
+        assert row["participants"] == ("<5" if n < 5 else str(n))
+    internal = httpx.get(f"{reporting}/v1/reports/exits", params={"format": "csv"}).text
+    assert "<5" not in internal
+    assert httpx.get(f"{reporting}/v1/reports/nonsense").json()["detail"]["reason"] == (
+        "unknown_report"
+    )
+
+
+def test_rebuild_equals_live(reporting: str, settings_env: dict[str, str]) -> None:
+    names = httpx.get(f"{reporting}/v1/reports").json()["reports"]
+    live = {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names}
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "reporting", "rebuild", "--chunk", "100"],
+        env=settings_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "] 731/731 events" in done.stderr and "#" * 40 in done.stderr
+    assert {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names} == live
+    assert live["summary"]["participants_registered"] == 60
+
+
+def check_domain_gauges_are_exported(reporting: str, scenario: Scenario) -> None:
+    want = expected.summary(scenario)
+
+    def gauges() -> bool:
+        text = httpx.get(f"{reporting}/metrics").text
+        return all(
+            f"polku_{name} {float(want[name])}" in text
+            for name in ("active_cases", "waiting_list", "open_seats", "employed_on_leaving")
+        )
+
+    wait_until(gauges, timeout=20, what="domain gauges refreshed")
+
+
+@pytest.fixture
+def settings_env(migrated_database_url: str, redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "POLKU_DATABASE_URL": migrated_database_url,
+        "POLKU_REDIS_URL": redis_url,
+    }
