@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -61,14 +62,16 @@ async def register_batch(
     pool: PoolDep,
     runtime: RuntimeDep,
     municipality: Annotated[str, Query(min_length=2, max_length=60)],
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> batch.BatchOut:
     """Register many intakes from a CSV or JSON-lines file; each row is created, updated or rejected."""
     data = await file.read(batch.MAX_BYTES + 1)
     if len(data) > batch.MAX_BYTES:
         raise IntakeError(413, "file_too_large", f"at most {batch.MAX_BYTES} bytes per upload")
     kind = batch.detect_format(file.filename, file.content_type)
-    rows = batch.parse(data, kind=kind, municipality=municipality)
-    return await batch.register_rows(pool, rows, vault=_vault(runtime))
+    rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
+    key = f"{municipality}:batch:{idempotency_key}" if idempotency_key else None
+    return await batch.register_rows(pool, rows, vault=_vault(runtime), idempotency_key=key)
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantOut)

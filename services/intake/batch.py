@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -16,7 +17,9 @@ from pydantic import BaseModel, ValidationError
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError, field_errors
 from services.intake.registration import CHUNK, register_many
+from services.intake.repository import store_response
 from services.intake.schemas import IntakeIn
+from services.intake.service import claim_or_replay
 from shared import outbox
 from shared.events import new_event
 
@@ -148,8 +151,12 @@ async def register_rows(
     *,
     vault: PersonalDataVault,
     progress: Callable[[int], None] | None = None,
+    idempotency_key: str | None = None,
 ) -> BatchOut:
-    """Register the valid rows in one transaction (chunked statements); report every row."""
+    """Register the valid rows in one transaction (chunked statements); report every row.
+
+    With an idempotency key (scoped by the caller), a retried upload gets the first answer.
+    """
     results = {
         n: RowResult(row=n, status="rejected", errors=e) for n, e in rows if isinstance(e, list)
     }
@@ -158,6 +165,10 @@ async def register_rows(
         progress(len(results))
     today = datetime.now(UTC).date()
     async with pool.acquire() as conn, conn.transaction():
+        if idempotency_key and (
+            earlier := await claim_or_replay(conn, idempotency_key, _hash(rows))
+        ):
+            return BatchOut.model_validate(earlier.body)
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start : start + CHUNK]
             regs = await register_many(conn, [i for _, i in chunk], vault=vault, today=today)
@@ -166,6 +177,19 @@ async def register_rows(
                 results[n] = RowResult(row=n, status=reg.status, participant_id=reg.participant_id)  # type: ignore[arg-type]
             if progress:
                 progress(len(chunk))
-    ordered = [results[n] for n, _ in rows]
-    counts = {s: sum(r.status == s for r in ordered) for s in ("created", "updated", "rejected")}
-    return BatchOut(**counts, results=ordered)
+        ordered = [results[n] for n, _ in rows]
+        counts = {
+            s: sum(r.status == s for r in ordered) for s in ("created", "updated", "rejected")
+        }
+        answer = BatchOut(**counts, results=ordered)
+        if idempotency_key:
+            await store_response(conn, idempotency_key, 200, answer.model_dump(mode="json"))
+    return answer
+
+
+def _hash(rows: list[ParsedRow]) -> str:
+    digest = hashlib.sha256()
+    for n, row in rows:
+        part = row.model_dump_json() if isinstance(row, IntakeIn) else json.dumps(row)
+        digest.update(f"{n}:{part}\n".encode())
+    return digest.hexdigest()

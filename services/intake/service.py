@@ -61,8 +61,8 @@ async def register(
     request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
     async with pool.acquire() as conn, conn.transaction():
         key = f"{intake.municipality}:{idempotency_key}" if idempotency_key else None
-        if key and not await repository.claim_idempotency_key(conn, key, request_hash):
-            return await _replay(conn, key, request_hash)
+        if key and (earlier := await claim_or_replay(conn, key, request_hash)):
+            return earlier
         today = datetime.now(UTC).date()
         [reg] = await register_many(conn, [intake], vault=vault, today=today)
         await outbox.record(conn, [new_event(reg.event, producer=PRODUCER)])
@@ -75,7 +75,10 @@ async def register(
     return answer
 
 
-async def _replay(conn: asyncpg.Connection, key: str, request_hash: str) -> Answer:
+async def claim_or_replay(conn: asyncpg.Connection, key: str, request_hash: str) -> Answer | None:
+    """None when the key is new (now reserved by this transaction), else the first answer."""
+    if await repository.claim_idempotency_key(conn, key, request_hash):
+        return None
     stored_hash, status_code, body = await repository.stored_response(conn, key)
     if stored_hash != request_hash:
         raise IntakeError(

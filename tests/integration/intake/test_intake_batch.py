@@ -145,3 +145,21 @@ async def test_unknown_upload_format_is_refused(client: httpx.AsyncClient) -> No
     r = await client.post("/v1/intakes/batch", params={"municipality": "Rapla vald"}, files=files)
     assert r.status_code == 415
     assert r.json()["detail"]["reason"] == "unsupported_format"
+
+
+async def test_retried_upload_with_idempotency_key_registers_once(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    data = _csv([_row(n) for n in range(30)])
+    params, headers = {"municipality": "Rapla vald"}, {"Idempotency-Key": "upload-2026-03"}
+
+    async def upload(content: bytes) -> httpx.Response:
+        files = {"file": ("intakes.csv", content, "text/csv")}
+        return await client.post("/v1/intakes/batch", params=params, files=files, headers=headers)
+
+    first, again = await upload(data), await upload(data)
+    assert first.json() == again.json()
+    assert first.json()["created"] == 30
+    assert await db.fetchval("SELECT count(*) FROM outbox") == 30
+    other = await upload(_csv([_row(n) for n in range(31)]))
+    assert (other.status_code, other.json()["detail"]["reason"]) == (409, "idempotency_key_reused")
