@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from services.caseplan import api, api_work
+from services.caseplan.errors import install_error_handlers
 from services.caseplan.handlers import register_handlers
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
@@ -17,5 +18,7 @@ DEFINITION = ServiceDefinition(
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The caseplan service's app."""
-    return create_service_app(DEFINITION, settings)
+    """The caseplan service's app, answering refusals and bad input with a reason."""
+    app = create_service_app(DEFINITION, settings)
+    install_error_handlers(app)
+    return app
