@@ -33,6 +33,7 @@ from shared.metrics import ServiceMetrics
 from shared.settings import Settings
 
 log = logging.getLogger("polku.messaging")
+events_log = logging.getLogger("polku.events")
 
 Entry = tuple[bytes, dict[bytes, bytes]]
 Emitted = list[Envelope[Any]] | None
@@ -223,6 +224,9 @@ class EventConsumer:
             outcome = "processed" if env.event_id in fresh_ids else "duplicate"
             fresh_ids.discard(env.event_id)
             self.metrics.events_consumed.labels(self.service, stream, env.type, outcome).inc()
+            if outcome == "processed":
+                with event_context(env):  # one line per event, so an intake can be followed
+                    events_log.info("handled %s from %s", env.type, stream)
 
     async def _inbox_claim(
         self, conn: asyncpg.Connection, events: list[Envelope[Any]]
