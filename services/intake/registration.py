@@ -131,26 +131,40 @@ async def _register_chunk(
     today: date,
 ) -> list[Registration]:
     existing = {r.id_hash: r for r in await repository.lock_by_hash(conn, [h for h, _ in chunk])}
-    fresh = [_new_row(h, i, vault, today) for h, i in chunk if h not in existing]
+    # Sorted, so concurrent batches wait on each other's new rows in one order, never deadlock.
+    fresh = sorted(
+        (_new_row(h, i, vault, today) for h, i in chunk if h not in existing),
+        key=lambda r: r.id_hash,
+    )
     inserted = await repository.insert_new(conn, fresh)
     lost_race = [r.id_hash for r in fresh if r.id_hash not in inserted]
     if lost_race:  # registered concurrently by another transaction: an update after all
         existing.update({r.id_hash: r for r in await repository.lock_by_hash(conn, lost_race)})
     new_by_hash = {r.id_hash: r for r in fresh if r.id_hash in inserted}
+    results, updated_rows = _outcomes(chunk, new_by_hash, existing, vault, today)
+    await repository.update_many(conn, updated_rows, reregistration=True)
+    return results
+
+
+def _outcomes(
+    chunk: list[tuple[bytes, IntakeIn]],
+    new_by_hash: dict[bytes, ParticipantRow],
+    existing: dict[bytes, ParticipantRow],
+    vault: PersonalDataVault,
+    today: date,
+) -> tuple[list[Registration], list[ParticipantRow]]:
+    """Each intake's registration, and the existing rows it updates."""
     results, updated_rows = [], []
     for h, intake in chunk:
         if h in new_by_hash:
             row = new_by_hash[h]
-            results.append(
-                Registration(row.participant_id, "created", ParticipantRegistered(**row.profile))
-            )
+            event: Payload = ParticipantRegistered(**row.profile)
+            results.append(Registration(row.participant_id, "created", event))
             continue
         row, event = _reregister(existing[h], intake, vault, today)
-        existing[h] = row
         updated_rows.append(row)
         results.append(Registration(row.participant_id, "updated", event))
-    await repository.update_many(conn, updated_rows, reregistration=True)
-    return results
+    return results, updated_rows
 
 
 def _new_row(
