@@ -40,30 +40,37 @@ class Registration:
 
 async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list[list[Payload]]:
     """Open a case plan for each registration and assign a worker or waitlist; events per item."""
+    opened = [_open(r) for r in registrations]
     await plans.lock_assignment(conn)
+    fresh = await plans.insert_case_plans(conn, [plan for plan, _ in opened])
     workers = await plans.workers(conn, active_only=True)
     before = {w.support_worker_id: w.caseload for w in workers}
     emitted: list[list[Payload]] = []
+    waiting: list[CasePlan] = []
     pairs: list[tuple[UUID, UUID]] = []
-    for reg in registrations:
-        plan, events = cases.open_case_plan(
-            case_plan_id=uuid4(),
-            participant_id=reg.participant_id,
-            municipality=reg.municipality,
-            opened_on=reg.opened_on,
-        )
-        if not await plans.insert_case_plan(conn, plan):
+    for plan, events in opened:
+        if plan.case_plan_id not in fresh:
             emitted.append([])  # already registered: nothing new happens
             continue
-        plan, workers, more = assign_or_waitlist(plan, workers, reg.opened_on)
+        plan, workers, more = assign_or_waitlist(plan, workers, plan.opened_on)
         if plan.support_worker_id is None:
-            await plans.add_waiting(conn, plan)
+            waiting.append(plan)
         else:
             pairs.append((plan.case_plan_id, plan.support_worker_id))
         emitted.append(events + more)
+    await plans.add_waiting(conn, waiting)
     await plans.assign_workers(conn, pairs)
     await plans.set_caseloads(conn, _changed(workers, before))
     return emitted
+
+
+def _open(r: Registration) -> tuple[CasePlan, list[Payload]]:
+    return cases.open_case_plan(
+        case_plan_id=uuid4(),
+        participant_id=r.participant_id,
+        municipality=r.municipality,
+        opened_on=r.opened_on,
+    )
 
 
 def _changed(workers: list[SupportWorker], before: dict[UUID, int]) -> list[SupportWorker]:

@@ -52,20 +52,21 @@ def _case_plan(r: asyncpg.Record) -> CasePlan:
     )
 
 
-async def insert_case_plan(conn: Conn, plan: CasePlan) -> bool:
-    """Store a new case plan; False when the participant already has one."""
-    status = await conn.execute(
+async def insert_case_plans(conn: Conn, new: list[CasePlan]) -> set[UUID]:
+    """Store new case plans; returns the ids of those stored (a participant keeps their first)."""
+    rows = await conn.fetch(
         "INSERT INTO case_plan (case_plan_id, participant_id, municipality, organisation_id,"
-        " opened_on, planned_end_on) VALUES ($1, $2, $3, $4, $5, $6)"
-        " ON CONFLICT (participant_id) DO NOTHING",
-        plan.case_plan_id,
-        plan.participant_id,
-        plan.municipality,
-        plan.organisation_id,
-        plan.opened_on,
-        plan.planned_end_on,
+        " opened_on, planned_end_on) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[],"
+        " $4::uuid[], $5::date[], $6::date[]) ON CONFLICT (participant_id) DO NOTHING"
+        " RETURNING case_plan_id",
+        [p.case_plan_id for p in new],
+        [p.participant_id for p in new],
+        [p.municipality for p in new],
+        [p.organisation_id for p in new],
+        [p.opened_on for p in new],
+        [p.planned_end_on for p in new],
     )
-    return bool(status.endswith(" 1"))
+    return {r["case_plan_id"] for r in rows}
 
 
 async def case_plan_of(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan | None:
@@ -196,16 +197,16 @@ async def release_case(conn: Conn, worker_id: UUID) -> None:
 
 
 # -- waiting list -------------------------------------------------------------------------
-async def add_waiting(conn: Conn, plan: CasePlan, *, priority: bool = False) -> None:
-    """Put a case plan on the waiting list (once)."""
+async def add_waiting(conn: Conn, waiting_plans: list[CasePlan]) -> None:
+    """Put case plans on the waiting list, in the given order, each at most once."""
     await conn.execute(
-        "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id,"
-        " priority) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        plan.case_plan_id,
-        plan.participant_id,
-        plan.municipality,
-        plan.organisation_id,
-        priority,
+        "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id)"
+        " SELECT c, p, m, o FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[])"
+        " WITH ORDINALITY AS w(c, p, m, o, n) ORDER BY n ON CONFLICT DO NOTHING",
+        [p.case_plan_id for p in waiting_plans],
+        [p.participant_id for p in waiting_plans],
+        [p.municipality for p in waiting_plans],
+        [p.organisation_id for p in waiting_plans],
     )
 
 

@@ -69,3 +69,18 @@ async def test_bad_input_gets_reasons(caseplan: Caseplan) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "outcome"
     r = await caseplan.client.patch(f"/v1/waiting-list/{uuid4()}", json={"priority": True})
     assert r.status_code == 404
+
+
+async def test_a_participant_registered_twice_gets_one_case_and_one_place(
+    caseplan: Caseplan,
+) -> None:
+    worker = await caseplan.worker(limit=3)
+    pid = uuid4()
+    await caseplan.publish(registered(pid), registered(pid))
+    await caseplan.case_plan(pid)
+    second = await caseplan.register()
+    await caseplan.case_plan(second)
+    rows = await caseplan.sql("SELECT count(*) AS n FROM case_plan WHERE participant_id = $1", pid)
+    assert rows[0]["n"] == 1
+    r = await caseplan.client.get(f"/v1/support-workers/{worker['support_worker_id']}")
+    assert r.json()["caseload"] == 2
