@@ -1,0 +1,186 @@
+/* Polku dashboard: fetches the figures API and draws them; no libraries, no network beyond
+   this service. Refreshes itself every few seconds. */
+"use strict";
+
+const REFRESH_MS = 5000;
+const SERIES = [
+  { key: "registrations", label: "Registrations · osaleja · osallistuja", color: "#2563a8" },
+  { key: "placements_started", label: "Placements started", color: "#b7791f" },
+  { key: "employed_on_leaving", label: "Employed on leaving", color: "#2f8f4e" },
+];
+const LOCAL = {
+  adaptation_training: "Adaptation training · kohanemiskoolitus",
+  work_practice: "Work practice · tööharjutus · työkokeilu",
+  vocational_training: "Vocational training · erialakoolitus · ammatillinen koulutus",
+  coaching_session: "Individual coaching · yksilövalmennus",
+  support_meeting: "Support meeting",
+  telework_training: "Telework training · kaugtöökeskus · etätyökeskus",
+  job_search: "Job search",
+  other: "Other",
+  association: "Association · MTÜ · yhdistys",
+  social_enterprise: "Social enterprise",
+  central_workshop: "Central workshop · töökoda · keskuspaja",
+  satellite_workshop: "Satellite workshop · töökoda · satelliittipaja",
+  telework_centre: "Telework centre · kaugtöökeskus · etätyökeskus",
+  public_body: "Public body",
+  employer: "Employer · tööandja · työnantaja",
+};
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+function text(value) {
+  return value === null || value === undefined ? "–" : String(value);
+}
+
+function cell(row, value, numeric) {
+  const td = document.createElement("td");
+  td.textContent = text(value);
+  if (numeric) td.className = "num";
+  row.appendChild(td);
+  return td;
+}
+
+function fillTable(id, rows, columns, emptyText) {
+  const body = document.querySelector(`#${id} tbody`);
+  body.replaceChildren();
+  if (!rows.length) {
+    const tr = document.createElement("tr");
+    const td = cell(tr, emptyText || "nothing yet");
+    td.colSpan = columns.length;
+    td.className = "empty";
+    body.appendChild(tr);
+    return;
+  }
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    for (const [key, numeric, format] of columns) {
+      cell(tr, format ? format(row[key], row) : row[key], numeric);
+    }
+    body.appendChild(tr);
+  }
+}
+
+function showSummary(summary) {
+  for (const el of document.querySelectorAll("[data-figure]")) {
+    el.textContent = text(summary[el.dataset.figure]);
+  }
+}
+
+function svg(tag, attrs, parent) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function drawTimeseries(rows) {
+  const chart = document.getElementById("timeseries");
+  chart.replaceChildren();
+  const W = 900, H = 260, left = 40, right = 36, top = 12, bottom = 30;
+  const peak = Math.max(1, ...rows.flatMap((r) => SERIES.map((s) => r[s.key])));
+  const max = Math.ceil(peak / 4) * 4;
+  const x = (i) => left + (rows.length < 2 ? (W - left - right) / 2 : (i * (W - left - right)) / (rows.length - 1));
+  const y = (v) => H - bottom - (v * (H - top - bottom)) / max;
+  for (let t = 0; t <= 4; t++) {
+    const value = (max * t) / 4;
+    svg("line", { x1: left, x2: W - right, y1: y(value), y2: y(value), class: "grid" }, chart);
+    svg("text", { x: left - 6, y: y(value) + 4, "text-anchor": "end" }, chart).textContent = value;
+  }
+  svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "axis" }, chart);
+  rows.forEach((r, i) => {
+    svg("text", { x: x(i), y: H - 10, "text-anchor": "middle" }, chart).textContent = r.month;
+  });
+  for (const s of SERIES) {
+    const points = rows.map((r, i) => `${x(i)},${y(r[s.key])}`).join(" ");
+    svg("polyline", { points, fill: "none", stroke: s.color, "stroke-width": 2.5, "data-series": s.key }, chart);
+    rows.forEach((r, i) => svg("circle", { cx: x(i), cy: y(r[s.key]), r: 3, fill: s.color }, chart));
+  }
+  if (!rows.length) {
+    svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle" }, chart).textContent = "no events yet";
+  }
+}
+
+function drawLegend() {
+  const legend = document.getElementById("legend");
+  legend.replaceChildren(...SERIES.map((s) => {
+    const span = document.createElement("span");
+    const swatch = document.createElement("i");
+    swatch.style.background = s.color;
+    span.append(swatch, s.label);
+    return span;
+  }));
+}
+
+function drawCaseloads(rows) {
+  const box = document.getElementById("caseloads");
+  box.replaceChildren();
+  if (!rows.length) {
+    box.innerHTML = '<p class="empty">no support worker holds cases yet</p>';
+    return;
+  }
+  for (const r of rows) {
+    const line = document.createElement("div");
+    line.className = "bar";
+    line.dataset.worker = r.support_worker_id;
+    const name = document.createElement("span");
+    name.textContent = r.support_worker_id.slice(0, 8);
+    name.title = r.support_worker_id;
+    const track = document.createElement("div");
+    track.className = "track";
+    const fill = document.createElement("div");
+    const pct = Math.min(100, Math.round(r.utilisation * 100));
+    fill.className = "fill" + (pct >= 100 ? " full" : pct >= 80 ? " high" : "");
+    fill.style.width = `${pct}%`;
+    track.appendChild(fill);
+    const label = document.createElement("span");
+    label.className = "cases";
+    label.textContent = `${r.cases} / ${r.capacity}`;
+    line.append(name, track, label);
+    box.appendChild(line);
+  }
+}
+
+function showPipeline(p) {
+  document.getElementById("dead-letters").textContent = text(p.dead_letters);
+  document.getElementById("outbox").textContent = "Outbox backlog: " +
+    Object.entries(p.outbox_backlog).map(([s, n]) => `${s} ${n}`).join(" · ");
+  fillTable("streams", p.streams, [
+    ["stream"], ["group"], ["length", true], ["lag", true], ["pending", true],
+  ], "no streams yet");
+}
+
+async function refresh() {
+  const status = document.getElementById("updated");
+  try {
+    const [summary, series, caseloads, waiting, activities, openings, pipeline] = await Promise.all([
+      getJson("/v1/reports/summary"),
+      getJson("/v1/reports/timeseries"),
+      getJson("/v1/reports/caseloads"),
+      getJson("/v1/reports/waiting-list"),
+      getJson("/v1/reports/activities"),
+      getJson("/v1/reports/openings"),
+      getJson("/v1/pipeline"),
+    ]);
+    showSummary(summary);
+    drawTimeseries(series.rows);
+    drawCaseloads(caseloads.rows);
+    fillTable("waiting", waiting.rows, [["municipality"], ["participants", true], ["longest_wait_days", true]], "nobody is waiting");
+    fillTable("activities", activities.rows, [["activity_type", false, (v) => LOCAL[v] || v], ["participants", true], ["completed", true], ["hours", true]]);
+    fillTable("openings", openings.rows, [["organisation_kind", false, (v) => LOCAL[v] || v], ["municipality"], ["openings", true], ["seats", true], ["open_seats", true]]);
+    showPipeline(pipeline);
+    status.dataset.state = "ok";
+    status.textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch (err) {
+    status.dataset.state = "error";
+    status.textContent = `not updated: ${err.message}`;
+  }
+}
+
+drawLegend();
+refresh();
+setInterval(refresh, REFRESH_MS);

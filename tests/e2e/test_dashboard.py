@@ -1,0 +1,74 @@
+"""The operators' dashboard in real headless Chromium: the figures shown are the API's."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import redis
+from playwright.sync_api import sync_playwright
+
+from shared.testing import Stack, wait_until
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def scenario_module() -> ModuleType:
+    """The reporting scenario builder shared with the integration tests."""
+    path = Path(__file__).parents[1] / "integration" / "reporting" / "reporting_scenario.py"
+    spec = importlib.util.spec_from_file_location("reporting_scenario", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("reporting_scenario", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dashboard_shows_the_apis_figures(
+    stack_factory: type[Stack], redis_url: str, artifacts_dir: Path
+) -> None:
+    scenario = scenario_module().build(n=60)
+    url = stack_factory().start("reporting")["reporting"].url  # type: ignore[call-arg]
+    client = redis.Redis.from_url(redis_url)
+    scenario_module().publish(client, scenario.events)
+    client.close()
+    wait_until(
+        lambda: (
+            httpx.get(f"{url}/v1/reports/summary").json()["participants_exited"]
+            == sum(p.exited_on is not None for p in scenario.people)
+        ),
+        timeout=60,
+        what="reporting consumed the scenario",
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url + "/")
+            page.wait_for_selector("#updated[data-state='ok']", timeout=15_000)
+            summary = httpx.get(f"{url}/v1/reports/summary").json()
+            shown = page.eval_on_selector_all(
+                "[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])"
+            )
+            assert len(shown) == 10
+            for figure, value in shown:
+                want = summary[figure]
+                assert (value == "–") if want is None else float(value) == want, figure
+            caseloads = httpx.get(f"{url}/v1/reports/caseloads").json()["rows"]
+            assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
+            assert page.locator("#timeseries polyline").count() == 3
+            assert page.locator("#streams tbody tr").count() == 3
+            page.screenshot(path=str(artifacts_dir / "reporting-dashboard.png"), full_page=True)
+        finally:
+            browser.close()
