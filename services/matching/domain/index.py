@@ -1,8 +1,9 @@
 """Candidate search that grows with the plausible candidates, not with every pair.
 
-Openings and participants are kept in a geographic grid (cells of about 33 km) so a
-search only looks at cells within travel distance, plus the remote openings / telework-ready
-participants. Required skills have inverted lists: when an opening ranks its candidates, those
+Openings and participants are kept in a geographic grid (cells of about 33 km) with, per cell,
+inverted lists by language (a shared language is a hard constraint), so a search only looks at
+cells within travel distance (participants grouped by how far they can travel), plus the remote
+openings / telework-ready participants. Required skills have inverted lists: when an opening ranks its candidates, those
 holding a required skill are scored first, and everyone else is skipped once no one without
 those skills could still reach the shortlist (their score is bounded by the other weights).
 The results are the same as the brute-force functions below, which the tests check.
@@ -65,28 +66,53 @@ def brute_best_candidates(
     return rank(candidates, [opening], config)[:k]
 
 
+ANY_LANGUAGE = "*"
+"""The list of entries that ask for (or speak) no particular language."""
+REACH_BUCKETS_KM = (3.0, 10.0, 20.0, 30.0, 50.0, 80.0, 120.0, 200.0)
+"""Participants are grouped by how far they can travel, so an opening only looks as far as each
+group can come (people without transport are found only in cells within walking distance)."""
+
+
+def reach_bucket(km: float) -> float:
+    """The smallest bucket at least as far as `km` (or `km` itself beyond the last)."""
+    return next((b for b in REACH_BUCKETS_KM if km <= b), km)
+
+
+def _language_keys(languages: frozenset[str]) -> list[str]:
+    return [*languages, ANY_LANGUAGE] if languages else [ANY_LANGUAGE]
+
+
 class OpeningIndex:
-    """Open openings by grid cell, plus the ones that can be done remotely."""
+    """Open openings by grid cell and language, plus the ones that can be done remotely."""
 
     def __init__(self) -> None:
-        self._by_cell: dict[Cell, dict[UUID, OpeningView]] = defaultdict(dict)
-        self._remote: dict[UUID, OpeningView] = {}
+        self._by_cell: dict[tuple[Cell, str], dict[UUID, OpeningView]] = defaultdict(dict)
+        self._remote: dict[str, dict[UUID, OpeningView]] = defaultdict(dict)
 
     def add(self, opening: OpeningView) -> None:
         """Index an opening (re-adding replaces it)."""
-        if opening.remote:
-            self._remote[opening.opening_id] = opening
-        if opening.lat is not None and opening.lon is not None:
-            self._by_cell[cell_of(opening.lat, opening.lon)][opening.opening_id] = opening
+        keys = list(opening.languages) or [ANY_LANGUAGE]
+        for language in keys:
+            if opening.remote:
+                self._remote[language][opening.opening_id] = opening
+            if opening.lat is not None and opening.lon is not None:
+                cell = cell_of(opening.lat, opening.lon)
+                self._by_cell[(cell, language)][opening.opening_id] = opening
 
     def nearby(self, candidate: Candidate, walking_km: float) -> dict[UUID, OpeningView]:
-        """Openings the participant might reach: in cells within their travel limit, or remote."""
+        """Openings the participant might reach (within their travel limit, or remote) and
+        whose language requirement they might meet."""
         view = candidate.view
-        found: dict[UUID, OpeningView] = dict(self._remote) if view.telework_ready else {}
+        languages = [*view.languages, ANY_LANGUAGE]
+        found: dict[UUID, OpeningView] = {}
+        if view.telework_ready:
+            for language in languages:
+                found.update(self._remote.get(language, {}))
         if view.lat is not None and view.lon is not None:
             radius = travel_limit_km(candidate, walking_km)
             for cell in cells_within(view.lat, view.lon, radius):
-                found.update(self._by_cell.get(cell, {}))
+                for language in languages:
+                    found.update(self._by_cell.get((cell, language), {}))
         return found
 
     def best_for(self, candidate: Candidate, k: int, config: ScoringConfig) -> list[Ranked]:
@@ -95,32 +121,39 @@ class OpeningIndex:
 
 
 class CandidateIndex:
-    """Participants ready for matching, by grid cell, telework readiness and skill."""
+    """Ready participants by travel reach, grid cell and language; telework readiness; skill."""
 
     def __init__(self) -> None:
-        self._by_cell: dict[Cell, dict[UUID, Candidate]] = defaultdict(dict)
-        self._telework: dict[UUID, Candidate] = {}
+        self._by_cell: dict[float, dict[tuple[Cell, str], dict[UUID, Candidate]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        self._telework: dict[str, dict[UUID, Candidate]] = defaultdict(dict)
         self._by_skill: dict[str, set[UUID]] = defaultdict(set)
-        self._max_reach_km = 0.0
 
     def add(self, candidate: Candidate, walking_km: float = 3.0) -> None:
         """Index a participant."""
-        view = candidate.view
-        if view.telework_ready:
-            self._telework[candidate.participant_id] = candidate
-        if view.lat is not None and view.lon is not None:
-            self._by_cell[cell_of(view.lat, view.lon)][candidate.participant_id] = candidate
-            reach = travel_limit_km(candidate, walking_km)
-            self._max_reach_km = max(self._max_reach_km, reach)
+        view, pid = candidate.view, candidate.participant_id
+        for language in _language_keys(view.languages):
+            if view.telework_ready:
+                self._telework[language][pid] = candidate
+            if view.lat is not None and view.lon is not None:
+                bucket = reach_bucket(travel_limit_km(candidate, walking_km))
+                self._by_cell[bucket][(cell_of(view.lat, view.lon), language)][pid] = candidate
         for skill in view.skills:
-            self._by_skill[skill].add(candidate.participant_id)
+            self._by_skill[skill].add(pid)
 
     def nearby(self, opening: OpeningView) -> dict[UUID, Candidate]:
-        """Participants who might reach the opening (within the longest travel limit)."""
-        found: dict[UUID, Candidate] = dict(self._telework) if opening.remote else {}
+        """Participants who might reach the opening and share a language it asks for."""
+        languages = list(opening.languages) or [ANY_LANGUAGE]
+        found: dict[UUID, Candidate] = {}
+        if opening.remote:
+            for language in languages:
+                found.update(self._telework.get(language, {}))
         if opening.lat is not None and opening.lon is not None:
-            for cell in cells_within(opening.lat, opening.lon, self._max_reach_km):
-                found.update(self._by_cell.get(cell, {}))
+            for reach, cells in self._by_cell.items():
+                for cell in cells_within(opening.lat, opening.lon, reach):
+                    for language in languages:
+                        found.update(cells.get((cell, language), {}))
         return found
 
     def best_for(self, opening: OpeningView, k: int, config: ScoringConfig) -> list[Ranked]:

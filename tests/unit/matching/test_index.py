@@ -37,7 +37,7 @@ def _candidate(rng: random.Random, i: int) -> Candidate:
     p = profile(
         participant_id=UUID(int=i + 1),
         at=_near(rng),
-        languages=rng.sample(["fi", "sv", "et", "ru", "en"], 2),
+        languages=rng.sample(["fi", "sv", "et", "ru", "en"], rng.choice([0, 1, 2, 2])),
         skills=rng.sample(SKILLS, rng.randint(0, 3)),
         transport=rng.choice(["none", "public", "car", "bicycle"]),
         max_travel_km=rng.choice([5, 20, 40, 80]),
@@ -61,7 +61,7 @@ def _opening(rng: random.Random, i: int) -> OpeningView:
         remote=rng.random() < 0.1,
         required_skills=frozenset(rng.sample(SKILLS, rng.randint(0, 2))),
         nice_skills=frozenset(rng.sample(SKILLS, rng.randint(0, 2))),
-        languages=frozenset(rng.sample(["fi", "sv", "et", "ru"], 1)),
+        languages=frozenset(rng.sample(["fi", "sv", "et", "ru"], rng.choice([0, 1, 1, 2]))),
         hours_min=rng.choice([0, 10, 20]),
     )
 
