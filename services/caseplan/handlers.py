@@ -7,10 +7,12 @@ from typing import Any
 import asyncpg
 
 from services.caseplan import service, service_work
+from services.caseplan.domain.case_plan import ClosedBecause
 from shared.events import Envelope
 from shared.events.envelope import Payload
 from shared.events.intake import (
     ParticipantConsentWithdrawn,
+    ParticipantErased,
     ParticipantRegistered,
     ParticipantUpdated,
 )
@@ -56,6 +58,15 @@ def register_handlers(consumer: EventConsumer) -> None:
     ) -> list[Envelope[Any]]:
         freed = await service.withdraw_consent(
             conn, event.payload.participant_id, event.occurred_at.date()
+        )
+        return _follow(event, freed)
+
+    @consumer.on(ParticipantErased)
+    async def on_participant_erased(
+        conn: asyncpg.Connection, event: Envelope[ParticipantErased]
+    ) -> list[Envelope[Any]]:
+        freed = await service.withdraw_consent(
+            conn, event.payload.participant_id, event.occurred_at.date(), ClosedBecause.ERASED
         )
         return _follow(event, freed)
 

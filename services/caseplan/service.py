@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from services.caseplan.domain import case_plan as cases
-from services.caseplan.domain.case_plan import CasePlan
+from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
 from services.caseplan.repository import plans
@@ -118,14 +118,19 @@ async def awaited_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) 
 
 
 # -- events from intake --------------------------------------------------------------------
-async def withdraw_consent(conn: Conn, participant_id: UUID, today: date) -> list[Payload]:
+async def withdraw_consent(
+    conn: Conn,
+    participant_id: UUID,
+    today: date,
+    because: ClosedBecause = ClosedBecause.CONSENT_WITHDRAWN,
+) -> list[Payload]:
     """Close the case, remove personal notes and pass its place to the next in line."""
     await plans.lock_assignment(conn)
     plan = await awaited_plan(conn, participant_id, lock=True)
     await plans.remove_personal_notes(conn, plan.case_plan_id)
     if not plan.is_open:
         return []
-    await plans.save_case_plan(conn, cases.withdraw_consent(plan))
+    await plans.save_case_plan(conn, cases.withdraw_consent(plan, because))
     return await _free_capacity(conn, plan, today)
 
 

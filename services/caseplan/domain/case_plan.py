@@ -31,6 +31,7 @@ class ClosedBecause(StrEnum):
 
     EXITED = "exited"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    ERASED = "erased"
 
 
 @dataclass(frozen=True)
@@ -168,14 +169,16 @@ def record_follow_up(
     return done, [event]
 
 
-def withdraw_consent(plan: CasePlan) -> CasePlan:
-    """Consent withdrawn: the case closes (personal notes are removed by the caller's store)."""
+def withdraw_consent(
+    plan: CasePlan, because: ClosedBecause = ClosedBecause.CONSENT_WITHDRAWN
+) -> CasePlan:
+    """Consent withdrawn (or erasure): the case closes; the store removes personal notes."""
     if not plan.is_open:
         return plan
     return replace(
         plan,
         status=CasePlanStatus.CLOSED,
-        closed_because=ClosedBecause.CONSENT_WITHDRAWN,
+        closed_because=because,
         ready_for_matching=False,
     )
 

@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from caseplan_helpers import Caseplan, eventually, registered
 
-from shared.events.intake import ParticipantConsentWithdrawn
+from shared.events.intake import ParticipantConsentWithdrawn, ParticipantErased
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import OpeningKind
 
@@ -180,3 +180,23 @@ async def test_consent_withdrawal_closes_and_removes_notes(caseplan: Caseplan) -
         " UNION ALL SELECT count(*) FROM activity WHERE note IS NOT NULL"
     )
     assert [r["n"] for r in notes] == [0, 0]
+
+
+async def test_erasure_closes_removes_notes_and_frees_the_place(caseplan: Caseplan) -> None:
+    await caseplan.worker(limit=1)
+    pid = await caseplan.register()
+    cid = (await caseplan.case_plan(pid))["case_plan_id"]
+    waiting = await caseplan.register()
+    assert (await caseplan.case_plan(waiting))["waiting_position"] == 1
+    await caseplan.client.post(
+        f"/v1/case-plans/{cid}/goals", json={"title": "Steady days", "description": "private"}
+    )
+    await caseplan.publish(ParticipantErased(participant_id=pid))
+
+    async def taken() -> dict | None:  # type: ignore[type-arg]
+        plan = await caseplan.case_plan(waiting)
+        return plan if plan["support_worker"] else None
+
+    await eventually(taken, what="place passed on after erasure")
+    plan = await caseplan.case_plan(pid)
+    assert plan["closed_because"] == "erased" and plan["goals"][0]["description"] is None
