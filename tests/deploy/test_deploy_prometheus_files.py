@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from typing import Any
 
 import yaml
@@ -98,3 +99,20 @@ def test_dashboard_provider_points_where_compose_mounts_the_dashboards() -> None
     path = provider["providers"][0]["options"]["path"]
     compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())
     assert f"./deploy/grafana/dashboards:{path}:ro" in compose["services"]["grafana"]["volumes"]
+
+
+def test_dashboard_file_is_what_its_generator_writes() -> None:
+    done = subprocess.run(
+        [sys.executable, str(DEPLOY / "scripts" / "grafana_dashboard.py"), "--check"], timeout=30
+    )
+    assert done.returncode == 0, "run: python deploy/scripts/grafana_dashboard.py"
+
+
+def test_dashboard_shows_the_networks_domain_gauges() -> None:
+    used = set().union(*(metric_names(t["expr"]) for t in dashboard_targets()))
+    assert {
+        "polku_active_cases",
+        "polku_waiting_list",
+        "polku_open_seats",
+        "polku_employed_on_leaving",
+    } <= used
