@@ -41,6 +41,7 @@ async def create_support_worker(body: SupportWorkerIn, pool: PoolDep) -> Support
         languages=tuple(dict.fromkeys(body.languages)),
         caseload_limit=body.caseload_limit,
         active=body.active,
+        contact=body.contact,
     )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[UUID, list[Payload]]:

@@ -32,6 +32,7 @@ class SupportWorkerIn(_Body):
     languages: list[str] = Field(default_factory=list, max_length=20)
     caseload_limit: int = Field(DEFAULT_CASELOAD_LIMIT, ge=1, le=500)
     active: bool = True
+    contact: str | None = Field(None, max_length=200, description="work phone or e-mail")
 
 
 class SupportWorkerPatch(_Body):
@@ -42,6 +43,7 @@ class SupportWorkerPatch(_Body):
     languages: list[str] | None = Field(None, max_length=20)
     caseload_limit: int | None = Field(None, ge=1, le=500)
     active: bool | None = None
+    contact: str | None = Field(None, max_length=200)
 
 
 class SupportWorkerOut(BaseModel):
@@ -55,6 +57,7 @@ class SupportWorkerOut(BaseModel):
     caseload: int
     free_capacity: int
     active: bool
+    contact: str | None = None
 
 
 class GoalIn(_Body):

@@ -109,6 +109,14 @@ async def known_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) ->
     return plan
 
 
+async def worker_contact(conn: Conn, plan: CasePlan) -> str | None:
+    """How organisations reach the participant's support worker, if one is assigned."""
+    if plan.support_worker_id is None:
+        return None
+    worker = await plans.worker(conn, plan.support_worker_id)
+    return None if worker is None else worker.contact
+
+
 async def awaited_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan:
     """The participant's case plan for an event; retry later when not yet opened."""
     plan = await plans.case_plan_of(conn, participant_id, lock=lock)
@@ -186,7 +194,7 @@ async def mark_ready(
 ) -> list[Payload]:
     """The support worker finds the participant ready to be matched."""
     plan = await known_plan(conn, participant_id, lock=True)
-    ready, events = cases.mark_ready(plan, opening_kinds)
+    ready, events = cases.mark_ready(plan, opening_kinds, await worker_contact(conn, plan))
     await plans.save_case_plan(conn, ready)
     return events
 

@@ -22,7 +22,7 @@ from services.caseplan.domain.case_plan import CasePlan, Goal
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import plans, work
-from services.caseplan.service import awaited_plan
+from services.caseplan.service import awaited_plan, worker_contact
 from shared.events.envelope import Payload
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import ActivityStatus, PlacementOutcome
@@ -168,6 +168,7 @@ async def end_placement(
         outcome=outcome,
         ended_on=ended_on,
         ready_again=ready_again,
+        contact=await worker_contact(conn, plan),
     )
     await work.save_placement_end(conn, ended)
     await plans.save_case_plan(conn, new_plan)

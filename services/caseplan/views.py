@@ -35,6 +35,7 @@ def worker_out(w: SupportWorker) -> SupportWorkerOut:
         caseload=w.caseload,
         free_capacity=w.free_capacity,
         active=w.active,
+        contact=w.contact,
     )
 
 

@@ -111,13 +111,17 @@ def add_goal(plan: CasePlan, goal: Goal) -> Goal:
     return goal
 
 
-def mark_ready(plan: CasePlan, opening_kinds: list[OpeningKind]) -> tuple[CasePlan, list[Payload]]:
+def mark_ready(
+    plan: CasePlan, opening_kinds: list[OpeningKind], contact: str | None = None
+) -> tuple[CasePlan, list[Payload]]:
     """The support worker finds the participant ready to be matched to openings."""
     plan.require_open()
     kinds = tuple(dict.fromkeys(opening_kinds))
     ready = replace(plan, ready_for_matching=True, opening_kinds=kinds)
     event = ParticipantReadyForMatching(
-        participant_id=plan.participant_id, opening_kinds=list(kinds)
+        participant_id=plan.participant_id,
+        opening_kinds=list(kinds),
+        support_worker_contact=contact,
     )
     return ready, [event]
 

@@ -120,6 +120,7 @@ def end_placement(
     outcome: PlacementOutcome,
     ended_on: date,
     ready_again: bool = True,
+    contact: str | None = None,
 ) -> tuple[CasePlan, Placement, list[Payload]]:
     """End a placement; without a hire the participant is ready again unless told otherwise."""
     placement.require_organisation(organisation_id)
@@ -142,7 +143,9 @@ def end_placement(
     ready = replace(plan, ready_for_matching=True)
     events.append(
         ParticipantReadyForMatching(
-            participant_id=plan.participant_id, opening_kinds=list(plan.opening_kinds)
+            participant_id=plan.participant_id,
+            opening_kinds=list(plan.opening_kinds),
+            support_worker_contact=contact,
         )
     )
     return ready, ended, events

@@ -26,6 +26,7 @@ class SupportWorker:
     caseload_limit: int = DEFAULT_CASELOAD_LIMIT
     active: bool = True
     caseload: int = 0
+    contact: str | None = None
 
     @property
     def free_capacity(self) -> int:

@@ -3,6 +3,7 @@ CREATE TABLE support_worker (
     organisation_id   uuid,
     municipalities    text[]      NOT NULL DEFAULT '{}',
     languages         text[]      NOT NULL DEFAULT '{}',
+    contact           text,
     caseload_limit    integer     NOT NULL DEFAULT 8 CHECK (caseload_limit >= 1),
     caseload          integer     NOT NULL DEFAULT 0 CHECK (caseload >= 0),
     active            boolean     NOT NULL DEFAULT true,

@@ -142,6 +142,7 @@ def _worker(r: asyncpg.Record) -> SupportWorker:
         caseload_limit=r["caseload_limit"],
         active=r["active"],
         caseload=r["caseload"],
+        contact=r["contact"],
     )
 
 
@@ -149,15 +150,16 @@ async def save_worker(conn: Conn, w: SupportWorker) -> None:
     """Insert or update a support worker's details (the caseload is kept as stored)."""
     await conn.execute(
         "INSERT INTO support_worker (support_worker_id, organisation_id, municipalities,"
-        " languages, caseload_limit, active) VALUES ($1, $2, $3, $4, $5, $6)"
+        " languages, caseload_limit, active, contact) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         " ON CONFLICT (support_worker_id) DO UPDATE SET organisation_id = $2,"
-        " municipalities = $3, languages = $4, caseload_limit = $5, active = $6",
+        " municipalities = $3, languages = $4, caseload_limit = $5, active = $6, contact = $7",
         w.support_worker_id,
         w.organisation_id,
         list(w.municipalities),
         list(w.languages),
         w.caseload_limit,
         w.active,
+        w.contact,
     )
 
 

@@ -56,7 +56,11 @@ class Caseplan:
         """Create a support worker."""
         r = await self.client.post(
             "/v1/support-workers",
-            json={"municipalities": [municipality], "caseload_limit": limit},
+            json={
+                "municipalities": [municipality],
+                "caseload_limit": limit,
+                "contact": "mentor@example.org",
+            },
         )
         assert r.status_code == 201, r.text
         return r.json()  # type: ignore[no-any-return]

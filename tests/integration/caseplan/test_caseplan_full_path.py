@@ -57,6 +57,8 @@ async def test_full_path(caseplan: Caseplan) -> None:
         f"/v1/participants/{pid}/ready-for-matching", json={"opening_kinds": ["workshop_place"]}
     )
     assert r.json()["events"] == ["participant.ready_for_matching"]
+    ready = await eventually(lambda: caseplan.emitted("participant.ready_for_matching"))
+    assert ready[0]["support_worker_contact"] == "mentor@example.org"
 
     organisation = uuid4()
     await caseplan.publish(accepted(pid, organisation, date(2026, 3, 9)), producer="matching")
