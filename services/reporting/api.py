@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from services.reporting import service
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, parse_filter
+from services.reporting.domain.privacy import suppress_summary
 from services.reporting.pipeline import pipeline_health
 from services.reporting.settings import ReportingSettings
 from shared.runtime import PoolDep, RuntimeDep
@@ -91,9 +92,13 @@ async def summary(
     audience: str = "internal",
 ) -> Response:  # fmt: skip
     """The headline figures: participants registered, active cases, waiting list, outcomes."""
-    if format == "json" and audience == "internal":
-        return JSONResponse(await service.key_figures(pool, f, settings))
-    return await _respond(pool, "summary", f, settings, format, audience)
+    if format != "json":
+        return await _respond(pool, "summary", f, settings, format, audience)
+    _check_choice("audience", audience, ("internal", "external"))
+    figures = await service.key_figures(pool, f, settings)
+    if audience == "external":
+        figures = suppress_summary(figures, settings.small_count_threshold)
+    return JSONResponse(figures)
 
 
 @router.get("/reports/{name}.csv")

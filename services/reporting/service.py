@@ -12,7 +12,7 @@ import asyncpg
 from services.reporting.domain import figures, network, structure
 from services.reporting.domain.esf import indicator_table
 from services.reporting.domain.filters import ReportFilter
-from services.reporting.domain.privacy import suppress
+from services.reporting.domain.privacy import suppress_row, suppress_summary
 from services.reporting.domain.snapshot import Snapshot
 from services.reporting.repository import queries
 from services.reporting.settings import ReportingSettings
@@ -57,7 +57,7 @@ def _summary(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date)
 
 _SEX = frozenset({"total", "female", "male", "non_binary", "unknown", "not_reported"})
 REPORTS: dict[str, Report] = {
-    "summary": Report(_summary, frozenset({"value"})),
+    "summary": Report(_summary, frozenset()),
     "indicators": Report(_indicators, _SEX),
     "activities": Report(
         lambda sn, f, s, t: figures.activity_rows(sn, f), frozenset({"participants", "completed"})
@@ -81,10 +81,6 @@ REPORTS: dict[str, Report] = {
     ),
 }
 """Every report `/v1/reports/{name}` serves."""
-
-_NOT_PEOPLE = frozenset(
-    {"average_days_to_first_placement", "average_days_to_employment", "open_seats", "as_of"}
-)
 
 
 def today() -> date:
@@ -112,14 +108,10 @@ async def key_figures(
 
 def external(name: str, rows: Rows, threshold: int) -> Rows:
     """Rows fit for outside the network: counts of people below the threshold as '<5'."""
-    people = REPORTS[name].people
-    out = []
-    for row in rows:
-        fields = people - _NOT_PEOPLE if name != "summary" else people
-        if name == "summary" and row["figure"] in _NOT_PEOPLE:
-            fields = frozenset()
-        out.append({k: suppress(v, threshold) if k in fields else v for k, v in row.items()})
-    return out
+    if name == "summary":
+        figures_ = suppress_summary({r["figure"]: r["value"] for r in rows}, threshold)
+        return [{"figure": k, "value": v} for k, v in figures_.items()]
+    return [suppress_row(row, REPORTS[name].people, threshold) for row in rows]
 
 
 async def participant_count(pool: asyncpg.Pool) -> int:

@@ -70,5 +70,15 @@ def test_dashboard_shows_the_apis_figures(
             assert page.locator("#timeseries polyline").count() == 3
             assert page.locator("#streams tbody tr").count() == 3
             page.screenshot(path=str(artifacts_dir / "reporting-dashboard.png"), full_page=True)
+            other = scenario_module().build(n=1, seed=99).events
+            newcomer = next(e for e in other if e.type == "participant.registered")
+            client = redis.Redis.from_url(redis_url)
+            scenario_module().publish(client, [newcomer])
+            client.close()
+            page.wait_for_function(  # the page refreshes itself
+                "document.querySelector('[data-figure=participants_registered]').textContent"
+                " === '61'",
+                timeout=15_000,
+            )
         finally:
             browser.close()

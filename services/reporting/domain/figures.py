@@ -96,7 +96,9 @@ def key_figures(
         "employed_six_months_after": sum(
             employed_six_months_after(p) for p in people if f.in_period(p.followed_up_on)
         ),
+        "participants_placed": sum(days_to_first_placement(p) is not None for p in cohort),
         "average_days_to_first_placement": _average([days_to_first_placement(p) for p in cohort]),
+        "participants_employed": sum(days_to_employment(p) is not None for p in cohort),
         "average_days_to_employment": _average([days_to_employment(p) for p in cohort]),
         "open_seats": sum(r["open_seats"] for r in opening_rows(snap, f, day)),
         "as_of": day.isoformat(),

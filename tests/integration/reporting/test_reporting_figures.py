@@ -127,6 +127,11 @@ def check_external_csv_suppresses_small_groups(reporting: str, scenario: Scenari
     for row, want in zip(table, expected.exits(scenario), strict=True):
         n = want["participants"]
         assert row["participants"] == ("<5" if n < 5 else str(n))
+    rapla = {"municipality": "Rapla vald", "audience": "external"}
+    waiting = sum(p.worker is None and p.municipality == "Rapla vald" for p in scenario.people)
+    summary = httpx.get(f"{reporting}/v1/reports/summary", params=rapla).json()
+    assert 0 < waiting < 5 and summary["waiting_list"] == "<5"
+    assert summary["participants_registered"] == 20
     internal = httpx.get(f"{reporting}/v1/reports/exits", params={"format": "csv"}).text
     assert "<5" not in internal
     assert httpx.get(f"{reporting}/v1/reports/nonsense").json()["detail"]["reason"] == (
