@@ -10,7 +10,7 @@ import asyncpg
 from services.matching import decisions, pool, proposals
 from services.matching.settings import MatchingSettings
 from shared.events import Envelope
-from shared.events.caseplan import ParticipantReadyForMatching
+from shared.events.caseplan import ParticipantExited, ParticipantReadyForMatching
 from shared.events.envelope import Payload
 from shared.events.intake import (
     ParticipantConsentWithdrawn,
@@ -63,6 +63,12 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings) -> None:
 
     consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
     consumer.on(ParticipantErased)(on_participant_left)
+
+    @consumer.on(ParticipantExited)
+    async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        now = datetime.now(UTC)
+        pid = event.payload.participant_id
+        return _follow(event, await pool.retire_candidate(conn, pid, settings=ms, now=now))
 
     @consumer.on(ParticipantReadyForMatching)
     async def on_ready_for_matching(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

@@ -1,4 +1,10 @@
-"""Use cases of the candidate pool, fed by intake's and caseplan's events."""
+"""Use cases of the candidate pool, fed by intake's and caseplan's events.
+
+A registered participant is in the pool (GET /v1/candidates/{id} answers 200) but is NOT
+proposable: only caseplan's `participant.ready_for_matching` (a support worker's decision)
+makes them a candidate for proposals. Someone accepted for a placement is not proposed again
+until a new `participant.ready_for_matching`; `participant.exited` makes them not ready.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +47,19 @@ async def remove_candidate(
         conn, reason="participant left the pool", participant_id=participant_id
     )
     await repo.delete_candidate(conn, participant_id)
+    freed = [r["opening_id"] for r in withdrawn]
+    return await top_up(conn, openings=freed, settings=settings, now=now)
+
+
+async def retire_candidate(
+    conn: asyncpg.Connection, participant_id: UUID, *, settings: MatchingSettings, now: datetime
+) -> list[MatchProposed]:
+    """The participant left the operation: not proposable, live proposals withdrawn."""
+    await repo.lock_proposals(conn)
+    withdrawn = await repo.withdraw_live(
+        conn, reason="participant left the operation", participant_id=participant_id
+    )
+    await repo.mark_not_ready(conn, participant_id)
     freed = [r["opening_id"] for r in withdrawn]
     return await top_up(conn, openings=freed, settings=settings, now=now)
 

@@ -68,7 +68,7 @@ async def propose_for_opening(
     await repo.lock_proposals(conn)
     orow = await repo.fetch_opening(conn, opening_id)
     slots = 0 if orow is None else free_slots(orow, settings)
-    if slots <= 0:
+    if slots <= 0 or (orow["ends_on"] is not None and orow["ends_on"] < now.date()):
         return []
     opening = opening_of(orow)
     cells: list[str] = []

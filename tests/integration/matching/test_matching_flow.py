@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -19,6 +20,7 @@ from matching_helpers import (
 )
 
 from shared.events import new_event, streams
+from shared.events.caseplan import ParticipantExited
 from shared.events.intake import ParticipantConsentWithdrawn, ParticipantUpdated
 
 
@@ -232,3 +234,29 @@ async def _has_skill(http, participant_id, skill: str) -> bool:  # type: ignore[
 
 async def _candidate_gone(http, participant_id) -> bool:  # type: ignore[no-untyped-def]
     return (await http.get(f"/v1/candidates/{participant_id}")).status_code == 404
+
+
+async def test_ready_before_registration_waits_and_exit_withdraws(
+    matching_client: ClientFactory, redis: aioredis.Redis
+) -> None:
+    async with matching_client() as http:
+        org = await organisation(http)
+        opening_id = await post_opening(http, org["organisation_id"])
+        person = registered()
+        await publish(redis, ready(person.participant_id))  # caseplan was quicker than intake
+        await publish(redis, person)
+        proposal = await eventually(lambda: candidates_of(http, opening_id), what="proposal")
+        assert proposal[0]["participant_id"] == str(person.participant_id)
+        exited = ParticipantExited(
+            participant_id=person.participant_id,
+            case_plan_id=uuid4(),
+            outcome="employed",
+            exited_on=date(2026, 11, 23),
+            follow_up_due_on=date(2027, 5, 23),
+        )
+        await publish(redis, exited)
+        await eventually(
+            lambda: candidates_of(http, opening_id, status="withdrawn"), what="withdrawn"
+        )
+        candidate = (await http.get(f"/v1/candidates/{person.participant_id}")).json()
+        assert candidate["ready"] is False

@@ -1,0 +1,75 @@
+"""The only SQL of the matching service: candidate pool, organisations, openings, matches."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from services.matching.repository.matches import (
+    decide_match,
+    expire_due,
+    fetch_match,
+    insert_match,
+    list_matches,
+    live_count,
+    withdraw_live,
+)
+from services.matching.repository.openings import (
+    OPENING_COLUMNS,
+    ORGANISATION_COLUMNS,
+    close_opening,
+    fetch_opening,
+    fetch_organisation,
+    insert_organisation,
+    open_openings_near,
+    save_opening,
+)
+from services.matching.repository.pool import (
+    candidate_exists,
+    delete_candidate,
+    fetch_candidate,
+    insert_candidate,
+    mark_not_ready,
+    mark_placed,
+    mark_ready,
+    max_reach_km,
+    ready_candidates_near,
+    update_candidate,
+)
+
+PROPOSAL_LOCK = 0x4D415443  # "MATC": proposal-making is serialised across replicas
+
+
+async def lock_proposals(conn: asyncpg.Connection) -> None:
+    """Serialise proposal-making (until the transaction ends) so limits hold across replicas."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", PROPOSAL_LOCK)
+
+
+__all__ = [
+    "OPENING_COLUMNS",
+    "ORGANISATION_COLUMNS",
+    "PROPOSAL_LOCK",
+    "candidate_exists",
+    "close_opening",
+    "decide_match",
+    "delete_candidate",
+    "expire_due",
+    "fetch_candidate",
+    "fetch_match",
+    "fetch_opening",
+    "fetch_organisation",
+    "insert_candidate",
+    "insert_match",
+    "insert_organisation",
+    "list_matches",
+    "live_count",
+    "lock_proposals",
+    "mark_not_ready",
+    "mark_placed",
+    "mark_ready",
+    "max_reach_km",
+    "open_openings_near",
+    "ready_candidates_near",
+    "save_opening",
+    "update_candidate",
+    "withdraw_live",
+]

@@ -1,0 +1,100 @@
+"""SQL of matches: proposals and their answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Row = Any  # asyncpg.Record (or None where a single row may be missing)
+
+
+async def live_count(conn: asyncpg.Connection, participant_id: UUID) -> int:
+    """Proposals the participant holds that nobody has answered yet."""
+    n = await conn.fetchval(
+        "SELECT count(*) FROM match WHERE participant_id = $1 AND status = 'proposed'",
+        participant_id,
+    )
+    return int(n)
+
+
+async def insert_match(conn: asyncpg.Connection, **m: Any) -> None:
+    """Store a proposal with its explanation."""
+    await conn.execute(
+        "INSERT INTO match (match_id, participant_id, opening_id, organisation_id, score,"
+        " explanation) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+        m["match_id"],
+        m["participant_id"],
+        m["opening_id"],
+        m["organisation_id"],
+        m["score"],
+        json.dumps(m["explanation"]),
+    )
+
+
+async def fetch_match(
+    conn: asyncpg.Connection | asyncpg.Pool, match_id: UUID, *, lock: bool = False
+) -> Row:
+    """One match, or None; FOR UPDATE when `lock`."""
+    sql = "SELECT * FROM match WHERE match_id = $1" + (" FOR UPDATE" if lock else "")
+    return await conn.fetchrow(sql, match_id)
+
+
+async def decide_match(
+    conn: asyncpg.Connection, match_id: UUID, status: str, reason: str | None = None
+) -> None:
+    """Record the answer to a proposal."""
+    await conn.execute(
+        "UPDATE match SET status = $2, reason = $3, decided_at = now() WHERE match_id = $1",
+        match_id,
+        status,
+        reason,
+    )
+
+
+async def withdraw_live(
+    conn: asyncpg.Connection,
+    *,
+    reason: str,
+    participant_id: UUID | None = None,
+    opening_id: UUID | None = None,
+) -> list[Row]:
+    """Withdraw live proposals of a participant or of an opening; returns them."""
+    return await conn.fetch(
+        "UPDATE match SET status = 'withdrawn', decided_at = now(), reason = $3"
+        " WHERE status = 'proposed' AND (participant_id = $1 OR opening_id = $2)"
+        " RETURNING match_id, participant_id, opening_id",
+        participant_id,
+        opening_id,
+        reason,
+    )
+
+
+async def expire_due(conn: asyncpg.Connection, *, older_than_s: float, limit: int) -> list[Row]:
+    """Expire proposals left unanswered for too long; returns them."""
+    return await conn.fetch(
+        "UPDATE match SET status = 'expired', decided_at = now() WHERE match_id IN ("
+        " SELECT match_id FROM match WHERE status = 'proposed'"
+        " AND proposed_at < now() - make_interval(secs => $1)"
+        " ORDER BY proposed_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *",
+        older_than_s,
+        limit,
+    )
+
+
+async def list_matches(
+    conn: asyncpg.Pool, *, column: str, value: UUID, status: str | None
+) -> list[Row]:
+    """Matches of one participant, opening or organisation, best first."""
+    assert column in ("participant_id", "opening_id", "organisation_id")
+    return await conn.fetch(
+        f"SELECT m.*, o.title AS opening_title, c.profile, c.support_worker_contact"
+        f" FROM match m JOIN opening o USING (opening_id)"
+        f" LEFT JOIN candidate c ON c.participant_id = m.participant_id"
+        f" WHERE m.{column} = $1 AND ($2::text IS NULL OR m.status = $2)"
+        f" ORDER BY m.score DESC, m.proposed_at",
+        value,
+        status,
+    )

@@ -1,0 +1,114 @@
+"""SQL of organisations and openings."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Row = Any  # asyncpg.Record (or None where a single row may be missing)
+
+
+async def insert_organisation(conn: asyncpg.Connection, **o: Any) -> None:
+    """Register an organisation."""
+    await conn.execute(
+        "INSERT INTO organisation (organisation_id, name, kind, municipality, lat, lon,"
+        " webhook_url, webhook_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        *(o[k] for k in ORGANISATION_COLUMNS),
+    )
+
+
+ORGANISATION_COLUMNS = (
+    "organisation_id",
+    "name",
+    "kind",
+    "municipality",
+    "lat",
+    "lon",
+    "webhook_url",
+    "webhook_secret",
+)
+
+
+async def fetch_organisation(conn: asyncpg.Connection | asyncpg.Pool, org_id: UUID) -> Row:
+    """One organisation, or None."""
+    return await conn.fetchrow("SELECT * FROM organisation WHERE organisation_id = $1", org_id)
+
+
+OPENING_COLUMNS = (
+    "opening_id",
+    "organisation_id",
+    "title",
+    "kind",
+    "seats",
+    "lat",
+    "lon",
+    "grid_cell",
+    "remote",
+    "required_skills",
+    "nice_skills",
+    "languages",
+    "hours_min",
+    "hours_max",
+    "accessibility",
+    "eligible_groups",
+    "tags",
+    "starts_on",
+    "ends_on",
+    "low_threshold",
+)
+
+_COUNTS = (
+    "(SELECT count(*) FROM match m WHERE m.opening_id = o.opening_id"
+    "  AND m.status = 'accepted') AS accepted,"
+    " (SELECT count(*) FROM match m WHERE m.opening_id = o.opening_id"
+    "  AND m.status = 'proposed') AS live"
+)
+
+
+async def save_opening(conn: asyncpg.Connection, o: dict[str, Any]) -> None:
+    """Insert an opening, or replace its fields."""
+    cols = ", ".join(OPENING_COLUMNS)
+    params = ", ".join(f"${i}" for i in range(1, len(OPENING_COLUMNS) + 1))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in OPENING_COLUMNS[2:])
+    await conn.execute(
+        f"INSERT INTO opening ({cols}) VALUES ({params}) ON CONFLICT (opening_id)"
+        f" DO UPDATE SET {updates}, updated_at = now()",
+        *(o[c] for c in OPENING_COLUMNS),
+    )
+
+
+async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> None:
+    """Close an opening: it takes no more matches."""
+    await conn.execute(
+        "UPDATE opening SET status = 'closed', updated_at = now() WHERE opening_id = $1",
+        opening_id,
+    )
+
+
+async def fetch_opening(
+    conn: asyncpg.Connection | asyncpg.Pool, opening_id: UUID, *, lock: bool = False
+) -> Row:
+    """One opening with its accepted and live proposal counts; FOR UPDATE when `lock`."""
+    if lock:
+        await conn.execute("SELECT 1 FROM opening WHERE opening_id = $1 FOR UPDATE", opening_id)
+    return await conn.fetchrow(
+        f"SELECT o.*, {_COUNTS} FROM opening o WHERE o.opening_id = $1", opening_id
+    )
+
+
+async def open_openings_near(
+    conn: asyncpg.Connection, *, participant_id: UUID, cells: list[str], remote: bool
+) -> list[Row]:
+    """Open openings in the given cells (or remote ones) never proposed to this participant."""
+    return await conn.fetch(
+        f"SELECT o.*, {_COUNTS} FROM opening o WHERE o.status = 'open'"
+        " AND (o.ends_on IS NULL OR o.ends_on >= current_date)"
+        " AND (o.grid_cell = ANY($2::text[]) OR ($3 AND o.remote))"
+        " AND NOT EXISTS (SELECT 1 FROM match m WHERE m.opening_id = o.opening_id"
+        "   AND m.participant_id = $1)",
+        participant_id,
+        cells,
+        remote,
+    )

@@ -1,0 +1,123 @@
+"""SQL of the candidate pool."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+Row = Any  # asyncpg.Record (or None where a single row may be missing)
+
+
+async def insert_candidate(conn: asyncpg.Connection, *, at: datetime, **c: Any) -> None:
+    """Add a registered participant to the pool; a redelivery changes nothing."""
+    await conn.execute(
+        "INSERT INTO candidate (participant_id, municipality, profile, registered_at, languages,"
+        " skills, grid_cell, telework_ready, reach_km, updated_at)"
+        " VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $4)"
+        " ON CONFLICT (participant_id) DO NOTHING",
+        c["participant_id"],
+        c["municipality"],
+        c["profile"],
+        at,
+        c["languages"],
+        c["skills"],
+        c["grid_cell"],
+        c["telework_ready"],
+        c["reach_km"],
+    )
+
+
+async def update_candidate(conn: asyncpg.Connection, *, at: datetime, **c: Any) -> bool:
+    """Replace a participant's profile unless a newer one is stored; False when unknown."""
+    status = await conn.execute(
+        "UPDATE candidate SET municipality = $2, profile = $3::jsonb, languages = $5,"
+        " skills = $6, grid_cell = $7, telework_ready = $8, reach_km = $9,"
+        " updated_at = greatest(updated_at, $4)"
+        " WHERE participant_id = $1 AND updated_at <= $4",
+        c["participant_id"],
+        c["municipality"],
+        c["profile"],
+        at,
+        c["languages"],
+        c["skills"],
+        c["grid_cell"],
+        c["telework_ready"],
+        c["reach_km"],
+    )
+    if status.endswith(" 1"):
+        return True
+    return await candidate_exists(conn, c["participant_id"])
+
+
+async def candidate_exists(conn: asyncpg.Connection, participant_id: UUID) -> bool:
+    """Whether the participant is in the pool."""
+    found = await conn.fetchval("SELECT 1 FROM candidate WHERE participant_id = $1", participant_id)
+    return found is not None
+
+
+async def mark_ready(
+    conn: asyncpg.Connection, participant_id: UUID, *, kinds: list[str], contact: str | None
+) -> bool:
+    """Mark a participant ready for matching (keeping the first ready time); False if unknown."""
+    status = await conn.execute(
+        "UPDATE candidate SET ready_at = coalesce(ready_at, now()), opening_kinds = $2,"
+        " support_worker_contact = coalesce($3, support_worker_contact), placed_at = NULL"
+        " WHERE participant_id = $1",
+        participant_id,
+        kinds,
+        contact,
+    )
+    return status.endswith(" 1")
+
+
+async def mark_placed(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """The participant was accepted somewhere: no more proposals for now."""
+    await conn.execute(
+        "UPDATE candidate SET placed_at = now() WHERE participant_id = $1", participant_id
+    )
+
+
+async def mark_not_ready(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """The participant left the operation: no proposals until marked ready again."""
+    await conn.execute(
+        "UPDATE candidate SET ready_at = NULL WHERE participant_id = $1", participant_id
+    )
+
+
+async def delete_candidate(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """Remove a participant from the pool (consent withdrawn or erased)."""
+    await conn.execute("DELETE FROM candidate WHERE participant_id = $1", participant_id)
+
+
+async def fetch_candidate(conn: asyncpg.Connection | asyncpg.Pool, participant_id: UUID) -> Row:
+    """One participant of the pool, or None."""
+    return await conn.fetchrow("SELECT * FROM candidate WHERE participant_id = $1", participant_id)
+
+
+async def ready_candidates_near(
+    conn: asyncpg.Connection, *, opening_id: UUID, cells: list[str], remote: bool, max_live: int
+) -> list[Row]:
+    """Proposable participants in the given grid cells (or telework-ready for remote work)."""
+    return await conn.fetch(
+        "SELECT c.* FROM candidate c WHERE c.ready_at IS NOT NULL AND c.placed_at IS NULL"
+        " AND (c.grid_cell = ANY($2::text[]) OR ($3 AND c.telework_ready))"
+        " AND NOT EXISTS (SELECT 1 FROM match m WHERE m.participant_id = c.participant_id"
+        "   AND m.opening_id = $1)"
+        " AND (SELECT count(*) FROM match m WHERE m.participant_id = c.participant_id"
+        "   AND m.status = 'proposed') < $4",
+        opening_id,
+        cells,
+        remote,
+        max_live,
+    )
+
+
+async def max_reach_km(conn: asyncpg.Connection) -> float:
+    """The longest travel limit of anyone ready: how far an opening must look."""
+    value = await conn.fetchval(
+        "SELECT max(reach_km) FROM candidate WHERE ready_at IS NOT NULL AND placed_at IS NULL"
+    )
+    return float(value or 0.0)
