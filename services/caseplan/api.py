@@ -72,7 +72,12 @@ async def update_support_worker(
     support_worker_id: UUID, body: SupportWorkerPatch, pool: PoolDep
 ) -> SupportWorkerOut:
     """Change a worker; a raised limit or reactivation assigns waiting participants."""
-    changes: dict[str, Any] = body.model_dump(exclude_unset=True)
+    nullable = ("organisation_id", "contact")
+    changes: dict[str, Any] = {
+        k: v
+        for k, v in body.model_dump(exclude_unset=True).items()
+        if v is not None or k in nullable
+    }
     for key in ("municipalities", "languages"):
         if changes.get(key) is not None:
             changes[key] = tuple(dict.fromkeys(changes[key]))

@@ -31,7 +31,7 @@ async def _log(caseplan: Caseplan, cid: str, aid: str, hours: Any, day: str = DA
 
 async def test_hours_add_up_exactly(caseplan: Caseplan) -> None:
     pid, cid, aid = await _work_practice(caseplan)
-    logged = ["0.1"] * 30 + ["7.35", "0.05", "2.5"]
+    logged: list[Any] = ["0.1"] * 30 + [7.35, "0.05", 2.5]
     for i, hours in enumerate(logged):
         r = await _log(caseplan, cid, aid, hours, f"2026-05-{1 + i % 28:02d}")
         assert r.status_code == 200, r.text
