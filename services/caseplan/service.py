@@ -82,7 +82,15 @@ async def drain_waiting_list(conn: Conn, today: date) -> list[Payload]:
     await plans.lock_assignment(conn)
     workers = await plans.workers(conn, active_only=True)
     before = {w.support_worker_id: w.caseload for w in workers}
-    updated, assignments, events = drain(workers, await plans.waiting(conn), today)
+    free = [w for w in workers if w.free_capacity > 0]
+    if not free:
+        return []
+    candidates = await plans.waiting(
+        conn,
+        municipalities=sorted({m for w in free for m in w.municipalities}),
+        organisations=[w.organisation_id for w in free if w.organisation_id is not None],
+    )
+    updated, assignments, events = drain(workers, candidates, today)
     if assignments:
         await plans.remove_waiting(conn, [a.entry.case_plan_id for a in assignments])
         await plans.assign_workers(

@@ -212,9 +212,19 @@ async def add_waiting(conn: Conn, waiting_plans: list[CasePlan]) -> None:
     )
 
 
-async def waiting(conn: Conn) -> list[WaitingEntry]:
-    """Everyone waiting, priority first then first in first out."""
-    rows = await conn.fetch("SELECT * FROM waiting_entry ORDER BY NOT priority, seq")
+async def waiting(
+    conn: Conn, *, municipalities: list[str] | None = None, organisations: list[UUID] | None = None
+) -> list[WaitingEntry]:
+    """Everyone waiting (or only those in the given places), priority first then FIFO."""
+    if municipalities is None and organisations is None:
+        rows = await conn.fetch("SELECT * FROM waiting_entry ORDER BY NOT priority, seq")
+    else:
+        rows = await conn.fetch(
+            "SELECT * FROM waiting_entry WHERE municipality = ANY($1::text[])"
+            " OR organisation_id = ANY($2::uuid[]) ORDER BY NOT priority, seq",
+            municipalities or [],
+            organisations or [],
+        )
     return [
         WaitingEntry(
             case_plan_id=r["case_plan_id"],
