@@ -10,6 +10,7 @@ and the events it emits (outbox), and only after the commit, XACK.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -107,6 +108,7 @@ class EventConsumer:
         self._routes: dict[str, _Route] = {}
         self._streams: dict[str, EntryDecoder | None] = {}
         self._stopping = False
+        self._stopped = asyncio.Event()
 
     # -- registration ---------------------------------------------------------------------
     def on(self, payload: type[Payload]) -> Callable[[Handler], Handler]:
@@ -191,7 +193,9 @@ class EventConsumer:
                 await self._apply(stream, [env for _, env in batch])
                 return [entry_id for entry_id, _ in batch]
             except Exception as exc:
-                if is_infrastructure_error(exc) and not self._stopping:
+                if is_infrastructure_error(exc):
+                    if self._stopping:
+                        raise  # left pending for a live consumer; not a failed attempt
                     await self._wait_for_database(exc)
                     continue
                 if len(batch) == 1:
@@ -264,7 +268,8 @@ class EventConsumer:
         log.warning("database unavailable while handling events (%r); backing off", exc)
         delay = 0.2
         while not self._stopping:
-            await asyncio.sleep(delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), delay)
             try:
                 assert self.pool is not None
                 async with self.pool.acquire() as conn:
@@ -390,11 +395,13 @@ class EventConsumer:
                 raise
             except Exception as exc:
                 log.warning("claim loop: %r", exc)
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), interval)
 
     def stop(self) -> None:
-        """Stop claiming and stop waiting for the database."""
+        """Stop claiming (after the batch in hand) and stop waiting for the database."""
         self._stopping = True
+        self._stopped.set()
 
 
 def _peek(original: dict[str, str], key: str) -> str:

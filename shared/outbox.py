@@ -112,6 +112,8 @@ class OutboxRelay:
             return
         conn = await asyncpg.connect(self.settings.database_url)
         await conn.add_listener(channel_of(self.schema), lambda *_: self._wake.set())
+        # A lost LISTEN connection must not leave the relay asleep until its next poll.
+        conn.add_termination_listener(lambda _conn: self._wake.set())
         self._listen_conn = conn
 
     async def _unlisten(self) -> None:

@@ -61,6 +61,7 @@ class Runtime:
         self._subscribers: list[Any] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._relay_task: asyncio.Future[None] | None = None
+        self._claim_task: asyncio.Future[None] | None = None
         self._stopping = False
 
     @property
@@ -84,7 +85,7 @@ class Runtime:
             await self.consumer.ensure_groups()
             self.broker = self._build_broker()
             await self.broker.start()
-            self._spawn(self.consumer.claim_loop())
+            self._claim_task = asyncio.ensure_future(self.consumer.claim_loop())
         self._relay_task = asyncio.ensure_future(self.relay.run())
         self._spawn(self._watch_redis())
         self._spawn(self._refresh_gauges())
@@ -225,12 +226,13 @@ class Runtime:
         if self.relay is not None:
             self.relay.stop()
         if self.broker is not None:
-            await self.broker.stop()
+            await self.broker.stop()  # waits for the batches in hand: applied and acked
         for task in self._tasks:
             task.cancel()
-        if self._relay_task is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(self._relay_task, 10)
+        for finishing in (self._claim_task, self._relay_task):  # each ends its batch
+            if finishing is not None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(finishing, 15)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.redis is not None:
             await self.redis.aclose()
