@@ -51,10 +51,12 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings) -> None:
         )
 
     @consumer.on(ParticipantUpdated)
-    async def on_participant_updated(conn: asyncpg.Connection, event: Envelope[Any]) -> None:
-        await pool.update_candidate(
-            conn, event.payload, at=event.occurred_at, walking_km=ms.walking_km
+    async def on_participant_updated(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        now = datetime.now(UTC)
+        proposed = await pool.update_candidate(
+            conn, event.payload, at=event.occurred_at, settings=ms, now=now
         )
+        return _follow(event, proposed)
 
     async def on_participant_left(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)

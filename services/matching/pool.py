@@ -31,11 +31,19 @@ async def register_candidate(
 
 
 async def update_candidate(
-    conn: asyncpg.Connection, profile: ParticipantProfile, *, at: datetime, walking_km: float
-) -> None:
-    """A corrected profile replaces the stored one; before the registration, retry later."""
-    if not await repo.update_candidate(conn, at=at, **pool_columns(profile, walking_km)):
+    conn: asyncpg.Connection,
+    profile: ParticipantProfile,
+    *,
+    at: datetime,
+    settings: MatchingSettings,
+    now: datetime,
+) -> list[MatchProposed]:
+    """A corrected profile replaces the stored one (before the registration: retry later);
+    a ready participant with free proposal slots may now fit more openings."""
+    columns = pool_columns(profile, settings.walking_km)
+    if not await repo.update_candidate(conn, at=at, **columns):
         raise RetryLater(f"participant {profile.participant_id} is not registered yet")
+    return await propose_for_participant(conn, profile.participant_id, settings=settings, now=now)
 
 
 async def remove_candidate(

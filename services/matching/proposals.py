@@ -36,13 +36,19 @@ def free_slots(opening: asyncpg.Record, settings: MatchingSettings) -> int:
     return max(0, seats_left * settings.proposals_per_seat - opening["live"])
 
 
+def _proposable(row: asyncpg.Record | None) -> bool:
+    return row is not None and row["ready_at"] is not None and row["placed_at"] is None
+
+
 async def propose_for_participant(
     conn: asyncpg.Connection, participant_id: UUID, *, settings: MatchingSettings, now: datetime
 ) -> list[MatchProposed]:
     """Propose the best openings to a ready participant, up to their live-proposal limit."""
+    if not _proposable(await repo.fetch_candidate(conn, participant_id)):
+        return []  # most profile updates end here, without waiting for the lock
     await repo.lock_proposals(conn)
     row = await repo.fetch_candidate(conn, participant_id)
-    if row is None or row["ready_at"] is None or row["placed_at"] is not None:
+    if not _proposable(row):
         return []
     wanted = settings.max_live_proposals - await repo.live_count(conn, participant_id)
     if wanted <= 0:
