@@ -51,15 +51,13 @@ async def test_withdrawal_for_an_unknown_participant_is_dead_lettered(caseplan: 
     assert records[0]["consumer"] == "caseplan" and records[0]["attempts"] == "3"
 
 
-async def test_overdue_plans_are_flagged(caseplan: Caseplan) -> None:
+async def test_overdue_plans_are_flagged_and_bad_input_gets_reasons(caseplan: Caseplan) -> None:
     old = uuid4()
     await caseplan.publish(registered(old, on=date.today() - timedelta(days=400)))
     plan = await caseplan.case_plan(old)
     assert plan["overdue"] is True
     assert date.fromisoformat(plan["planned_end_on"]) < date.today()
 
-
-async def test_bad_input_gets_reasons(caseplan: Caseplan) -> None:
     r = await caseplan.client.post("/v1/support-workers", json={"caseload_limit": 0})
     assert r.status_code == 422
     assert r.json()["detail"][0]["field"] == "caseload_limit"

@@ -51,8 +51,10 @@ async def test_concurrent_logging_never_passes_24_a_day(caseplan: Caseplan) -> N
     assert (await _log(caseplan, cid, aid, "1", "2026-05-05")).status_code == 200
 
 
-async def test_bad_hours_and_finished_activities_are_refused(caseplan: Caseplan) -> None:
-    _pid, cid, aid = await _work_practice(caseplan)
+async def test_bad_hours_finished_activities_and_closed_cases_are_refused(
+    caseplan: Caseplan,
+) -> None:
+    pid, cid, aid = await _work_practice(caseplan)
     for hours, reason in [
         ("0", "hours_not_positive"),
         ("25", "hours_over_day"),
@@ -69,9 +71,7 @@ async def test_bad_hours_and_finished_activities_are_refused(caseplan: Caseplan)
     assert r.json()["detail"]["reason"] == "activity_finished"
     assert r.json()["detail"]["message"]
 
-
-async def test_closed_case_takes_no_new_activities(caseplan: Caseplan) -> None:
-    pid, cid, _ = await _work_practice(caseplan)
+    # A closed case takes no new activities.
     r = await caseplan.client.post(f"/v1/participants/{pid}/exit", json={"outcome": "inactive"})
     assert r.status_code == 200, r.text
     r = await caseplan.client.post(
