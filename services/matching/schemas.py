@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from shared.events.vocabulary import OpeningKind, OrganisationKind
 
-Tags = list[str]
+
+def _printable(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+Tags = list[Annotated[str, AfterValidator(_printable), Field(min_length=1, max_length=200)]]
 
 
 class Location(BaseModel):
@@ -24,11 +32,11 @@ class OrganisationIn(BaseModel):
     """An organisation that posts openings."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     kind: OrganisationKind
-    municipality: str = Field(min_length=1, max_length=100)
+    municipality: Text = Field(min_length=1, max_length=100)
     location: Location | None = None
-    webhook_url: str | None = Field(None, max_length=2000)
+    webhook_url: Text | None = Field(None, max_length=2000)
 
 
 class OrganisationOut(BaseModel):
@@ -48,7 +56,7 @@ class OpeningIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     organisation_id: UUID
-    title: str = Field(min_length=1, max_length=200)
+    title: Text = Field(min_length=1, max_length=200)
     kind: OpeningKind
     seats: int = Field(ge=1, le=1000)
     location: Location | None = None
@@ -80,7 +88,7 @@ class OpeningChange(BaseModel):
     """Fields of an opening to change; the rest stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: Text | None = Field(None, min_length=1, max_length=200)
     seats: int | None = Field(None, ge=1, le=1000)
     location: Location | None = None
     remote: bool | None = None
@@ -147,7 +155,7 @@ class DeclineIn(BaseModel):
     """Why the organisation declines the proposal."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
 
 class AcceptIn(BaseModel):

@@ -68,19 +68,23 @@ def decrypt_secret(key_b64: str, stored: str, organisation_id: UUID) -> str:
 
 async def unsafe_url_reason(url: str, *, allow_private: bool) -> str | None:
     """Why a webhook URL is refused (bad scheme, no host, a non-public address), or None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "webhook_url is not a valid URL"
+    if parts.scheme not in ("http", "https") or not host:
         return "webhook_url must be an http(s) URL with a host"
     if allow_private:
         return None
     try:
-        addresses = [ipaddress.ip_address(parts.hostname)]
+        addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(
-                parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
+                host, port or 443, type=socket.SOCK_STREAM
             )
-        except OSError:
+        except (OSError, UnicodeError):
             return "webhook_url host does not resolve"
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for address in addresses:
