@@ -33,6 +33,7 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_participant_registered(
         conn: asyncpg.Connection, events: list[Envelope[ParticipantRegistered]]
     ) -> list[Envelope[Any]]:
+        """Open case plans for a batch of new participants under one capacity lock."""
         registrations = [
             service.Registration(
                 e.payload.participant_id, e.payload.municipality, e.payload.registered_on
@@ -46,6 +47,7 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_participant_updated(
         conn: asyncpg.Connection, event: Envelope[ParticipantUpdated]
     ) -> list[Envelope[Any]]:
+        """A moved participant may be served by workers of the new municipality."""
         p = event.payload
         moved = await service.move_participant(
             conn, p.participant_id, p.municipality, event.occurred_at.date()
@@ -56,6 +58,7 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_consent_withdrawn(
         conn: asyncpg.Connection, event: Envelope[ParticipantConsentWithdrawn]
     ) -> list[Envelope[Any]]:
+        """Close the case, remove personal notes, pass the place on."""
         freed = await service.withdraw_consent(
             conn, event.payload.participant_id, event.occurred_at.date()
         )
@@ -65,6 +68,7 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_participant_erased(
         conn: asyncpg.Connection, event: Envelope[ParticipantErased]
     ) -> list[Envelope[Any]]:
+        """Erasure: close the case and remove personal notes, as for withdrawn consent."""
         freed = await service.withdraw_consent(
             conn, event.payload.participant_id, event.occurred_at.date(), ClosedBecause.ERASED
         )
@@ -74,5 +78,6 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_match_accepted(
         conn: asyncpg.Connection, event: Envelope[MatchAccepted]
     ) -> list[Envelope[Any]]:
+        """An accepted match starts a placement."""
         started = await service_work.start_placement(conn, event.payload, event.occurred_at.date())
         return _follow(event, started)
