@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -30,6 +32,15 @@ _SUFFIXES = {
     "summary": ("_count", "_sum", "_created"),
     "gauge": ("",),
 }
+
+
+def load_script(path: Path) -> ModuleType:
+    """Import a script of deploy/ under a unique name, without touching sys.path."""
+    spec = importlib.util.spec_from_file_location(f"polku_deploy_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def metric_names(expr: str) -> set[str]:

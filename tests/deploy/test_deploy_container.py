@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from importlib import metadata
 from typing import Any
 
 import pytest
 import yaml
-from deploy_support import DEPLOY, ROOT
+from deploy_support import DEPLOY, ROOT, load_script
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from shared.settings import DEFAULT_PORTS, SERVICES
 
-sys.path.insert(0, str(DEPLOY / "scripts"))
-import lock
+lock = load_script(DEPLOY / "scripts" / "lock.py")
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SVC = COMPOSE["services"]
@@ -203,9 +201,7 @@ def test_lock_closure_follows_extras_and_markers() -> None:
 
 
 def test_healthcheck_reads_the_service_from_the_main_process(tmp_path: Any) -> None:
-    sys.path.insert(0, str(DEPLOY / "docker"))
-    import healthcheck
-
+    healthcheck = load_script(DEPLOY / "docker" / "healthcheck.py")
     cmdline = tmp_path / "cmdline"
     cmdline.write_bytes(b"/usr/local/bin/python\0/usr/local/bin/polku\0run\0matching\0")
     assert healthcheck.service_of_main_process(str(cmdline)) == "matching"

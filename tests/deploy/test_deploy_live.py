@@ -59,9 +59,11 @@ def dashboard_and_alerts_read_only_exported_metrics(stack: LiveStack) -> None:
     before = {s: consumed(stack[s].url) for s in ("caseplan", "matching", "reporting")}
     post_intakes(stack["intake"].url, 2, seed=11)
     for service, count in before.items():
-        wait_until(
-            lambda s=service, c=count: consumed(stack[s].url) >= c + 2, what=f"{service} consumed"
-        )
+
+        def caught_up(s: str = service, c: float = count) -> bool:
+            return consumed(stack[s].url) >= c + 2
+
+        wait_until(caught_up, what=f"{service} consumed")
     exported = set(PROMETHEUS_BUILTINS)
     for service in SERVICES:
         exported |= exported_names(httpx.get(f"{stack[service].url}/metrics").text)
@@ -201,7 +203,7 @@ async def envelope_of(redis_url: str, participant_id: str) -> dict[str, Any]:
     """The participant.registered envelope intake published for this participant."""
     client = aioredis.from_url(redis_url)
     try:
-        entries = await client.xrange(streams.INTAKE)
+        entries: Any = await client.xrange(streams.INTAKE)
     finally:
         await client.aclose()
     for _, fields in entries:
