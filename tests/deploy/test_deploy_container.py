@@ -70,6 +70,26 @@ def test_compose_names_every_service_with_its_port_and_dependencies() -> None:
     assert SVC["migrate"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
 
 
+SERVICE_KEYS = {
+    "image", "build", "command", "environment", "depends_on", "ports", "volumes",
+    "healthcheck", "restart", "stop_grace_period",
+}  # fmt: skip
+HEALTHCHECK_KEYS = {"test", "interval", "timeout", "retries", "start_period", "disable"}
+
+
+def test_compose_uses_only_known_keys() -> None:
+    """A misspelt key (`healthchek`, `depends-on`) is ignored by nobody but caught here."""
+    assert set(COMPOSE) <= {"name", "services", "volumes", "x-polku-env", "x-polku-service"}
+    for name, spec in SVC.items():
+        assert set(spec) <= SERVICE_KEYS, (name, set(spec) - SERVICE_KEYS)
+        assert set(spec.get("healthcheck", {})) <= HEALTHCHECK_KEYS, name
+        for dependency in spec.get("depends_on", {}):
+            assert dependency in SVC, (name, dependency)
+        for volume in spec.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source.startswith("./") or source in COMPOSE["volumes"], (name, volume)
+
+
 def test_every_long_running_container_has_a_health_check() -> None:
     for name, spec in SVC.items():
         check = spec.get("healthcheck", {})
