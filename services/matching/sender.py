@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 import httpx
+from prometheus_client import Counter
 
 from services.matching import webhook_store
 from services.matching.settings import MatchingSettings
@@ -19,6 +20,22 @@ from shared.events import streams
 from shared.runtime import Runtime
 
 log = logging.getLogger("polku.matching.webhooks")
+
+
+_COUNTERS: dict[int, Counter] = {}
+
+
+def deliveries_counter(runtime: Runtime) -> Counter:
+    """`polku_matching_webhook_attempts_total{outcome}` in this runtime's metrics registry."""
+    registry = runtime.metrics.registry
+    if id(registry) not in _COUNTERS:
+        _COUNTERS[id(registry)] = Counter(
+            "polku_matching_webhook_attempts",
+            "Webhook delivery attempts by outcome (delivered, retry, dead)",
+            ["outcome"],
+            registry=registry,
+        )
+    return _COUNTERS[id(registry)]
 
 
 def backoff_s(settings: MatchingSettings, attempts: int) -> float:
@@ -89,15 +106,18 @@ async def _deliver(
     delivery_id, attempts = row["delivery_id"], row["attempts"]
     if error is None:
         await webhook_store.mark_delivered(runtime.db, delivery_id)
+        deliveries_counter(runtime).labels("delivered").inc()
         return
     if attempts < settings.webhook_max_attempts:
         retry = backoff_s(settings, attempts)
         await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=retry)
+        deliveries_counter(runtime).labels("retry").inc()
         log.info(
             "webhook %s attempt %d failed (%s); retry in %.1fs", delivery_id, attempts, error, retry
         )
         return
     await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=None)
+    deliveries_counter(runtime).labels("dead").inc()
     await _dead_letter(runtime, row, error)
 
 

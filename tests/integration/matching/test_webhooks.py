@@ -42,6 +42,9 @@ async def test_signed_webhook_retried_until_the_receiver_answers(
             person = registered(skills=["woodwork", "painting"])
             await publish(redis, person, ready(person.participant_id, contact="anna@tyopaja.fi"))
             await eventually(lambda: _delivered(settings), what="delivered on the third try")
+            metrics = (await http.get("/metrics")).text
+            assert 'polku_matching_webhook_attempts_total{outcome="retry"} 2.0' in metrics
+            assert 'polku_matching_webhook_attempts_total{outcome="delivered"} 1.0' in metrics
 
     assert len(receiver.requests) == 3
     secret = org["webhook_secret"]
