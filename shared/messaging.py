@@ -56,6 +56,17 @@ def consumer_name(service: str) -> str:
     return f"{service}-{socket.gethostname()}-{os.getpid()}"
 
 
+def _log_handled(stream: str, fresh: list[Envelope[Any]]) -> None:
+    """One INFO line per committed batch, so one intake can be followed with grep: a lone
+    event's line carries its event_id and correlation_id; a batch lists its correlation ids."""
+    if len(fresh) == 1:
+        with event_context(fresh[0]):
+            events_log.info("handled %s from %s", fresh[0].type, stream)
+        return
+    ids = " ".join(dict.fromkeys(str(e.correlation_id) for e in fresh))
+    events_log.info("handled %d events from %s; correlation ids: %s", len(fresh), stream, ids)
+
+
 def entry_body(fields: dict[bytes, bytes]) -> bytes:
     """The event JSON of a stream entry (Polku's `__data__` field, or `data`/`event`)."""
     for key in (b"__data__", b"data", b"event"):
@@ -228,9 +239,8 @@ class EventConsumer:
             outcome = "processed" if env.event_id in fresh_ids else "duplicate"
             fresh_ids.discard(env.event_id)
             self.metrics.events_consumed.labels(self.service, stream, env.type, outcome).inc()
-            if outcome == "processed":
-                with event_context(env):  # one line per event, so an intake can be followed
-                    events_log.info("handled %s from %s", env.type, stream)
+        if fresh:
+            _log_handled(stream, fresh)
 
     async def _inbox_claim(
         self, conn: asyncpg.Connection, events: list[Envelope[Any]]
