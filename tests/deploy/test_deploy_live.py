@@ -236,12 +236,35 @@ def test_one_intake_can_be_followed_through_the_logs(live: LiveStack) -> None:
             return [
                 line
                 for line in lines_with(live[s].log(), correlation_id)
-                if line.get("event_id") == env["event_id"]
+                if line["logger"] == "polku.events" and "polku.intake" in line["message"]
             ]
 
-        lines = wait_until(handled, what=f"{service} logging the intake's event")
+        for line in wait_until(handled, what=f"{service} logging the intake's event"):
+            assert line["service"] == service and line["level"] == "info" and line["ts"]
+            if "event_id" in line:  # the event was handled alone: the line carries its ids
+                assert line["event_id"] == env["event_id"]
+                assert line["correlation_id"] == correlation_id
+                assert line["message"] == "handled participant.registered from polku.intake"
+            else:  # handled in a batch: the line lists the batch's correlation ids
+                assert "correlation ids:" in line["message"]
         for line in lines_with(live[service].log(), correlation_id):
             assert line["service"] == service
-            assert line["correlation_id"] == correlation_id
-            assert line["event_id"] and line["ts"] and line["level"]
-        assert any("participant.registered" in line["message"] for line in lines)
+
+
+def test_a_batch_line_lists_every_correlation_id_once(caplog: pytest.LogCaptureFixture) -> None:
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from shared.messaging import _log_handled
+
+    first, second = uuid4(), uuid4()
+    batch: Any = [
+        SimpleNamespace(type="caseplan.opened", event_id=uuid4(), correlation_id=c)
+        for c in (first, second, first)
+    ]
+    with caplog.at_level("INFO", logger="polku.events"):
+        _log_handled("polku.caseplan", batch)
+    (record,) = caplog.records
+    message = record.getMessage()
+    assert message.startswith("handled 3 events from polku.caseplan; correlation ids: ")
+    assert message.count(str(first)) == 1 and message.count(str(second)) == 1
