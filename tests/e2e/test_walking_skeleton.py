@@ -50,16 +50,20 @@ def test_one_intake_reaches_all_four_services(stack: Stack, migrated_database_ur
         what="counted in reporting",
     )
 
-    async def inbox_rows() -> dict[str, int]:
+    async def registrations_seen() -> dict[str, int]:
+        """How many times each consumer recorded a participant.registered in its inbox."""
         conn = await asyncpg.connect(migrated_database_url)
         try:
+            event_id = await conn.fetchval(
+                "SELECT event_id FROM intake.outbox WHERE type = 'participant.registered'"
+            )
             return {
-                s: await conn.fetchval(f"SELECT count(*) FROM {s}.inbox")
+                s: await conn.fetchval(
+                    f"SELECT count(*) FROM {s}.inbox WHERE event_id = $1", event_id
+                )
                 for s in ("caseplan", "matching", "reporting")
             }
         finally:
             await conn.close()
 
-    # reporting also consumes caseplan.opened? not in the skeleton: one inbox row each.
-    counts = asyncio.run(inbox_rows())
-    assert counts["caseplan"] == 1 and counts["matching"] == 1 and counts["reporting"] == 1
+    assert asyncio.run(registrations_seen()) == {"caseplan": 1, "matching": 1, "reporting": 1}
