@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from services.reporting.repository import caseplan_projection as cp
+from services.reporting.repository import erasure
 from services.reporting.repository import matching_projection as mp
 from services.reporting.repository import projection as store
 from shared.events import EVENT_TYPES, Envelope, Payload, caseplan, decode, intake, matching
@@ -22,7 +23,7 @@ PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantConsentWithdrawn.TYPE: partial(
         store.participant_privacy, column="consent_withdrawn_at"
     ),
-    intake.ParticipantErased.TYPE: partial(store.participant_privacy, column="erased_at"),
+    intake.ParticipantErased.TYPE: erasure.participant_erased,  # records erased_at too
     caseplan.CaseplanOpened.TYPE: cp.caseplan_opened,
     caseplan.CaseplanWorkerAssigned.TYPE: cp.worker_assigned,
     caseplan.CaseplanWaitlisted.TYPE: cp.waitlisted,
@@ -44,6 +45,12 @@ PROJECTIONS: dict[str, Apply] = {
 }
 """How each event type changes the read model."""
 
+REPLAYED: dict[str, Apply] = {
+    **PROJECTIONS,
+    intake.ParticipantErased.TYPE: partial(store.participant_privacy, column="erased_at"),
+}
+"""The same, for a rebuild: the log of an erased participant is anonymised already."""
+
 
 def consumed_payloads() -> list[type[Payload]]:
     """Every event type published on the intake, caseplan and matching streams."""
@@ -52,24 +59,30 @@ def consumed_payloads() -> list[type[Payload]]:
 
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
     """Log the envelopes and project them, in order, inside the caller's transaction."""
+    events = await erasure.remap_erased(conn, events)
     await store.log_events(conn, events)
     await project(conn, events)
 
 
-async def project(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
+async def project(
+    conn: asyncpg.Connection, events: Sequence[Envelope[Any]], *, replay: bool = False
+) -> None:
     """Apply events to the read model, grouping consecutive events of one type."""
+    projections = REPLAYED if replay else PROJECTIONS
     run: list[Envelope[Any]] = []
     for event in events:
         if run and run[0].type != event.type:
-            await _project_run(conn, run)
+            await _project_run(conn, run, projections)
             run = []
         run.append(event)
     if run:
-        await _project_run(conn, run)
+        await _project_run(conn, run, projections)
 
 
-async def _project_run(conn: asyncpg.Connection, run: list[Envelope[Any]]) -> None:
-    apply = PROJECTIONS.get(run[0].type)
+async def _project_run(
+    conn: asyncpg.Connection, run: list[Envelope[Any]], projections: dict[str, Apply]
+) -> None:
+    apply = projections.get(run[0].type)
     if apply is not None:  # a type added later is logged now, projected by a rebuild
         await apply(conn, run)
 
@@ -86,7 +99,7 @@ async def rebuild(
         after = 0
         while rows := await store.read_log(conn, after, chunk):
             events = [decode(r["envelope"]) for r in rows]
-            await project(conn, [e for e in events if e is not None])
+            await project(conn, [e for e in events if e is not None], replay=True)
             after = rows[-1]["seq"]
             done += len(rows)
             if progress is not None:

@@ -9,6 +9,8 @@ CREATE TABLE event_log (
     envelope     json        NOT NULL,
     logged_at    timestamptz NOT NULL DEFAULT now()
 );
+-- An erasure finds a participant's events by this.
+CREATE INDEX event_log_participant_idx ON event_log ((envelope -> 'payload' ->> 'participant_id'));
 
 -- Status at entry, frozen at the first registration.
 CREATE TABLE participant_fact (
@@ -127,4 +129,12 @@ CREATE TABLE match_fact (
     accepted_on     date,
     declined_on     date,
     expired_on      date
+);
+
+-- Erased participants: a hash of the old id -> their anonymous id, so events that arrive
+-- after the erasure are counted under the anonymous id. Kept through rebuilds.
+CREATE TABLE erased_participant (
+    id_hash       text PRIMARY KEY,
+    anonymous_id  uuid NOT NULL,
+    erased_at     timestamptz NOT NULL
 );

@@ -3,6 +3,7 @@ process: every figure equals the count taken from the scenario, and a rebuild ch
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from typing import Any
 
+import asyncpg
 import expected_figures as expected
 import httpx
 import pytest
@@ -139,7 +141,32 @@ def check_external_csv_suppresses_small_groups(reporting: str, scenario: Scenari
     )
 
 
-def test_rebuild_equals_live(reporting: str, settings_env: dict[str, str]) -> None:
+def erased_traces(database_url: str, participant_id: str) -> int:
+    """Rows of reporting's log and read model still naming the participant."""
+
+    async def count() -> int:
+        conn = await asyncpg.connect(database_url)
+        try:
+            log = await conn.fetchval(
+                "SELECT count(*) FROM reporting.event_log WHERE envelope::text LIKE $1",
+                f"%{participant_id}%",
+            )
+            facts = await conn.fetchval(
+                "SELECT count(*) FROM reporting.participant_fact WHERE participant_id = $1::uuid",
+                participant_id,
+            )
+            return int(log) + int(facts)
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
+
+
+def test_rebuild_equals_live(
+    reporting: str, settings_env: dict[str, str], scenario: Scenario
+) -> None:
+    erased = str(scenario.people[1].pid)
+    assert erased_traces(settings_env["POLKU_DATABASE_URL"], erased) == 0
     names = httpx.get(f"{reporting}/v1/reports").json()["reports"]
     live = {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names}
     done = subprocess.run(
@@ -150,9 +177,10 @@ def test_rebuild_equals_live(reporting: str, settings_env: dict[str, str]) -> No
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "] 731/731 events" in done.stderr and "#" * 40 in done.stderr
+    assert "] 732/732 events" in done.stderr and "#" * 40 in done.stderr
     assert {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names} == live
     assert live["summary"]["participants_registered"] == 60
+    assert erased_traces(settings_env["POLKU_DATABASE_URL"], erased) == 0
 
 
 def check_domain_gauges_are_exported(reporting: str, scenario: Scenario) -> None:
