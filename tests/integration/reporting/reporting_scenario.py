@@ -86,7 +86,8 @@ def build(n: int = 60, seed: int = 7) -> Scenario:
     first = sc.people[0]
     sc.emit(_profile(ik.ParticipantRegistered, first, age=first.age + 1), first.registered_on)
     # The second participant asks to be erased: still counted, no longer identifiable.
-    sc.emit(ik.ParticipantErased(participant_id=sc.people[1].pid), START + timedelta(days=300))
+    if len(sc.people) > 1:
+        sc.emit(ik.ParticipantErased(participant_id=sc.people[1].pid), START + timedelta(days=300))
     return sc
 
 
