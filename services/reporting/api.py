@@ -124,6 +124,12 @@ async def report_names() -> dict[str, list[str]]:
     return {"reports": sorted(service.REPORTS)}
 
 
+@router.get("/dashboard")
+async def dashboard_data(pool: PoolDep, f: FilterDep, settings: ReportingDep) -> dict[str, Any]:
+    """Everything the dashboard shows except pipeline health, from one snapshot."""
+    return await service.dashboard_figures(pool, f, settings)
+
+
 @router.get("/pipeline")
 async def pipeline(runtime: RuntimeDep, settings: ReportingDep) -> dict[str, Any]:
     """Consumer lag and pending per stream and group, dead letters, outbox backlogs."""

@@ -118,3 +118,20 @@ async def participant_count(pool: asyncpg.Pool) -> int:
     """Participants the read model knows (the walking skeleton's figure)."""
     async with pool.acquire() as conn:
         return await queries.participant_count(conn)
+
+
+DASHBOARD_REPORTS = ("timeseries", "caseloads", "waiting-list", "activities", "openings")
+"""The tables the dashboard shows beside the key figures."""
+
+
+async def dashboard_figures(
+    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
+) -> dict[str, Any]:
+    """Key figures and the dashboard's tables, from one snapshot of the read model."""
+    async with pool.acquire() as conn:
+        snap = await load_snapshot(conn)
+    day = today()
+    out: dict[str, Any] = {"summary": figures.key_figures(snap, f, settings, day)}
+    for name in DASHBOARD_REPORTS:
+        out[name] = REPORTS[name].build(snap, f, settings, day)
+    return out

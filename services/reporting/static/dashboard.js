@@ -157,21 +157,13 @@ function showPipeline(p) {
 async function refresh() {
   const status = document.getElementById("updated");
   try {
-    const [summary, series, caseloads, waiting, activities, openings, pipeline] = await Promise.all([
-      getJson("/v1/reports/summary"),
-      getJson("/v1/reports/timeseries"),
-      getJson("/v1/reports/caseloads"),
-      getJson("/v1/reports/waiting-list"),
-      getJson("/v1/reports/activities"),
-      getJson("/v1/reports/openings"),
-      getJson("/v1/pipeline"),
-    ]);
-    showSummary(summary);
-    drawTimeseries(series.rows);
-    drawCaseloads(caseloads.rows);
-    fillTable("waiting", waiting.rows, [["municipality"], ["participants", true], ["longest_wait_days", true]], "nobody is waiting");
-    fillTable("activities", activities.rows, [["activity_type", false, (v) => LOCAL[v] || v], ["participants", true], ["completed", true], ["hours", true]]);
-    fillTable("openings", openings.rows, [["organisation_kind", false, (v) => LOCAL[v] || v], ["municipality"], ["openings", true], ["seats", true], ["open_seats", true]]);
+    const [data, pipeline] = await Promise.all([getJson("/v1/dashboard"), getJson("/v1/pipeline")]);
+    showSummary(data.summary);
+    drawTimeseries(data.timeseries);
+    drawCaseloads(data.caseloads);
+    fillTable("waiting", data["waiting-list"], [["municipality"], ["participants", true], ["longest_wait_days", true]], "nobody is waiting");
+    fillTable("activities", data.activities, [["activity_type", false, (v) => LOCAL[v] || v], ["participants", true], ["completed", true], ["hours", true]]);
+    fillTable("openings", data.openings, [["organisation_kind", false, (v) => LOCAL[v] || v], ["municipality"], ["openings", true], ["seats", true], ["open_seats", true]]);
     showPipeline(pipeline);
     status.dataset.state = "ok";
     status.textContent = `updated ${new Date().toLocaleTimeString()}`;
