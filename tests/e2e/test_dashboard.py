@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -11,7 +12,7 @@ import httpx
 import redis
 from playwright.sync_api import sync_playwright
 
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, free_port, wait_until
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,7 +40,11 @@ def test_dashboard_shows_the_apis_figures(
     stack_factory: type[Stack], redis_url: str, artifacts_dir: Path
 ) -> None:
     scenario = scenario_module().build(n=60)
-    url = stack_factory().start("reporting")["reporting"].url  # type: ignore[call-arg]
+    intake = stack_factory().start("intake")["intake"].url  # type: ignore[call-arg]
+    nobody = f"http://127.0.0.1:{free_port()}"  # a port no service listens on
+    urls = json.dumps({"intake": intake, "caseplan": nobody, "matching": nobody})
+    reporting = stack_factory(reporting_service_urls=urls).start("reporting")  # type: ignore[call-arg]
+    url = reporting["reporting"].url
     client = redis.Redis.from_url(redis_url)
     scenario_module().publish(client, scenario.events)
     client.close()
@@ -51,6 +56,16 @@ def test_dashboard_shows_the_apis_figures(
         timeout=60,
         what="reporting consumed the scenario",
     )
+    backlog = wait_until(
+        lambda: (
+            isinstance(
+                (b := httpx.get(f"{url}/v1/pipeline").json()["outbox_backlog"])["intake"], int
+            )
+            and b
+        ),
+        what="intake's outbox backlog scraped from its /metrics",
+    )
+    assert backlog["caseplan"] == backlog["matching"] == "unknown"  # unreachable
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -68,7 +83,8 @@ def test_dashboard_shows_the_apis_figures(
             caseloads = httpx.get(f"{url}/v1/reports/caseloads").json()["rows"]
             assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
             assert page.locator("#timeseries polyline").count() == 3
-            assert page.locator("#streams tbody tr").count() == 3
+            assert page.locator("#streams tbody tr").count() >= 3
+            assert "intake 0" in page.locator("#outbox").inner_text()
             page.screenshot(path=str(artifacts_dir / "reporting-dashboard.png"), full_page=True)
             other = scenario_module().build(n=1, seed=99).events
             newcomer = next(e for e in other if e.type == "participant.registered")
