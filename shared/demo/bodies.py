@@ -51,8 +51,7 @@ def organisation_body(org: Organisation, webhook_url: str | None) -> dict[str, A
         "name": org.name,
         "kind": org.kind.value,
         "municipality": org.municipality,
-        "lat": org.lat,
-        "lon": org.lon,
+        "location": {"lat": org.lat, "lon": org.lon},
     }
     if webhook_url:
         body["webhook_url"] = webhook_url
@@ -78,15 +77,14 @@ def opening_body(opening: Opening, organisation_id: str) -> dict[str, Any]:
         "title": opening.title,
         "kind": opening.kind.value,
         "seats": opening.seats,
-        "municipality": opening.municipality,
-        "lat": opening.lat,
-        "lon": opening.lon,
+        "location": {"lat": opening.lat, "lon": opening.lon},
         "remote": opening.remote,
         "required_skills": list(opening.required_skills),
         "nice_to_have_skills": list(opening.nice_to_have_skills),
         "languages": list(opening.languages),
-        "hours_min": opening.hours_min,
-        "hours_max": opening.hours_max,
+        "hours_per_week_min": opening.hours_min,
+        "hours_per_week_max": opening.hours_max,
+        "interest_tags": list(opening.interest_tags),
         "low_threshold": opening.low_threshold,
         "eligible_groups": [g.value for g in opening.eligible_groups],
     }

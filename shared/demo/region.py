@@ -90,6 +90,7 @@ class Opening:
     hours_min: int
     hours_max: int
     low_threshold: bool
+    interest_tags: tuple[str, ...] = ()
     eligible_groups: tuple[RiskGroup, ...] = ()
 
 
@@ -212,6 +213,7 @@ def _openings(rng: random.Random, org: Organisation) -> list[Opening]:
                 hours_min=hours_min,
                 hours_max=hours_min + rng.choice((10, 15, 20)),
                 low_threshold=kind is not OpeningKind.REGULAR_JOB,
+                interest_tags=(occupation.uri,),
                 eligible_groups=(RiskGroup.YOUNG_NEET,) if youth_only else (),
             )
         )

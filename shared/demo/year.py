@@ -6,7 +6,7 @@ import heapq
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from shared.events.vocabulary import (
     ActivityType,
@@ -21,6 +21,8 @@ T = TypeVar("T")
 ARRIVAL_DAYS = 300
 """Participants arrive over the first ten months, so most also leave within the year."""
 FOLLOW_UP_DAYS = 182
+HORIZON_DAYS = ARRIVAL_DAYS + 300 + FOLLOW_UP_DAYS
+"""The last day any journey can reach: the last arrival, its longest stay, the follow-up."""
 ACTIVITY_MIX: tuple[tuple[ActivityType, ProviderKind, float], ...] = (
     (ActivityType.ADAPTATION_TRAINING, ProviderKind.WORKSHOP, 0.6),
     (ActivityType.WORK_PRACTICE, ProviderKind.ASSOCIATION, 0.6),
@@ -83,7 +85,7 @@ class Action:
     index: int
     seq: int
     kind: str = field(compare=False)
-    data: dict[str, object] = field(compare=False, default_factory=dict)
+    data: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
 def journey(seed: int, index: int, count: int) -> Journey:

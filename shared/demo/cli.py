@@ -1,0 +1,90 @@
+"""`polku demo`: start Polku (or use a running one), create the demo region, drive it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from shared.demo.driver import DEMO_ENV, SERVICES, DemoConfig, run_demo
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> dict[str, Callable[..., int]]:  # type: ignore[type-arg]
+    """Register `polku demo`."""
+    p = subparsers.add_parser("demo", help=cmd_demo.__doc__)
+    p.add_argument("--seed", type=int, default=7, help="same seed, same region and year")
+    p.add_argument("--participants", type=int, default=200, help="people arriving in the year")
+    p.add_argument("--duration", type=float, default=120.0, help="seconds to play the year in")
+    p.add_argument("--rate", type=float, default=0.0, help="at most this many actions a second")
+    p.add_argument("--no-services", action="store_true", help="drive an already running Polku")
+    p.add_argument("--exit", action="store_true", help="stop the services when the demo ends")
+    p.add_argument("--report", type=Path, help="also write what was sent as JSON to this file")
+    p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
+    p.add_argument("--api-key", default=os.environ.get("POLKU_DEMO_API_KEY"))
+    for service in SERVICES:
+        p.add_argument(f"--{service}-url", help=f"base URL of {service} (default from settings)")
+    return {"demo": cmd_demo}
+
+
+def service_urls(args: argparse.Namespace) -> dict[str, str]:
+    """Each service's base URL: the option if given, else host and port from settings."""
+    from shared.settings import Settings
+
+    settings = Settings()
+    return {
+        s: getattr(args, f"{s}_url", None) or f"http://{settings.host}:{settings.port_of(s)}"
+        for s in SERVICES
+    }
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the living demo region: a year of a regional network, through the public APIs."""
+    if args.no_services:
+        return play(args)
+    from shared.cli import cmd_up
+
+    for name, value in DEMO_ENV.items():
+        os.environ.setdefault(name, value)
+    outcome: list[int] = []
+
+    def then() -> None:
+        outcome.append(play(args))
+        if not args.exit:
+            print("polku demo: done; the services keep running until Ctrl-C")
+            threading.Event().wait()
+
+    up_args = argparse.Namespace(data_dir=args.data_dir, wait_for=then)
+    code = cmd_up(up_args)
+    return outcome[0] if outcome else code
+
+
+def play(args: argparse.Namespace) -> int:
+    """Drive the services at `service_urls(args)`, print and optionally save the report."""
+    urls = service_urls(args)
+    config = DemoConfig(
+        urls=urls, seed=args.seed, participants=args.participants,
+        duration=args.duration, rate=args.rate, api_key=args.api_key,
+    )  # fmt: skip
+    print(where_to_look(urls))
+    try:
+        report = asyncio.run(run_demo(config))
+    except TimeoutError as exc:
+        print(f"polku demo: {exc}")
+        return 1
+    print(report.format())
+    if args.report:
+        args.report.write_text(report.to_json() + "\n", encoding="utf-8")
+        print(f"polku demo: report written to {args.report}")
+    print(where_to_look(urls))
+    return 0
+
+
+def where_to_look(urls: dict[str, str]) -> str:
+    """The dashboard, each service's /docs and `polku status`."""
+    lines = [f"polku demo: dashboard  {urls['reporting']}/"]
+    lines += [f"polku demo: {s:<9} {u}/docs" for s, u in urls.items()]
+    lines.append("polku demo: pipeline   polku status")
+    return "\n".join(lines)

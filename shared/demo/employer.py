@@ -1,0 +1,213 @@
+"""The demo employers: they answer proposals (from the webhook receiver or their inbox),
+accept or decline them, and then log hours on the placements and end them."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from shared.demo.receiver import match_id_of
+from shared.demo.steps import Caller, timesheet, today
+from shared.demo.year import journey
+
+LATE_ANSWERS = frozenset(
+    {"match_withdrawn", "match_expired", "match_accepted", "match_declined", "opening_closed",
+     "no_seats_left"}
+)  # fmt: skip
+"""Refusals a live system gives an employer who answers late: counted, not errors."""
+PLACEMENT_OVER = frozenset({"placement_ended", "case_closed"})
+DECLINE_REASONS = ("no seat right now", "hours do not fit", "looking for other skills")
+
+
+def placements_in(obj: Any) -> Iterator[dict[str, Any]]:
+    """Every object with a placement_id inside a JSON answer."""
+    if isinstance(obj, dict):
+        if "placement_id" in obj:
+            yield obj
+        for value in obj.values():
+            yield from placements_in(value)
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from placements_in(item)
+
+
+def participant_of(body: Any) -> str | None:
+    """The participant id in a proposal, if the sender shows it."""
+    if isinstance(body, dict):
+        if isinstance(body.get("participant_id"), str):
+            return str(body["participant_id"])
+        for key in ("match", "data", "payload", "candidate", "participant"):
+            found = participant_of(body.get(key))
+            if found:
+                return found
+    return None
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(str(value)) if value else today()
+
+
+class DemoEmployer:
+    """Every organisation of the demo region, answering as a person in it would."""
+
+    def __init__(self, caller: Caller, *, seed: int, count: int, seconds_per_day: float) -> None:
+        self.caller = caller
+        self.state = caller.state
+        self.report = caller.report
+        self.seed = seed
+        self.count = count
+        self.seconds_per_day = seconds_per_day
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def consume(self, proposals: asyncio.Queue[tuple[str, dict[str, Any]]]) -> None:
+        """Answer every proposal the webhook receiver queues."""
+        while True:
+            match_id, body = await proposals.get()
+            self.report.count("webhooks_received")
+            self._spawn(self.answer(match_id, body))
+
+    async def poll_inboxes(self, interval: float = 1.0) -> None:
+        """Read each organisation's inbox of proposed matches (for webhooks that never come)."""
+        if self.caller.api.route("proposed_matches") is None:
+            self.report.skip("proposed_matches", "matching offers no organisation inbox (yet)")
+            return
+        while True:
+            for org_id in list(self.state.organisation_ids.values()):
+                answer = await self.caller.send(
+                    "proposed_matches", query={"status": "proposed"}, organisation_id=org_id
+                )
+                items = answer.get("items", []) if isinstance(answer, dict) else answer or []
+                for item in items:
+                    match_id = match_id_of(item)
+                    if match_id and match_id not in self.state.matches_seen:
+                        self._spawn(self.answer(match_id, item))
+            if not await self.caller.pause(interval):
+                return
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def answer(self, match_id: str, body: dict[str, Any]) -> None:
+        """Accept or decline one proposal, as the participant's journey says."""
+        if match_id in self.state.matches_seen:
+            return
+        self.state.matches_seen.add(match_id)
+        self.report.count("proposals_seen")
+        participant_id = participant_of(body) or participant_of(
+            await self.caller.send("get_match", match_id=match_id)
+        )
+        index = self.state.index_of.get(participant_id or "", -1)
+        n = self.state.proposals_per_participant[index]
+        self.state.proposals_per_participant[index] += 1
+        rng = random.Random(f"answer:{self.seed}:{index}:{n}" if index >= 0 else match_id)
+        plan = journey(self.seed, max(index, 0), self.count)
+        if index in self.state.exited or rng.random() >= plan.accept_chance:
+            reason = (
+                "participant has left"
+                if index in self.state.exited
+                else rng.choice(DECLINE_REASONS)
+            )
+            await self._decide("decline_match", match_id, {"reason": reason})
+            return
+        body = {"starts_on": today().isoformat(), "hours_per_week": plan.placement_hours_per_week}
+        answer = await self._decide("accept_match", match_id, body)
+        participant_id = participant_id or participant_of(answer)
+        if answer is not None and participant_id:
+            await self.run_placement(index, participant_id, match_id)
+
+    async def _decide(self, step: str, match_id: str, body: dict[str, Any]) -> Any:
+        answer = await self.caller.send(step, body, refusals=LATE_ANSWERS, match_id=match_id)
+        if answer is not None:
+            self.report.count("matches_accepted" if step == "accept_match" else "matches_declined")
+        return answer
+
+    async def run_placement(self, index: int, participant_id: str, match_id: str) -> None:
+        """Log fortnightly hours on the placement that the acceptance started, then end it."""
+        placement_id = await self._placement_of(participant_id, match_id)
+        if placement_id is None:
+            return
+        self.state.active_placements[index].add(placement_id)
+        plan = journey(self.seed, max(index, 0), self.count)
+        for _ in range(plan.placement_weeks // 2):
+            going_on = await self.caller.pause(14 * self.seconds_per_day)
+            if not going_on or placement_id not in self.state.active_placements[index]:
+                return
+            await self._log_hours(placement_id, 2 * plan.placement_hours_per_week)
+        if (
+            placement_id in self.state.active_placements[index]
+            and not self.caller.stopping.is_set()
+        ):
+            await self.end_placement(index, placement_id, plan.placement_outcome.value)
+
+    async def _placement_of(self, participant_id: str, match_id: str) -> str | None:
+        """Wait for caseplan to start the placement of an accepted match."""
+        deadline = asyncio.get_running_loop().time() + 3 * self.caller.patience
+        while asyncio.get_running_loop().time() < deadline:
+            answer = await self.caller.send(
+                "get_case_plan", wait_for_events=True, participant_id=participant_id
+            )
+            for placement in placements_in(answer):
+                if str(placement.get("match_id") or match_id) == match_id:
+                    placement_id = str(placement["placement_id"])
+                    self.state.placement_organisations[placement_id] = str(
+                        placement.get("organisation_id")
+                    )
+                    self.state.placement_starts[placement_id] = _day(placement.get("starts_on"))
+                    self.report.count("placements_started")
+                    return placement_id
+            if not await self.caller.pause(0.2):
+                return None
+        if not self.caller.stopping.is_set():
+            self.report.error("placements_started", f"no placement for match {match_id} yet")
+        return None
+
+    async def _log_hours(self, placement_id: str, hours: float) -> None:
+        if self.caller.shed("log_placement_hours"):
+            return
+        start = self.state.placement_starts[placement_id]
+        for worked_on, chunk in timesheet(hours, self.state.timesheet_days[placement_id], start):
+            self.state.timesheet_days[placement_id] += 1
+            body = {
+                "hours": chunk,
+                "worked_on": worked_on.isoformat(),
+                "organisation_id": self.state.placement_organisations[placement_id],
+            }
+            if (
+                await self.caller.send(
+                    "log_placement_hours", body, refusals=PLACEMENT_OVER, placement_id=placement_id
+                )
+                is not None
+            ):
+                self.report.count("placement_hours_entries")
+                self.report.hours_by_activity_type["placement"] += chunk
+
+    async def end_placement(self, index: int, placement_id: str, outcome: str) -> None:
+        """End a placement with an outcome."""
+        self.state.active_placements[index].discard(placement_id)
+        body = {
+            "outcome": outcome,
+            "ended_on": max(today(), self.state.placement_starts[placement_id]).isoformat(),
+            "organisation_id": self.state.placement_organisations[placement_id],
+        }
+        if (
+            await self.caller.send(
+                "end_placement", body, refusals=PLACEMENT_OVER, placement_id=placement_id
+            )
+            is not None
+        ):
+            self.report.placements_ended_by_outcome[outcome] += 1
+            self.report.count("placements_ended")
+
+    async def end_placements(self, index: int, participant_id: str) -> None:
+        """End whatever placement the participant still has (before an exit)."""
+        for placement_id in list(self.state.active_placements.get(index, ())):
+            await self.end_placement(index, placement_id, "completed")
+
+    async def stop(self) -> None:
+        """Let answers and placements under way see the demo stopping and finish."""
+        await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -1,0 +1,167 @@
+"""One participant's year, step by step, through intake's and caseplan's APIs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from shared.demo.bodies import intake_body
+from shared.demo.people import Participant
+from shared.demo.report import DemoReport
+from shared.demo.state import DemoState, id_in
+from shared.demo.steps import Caller, timesheet, today
+from shared.demo.year import Action, PlannedActivity
+
+if TYPE_CHECKING:
+    from shared.demo.employer import DemoEmployer
+
+
+class ParticipantFlow:
+    """Runs each scheduled action, one at a time per participant, in schedule order."""
+
+    def __init__(self, caller: Caller, employer: DemoEmployer, concurrency: int) -> None:
+        self.caller = caller
+        self.employer = employer
+        self.state: DemoState = caller.state
+        self.report: DemoReport = caller.report
+        # Registrations get their own lane so arrivals never queue behind timesheets.
+        self.intake_lane = asyncio.Semaphore(max(1, concurrency // 2))
+        self.work_lane = asyncio.Semaphore(max(1, concurrency - concurrency // 2))
+        caller.shed_above = 2 * concurrency
+
+    async def run(self, action: Action, participant: Participant | None) -> None:
+        """Do one action (its participant's earlier actions have finished)."""
+        if action.kind == "register":
+            assert participant is not None
+            async with self.state.locks[action.index], self.intake_lane:
+                await self.register(participant)
+            return
+        async with self.state.locks[action.index], self.work_lane:
+            participant_id = self.state.participant_ids.get(action.index)
+            if participant_id is None:
+                self.report.error(action.kind, "participant was not registered")
+                return
+            await getattr(self, action.kind)(action, participant_id)
+
+    async def register(self, p: Participant) -> None:
+        """Intake registers the person."""
+        given_at = datetime.now(UTC) - timedelta(minutes=1)
+        answer = await self.caller.send(
+            "register_participant",
+            intake_body(p, given_at),
+            essential=True,
+            headers={"Idempotency-Key": f"polku-demo-{self.caller.run_id}-{p.index}"},
+        )
+        participant_id = id_in(answer, "participant_id", "id")
+        if participant_id is None:
+            return
+        self.state.registered(p.index, participant_id)
+        created = not isinstance(answer, dict) or answer.get("status", "created") == "created"
+        self.report.count("participants_registered" if created else "participants_updated")
+
+    async def ready(self, action: Action, participant_id: str) -> None:
+        """The support worker marks the participant ready for matching."""
+        body = {"opening_kinds": [str(k) for k in action.data["opening_kinds"]]}
+        if (
+            await self.caller.send(
+                "mark_ready", body, wait_for_events=True, participant_id=participant_id
+            )
+            is not None
+        ):
+            self.report.count("marked_ready")
+
+    async def activity(self, action: Action, participant_id: str) -> None:
+        """An activity is added to the case plan, in progress from today."""
+        planned: PlannedActivity = action.data["planned"]
+        if self.caller.shed("add_activity"):
+            return
+        body = {
+            "activity_type": planned.activity_type.value,
+            "provider_kind": planned.provider_kind.value,
+            "status": "in_progress",
+            "starts_on": today().isoformat(),
+            "ends_on": (today() + timedelta(weeks=planned.weeks)).isoformat(),
+        }
+        answer = await self.caller.send(
+            "add_activity", body, wait_for_events=True, participant_id=participant_id
+        )
+        activity_id = id_in(answer, "activity_id", "id")
+        if activity_id is not None:
+            ref = str(action.data["ref"])
+            self.state.activity_ids[ref] = activity_id
+            self.state.activities[ref] = planned
+            self.state.activity_starts[ref] = today()
+            self.report.count("activities_recorded")
+
+    async def activity_hours(self, action: Action, participant_id: str) -> None:
+        """A fortnight's timesheet of a work practice or training activity."""
+        ref = str(action.data["ref"])
+        activity_id = self.state.activity_ids.get(ref)
+        if activity_id is None or self.caller.shed("log_activity_hours"):
+            return
+        kind = self.state.activities[ref].activity_type.value
+        start = self.state.activity_starts.get(ref)
+        for worked_on, hours in timesheet(
+            float(action.data["hours"]), self.state.timesheet_days[ref], start
+        ):
+            self.state.timesheet_days[ref] += 1
+            body = {"hours": hours, "worked_on": worked_on.isoformat()}
+            if (
+                await self.caller.send(
+                    "log_activity_hours",
+                    body,
+                    activity_id=activity_id,
+                    participant_id=participant_id,
+                )
+                is not None
+            ):
+                self.report.count("activity_hours_entries")
+                self.report.hours_by_activity_type[kind] += hours
+
+    async def activity_end(self, action: Action, participant_id: str) -> None:
+        """The activity is completed or dropped."""
+        activity_id = self.state.activity_ids.get(str(action.data["ref"]))
+        if activity_id is None:
+            return
+        status = str(action.data["status"])
+        body = {"status": status, "ends_on": today().isoformat()}
+        if (
+            await self.caller.send(
+                "end_activity", body, activity_id=activity_id, participant_id=participant_id
+            )
+            is not None
+        ):
+            self.report.count(f"activities_{status}")
+
+    async def exit(self, action: Action, participant_id: str) -> None:
+        """The case closes with an outcome (an open placement ends first)."""
+        await self.employer.end_placements(action.index, participant_id)
+        outcome = str(action.data["outcome"])
+        body = {"outcome": outcome, "exited_on": today().isoformat()}
+        if (
+            await self.caller.send(
+                "exit_participant",
+                body,
+                wait_for_events=True,
+                refusals=frozenset({"case_closed"}),
+                participant_id=participant_id,
+            )
+            is not None
+        ):
+            self.state.exited.add(action.index)
+            self.report.exits_by_outcome[outcome] += 1
+            self.report.count("participants_exited")
+
+    async def follow_up(self, action: Action, participant_id: str) -> None:
+        """Six months on, the participant's situation is recorded."""
+        if action.index not in self.state.exited:
+            return
+        outcome = str(action.data["outcome"])
+        body = {"outcome": outcome, "followed_up_on": today().isoformat()}
+        if (
+            await self.caller.send("record_follow_up", body, participant_id=participant_id)
+            is not None
+        ):
+            self.report.follow_ups_by_outcome[outcome] += 1
+            self.report.count("follow_ups_recorded")

@@ -1,0 +1,162 @@
+"""The demo's calls to the services, each tolerant: a missing endpoint is a skipped step,
+a refusal is a counted error, and a not-yet-known participant is retried for a while."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shared.demo.apis import Api
+from shared.demo.report import DemoReport
+from shared.demo.state import DemoState, id_in
+
+NOT_YET = frozenset({404, 409, 425})
+"""Answers that may mean "the event has not reached this service yet"."""
+
+
+class Caller:
+    """Sends one step to the service that offers it, and records the outcome."""
+
+    def __init__(self, api: Api, report: DemoReport, state: DemoState, *, patience: float) -> None:
+        self.api = api
+        self.report = report
+        self.state = state
+        self.patience = patience
+        self.stopping = asyncio.Event()
+        self.run_id = uuid.uuid4().hex[:12]
+        self.backlog = 0
+        self.shed_above = 64
+
+    def shed(self, step: str) -> bool:
+        """True (and counted) when the demo is too far behind to send a timesheet entry."""
+        if self.backlog <= self.shed_above:
+            return False
+        self.report.count(f"{step}_shed_behind_schedule")
+        return True
+
+    async def pause(self, seconds: float) -> bool:
+        """Sleep, waking early when the demo stops; True while the demo goes on."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), seconds)
+        return not self.stopping.is_set()
+
+    async def send(
+        self,
+        step: str,
+        body: dict[str, Any] | None = None,
+        *,
+        wait_for_events: bool = False,
+        refusals: frozenset[str] = frozenset(),
+        query: dict[str, Any] | None = None,
+        essential: bool = False,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ) -> Any:
+        """The step's JSON answer, or None when skipped or refused. Refusals whose reason is
+        in `refusals` are expected in a live system (a withdrawn match) and only counted.
+        Once the demo stops only `essential` steps (registrations already due) are sent."""
+        route = self.api.route(step)
+        if route is None:
+            self.report.skip(step, "the service does not offer this endpoint (yet)")
+            return None
+        if self.stopping.is_set() and not essential:
+            self.report.count("steps_not_sent_at_end")
+            return None
+        try:
+            params = await self._path_values(route.params, params)
+        except LookupError as exc:
+            self.report.error(step, str(exc))
+            return None
+        delay, deadline = 0.05, asyncio.get_running_loop().time() + self.patience
+        while True:
+            if self.stopping.is_set() and not essential:
+                self.report.count("steps_not_sent_at_end")
+                return None
+            began = asyncio.get_running_loop().time()
+            try:
+                r = await self.api.call(route, body, query, headers, **params)
+            except httpx.TransportError as exc:
+                if headers and "Idempotency-Key" in headers and not late(deadline):
+                    continue  # safe to send again: the service answers a retry with the first result
+                self.report.error(step, f"{type(exc).__name__}: {exc}")
+                return None
+            except httpx.HTTPError as exc:
+                self.report.error(step, f"{type(exc).__name__}: {exc}")
+                return None
+            self.report.timed(step, asyncio.get_running_loop().time() - began)
+            if r.status_code < 300:
+                return r.json() if r.content else {}
+            if not (wait_for_events and r.status_code in NOT_YET) or late(deadline):
+                self._refused(step, r, refusals)
+                return None
+            await self.pause(delay)
+            delay = min(delay * 2, 1.0)
+
+    def _refused(self, step: str, r: httpx.Response, expected: frozenset[str]) -> None:
+        reason = refusal_reason(r)
+        if reason in expected:
+            self.report.count(f"{step}_refused_{reason}")
+        else:
+            self.report.error(step, f"HTTP {r.status_code}: {r.text}")
+
+    async def _path_values(
+        self, names: tuple[tuple[str, str], ...], given: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Fill in a case plan id from the participant when the route is keyed by case plan."""
+        wanted = {ours for ours, _ in names}
+        if "case_plan_id" in wanted and "case_plan_id" not in given:
+            given = {**given, "case_plan_id": await self.case_plan_id(given["participant_id"])}
+        return given
+
+    async def case_plan_id(self, participant_id: str) -> str:
+        """The case plan id of a participant, asked of caseplan once and remembered."""
+        index = self.state.index_of.get(participant_id, -1)
+        if index in self.state.case_plan_ids:
+            return self.state.case_plan_ids[index]
+        plan = await self.send("get_case_plan", wait_for_events=True, participant_id=participant_id)
+        found = id_in(plan, "case_plan_id", "id")
+        if found is None:
+            raise LookupError(f"no case plan for participant {participant_id}")
+        self.state.case_plan_ids[index] = found
+        return found
+
+
+def late(deadline: float) -> bool:
+    """True once the event loop's clock is past `deadline`."""
+    return asyncio.get_running_loop().time() > deadline
+
+
+def refusal_reason(r: httpx.Response) -> str | None:
+    """The machine-readable reason of a 4xx answer (`{"detail": {"reason": ...}}`)."""
+    try:
+        detail = r.json().get("detail")
+    except (ValueError, AttributeError):
+        return None
+    return str(detail.get("reason")) if isinstance(detail, dict) else None
+
+
+def today() -> date:
+    """The services' calendar day (UTC)."""
+    return datetime.now(UTC).date()
+
+
+def timesheet(
+    hours: float, first_day: int, start: date | None = None, per_entry: float = 8.0
+) -> list[tuple[date, float]]:
+    """Split hours into entries of at most `per_entry` on distinct days counted from `start`
+    (default today), so no day holds more than a working day although the demo plays a
+    whole year in minutes."""
+    start = start or today()
+    entries = []
+    day = first_day
+    while hours > 0:
+        chunk = min(per_entry, hours)
+        entries.append((start + timedelta(days=day), chunk))
+        hours -= chunk
+        day += 1
+    return entries
