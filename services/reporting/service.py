@@ -120,7 +120,14 @@ async def participant_count(pool: asyncpg.Pool) -> int:
         return await queries.participant_count(conn)
 
 
-DASHBOARD_REPORTS = ("timeseries", "caseloads", "waiting-list", "activities", "openings")
+DASHBOARD_REPORTS = (
+    "timeseries",
+    "caseloads",
+    "waiting-list",
+    "activities",
+    "openings",
+    "indicators",
+)
 """The tables the dashboard shows beside the key figures."""
 
 

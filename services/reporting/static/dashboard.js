@@ -27,8 +27,16 @@ const LOCAL = {
 };
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+/* An API key may be given once as #key=polku_... in the address; kept for this tab only. */
+const API_KEY = (() => {
+  const given = location.hash.match(/key=([\w-]+)/);
+  if (given) sessionStorage.setItem("polkuKey", given[1]);
+  return sessionStorage.getItem("polkuKey");
+})();
+
 async function getJson(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const headers = API_KEY ? { Authorization: `Bearer ${API_KEY}` } : {};
+  const response = await fetch(path, { cache: "no-store", headers });
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
 }
@@ -164,6 +172,10 @@ async function refresh() {
     fillTable("waiting", data["waiting-list"], [["municipality"], ["participants", true], ["longest_wait_days", true]], "nobody is waiting");
     fillTable("activities", data.activities, [["activity_type", false, (v) => LOCAL[v] || v], ["participants", true], ["completed", true], ["hours", true]]);
     fillTable("openings", data.openings, [["organisation_kind", false, (v) => LOCAL[v] || v], ["municipality"], ["openings", true], ["seats", true], ["open_seats", true]]);
+    fillTable("indicators", data.indicators, [
+      ["code"], ["title"], ["total", true], ["female", true], ["male", true],
+      ["non_binary", true], ["unknown", true], ["not_reported", true],
+    ]);
     showPipeline(pipeline);
     status.dataset.state = "ok";
     status.textContent = `updated ${new Date().toLocaleTimeString()}`;
