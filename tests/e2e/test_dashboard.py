@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import httpx
 import redis
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from shared.testing import Stack, free_port, wait_until
 
@@ -36,61 +37,78 @@ def scenario_module() -> ModuleType:
     return module
 
 
-def test_dashboard_shows_the_apis_figures(
-    stack_factory: type[Stack], redis_url: str, artifacts_dir: Path
-) -> None:
-    scenario = scenario_module().build(n=60)
+def publish(redis_url: str, events: list[Any]) -> None:
+    """Put events on the streams as the relay does."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        scenario_module().publish(client, events)
+    finally:
+        client.close()
+
+
+def start_reporting(stack_factory: type[Stack]) -> str:
+    """Intake and reporting as processes; reporting scrapes intake's /metrics."""
     intake = stack_factory().start("intake")["intake"].url  # type: ignore[call-arg]
     nobody = f"http://127.0.0.1:{free_port()}"  # a port no service listens on
     urls = json.dumps({"intake": intake, "caseplan": nobody, "matching": nobody})
     reporting = stack_factory(reporting_service_urls=urls).start("reporting")  # type: ignore[call-arg]
-    url = reporting["reporting"].url
-    client = redis.Redis.from_url(redis_url)
-    scenario_module().publish(client, scenario.events)
-    client.close()
+    return reporting["reporting"].url
+
+
+def wait_for_pipeline(url: str, scenario: Any) -> None:
+    """Reporting consumed the scenario and scraped intake's outbox backlog."""
+    leavers = sum(p.exited_on is not None for p in scenario.people)
     wait_until(
-        lambda: (
-            httpx.get(f"{url}/v1/reports/summary").json()["participants_exited"]
-            == sum(p.exited_on is not None for p in scenario.people)
-        ),
+        lambda: httpx.get(f"{url}/v1/reports/summary").json()["participants_exited"] == leavers,
         timeout=60,
         what="reporting consumed the scenario",
     )
     backlog = wait_until(
         lambda: (
-            isinstance(
-                (b := httpx.get(f"{url}/v1/pipeline").json()["outbox_backlog"])["intake"], int
-            )
+            (b := httpx.get(f"{url}/v1/pipeline").json()["outbox_backlog"])
+            and isinstance(b["intake"], int)
             and b
         ),
         what="intake's outbox backlog scraped from its /metrics",
     )
     assert backlog["caseplan"] == backlog["matching"] == "unknown"  # unreachable
+
+
+def check_page_shows_the_api(page: Page, url: str) -> None:
+    """Every key figure, caseload bar, series and pipeline row on the page is the API's."""
+    page.wait_for_selector("#updated[data-state='ok']", timeout=15_000)
+    summary = httpx.get(f"{url}/v1/reports/summary").json()
+    shown = page.eval_on_selector_all(
+        "[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])"
+    )
+    assert len(shown) == 10
+    for figure, value in shown:
+        want = summary[figure]
+        assert (value == "–") if want is None else float(value) == want, figure
+    caseloads = httpx.get(f"{url}/v1/reports/caseloads").json()["rows"]
+    assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
+    assert page.locator("#timeseries polyline").count() == 3
+    assert page.locator("#indicators tbody tr").count() == 41
+    assert page.locator("#streams tbody tr").count() >= 3
+    assert "intake 0" in page.locator("#outbox").inner_text()
+
+
+def test_dashboard_shows_the_apis_figures(
+    stack_factory: type[Stack], redis_url: str, artifacts_dir: Path
+) -> None:
+    scenario = scenario_module().build(n=60)
+    url = start_reporting(stack_factory)
+    publish(redis_url, scenario.events)
+    wait_for_pipeline(url, scenario)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url + "/")
-            page.wait_for_selector("#updated[data-state='ok']", timeout=15_000)
-            summary = httpx.get(f"{url}/v1/reports/summary").json()
-            shown = page.eval_on_selector_all(
-                "[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])"
-            )
-            assert len(shown) == 10
-            for figure, value in shown:
-                want = summary[figure]
-                assert (value == "–") if want is None else float(value) == want, figure
-            caseloads = httpx.get(f"{url}/v1/reports/caseloads").json()["rows"]
-            assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
-            assert page.locator("#timeseries polyline").count() == 3
-            assert page.locator("#streams tbody tr").count() >= 3
-            assert "intake 0" in page.locator("#outbox").inner_text()
+            check_page_shows_the_api(page, url)
             page.screenshot(path=str(artifacts_dir / "reporting-dashboard.png"), full_page=True)
             other = scenario_module().build(n=1, seed=99).events
-            newcomer = next(e for e in other if e.type == "participant.registered")
-            client = redis.Redis.from_url(redis_url)
-            scenario_module().publish(client, [newcomer])
-            client.close()
+            publish(redis_url, [next(e for e in other if e.type == "participant.registered")])
             page.wait_for_function(  # the page refreshes itself
                 "document.querySelector('[data-figure=participants_registered]').textContent"
                 " === '61'",
