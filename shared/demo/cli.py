@@ -63,10 +63,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def play(args: argparse.Namespace) -> int:
     """Drive the services at `service_urls(args)`, print and optionally save the report."""
+    from shared.settings import Settings
+
     urls = service_urls(args)
     config = DemoConfig(
         urls=urls, seed=args.seed, participants=args.participants,
         duration=args.duration, rate=args.rate, api_key=args.api_key,
+        database_url=None if args.api_key else Settings().database_url,
     )  # fmt: skip
     print(where_to_look(urls))
     try:

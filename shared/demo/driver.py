@@ -15,6 +15,7 @@ from shared.demo.apis import Api
 from shared.demo.bodies import opening_body, organisation_body, support_worker_body
 from shared.demo.employer import DemoEmployer
 from shared.demo.flow import ParticipantFlow
+from shared.demo.keys import KeyRing
 from shared.demo.people import iter_participants
 from shared.demo.receiver import WebhookReceiver
 from shared.demo.region import Region, build_region
@@ -39,6 +40,7 @@ class DemoConfig:
     duration: float = 60.0
     rate: float = 0.0
     api_key: str | None = None
+    database_url: str | None = None
     concurrency: int = 32
     patience: float = 5.0
     grace: float = 10.0
@@ -63,8 +65,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     """Create the demo region and drive it for `config.duration` seconds; what was sent."""
     report = DemoReport(config.seed, config.participants)
     headers = dict(config.extra_headers)
-    if config.api_key:
-        headers["Authorization"] = f"Bearer {config.api_key}"
+    keys = KeyRing(config.database_url, config.api_key)
     # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request never
     # goes out on a connection the server is closing at that moment.
     limits = httpx.Limits(max_connections=config.concurrency * 2, keepalive_expiry=2.0)
@@ -76,7 +77,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
         await receiver.start()
         say(f"polku demo: employer webhook receiver at {receiver.url}")
         try:
-            caller = Caller(api, report, DemoState(), patience=config.patience)
+            caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
             region = build_region(config.seed, config.participants)
             await create_region(caller, region, receiver.url)
             say(
@@ -87,6 +88,8 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
             await Driver(config, caller, receiver).play()
         finally:
             await receiver.stop()
+    if keys.failure:
+        report.skip("api_keys", f"could not create keys ({keys.failure[:200]})")
     return report
 
 

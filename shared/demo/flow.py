@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shared.demo.bodies import intake_body
+from shared.demo.keys import municipality
 from shared.demo.people import Participant
 from shared.demo.report import DemoReport
 from shared.demo.state import DemoState, id_in
@@ -52,6 +53,7 @@ class ParticipantFlow:
             intake_body(p, given_at),
             essential=True,
             headers={"Idempotency-Key": f"polku-demo-{self.caller.run_id}-{p.index}"},
+            identity=municipality(p.municipality),
         )
         participant_id = id_in(answer, "participant_id", "id")
         if participant_id is None:

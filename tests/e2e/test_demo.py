@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from shared.demo.driver import DemoConfig, run_demo
+from shared.demo.keys import Identity, KeyRing
 from shared.demo.report import DemoReport
 from shared.testing import Stack, wait_until
 
@@ -29,10 +30,15 @@ def expected_figures(r: DemoReport) -> dict[str, int]:
     }
 
 
-def test_demo_figures_reach_reporting(stack_factory: type[Stack], artifacts_dir: Path) -> None:
+def test_demo_figures_reach_reporting(
+    stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path
+) -> None:
     stack = stack_factory(matching_allow_private_webhooks="true").start()  # type: ignore[call-arg]
     urls = {s: stack[s].url for s in ("intake", "caseplan", "matching", "reporting")}
-    config = DemoConfig(urls=urls, seed=7, participants=200, duration=30, grace=2)
+    config = DemoConfig(
+        urls=urls, seed=7, participants=200, duration=30, grace=2,
+        database_url=migrated_database_url,
+    )  # fmt: skip
     began = time.monotonic()
     report = asyncio.run(run_demo(config, say=lambda _: None))
     print(f"demo ran {time.monotonic() - began:.1f}s")
@@ -43,8 +49,11 @@ def test_demo_figures_reach_reporting(stack_factory: type[Stack], artifacts_dir:
     assert report.sent["participants_exited"] > 0, report.format()
     assert not report.skipped, report.format()
 
+    operator = asyncio.run(KeyRing(migrated_database_url).headers(Identity("operator")))
+
     def summary() -> dict[str, Any]:
-        return dict(httpx.get(f"{urls['reporting']}/v1/reports/summary", timeout=5).json())
+        url = f"{urls['reporting']}/v1/reports/summary"
+        return dict(httpx.get(url, headers=operator, timeout=5).json())
 
     expected = expected_figures(report)
 
