@@ -19,6 +19,8 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 
+from shared.auth import install_api_keys
+from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
 from shared.messaging import EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
@@ -294,6 +296,9 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.body_limits = {}
+    install_api_keys(app, runtime)
+    app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive")
     async def healthz() -> dict[str, str]:

@@ -6,10 +6,10 @@ import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, UploadFile
+from fastapi import APIRouter, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from services.intake import batch, service
+from services.intake import batch, privacy, service
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError
 from services.intake.schemas import (
@@ -20,9 +20,14 @@ from services.intake.schemas import (
     ParticipantOut,
     ParticipantPage,
 )
+from shared import audit
+from shared.auth import Allow, Principal
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["intake"])
+
+Municipal = Annotated[Principal | None, Allow("municipality", "admin")]
+"""The registering municipality (its own participants only) or an admin."""
 
 REASONS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid fields, each with a machine-readable reason"}
@@ -47,11 +52,12 @@ async def register(
     body: IntakeIn,
     pool: PoolDep,
     runtime: RuntimeDep,
+    principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
     """Register one participant (or update them when already known)."""
     answer = await service.register(
-        pool, body, vault=_vault(runtime), idempotency_key=idempotency_key
+        pool, body, vault=_vault(runtime), idempotency_key=idempotency_key, principal=principal
     )
     return JSONResponse(answer.body, status_code=answer.status_code)
 
@@ -62,52 +68,100 @@ async def register_batch(
     pool: PoolDep,
     runtime: RuntimeDep,
     municipality: Annotated[str, Query(min_length=2, max_length=60)],
+    principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> batch.BatchOut:
     """Register many intakes from a CSV or JSON-lines file; each row is created, updated or rejected."""
+    service.check_municipality(principal, municipality)
     data = await file.read(batch.MAX_BYTES + 1)
     if len(data) > batch.MAX_BYTES:
         raise IntakeError(413, "file_too_large", f"at most {batch.MAX_BYTES} bytes per upload")
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = f"{municipality}:batch:{idempotency_key}" if idempotency_key else None
-    return await batch.register_rows(pool, rows, vault=_vault(runtime), idempotency_key=key)
+    out = await batch.register_rows(pool, rows, vault=_vault(runtime), idempotency_key=key)
+    ids = [r.participant_id for r in out.results if r.participant_id is not None]
+    async with pool.acquire() as conn:
+        await audit.record(conn, principal, "participant.batch", ids, service.PERSONAL_FIELDS)
+    return out
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantOut)
 async def get_participant(
-    participant_id: UUID, pool: PoolDep, runtime: RuntimeDep
+    participant_id: UUID, pool: PoolDep, runtime: RuntimeDep, principal: Municipal
 ) -> ParticipantOut:
     """One participant, for the registering municipality."""
-    return await service.get_participant(pool, participant_id, vault=_vault(runtime))
+    return await service.get_participant(
+        pool, participant_id, vault=_vault(runtime), principal=principal
+    )
 
 
 @router.get("/participants", response_model=ParticipantPage)
 async def list_participants(
     pool: PoolDep,
     runtime: RuntimeDep,
+    principal: Municipal,
     municipality: Annotated[str, Query(min_length=2, max_length=60)],
     after: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ParticipantPage:
     """A municipality's participants, a page at a time (pass `next_after` as `after`)."""
     return await service.list_participants(
-        pool, municipality=municipality, after=after, limit=limit, vault=_vault(runtime)
+        pool,
+        municipality=municipality,
+        after=after,
+        limit=limit,
+        vault=_vault(runtime),
+        principal=principal,
     )
 
 
 @router.patch("/participants/{participant_id}", response_model=ParticipantOut, responses=REASONS)
 async def correct_participant(
-    participant_id: UUID, body: ParticipantCorrection, pool: PoolDep, runtime: RuntimeDep
+    participant_id: UUID,
+    body: ParticipantCorrection,
+    pool: PoolDep,
+    runtime: RuntimeDep,
+    principal: Municipal,
 ) -> ParticipantOut:
     """Correct a participant's details; emits participant.updated when the profile changes."""
-    return await service.correct(pool, participant_id, body, vault=_vault(runtime))
+    return await service.correct(
+        pool, participant_id, body, vault=_vault(runtime), principal=principal
+    )
 
 
 @router.post("/participants/{participant_id}/consent-withdrawal", responses=REASONS)
 async def withdraw_consent(
-    participant_id: UUID, body: ConsentWithdrawal, pool: PoolDep
+    participant_id: UUID, body: ConsentWithdrawal, pool: PoolDep, principal: Municipal
 ) -> dict[str, object]:
     """Record that the participant withdrew consent; emits participant.consent_withdrawn."""
-    remaining = await service.withdraw_consent(pool, participant_id, body)
+    remaining = await service.withdraw_consent(pool, participant_id, body, principal)
     return {"participant_id": str(participant_id), "purposes_still_held": remaining}
+
+
+@router.post("/participants/{participant_id}/erasure", responses={404: {"description": "Unknown"}})
+async def erase_participant(
+    participant_id: UUID, pool: PoolDep, principal: Municipal
+) -> dict[str, str]:
+    """Erase the participant (GDPR art. 17): intake deletes; participant.erased tells the rest."""
+    await privacy.erase(pool, participant_id, principal)
+    return {"participant_id": str(participant_id), "status": "erased"}
+
+
+@router.get("/participants/{participant_id}/export", responses={404: {"description": "Unknown"}})
+async def export_participant(
+    participant_id: UUID,
+    request: Request,
+    pool: PoolDep,
+    runtime: RuntimeDep,
+    principal: Municipal,
+) -> dict[str, Any]:
+    """Everything the network holds about the participant as one JSON document (GDPR art. 15)."""
+    return await privacy.export(
+        pool,
+        participant_id,
+        vault=_vault(runtime),
+        settings=runtime.settings,
+        principal=principal,
+        authorization=request.headers.get("authorization"),
+    )

@@ -3,8 +3,10 @@
 from fastapi import FastAPI
 
 from services.intake.api import router
+from services.intake.batch import MAX_BYTES
 from services.intake.errors import install_error_handlers
 from services.intake.handlers import register_handlers
+from shared import audit
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -12,7 +14,7 @@ DEFINITION = ServiceDefinition(
     name="intake",
     title="Polku intake",
     description="Municipalities register participants, with consent, deduplication and privacy.",
-    routers=[router],
+    routers=[router, audit.router],
     register_handlers=register_handlers,
 )
 
@@ -20,5 +22,6 @@ DEFINITION = ServiceDefinition(
 def create_app(settings: Settings) -> FastAPI:
     """The intake service's app, answering bad input with a reason per field."""
     app = create_service_app(DEFINITION, settings)
+    app.state.body_limits["/v1/intakes/batch"] = MAX_BYTES + 64 * 1024  # the file + form fields
     install_error_handlers(app)
     return app

@@ -24,7 +24,8 @@ from services.intake.schemas import (
     ParticipantOut,
     ParticipantPage,
 )
-from shared import outbox
+from shared import audit, outbox
+from shared.auth import Principal
 from shared.events import new_event
 from shared.events.intake import (
     ParticipantConsentWithdrawn,
@@ -34,6 +35,8 @@ from shared.events.intake import (
 from shared.settings import Settings
 
 PRODUCER = "intake"
+PERSONAL_FIELDS = ["given_name", "family_name", "contact", "home"]
+"""The sealed fields a read of a participant opens."""
 
 
 def vault_of(settings: Settings) -> PersonalDataVault:
@@ -52,12 +55,18 @@ class Answer:
 
 
 async def register(
-    pool: asyncpg.Pool, intake: IntakeIn, *, vault: PersonalDataVault, idempotency_key: str | None
+    pool: asyncpg.Pool,
+    intake: IntakeIn,
+    *,
+    vault: PersonalDataVault,
+    idempotency_key: str | None,
+    principal: Principal | None = None,
 ) -> Answer:
     """Register one intake; with an idempotency key, a retry gets the first answer.
 
     Keys are scoped by municipality, so two case systems cannot collide.
     """
+    check_municipality(principal, intake.municipality)
     request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
     async with pool.acquire() as conn, conn.transaction():
         key = f"{intake.municipality}:{idempotency_key}" if idempotency_key else None
@@ -66,6 +75,8 @@ async def register(
         today = datetime.now(UTC).date()
         [reg] = await register_many(conn, [intake], vault=vault, today=today)
         await outbox.record(conn, [new_event(reg.event, producer=PRODUCER)])
+        action = f"participant.{reg.status}"
+        await audit.record(conn, principal, action, [reg.participant_id], PERSONAL_FIELDS)
         answer = Answer(
             201 if reg.status == "created" else 200,
             {"participant_id": str(reg.participant_id), "status": reg.status},
@@ -90,14 +101,36 @@ async def claim_or_replay(conn: asyncpg.Connection, key: str, request_hash: str)
 
 
 async def get_participant(
-    pool: asyncpg.Pool, participant_id: UUID, *, vault: PersonalDataVault
+    pool: asyncpg.Pool,
+    participant_id: UUID,
+    *,
+    vault: PersonalDataVault,
+    principal: Principal | None = None,
 ) -> ParticipantOut:
-    """One participant with their personal data opened; 404 when unknown."""
-    async with pool.acquire() as conn:
-        row = await repository.get(conn, participant_id)
-    if row is None:
-        raise _not_found(participant_id)
+    """One participant with their personal data opened; 404 when unknown or not the caller's."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = visible(await repository.get(conn, participant_id), participant_id, principal)
+        await audit.record(conn, principal, "participant.read", [participant_id], PERSONAL_FIELDS)
     return view(row, vault)
+
+
+def visible(
+    row: ParticipantRow | None, participant_id: UUID, principal: Principal | None
+) -> ParticipantRow:
+    """The row when the caller may see it; 404 otherwise (existence itself would leak)."""
+    if row is None or (
+        principal is not None
+        and not principal.is_admin
+        and principal.municipality != row.municipality
+    ):
+        raise not_found(participant_id)
+    return row
+
+
+def check_municipality(principal: Principal | None, municipality: str) -> None:
+    """A municipality key acts only for its own municipality (403 otherwise)."""
+    if principal is not None and not principal.is_admin and principal.municipality != municipality:
+        raise IntakeError(403, "other_municipality", "a key acts only for its own municipality")
 
 
 async def list_participants(
@@ -107,10 +140,14 @@ async def list_participants(
     after: UUID | None,
     limit: int,
     vault: PersonalDataVault,
+    principal: Principal | None = None,
 ) -> ParticipantPage:
     """One page of a municipality's participants."""
-    async with pool.acquire() as conn:
+    check_municipality(principal, municipality)
+    async with pool.acquire() as conn, conn.transaction():
         rows = await repository.page(conn, municipality=municipality, after=after, limit=limit)
+        ids = [r.participant_id for r in rows]
+        await audit.record(conn, principal, "participant.listed", ids, PERSONAL_FIELDS)
     items = [view(r, vault) for r in rows]
     next_after = rows[-1].participant_id if len(rows) == limit else None
     return ParticipantPage(items=items, next_after=next_after)
@@ -122,10 +159,13 @@ async def correct(
     correction: ParticipantCorrection,
     *,
     vault: PersonalDataVault,
+    principal: Principal | None = None,
 ) -> ParticipantOut:
     """Apply a correction; emits participant.updated naming the changed profile fields."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked_with_consent(conn, participant_id)
+        row = await _locked_with_consent(conn, participant_id, principal)
+        fields = sorted(correction.model_dump(exclude_unset=True))
+        await audit.record(conn, principal, "participant.corrected", [participant_id], fields)
         personal = vault.open(row.personal, bound_to=participant_id.bytes)
         current = {**row.profile, **personal}
         merged = ParticipantDetails.model_validate(
@@ -146,11 +186,15 @@ async def correct(
 
 
 async def withdraw_consent(
-    pool: asyncpg.Pool, participant_id: UUID, withdrawal: ConsentWithdrawal
+    pool: asyncpg.Pool,
+    participant_id: UUID,
+    withdrawal: ConsentWithdrawal,
+    principal: Principal | None = None,
 ) -> list[str]:
     """Withdraw consent for some or all purposes; returns the purposes still held."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await _locked_with_consent(conn, participant_id)
+        row = await _locked_with_consent(conn, participant_id, principal)
+        await audit.record(conn, principal, "consent.withdrawn", [participant_id], ["consent"])
         held = list(row.consent.get("purposes", []))
         named = [p.value for p in withdrawal.purposes] or held
         withdrawn = [p for p in held if p in named]
@@ -167,16 +211,17 @@ async def withdraw_consent(
     return remaining
 
 
-async def _locked_with_consent(conn: asyncpg.Connection, participant_id: UUID) -> ParticipantRow:
+async def _locked_with_consent(
+    conn: asyncpg.Connection, participant_id: UUID, principal: Principal | None
+) -> ParticipantRow:
     row = await repository.get(conn, participant_id, lock=True)
-    if row is None:
-        raise _not_found(participant_id)
+    row = visible(row, participant_id, principal)
     if row.consent_withdrawn_at is not None:
         raise IntakeError(409, "consent_withdrawn", "the participant has withdrawn consent")
     return row
 
 
-def _not_found(participant_id: UUID) -> IntakeError:
+def not_found(participant_id: UUID) -> IntakeError:
     return IntakeError(404, "participant_not_found", f"no participant {participant_id}")
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from shared.migrate import migrate
 from shared.settings import SERVICES, Settings
+from shared.testing.keys import create_api_key_sync
 from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
 ARTIFACTS = Path(os.environ.get("POLKU_TEST_ARTIFACTS", "artifacts"))
@@ -31,6 +32,12 @@ def migrated_database_url(database_url: str) -> str:
     """A fresh database with every service's schema migrated."""
     asyncio.run(migrate(database_url, SERVICES))
     return database_url
+
+
+@pytest.fixture
+def admin_key(migrated_database_url: str) -> str:
+    """An admin API key valid in every service of this test's database."""
+    return create_api_key_sync(migrated_database_url)
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ import pytest
 
 from services.intake.main import create_app
 from shared.settings import Settings
+from shared.testing import keyed_client
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to a running intake app (its relay and consumer included)."""
+async def client(settings: Settings, admin_key: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client (sending an admin key) talking to a running intake app."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
+        async with keyed_client(app, admin_key, base_url="http://intake") as http:
             yield http
 
 

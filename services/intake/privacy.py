@@ -1,0 +1,99 @@
+"""GDPR duties at intake: erasure (art. 17) and the subject access export (art. 15)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+
+from services.intake import repository
+from services.intake.crypto import PersonalDataVault
+from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
+from shared import audit, outbox
+from shared.auth import Principal
+from shared.events import new_event
+from shared.events.intake import ParticipantErased
+from shared.settings import Settings
+
+OTHER_SERVICES = ("caseplan", "matching", "reporting")
+EXPORT_TIMEOUT_S = 10.0
+
+
+async def erase(pool: asyncpg.Pool, participant_id: UUID, principal: Principal | None) -> None:
+    """Delete everything intake holds about the person; every service hears participant.erased."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repository.get(conn, participant_id, lock=True)
+        visible(row, participant_id, principal)
+        await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
+        await conn.execute(
+            "DELETE FROM idempotency_key WHERE response->>'participant_id' = $1",
+            str(participant_id),
+        )
+        await audit.record(conn, principal, "participant.erased", [participant_id], ["*"])
+        event = ParticipantErased(participant_id=participant_id)
+        await outbox.record(conn, [new_event(event, producer=PRODUCER)])
+
+
+async def own_part(
+    pool: asyncpg.Pool, participant_id: UUID, vault: PersonalDataVault, principal: Principal | None
+) -> dict[str, Any]:
+    """What intake holds: the participant with personal data opened, and who looked at it."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = visible(await repository.get(conn, participant_id), participant_id, principal)
+        await audit.record(conn, principal, "participant.exported", [participant_id], ["*"])
+        trail = await conn.fetch(
+            "SELECT at, organisation_id, role, action, fields FROM audit_log"
+            " WHERE participant_id = $1 ORDER BY seq",
+            participant_id,
+        )
+    return {
+        "participant": view(row, vault).model_dump(mode="json"),
+        "sealed_fields": PERSONAL_FIELDS,
+        "access_log": [
+            {**dict(r), "at": r["at"].isoformat(), "organisation_id": str(r["organisation_id"])}
+            for r in trail
+        ],
+    }
+
+
+async def export(
+    pool: asyncpg.Pool,
+    participant_id: UUID,
+    *,
+    vault: PersonalDataVault,
+    settings: Settings,
+    principal: Principal | None,
+    authorization: str | None,
+) -> dict[str, Any]:
+    """Everything the network holds about the person, as one JSON document."""
+    document: dict[str, Any] = {
+        "participant_id": str(participant_id),
+        "generated_at": datetime.now(UTC).isoformat(),
+        "intake": await own_part(pool, participant_id, vault, principal),
+    }
+    headers = {"Authorization": authorization} if authorization else {}
+    async with httpx.AsyncClient(timeout=EXPORT_TIMEOUT_S, headers=headers) as http:
+        parts = await asyncio.gather(
+            *(_part_of(http, settings, s, participant_id) for s in OTHER_SERVICES)
+        )
+    document.update(zip(OTHER_SERVICES, parts, strict=True))
+    return document
+
+
+async def _part_of(
+    http: httpx.AsyncClient, settings: Settings, service: str, participant_id: UUID
+) -> Any:
+    url = f"http://{settings.host}:{settings.port_of(service)}/v1/participants/{participant_id}/export"
+    try:
+        response = await http.get(url)
+    except httpx.HTTPError as exc:
+        return {"status": "unavailable", "error": type(exc).__name__}
+    if response.status_code == 404:
+        return {"status": "nothing_held"}
+    if response.status_code != 200:
+        return {"status": "refused", "http_status": response.status_code}
+    return response.json()

@@ -1,0 +1,77 @@
+"""The audit log of personal data: who read or changed what about whom, when, from where."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from shared.auth import Allow, Principal
+from shared.runtime import PoolDep
+
+
+async def record(
+    conn: asyncpg.Connection,
+    principal: Principal | None,
+    action: str,
+    participant_ids: Sequence[UUID],
+    fields: Sequence[str] = (),
+) -> None:
+    """Append one line per participant touched (in the caller's transaction)."""
+    if not participant_ids:
+        return
+    p = principal
+    await conn.execute(
+        "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
+        " client) SELECT $1, $2, $3, $4, unnest($5::uuid[]), $6, $7",
+        p.key_id if p else None,
+        p.organisation_id if p else None,
+        p.role if p else None,
+        action,
+        list(participant_ids),
+        list(fields),
+        p.client if p else None,
+    )
+
+
+class AuditEntry(BaseModel):
+    """One line of the audit log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int
+    at: datetime
+    key_id: UUID | None
+    organisation_id: UUID | None
+    role: str | None
+    action: str
+    participant_id: UUID | None
+    fields: list[str]
+    client: str | None
+
+
+router = APIRouter(prefix="/v1", tags=["audit"])
+
+
+@router.get("/audit", response_model=list[AuditEntry])
+async def audit_of_participant(
+    pool: PoolDep,
+    principal: Annotated[Principal | None, Allow("admin")],
+    participant_id: UUID,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AuditEntry]:
+    """Who read or changed this participant's personal data here (admin only)."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT seq, at, key_id, organisation_id, role, action, participant_id, fields,"
+            " client FROM audit_log WHERE participant_id = $1 ORDER BY seq LIMIT $2",
+            participant_id,
+            limit,
+        )
+        await record(conn, principal, "audit.read", [participant_id])
+    return [AuditEntry(**dict(r)) for r in rows]

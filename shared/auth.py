@@ -1,0 +1,205 @@
+"""API keys: who is calling (a `Principal`), deny by default under /v1, roles per route.
+
+A request under `/v1` must carry `Authorization: Bearer polku_...`; the key is looked up by its
+SHA-256 hash in the service's own `api_key` table. Each route declares the roles it lets in
+with `Allow("municipality", "admin")`; scope checks (whose data) live in the service layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import asyncpg
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shared.db import is_infrastructure_error
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+ROLES: tuple[str, ...] = (
+    "municipality",
+    "support_worker",
+    "workshop",
+    "employer",
+    "operator",
+    "admin",
+)
+KEY_PREFIX = "polku_"
+PROTECTED_PREFIX = "/v1"
+
+DENY_BY_DEFAULT_SERVICES: frozenset[str] = frozenset()
+"""Services whose /v1 routes refuse calls without a key.
+
+Transitional, until every caller (demo, fault and e2e tests, bench) sends a key: then this is
+every service and keyless calls are gone. In a service not listed, a call without a key still
+passes as an unscoped call (`Allow` gives None); a call WITH a key is always checked.
+"""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The organisation and role behind a valid API key, and where the call came from."""
+
+    key_id: UUID
+    organisation_id: UUID
+    role: str
+    municipality: str | None = None
+    client: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """True for the network's administrators."""
+        return self.role == "admin"
+
+
+def new_key() -> str:
+    """A fresh random key text (shown once, never stored)."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def key_hash(key: str) -> bytes:
+    """The SHA-256 hash under which a key is stored."""
+    return hashlib.sha256(key.encode()).digest()
+
+
+async def lookup(conn: asyncpg.Connection, key: str, client: str | None) -> Principal | str:
+    """The principal of a valid key, or the reason it is refused."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return "invalid_api_key"
+    row = await conn.fetchrow(
+        "SELECT key_id, organisation_id, role, municipality, expires_at, revoked_at"
+        " FROM api_key WHERE key_hash = $1",
+        key_hash(key),
+    )
+    if row is None:
+        return "invalid_api_key"
+    if row["revoked_at"] is not None:
+        return "revoked_api_key"
+    if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
+        return "expired_api_key"
+    return Principal(
+        key_id=row["key_id"],
+        organisation_id=row["organisation_id"],
+        role=row["role"],
+        municipality=row["municipality"],
+        client=client,
+    )
+
+
+def _refusal(status: int, reason: str, message: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = {"detail": {"reason": reason, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class ApiKeyMiddleware:
+    """Resolve the bearer key of every /v1 request; refuse missing or bad keys with 401."""
+
+    def __init__(self, app: ASGIApp, *, runtime: Runtime, deny_by_default: bool) -> None:
+        self.app, self.runtime, self.deny_by_default = app, runtime, deny_by_default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope["path"]).startswith(PROTECTED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        answer = await self._principal(scope)
+        if isinstance(answer, JSONResponse):
+            await answer(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["principal"], state["deny_by_default"] = answer, self.deny_by_default
+        await self.app(scope, receive, send)
+
+    async def _principal(self, scope: Scope) -> Principal | JSONResponse | None:
+        header = Headers(scope=scope).get("authorization")
+        if header is None:
+            if not self.deny_by_default:
+                return None
+            return _refusal(401, "missing_api_key", "send Authorization: Bearer <API key>")
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            return _refusal(401, "invalid_api_key", "send Authorization: Bearer <API key>")
+        client = scope.get("client")
+        try:
+            async with self.runtime.db.acquire() as conn:
+                found = await lookup(conn, key.strip(), client[0] if client else None)
+        except Exception as exc:
+            if not is_infrastructure_error(exc):
+                raise
+            return _refusal(503, "unavailable", "a backing service is unavailable")
+        if isinstance(found, str):
+            return _refusal(401, found, "the API key is not valid")
+        return found
+
+
+def install_api_keys(app: Any, runtime: Runtime) -> None:
+    """Put the API key check in front of the service's routes."""
+    deny = runtime.name in DENY_BY_DEFAULT_SERVICES
+    app.add_middleware(ApiKeyMiddleware, runtime=runtime, deny_by_default=deny)
+
+
+_bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer polku_<key>")
+
+
+def current_principal(request: Request) -> Principal | None:
+    """The principal the middleware resolved for this request, if any."""
+    principal = request.scope.get("state", {}).get("principal")
+    return principal if isinstance(principal, Principal) else None
+
+
+def Allow(*roles: str) -> Any:
+    """FastAPI dependency: the caller's principal when its role is one of `roles`, else 401/403."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    allowed = frozenset(roles)
+
+    def allow(
+        request: Request,
+        _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal | None:
+        principal = current_principal(request)
+        if principal is None and not request.scope.get("state", {}).get("deny_by_default", True):
+            return None  # transitional: see DENY_BY_DEFAULT_SERVICES
+        if principal is None:
+            raise HTTPException(
+                401,
+                {"reason": "missing_api_key", "message": "send Authorization: Bearer <API key>"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if principal.role not in allowed:
+            raise HTTPException(
+                403,
+                {"reason": "role_not_allowed", "message": f"role {principal.role} may not"},
+            )
+        return principal
+
+    allow.allowed_roles = allowed  # type: ignore[attr-defined]
+    return Depends(allow)
+
+
+def allowed_roles(route: Any) -> frozenset[str] | None:
+    """The roles a route's `Allow` dependency lets in (None when it declares none)."""
+    dependant = getattr(route, "dependant", None)
+    stack = list(dependant.dependencies) if dependant is not None else []
+    while stack:
+        dep = stack.pop()
+        roles = getattr(dep.call, "allowed_roles", None)
+        if roles is not None:
+            return frozenset(roles)
+        stack.extend(dep.dependencies)
+    return None
+
+
+def forbidden(reason: str = "out_of_scope", message: str = "not yours to see") -> HTTPException:
+    """A 403 for a caller outside the data's scope."""
+    return HTTPException(403, {"reason": reason, "message": message})

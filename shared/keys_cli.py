@@ -1,0 +1,146 @@
+"""`polku keys create|revoke|list`: API keys, written into every service's schema at once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from shared.auth import ROLES, key_hash, new_key
+from shared.settings import SERVICES, Settings
+
+
+async def create_key(
+    dsn: str,
+    *,
+    organisation_id: UUID,
+    role: str,
+    municipality: str | None = None,
+    expires_at: datetime | None = None,
+    label: str = "",
+) -> tuple[UUID, str]:
+    """Create a key in every schema in one transaction; returns (key id, key text shown once)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "municipality") != (municipality is not None):
+        raise ValueError("a municipality key (and only one) names its --municipality")
+    key_id, key = uuid4(), new_key()
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            for schema in SERVICES:
+                await conn.execute(
+                    f'INSERT INTO "{schema}".api_key (key_id, key_hash, organisation_id, role,'
+                    " municipality, expires_at, label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    key_id,
+                    key_hash(key),
+                    organisation_id,
+                    role,
+                    municipality,
+                    expires_at,
+                    label,
+                )
+    finally:
+        await conn.close()
+    return key_id, key
+
+
+async def revoke_key(dsn: str, key_id: UUID) -> bool:
+    """Revoke a key everywhere; False when no such key exists."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            found = False
+            for schema in SERVICES:
+                status = await conn.execute(
+                    f'UPDATE "{schema}".api_key SET revoked_at = coalesce(revoked_at, now())'
+                    " WHERE key_id = $1",
+                    key_id,
+                )
+                found = found or status != "UPDATE 0"
+    finally:
+        await conn.close()
+    return found
+
+
+async def list_keys(dsn: str) -> list[dict[str, Any]]:
+    """Every key (never its text), as intake's schema holds them."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            f"SELECT key_id, organisation_id, role, municipality, label, created_at, expires_at,"
+            f' revoked_at FROM "{SERVICES[0]}".api_key ORDER BY created_at'
+        )
+    finally:
+        await conn.close()
+    return [{k: None if v is None else str(v) for k, v in dict(r).items()} for r in rows]
+
+
+def _create(args: argparse.Namespace) -> int:
+    expires = None
+    if args.expires_in_days is not None:
+        expires = datetime.now(UTC) + timedelta(days=args.expires_in_days)
+    try:
+        key_id, key = asyncio.run(
+            create_key(
+                Settings().database_url,
+                organisation_id=args.org,
+                role=args.role,
+                municipality=args.municipality,
+                expires_at=expires,
+                label=args.label,
+            )
+        )
+    except ValueError as exc:
+        print(f"polku keys create: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({"key_id": str(key_id), "key": key, "role": args.role}))
+    print("polku: the key is shown only once; store it now", file=sys.stderr)
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    if asyncio.run(revoke_key(Settings().database_url, args.key_id)):
+        print(json.dumps({"key_id": str(args.key_id), "revoked": True}))
+        return 0
+    print(f"polku keys revoke: no key {args.key_id}", file=sys.stderr)
+    return 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    for row in asyncio.run(list_keys(Settings().database_url)):
+        print(json.dumps(row))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch `polku keys <action>`."""
+    actions: dict[str, Callable[[argparse.Namespace], int]] = {
+        "create": _create,
+        "revoke": _revoke,
+        "list": _list,
+    }
+    return actions[args.action](args)
+
+
+def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Add `polku keys` to the CLI."""
+    keys = subparsers.add_parser("keys", help="create, revoke or list API keys")
+    actions = keys.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a key and print it once")
+    create.add_argument("--org", type=UUID, required=True, help="organisation id (UUID)")
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--municipality", help="municipality code (municipality keys only)")
+    create.add_argument("--expires-in-days", type=float, default=None)
+    create.add_argument("--label", default="", help="a note on who holds the key")
+    revoke = actions.add_parser("revoke", help="revoke a key everywhere")
+    revoke.add_argument("key_id", type=UUID)
+    actions.add_parser("list", help="list keys (never their text)")
+    return {"keys": run}
