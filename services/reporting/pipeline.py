@@ -70,10 +70,10 @@ async def scraped_backlog(
     return "unknown" if value is None else int(value)
 
 
-async def own_backlog(pool: asyncpg.Pool) -> int:
-    """Reporting's own outbox rows not yet published."""
+async def own_state(pool: asyncpg.Pool) -> tuple[int, int]:
+    """Reporting's own outbox rows not yet published, and the events in its log."""
     async with pool.acquire() as conn:
-        return await queries.outbox_backlog(conn)
+        return await queries.outbox_backlog(conn), await queries.events_logged(conn)
 
 
 async def pipeline_health(
@@ -86,9 +86,10 @@ async def pipeline_health(
             *(scraped_backlog(client, s, settings, reporting) for s in others)
         )
     backlog: dict[str, int | str] = dict(zip(others, scraped, strict=True))
-    backlog["reporting"] = await own_backlog(pool)
+    backlog["reporting"], logged = await own_state(pool)
     return {
         "streams": await stream_rows(redis),
         "dead_letters": await dead_letter_count(redis),
         "outbox_backlog": backlog,
+        "events_logged": logged,
     }

@@ -76,3 +76,8 @@ async def participant_count(conn: asyncpg.Connection) -> int:
 async def outbox_backlog(conn: asyncpg.Connection) -> int:
     """Reporting's own outbox rows not yet published."""
     return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+
+
+async def events_logged(conn: asyncpg.Connection) -> int:
+    """Events in reporting's event log."""
+    return int(await conn.fetchval("SELECT count(*) FROM event_log"))
