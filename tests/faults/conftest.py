@@ -363,3 +363,19 @@ def sql_value(dsn: str, query: str, *args: Any) -> Any:
             await conn.close()
 
     return asyncio.run(go())
+
+
+def pending_entries(redis_url: str) -> dict[str, int]:
+    """Entries delivered and not acknowledged, per `stream/group` (only non-zero ones)."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        left = {}
+        for stream in (*streams.ALL_EVENT_STREAMS, streams.INTAKE_REQUESTS):
+            if not client.exists(stream):
+                continue
+            for group in client.xinfo_groups(stream):
+                if group["pending"]:
+                    left[f"{stream}/{group['name']}"] = int(group["pending"])
+        return left
+    finally:
+        client.close()
