@@ -139,6 +139,9 @@ async def dashboard_figures(
         snap = await load_snapshot(conn)
     day = today()
     out: dict[str, Any] = {"summary": figures.key_figures(snap, f, settings, day)}
+    out["municipalities"] = sorted(
+        {p.municipality for p in snap.participants} | {o.municipality for o in snap.openings}
+    )
     for name in DASHBOARD_REPORTS:
         out[name] = REPORTS[name].build(snap, f, settings, day)
     return out

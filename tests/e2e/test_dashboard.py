@@ -114,5 +114,24 @@ def test_dashboard_shows_the_apis_figures(
                 " === '61'",
                 timeout=15_000,
             )
+            check_filters(page, url)
         finally:
             browser.close()
+
+
+def check_filters(page: Page, url: str) -> None:
+    """Choosing a municipality shows its figures; a backwards period shows the reason."""
+    page.select_option("#filters select[name=municipality]", "Rapla vald")
+    rapla = httpx.get(f"{url}/v1/reports/summary", params={"municipality": "Rapla vald"}).json()
+    page.wait_for_function(
+        "n => document.querySelector('[data-figure=active_cases]').textContent === String(n)",
+        arg=rapla["active_cases"],
+        timeout=15_000,
+    )
+    shown = page.locator("[data-figure=participants_registered]").inner_text()
+    assert int(shown) == rapla["participants_registered"] < 61
+    page.fill("#filters input[name=from]", "2025-06-01")
+    page.fill("#filters input[name=to]", "2025-05-01")
+    page.dispatch_event("#filters input[name=to]", "change")
+    page.wait_for_selector("#updated[data-state='error']", timeout=15_000)
+    assert "to: the end of the period is before its start" in page.inner_text("#updated")

@@ -37,7 +37,11 @@ const API_KEY = (() => {
 async function getJson(path) {
   const headers = API_KEY ? { Authorization: `Bearer ${API_KEY}` } : {};
   const response = await fetch(path, { cache: "no-store", headers });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    const first = body && Array.isArray(body.detail) ? body.detail[0] : null;
+    throw new Error(first ? `${first.field}: ${first.reason}` : `${path}: ${response.status}`);
+  }
   return response.json();
 }
 
@@ -162,10 +166,31 @@ function showPipeline(p) {
   ], "no streams yet");
 }
 
+function filterQuery() {
+  const params = new URLSearchParams();
+  for (const [key, value] of new FormData(document.getElementById("filters"))) {
+    if (value) params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+function offerMunicipalities(names) {
+  const select = document.querySelector("#filters select[name=municipality]");
+  const known = new Set([...select.options].map((o) => o.value));
+  for (const name of names) {
+    if (!known.has(name)) select.add(new Option(name, name));
+  }
+}
+
 async function refresh() {
   const status = document.getElementById("updated");
   try {
-    const [data, pipeline] = await Promise.all([getJson("/v1/dashboard"), getJson("/v1/pipeline")]);
+    const [data, pipeline] = await Promise.all([
+      getJson(`/v1/dashboard${filterQuery()}`),
+      getJson("/v1/pipeline"),
+    ]);
+    offerMunicipalities(data.municipalities);
     showSummary(data.summary);
     drawTimeseries(data.timeseries);
     drawCaseloads(data.caseloads);
@@ -186,5 +211,6 @@ async function refresh() {
 }
 
 drawLegend();
+document.getElementById("filters").addEventListener("change", refresh);
 refresh();
 setInterval(refresh, REFRESH_MS);
