@@ -21,6 +21,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> dict[str, Callable[.
     p.add_argument("--rate", type=float, default=0.0, help="at most this many actions a second")
     p.add_argument("--no-services", action="store_true", help="drive an already running Polku")
     p.add_argument("--exit", action="store_true", help="stop the services when the demo ends")
+    p.add_argument("--verbose", action="store_true", help="show the services' INFO logs")
     p.add_argument("--report", type=Path, help="also write what was sent as JSON to this file")
     p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
     p.add_argument("--api-key", default=os.environ.get("POLKU_DEMO_API_KEY"))
@@ -48,6 +49,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     for name, value in DEMO_ENV.items():
         os.environ.setdefault(name, value)
+    if not args.verbose:
+        os.environ.setdefault("POLKU_LOG_LEVEL", "WARNING")  # the demo's summary stays readable
     outcome: list[int] = []
 
     def then() -> None:
