@@ -83,11 +83,24 @@ def intake_bodies(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return [intake_body(p) for p in iter_participants(seed, count)]
 
 
-def post_intakes(intake_url: str, count: int, seed: int = 11) -> list[dict[str, Any]]:
+def admin_headers(database_url: str) -> dict[str, str]:
+    """Authorization for the services' APIs: an admin API key made in the database."""
+    try:
+        from shared.testing.keys import bearer, create_api_key_sync
+    except ModuleNotFoundError:  # a checkout from before API keys: the APIs are open
+        return {}
+    return bearer(create_api_key_sync(database_url))
+
+
+def post_intakes(
+    intake_url: str, count: int, seed: int = 11, headers: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Register `count` new participants over HTTP; returns intake's answers."""
     answers = []
     for body in intake_bodies(count, seed):
-        response = httpx.post(f"{intake_url}/v1/intakes", json=body, timeout=10)
+        response = httpx.post(
+            f"{intake_url}/v1/intakes", json=body, headers=headers or {}, timeout=10
+        )
         assert response.status_code == 201, response.text
         answers.append(response.json())
     return answers
@@ -100,6 +113,11 @@ class LiveStack:
     stack: Stack
     database_url: str
     redis_url: str
+    headers: dict[str, str]
+
+    def post_intakes(self, count: int, seed: int) -> list[dict[str, Any]]:
+        """Register `count` new participants through intake's API."""
+        return post_intakes(self.stack["intake"].url, count, seed, self.headers)
 
     def __getitem__(self, service: str) -> ServiceProcess:
         return self.stack[service]
@@ -114,7 +132,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     try:
         asyncio.run(migrate(dsn, SERVICES))
         stack = Stack(dsn, redis.url, tmp_path_factory.mktemp("stack")).start()
-        yield LiveStack(stack, dsn, redis.url)
+        yield LiveStack(stack, dsn, redis.url, admin_headers(dsn))
     finally:
         if stack is not None:
             stack.stop()

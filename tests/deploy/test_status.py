@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 import redis.asyncio as aioredis
-from deploy_support import ROOT, LiveStack, live_stack, post_intakes
+from deploy_support import ROOT, LiveStack, live_stack
 
 from shared.events import streams
 from shared.settings import SERVICES
@@ -89,7 +89,7 @@ def settled(live: LiveStack, dead_before: int) -> dict[str, Any]:
 
 def test_status_shows_streams_groups_dead_letters_and_outbox_backlog(live: LiveStack) -> None:
     dead_before = asyncio.run(truth(live))["dead"]
-    post_intakes(live["intake"].url, 3, seed=31)
+    live.post_intakes(3, seed=31)
     asyncio.run(add_poison(live.redis_url))
     expected = wait_until(lambda: settled(live, dead_before), what="pipeline settled")
     out = polku_status(live)
