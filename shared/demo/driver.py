@@ -107,6 +107,7 @@ async def create_region(caller: Caller, region: Region, webhook_url: str) -> Non
         org_id = id_in(answer, "organisation_id", "id")
         if org_id is not None:
             report.count("organisations_registered")
+            state.organisation_kinds[org_id] = org.kind.value
         state.organisation_ids[org.key] = org_id or str(uuid.uuid5(uuid.NAMESPACE_URL, org.key))
     for worker in region.support_workers:
         body = support_worker_body(worker, state.organisation_ids[worker.organisation_key])

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from shared.demo.keys import Identity, staff
 from shared.demo.receiver import match_id_of
 from shared.demo.steps import Caller, timesheet, today
 from shared.demo.year import journey
@@ -77,7 +78,10 @@ class DemoEmployer:
         while True:
             for org_id in list(self.state.organisation_ids.values()):
                 answer = await self.caller.send(
-                    "proposed_matches", query={"status": "proposed"}, organisation_id=org_id
+                    "proposed_matches",
+                    query={"status": "proposed"},
+                    identity=self.staff_of(org_id),
+                    organisation_id=org_id,
                 )
                 items = answer.get("items", []) if isinstance(answer, dict) else answer or []
                 for item in items:
@@ -98,9 +102,9 @@ class DemoEmployer:
             return
         self.state.matches_seen.add(match_id)
         self.report.count("proposals_seen")
-        participant_id = participant_of(body) or participant_of(
-            await self.caller.send("get_match", match_id=match_id)
-        )
+        match = await self.caller.send("get_match", match_id=match_id)
+        participant_id = participant_of(body) or participant_of(match)
+        staff = self.staff_of(match.get("organisation_id") if isinstance(match, dict) else None)
         index = self.state.index_of.get(participant_id or "", -1)
         n = self.state.proposals_per_participant[index]
         self.state.proposals_per_participant[index] += 1
@@ -112,16 +116,25 @@ class DemoEmployer:
                 if index in self.state.exited
                 else rng.choice(DECLINE_REASONS)
             )
-            await self._decide("decline_match", match_id, {"reason": reason})
+            await self._decide("decline_match", match_id, {"reason": reason}, staff)
             return
         body = {"starts_on": today().isoformat(), "hours_per_week": plan.placement_hours_per_week}
-        answer = await self._decide("accept_match", match_id, body)
+        answer = await self._decide("accept_match", match_id, body, staff)
         participant_id = participant_id or participant_of(answer)
         if answer is not None and participant_id:
             await self.run_placement(index, participant_id, match_id)
 
-    async def _decide(self, step: str, match_id: str, body: dict[str, Any]) -> Any:
-        answer = await self.caller.send(step, body, refusals=LATE_ANSWERS, match_id=match_id)
+    def staff_of(self, organisation_id: Any) -> Identity | None:
+        """The identity of an organisation's staff (None: the demo acts as admin)."""
+        kind = self.state.organisation_kinds.get(str(organisation_id))
+        return None if kind is None else staff(str(organisation_id), kind)
+
+    async def _decide(
+        self, step: str, match_id: str, body: dict[str, Any], identity: Identity | None
+    ) -> Any:
+        answer = await self.caller.send(
+            step, body, refusals=LATE_ANSWERS, identity=identity, match_id=match_id
+        )
         if answer is not None:
             self.report.count("matches_accepted" if step == "accept_match" else "matches_declined")
         return answer
@@ -179,7 +192,11 @@ class DemoEmployer:
             }
             if (
                 await self.caller.send(
-                    "log_placement_hours", body, refusals=PLACEMENT_OVER, placement_id=placement_id
+                    "log_placement_hours",
+                    body,
+                    refusals=PLACEMENT_OVER,
+                    identity=self.staff_of(body["organisation_id"]),
+                    placement_id=placement_id,
                 )
                 is not None
             ):
@@ -196,7 +213,11 @@ class DemoEmployer:
         }
         if (
             await self.caller.send(
-                "end_placement", body, refusals=PLACEMENT_OVER, placement_id=placement_id
+                "end_placement",
+                body,
+                refusals=PLACEMENT_OVER,
+                identity=self.staff_of(body["organisation_id"]),
+                placement_id=placement_id,
             )
             is not None
         ):

@@ -65,9 +65,19 @@ class ParticipantFlow:
     async def ready(self, action: Action, participant_id: str) -> None:
         """The support worker marks the participant ready for matching."""
         body = {"opening_kinds": [str(k) for k in action.data["opening_kinds"]]}
+        try:  # the case plan first: it must be open, and it names the support worker
+            await self.caller.case_plan_id(participant_id)
+        except LookupError as exc:
+            if not self.caller.stopping.is_set():
+                self.report.error("mark_ready", str(exc))
+            return
         if (
             await self.caller.send(
-                "mark_ready", body, wait_for_events=True, participant_id=participant_id
+                "mark_ready",
+                body,
+                wait_for_events=True,
+                identity=self.caller.worker_of(action.index),
+                participant_id=participant_id,
             )
             is not None
         ):
@@ -86,7 +96,11 @@ class ParticipantFlow:
             "ends_on": (today() + timedelta(weeks=planned.weeks)).isoformat(),
         }
         answer = await self.caller.send(
-            "add_activity", body, wait_for_events=True, participant_id=participant_id
+            "add_activity",
+            body,
+            wait_for_events=True,
+            identity=self.caller.worker_of(action.index),
+            participant_id=participant_id,
         )
         activity_id = id_in(answer, "activity_id", "id")
         if activity_id is not None:
@@ -114,6 +128,7 @@ class ParticipantFlow:
                     "log_activity_hours",
                     body,
                     activity_id=activity_id,
+                    identity=self.caller.worker_of(action.index),
                     participant_id=participant_id,
                 )
                 is not None
@@ -130,7 +145,11 @@ class ParticipantFlow:
         body = {"status": status, "ends_on": today().isoformat()}
         if (
             await self.caller.send(
-                "end_activity", body, activity_id=activity_id, participant_id=participant_id
+                "end_activity",
+                body,
+                activity_id=activity_id,
+                identity=self.caller.worker_of(action.index),
+                participant_id=participant_id,
             )
             is not None
         ):
@@ -147,6 +166,7 @@ class ParticipantFlow:
                 body,
                 wait_for_events=True,
                 refusals=frozenset({"case_closed"}),
+                identity=self.caller.worker_of(action.index),
                 participant_id=participant_id,
             )
             is not None
@@ -162,7 +182,12 @@ class ParticipantFlow:
         outcome = str(action.data["outcome"])
         body = {"outcome": outcome, "followed_up_on": today().isoformat()}
         if (
-            await self.caller.send("record_follow_up", body, participant_id=participant_id)
+            await self.caller.send(
+                "record_follow_up",
+                body,
+                identity=self.caller.worker_of(action.index),
+                participant_id=participant_id,
+            )
             is not None
         ):
             self.report.follow_ups_by_outcome[outcome] += 1

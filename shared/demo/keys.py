@@ -29,6 +29,11 @@ def municipality(name: str) -> Identity:
     return Identity("municipality", str(org), name)
 
 
+def staff(organisation_id: str, kind: str) -> Identity:
+    """Staff of an organisation: an employer's, or a workshop's (any placement provider)."""
+    return Identity("employer" if kind == "employer" else "workshop", organisation_id)
+
+
 class KeyRing:
     """Keys by identity: minted in the database at `database_url`, else `fallback` for all."""
 

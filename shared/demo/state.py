@@ -16,10 +16,12 @@ class DemoState:
     """Ids handed out by the services, keyed by the generator's own keys and indexes."""
 
     organisation_ids: dict[str, str] = field(default_factory=dict)
+    organisation_kinds: dict[str, str] = field(default_factory=dict)
     webhooks: int = 0
     participant_ids: dict[int, str] = field(default_factory=dict)
     index_of: dict[str, int] = field(default_factory=dict)
     case_plan_ids: dict[int, str] = field(default_factory=dict)
+    case_organisations: dict[int, str] = field(default_factory=dict)
     activity_ids: dict[str, str] = field(default_factory=dict)
     activities: dict[str, PlannedActivity] = field(default_factory=dict)
     activity_starts: dict[str, date] = field(default_factory=dict)

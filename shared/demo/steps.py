@@ -75,7 +75,8 @@ class Caller:
         try:
             params = await self._path_values(route.params, params)
         except LookupError as exc:
-            self.report.error(step, str(exc))
+            if not self.stopping.is_set():
+                self.report.error(step, str(exc))
             return None
         headers = {**(headers or {}), **await self.keys.headers(identity)}
         delay, deadline = 0.05, asyncio.get_running_loop().time() + self.patience
@@ -135,7 +136,15 @@ class Caller:
         if found is None:
             raise LookupError(f"no case plan for participant {participant_id}")
         self.state.case_plan_ids[index] = found
+        worker = plan.get("support_worker") if isinstance(plan, dict) else None
+        if isinstance(worker, dict) and worker.get("organisation_id"):
+            self.state.case_organisations[index] = str(worker["organisation_id"])
         return found
+
+    def worker_of(self, index: int) -> Identity | None:
+        """The support worker's identity for a participant's case (None: act as admin)."""
+        org = self.state.case_organisations.get(index)
+        return None if org is None else Identity("support_worker", org)
 
 
 def late(deadline: float) -> bool:
