@@ -55,11 +55,13 @@ def redis_binary() -> str:
         return found
 
 
-def start_redis(data_dir: Path, port: int, *, persistent: bool = True) -> subprocess.Popen[bytes]:
+def start_redis(
+    data_dir: Path, port: int, *, persistent: bool = True, binary: str | None = None
+) -> subprocess.Popen[bytes]:
     """Start a redis-server on 127.0.0.1:`port` with its files in `data_dir`; wait for PONG."""
     data_dir.mkdir(parents=True, exist_ok=True)
     args = [
-        redis_binary(),
+        binary or redis_binary(),
         "--port", str(port),
         "--bind", "127.0.0.1",
         "--dir", str(data_dir),

