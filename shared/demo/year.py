@@ -6,6 +6,7 @@ import heapq
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from shared.events.vocabulary import (
@@ -173,15 +174,31 @@ def journey_actions(j: Journey) -> list[Action]:
     return sorted(acts)
 
 
+@lru_cache(maxsize=4096)
+def _actions_of(seed: int, index: int, count: int) -> tuple[Action, ...]:
+    return tuple(journey_actions(journey(seed, index, count)))
+
+
 def year_schedule(seed: int, count: int) -> Iterator[Action]:
-    """All journeys' actions merged in day order, lazily: memory grows with the number of
-    participants active at once, not with the whole year."""
-    pending: list[Action] = []
+    """All journeys' actions merged in day order, lazily. The heap holds one small entry per
+    participant still active (their next action's place), and a journey's actions are
+    recomputed from its seed when needed, so a million participants need megabytes, not
+    gigabytes; up to 4,096 journeys stay cached, which keeps demo-sized years fast."""
+    pending: list[tuple[float, int, int, int]] = []  # (day, index, seq, position)
     for index in range(count):
-        j = journey(seed, index, count)
-        while pending and pending[0].day < j.arrival_day:
-            yield heapq.heappop(pending)
-        for action in journey_actions(j):
-            heapq.heappush(pending, action)
+        arrival = index * ARRIVAL_DAYS // max(1, count)
+        while pending and pending[0][0] < arrival:
+            yield _next(pending, seed, count)
+        first = _actions_of(seed, index, count)[0]
+        heapq.heappush(pending, (first.day, index, first.seq, 0))
     while pending:
-        yield heapq.heappop(pending)
+        yield _next(pending, seed, count)
+
+
+def _next(pending: list[tuple[float, int, int, int]], seed: int, count: int) -> Action:
+    _, index, _, position = heapq.heappop(pending)
+    actions = _actions_of(seed, index, count)
+    if position + 1 < len(actions):
+        following = actions[position + 1]
+        heapq.heappush(pending, (following.day, index, following.seq, position + 1))
+    return actions[position]

@@ -122,3 +122,9 @@ def test_a_million_participants_stream_in_constant_memory() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 3_000_000
+
+
+def test_a_million_participant_year_is_generated_lazily() -> None:
+    first = list(islice(year_schedule(1, 1_000_000), 2000))
+    assert [a.day for a in first] == sorted(a.day for a in first)
+    assert first[0].kind == "register" and first[-1].day < 2
