@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
 from fastapi import APIRouter, status
 
-from services.caseplan import service, views
+from services.caseplan import access, service, views
 from services.caseplan.api_models import (
     CasePlanOut,
     EventsOut,
@@ -25,15 +25,24 @@ from services.caseplan.api_models import (
 from services.caseplan.commands import read, run, today
 from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.repository import plans
+from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
 from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
 
+Staff = Annotated[Principal | None, Allow("support_worker", "admin")]
+"""A case-managing organisation's support workers (their own cases) or an admin."""
+Viewer = Annotated[Principal | None, Allow("municipality", "support_worker", "admin")]
+"""Also the participant's municipality, which may read its participants' case plans."""
+
 
 @router.post("/support-workers", status_code=status.HTTP_201_CREATED)
-async def create_support_worker(body: SupportWorkerIn, pool: PoolDep) -> SupportWorkerOut:
+async def create_support_worker(
+    body: SupportWorkerIn, pool: PoolDep, principal: Staff
+) -> SupportWorkerOut:
     """Add a support worker; waiting participants they can serve are assigned at once."""
+    access.check_organisation(principal, body.organisation_id)
     worker = SupportWorker(
         support_worker_id=uuid4(),
         organisation_id=body.organisation_id,
@@ -52,9 +61,12 @@ async def create_support_worker(body: SupportWorkerIn, pool: PoolDep) -> Support
 
 
 @router.get("/support-workers")
-async def list_support_workers(pool: PoolDep) -> list[SupportWorkerOut]:
-    """Every support worker, in the order they were added."""
-    return await read(pool, lambda c: _all_workers(c))
+async def list_support_workers(pool: PoolDep, principal: Staff) -> list[SupportWorkerOut]:
+    """Every support worker (of the caller's organisation), in the order they were added."""
+    workers = await read(pool, lambda c: _all_workers(c))
+    if principal is None or principal.is_admin:
+        return workers
+    return [w for w in workers if w.organisation_id == principal.organisation_id]
 
 
 async def _all_workers(conn: asyncpg.Connection) -> list[SupportWorkerOut]:
@@ -62,16 +74,22 @@ async def _all_workers(conn: asyncpg.Connection) -> list[SupportWorkerOut]:
 
 
 @router.get("/support-workers/{support_worker_id}")
-async def get_support_worker(support_worker_id: UUID, pool: PoolDep) -> SupportWorkerOut:
+async def get_support_worker(
+    support_worker_id: UUID, pool: PoolDep, principal: Staff
+) -> SupportWorkerOut:
     """One support worker and their caseload."""
+    await access.check_worker(pool, principal, support_worker_id)
     return await read(pool, lambda conn: views.support_worker(conn, support_worker_id))
 
 
 @router.patch("/support-workers/{support_worker_id}")
 async def update_support_worker(
-    support_worker_id: UUID, body: SupportWorkerPatch, pool: PoolDep
+    support_worker_id: UUID, body: SupportWorkerPatch, pool: PoolDep, principal: Staff
 ) -> SupportWorkerOut:
     """Change a worker; a raised limit or reactivation assigns waiting participants."""
+    await access.check_worker(pool, principal, support_worker_id)
+    if "organisation_id" in body.model_fields_set:
+        access.check_organisation(principal, body.organisation_id)
     nullable = ("organisation_id", "contact")
     changes: dict[str, Any] = {
         k: v
@@ -90,29 +108,39 @@ async def update_support_worker(
 
 
 @router.get("/participants/{participant_id}/case-plan")
-async def get_case_plan(participant_id: UUID, pool: PoolDep) -> CasePlanOut:
+async def get_case_plan(participant_id: UUID, pool: PoolDep, principal: Viewer) -> CasePlanOut:
     """The case plan of one participant, with goals, activities, placements and worker."""
+    await access.check_plan(pool, principal, participant_id=participant_id)
     return await read(pool, lambda conn: views.case_plan(conn, participant_id, today()))
 
 
 @router.get("/waiting-list")
-async def get_waiting_list(pool: PoolDep) -> list[WaitingOut]:
+async def get_waiting_list(pool: PoolDep, principal: Viewer) -> list[WaitingOut]:
     """Participants waiting for a support worker, in the order they will be served."""
-    return await read(pool, views.waiting_list)
+    return await _waiting_seen_by(pool, principal)
+
+
+async def _waiting_seen_by(pool: asyncpg.Pool, principal: Principal | None) -> list[WaitingOut]:
+    waiting = await read(pool, views.waiting_list)
+    seen = await access.visible_plans(
+        pool, principal, [w.case_plan_id for w in waiting], waiting=True
+    )
+    return [w for w in waiting if w.case_plan_id in seen]
 
 
 @router.patch("/waiting-list/{participant_id}")
 async def set_waiting_priority(
-    participant_id: UUID, body: PriorityIn, pool: PoolDep
+    participant_id: UUID, body: PriorityIn, pool: PoolDep, principal: Viewer
 ) -> list[WaitingOut]:
     """Give a waiting participant priority (or take it away); returns the new order."""
+    await access.check_plan(pool, principal, participant_id=participant_id, action="priority.set")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[None, list[Payload]]:
         await service.prioritise(conn, participant_id, body.priority)
         return None, []
 
     await run(pool, use_case)
-    return await read(pool, views.waiting_list)
+    return await _waiting_seen_by(pool, principal)
 
 
 def _events(participant_id: UUID, payloads: list[Payload]) -> tuple[EventsOut, list[Payload]]:
@@ -120,8 +148,11 @@ def _events(participant_id: UUID, payloads: list[Payload]) -> tuple[EventsOut, l
 
 
 @router.post("/participants/{participant_id}/ready-for-matching")
-async def ready_for_matching(participant_id: UUID, body: ReadyIn, pool: PoolDep) -> EventsOut:
+async def ready_for_matching(
+    participant_id: UUID, body: ReadyIn, pool: PoolDep, principal: Staff
+) -> EventsOut:
     """The support worker marks the participant ready to be matched to openings."""
+    await access.check_plan(pool, principal, participant_id=participant_id, action="ready.marked")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         return _events(
@@ -132,8 +163,11 @@ async def ready_for_matching(participant_id: UUID, body: ReadyIn, pool: PoolDep)
 
 
 @router.post("/participants/{participant_id}/exit")
-async def exit_participant(participant_id: UUID, body: ExitIn, pool: PoolDep) -> EventsOut:
+async def exit_participant(
+    participant_id: UUID, body: ExitIn, pool: PoolDep, principal: Staff
+) -> EventsOut:
     """The participant leaves: the case closes, the follow-up is due six months later."""
+    await access.check_plan(pool, principal, participant_id=participant_id, action="exit.recorded")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         on = body.exited_on or today()
@@ -144,8 +178,11 @@ async def exit_participant(participant_id: UUID, body: ExitIn, pool: PoolDep) ->
 
 
 @router.post("/participants/{participant_id}/follow-up")
-async def follow_up(participant_id: UUID, body: FollowUpIn, pool: PoolDep) -> EventsOut:
+async def follow_up(
+    participant_id: UUID, body: FollowUpIn, pool: PoolDep, principal: Staff
+) -> EventsOut:
     """Record the situation six months after leaving (or that the participant was not reached)."""
+    await access.check_plan(pool, principal, participant_id=participant_id, action="follow_up")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         on = body.followed_up_on or today()
@@ -157,6 +194,15 @@ async def follow_up(participant_id: UUID, body: FollowUpIn, pool: PoolDep) -> Ev
 
 
 @router.get("/follow-ups/due")
-async def follow_ups_due(pool: PoolDep) -> list[FollowUpDueOut]:
-    """Follow-ups due today or earlier and not yet recorded."""
-    return await read(pool, lambda conn: views.follow_ups_due(conn, today()))
+async def follow_ups_due(pool: PoolDep, principal: Viewer) -> list[FollowUpDueOut]:
+    """Follow-ups due today or earlier and not yet recorded (of the caller's cases)."""
+    due = await read(pool, lambda conn: views.follow_ups_due(conn, today()))
+    seen = await access.visible_plans(pool, principal, [f.case_plan_id for f in due])
+    return [f for f in due if f.case_plan_id in seen]
+
+
+@router.get("/participants/{participant_id}/export")
+async def export_case_plan(participant_id: UUID, pool: PoolDep, principal: Viewer) -> CasePlanOut:
+    """What caseplan holds about the participant, for a subject access request (GDPR art. 15)."""
+    await access.check_plan(pool, principal, participant_id=participant_id, action="exported")
+    return await read(pool, lambda conn: views.case_plan(conn, participant_id, today()))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID, uuid4
 
 import asyncpg
 from fastapi import APIRouter, status
 
-from services.caseplan import service_work, views
+from services.caseplan import access, service_work, views
 from services.caseplan.api_models import (
     ActivityIn,
     ActivityOut,
@@ -24,15 +25,24 @@ from services.caseplan.api_models import (
 from services.caseplan.commands import run, today
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import Goal
+from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
 from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
 
+Staff = Annotated[Principal | None, Allow("support_worker", "admin")]
+"""Support workers of the case's organisation, or an admin."""
+PlacementStaff = Annotated[
+    Principal | None, Allow("workshop", "employer", "support_worker", "admin")
+]
+"""The placement's own workshop or employer, the case's support workers, or an admin."""
+
 
 @router.post("/case-plans/{case_plan_id}/goals", status_code=status.HTTP_201_CREATED)
-async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep) -> GoalOut:
+async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: Staff) -> GoalOut:
     """Set a goal in an open case plan."""
+    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="goal.added")
     goal = Goal(uuid4(), case_plan_id, body.title, body.description, body.target_on)
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Goal, list[Payload]]:
@@ -49,8 +59,11 @@ async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep) -> GoalOut:
 
 
 @router.post("/case-plans/{case_plan_id}/activities", status_code=status.HTTP_201_CREATED)
-async def add_activity(case_plan_id: UUID, body: ActivityIn, pool: PoolDep) -> ActivityOut:
+async def add_activity(
+    case_plan_id: UUID, body: ActivityIn, pool: PoolDep, principal: Staff
+) -> ActivityOut:
     """Add an activity to an open case plan (emits activity.recorded)."""
+    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="activity.added")
     activity = Activity(activity_id=uuid4(), case_plan_id=case_plan_id, **body.model_dump())
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
@@ -61,9 +74,10 @@ async def add_activity(case_plan_id: UUID, body: ActivityIn, pool: PoolDep) -> A
 
 @router.patch("/case-plans/{case_plan_id}/activities/{activity_id}")
 async def change_activity(
-    case_plan_id: UUID, activity_id: UUID, body: ActivityStatusIn, pool: PoolDep
+    case_plan_id: UUID, activity_id: UUID, body: ActivityStatusIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
     """Move an activity to a new status (a finished activity stays finished)."""
+    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="activity.changed")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
         return await service_work.change_activity(conn, case_plan_id, activity_id, body.status)
@@ -73,9 +87,10 @@ async def change_activity(
 
 @router.post("/case-plans/{case_plan_id}/activities/{activity_id}/hours")
 async def log_activity_hours(
-    case_plan_id: UUID, activity_id: UUID, body: HoursIn, pool: PoolDep
+    case_plan_id: UUID, activity_id: UUID, body: HoursIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
     """Log hours worked on one day of a work practice or training activity."""
+    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="hours.logged")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
         return await service_work.log_activity_hours(
@@ -87,9 +102,10 @@ async def log_activity_hours(
 
 @router.post("/placements/{placement_id}/hours")
 async def log_placement_hours(
-    placement_id: UUID, body: PlacementHoursIn, pool: PoolDep
+    placement_id: UUID, body: PlacementHoursIn, pool: PoolDep, principal: PlacementStaff
 ) -> PlacementOut:
     """Staff of the placement's organisation log hours worked on one day."""
+    await access.check_placement(pool, principal, placement_id, body.organisation_id)
 
     async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
         placement, events = await service_work.log_placement_hours(
@@ -101,8 +117,11 @@ async def log_placement_hours(
 
 
 @router.post("/placements/{placement_id}/attendance")
-async def record_attendance(placement_id: UUID, body: AttendanceIn, pool: PoolDep) -> AttendanceOut:
+async def record_attendance(
+    placement_id: UUID, body: AttendanceIn, pool: PoolDep, principal: PlacementStaff
+) -> AttendanceOut:
     """Staff of the placement's organisation record whether the participant came."""
+    await access.check_placement(pool, principal, placement_id, body.organisation_id)
 
     async def use_case(conn: asyncpg.Connection) -> tuple[AttendanceOut, list[Payload]]:
         days = await service_work.record_attendance(
@@ -114,8 +133,11 @@ async def record_attendance(placement_id: UUID, body: AttendanceIn, pool: PoolDe
 
 
 @router.post("/placements/{placement_id}/end")
-async def end_placement(placement_id: UUID, body: PlacementEndIn, pool: PoolDep) -> PlacementOut:
+async def end_placement(
+    placement_id: UUID, body: PlacementEndIn, pool: PoolDep, principal: PlacementStaff
+) -> PlacementOut:
     """End a placement with an outcome; without a hire the participant is ready again."""
+    await access.check_placement(pool, principal, placement_id, body.organisation_id)
 
     async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
         placement, events = await service_work.end_placement(

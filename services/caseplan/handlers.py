@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.caseplan import service, service_work
+from services.caseplan import retention, service, service_work
 from services.caseplan.domain.case_plan import ClosedBecause
 from shared.events import Envelope
 from shared.events.envelope import Payload
@@ -68,10 +68,11 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_participant_erased(
         conn: asyncpg.Connection, event: Envelope[ParticipantErased]
     ) -> list[Envelope[Any]]:
-        """Erasure: close the case and remove personal notes, as for withdrawn consent."""
+        """Erasure: close the case, then cut it from the person (fresh id, no free text)."""
         freed = await service.withdraw_consent(
             conn, event.payload.participant_id, event.occurred_at.date(), ClosedBecause.ERASED
         )
+        await retention.anonymise_participant(conn, event.payload.participant_id)
         return _follow(event, freed)
 
     @consumer.on(MatchAccepted)

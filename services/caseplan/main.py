@@ -5,6 +5,8 @@ from fastapi import FastAPI
 from services.caseplan import api, api_work
 from services.caseplan.errors import install_error_handlers
 from services.caseplan.handlers import register_handlers
+from services.caseplan.retention import retention_job
+from shared import audit
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -12,8 +14,9 @@ DEFINITION = ServiceDefinition(
     name="caseplan",
     title="Polku caseplan",
     description="Support workers keep a case plan for each participant.",
-    routers=[api.router, api_work.router],
+    routers=[api.router, api_work.router, audit.router],
     register_handlers=register_handlers,
+    background=[retention_job],
 )
 
 

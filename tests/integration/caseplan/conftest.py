@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 from caseplan_helpers import Caseplan
 
 from services.caseplan.main import create_app
 from shared.settings import Settings
+from shared.testing import keyed_client
 
 
 @pytest.fixture
-async def caseplan_factory(settings: Settings) -> AsyncIterator[Callable[[], Awaitable[Caseplan]]]:
+async def caseplan_factory(
+    settings: Settings, admin_key: str
+) -> AsyncIterator[Callable[[], Awaitable[Caseplan]]]:
     """Start caseplan apps in this process (each a separate consumer); stopped afterwards."""
     stack: list[tuple[Any, Caseplan]] = []
 
@@ -22,7 +24,7 @@ async def caseplan_factory(settings: Settings) -> AsyncIterator[Callable[[], Awa
         app = create_app(settings)
         ctx = app.router.lifespan_context(app)
         await ctx.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://cp")
+        client = keyed_client(app, admin_key, base_url="http://cp")
         cp = Caseplan(client, settings)
         stack.append((ctx, cp))
         return cp

@@ -200,5 +200,13 @@ async def test_erasure_closes_removes_notes_and_frees_the_place(caseplan: Casepl
         return plan if plan["support_worker"] else None
 
     await eventually(taken, what="place passed on after erasure")
-    plan = await caseplan.case_plan(pid)
-    assert plan["closed_because"] == "erased" and plan["goals"][0]["description"] is None
+    gone = await caseplan.client.get(f"/v1/participants/{pid}/case-plan")
+    assert gone.status_code == 404  # the plan is cut from the person
+    [plan] = await caseplan.sql(
+        "SELECT c.participant_id, c.closed_because, c.anonymised_at, g.title, g.description"
+        " FROM case_plan c JOIN goal g USING (case_plan_id) WHERE case_plan_id = $1",
+        UUID(cid),
+    )
+    assert plan["closed_because"] == "erased" and plan["anonymised_at"] is not None
+    assert plan["participant_id"] != pid
+    assert (plan["title"], plan["description"]) == ("anonymised", None)

@@ -1,0 +1,132 @@
+"""Whose case plans, placements and workers a caller may touch (scope checks behind `Allow`).
+
+A municipality sees the case plans of its own participants; a support worker the plans of
+their organisation (the plan's organisation or its worker's); a workshop or employer only its
+own placements; an admin everything. Out of scope answers 404 where existence would leak.
+A `None` principal is a keyless call to a service not yet denying by default (unscoped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.caseplan.domain.refusal import Refusal
+from shared import audit
+from shared.auth import Principal
+
+_PLAN = (
+    "SELECT c.case_plan_id, c.participant_id, c.municipality, c.organisation_id,"
+    " w.organisation_id AS worker_organisation FROM case_plan c"
+    " LEFT JOIN support_worker w USING (support_worker_id)"
+)
+
+
+def may_see_plan(principal: Principal | None, plan: Any) -> bool:
+    """True when the caller may see this case plan (a row of `_PLAN`)."""
+    if principal is None or principal.is_admin:
+        return True
+    if principal.role == "municipality":
+        return bool(plan["municipality"] == principal.municipality)
+    if principal.role == "support_worker":
+        org = principal.organisation_id
+        return org in (plan["organisation_id"], plan["worker_organisation"])
+    return False
+
+
+async def check_plan(
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    *,
+    participant_id: UUID | None = None,
+    case_plan_id: UUID | None = None,
+    action: str = "case_plan.read",
+) -> None:
+    """Refuse (404) a case plan outside the caller's scope; audit the access."""
+    column = "c.participant_id" if participant_id is not None else "c.case_plan_id"
+    async with pool.acquire() as conn, conn.transaction():
+        plan = await conn.fetchrow(f"{_PLAN} WHERE {column} = $1", participant_id or case_plan_id)
+        if plan is None:
+            return  # the use case answers its own 404
+        if not may_see_plan(principal, plan):
+            raise Refusal("case_plan_not_found", "no such case plan", status=404)
+        await audit.record(conn, principal, action, [plan["participant_id"]], ["case_plan"])
+
+
+async def check_placement(
+    pool: asyncpg.Pool, principal: Principal | None, placement_id: UUID, organisation_id: UUID
+) -> None:
+    """A workshop or employer acts only on its own placements, in its own name."""
+    if principal is None or principal.is_admin:
+        return
+    async with pool.acquire() as conn, conn.transaction():
+        plan = await conn.fetchrow(
+            f"{_PLAN} JOIN placement p USING (case_plan_id) WHERE p.placement_id = $1",
+            placement_id,
+        )
+        owner = await conn.fetchval(
+            "SELECT organisation_id FROM placement WHERE placement_id = $1", placement_id
+        )
+        if plan is None:
+            return
+        mine = owner == principal.organisation_id or (
+            principal.role == "support_worker" and may_see_plan(principal, plan)
+        )
+        if not mine:
+            raise Refusal("placement_not_found", "no such placement", status=404)
+        if principal.role != "support_worker" and organisation_id != principal.organisation_id:
+            raise Refusal("other_organisation", "act in your own organisation's name", status=403)
+        await audit.record(conn, principal, "placement.changed", [plan["participant_id"]])
+
+
+def check_organisation(principal: Principal | None, organisation_id: UUID | None) -> None:
+    """A support worker's key manages only its own organisation's workers (403 otherwise)."""
+    if principal is None or principal.is_admin:
+        return
+    if organisation_id != principal.organisation_id:
+        raise Refusal("other_organisation", "a key manages only its own organisation", status=403)
+
+
+async def check_worker(pool: asyncpg.Pool, principal: Principal | None, worker_id: UUID) -> None:
+    """A support worker's key sees only workers of its own organisation (404 otherwise)."""
+    if principal is None or principal.is_admin:
+        return
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT organisation_id FROM support_worker WHERE support_worker_id = $1", worker_id
+        )
+    if row is not None and row["organisation_id"] != principal.organisation_id:
+        raise Refusal("support_worker_not_found", "no such support worker", status=404)
+
+
+async def visible_plans(
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    case_plan_ids: Iterable[UUID],
+    *,
+    waiting: bool = False,
+) -> set[UUID]:
+    """Of these case plans, the ones the caller may see (waiting: also where it serves)."""
+    ids = list(case_plan_ids)
+    async with pool.acquire() as conn:
+        plans = await conn.fetch(f"{_PLAN} WHERE c.case_plan_id = ANY($1::uuid[])", ids)
+        served = await _served_municipalities(conn, principal) if waiting else set()
+    return {
+        p["case_plan_id"]
+        for p in plans
+        if may_see_plan(principal, p) or p["municipality"] in served
+    }
+
+
+async def _served_municipalities(conn: asyncpg.Connection, principal: Principal | None) -> set[str]:
+    """Municipalities a support worker's organisation serves (its waiting list there)."""
+    if principal is None or principal.role != "support_worker":
+        return set()
+    rows = await conn.fetch(
+        "SELECT DISTINCT unnest(municipalities) AS m FROM support_worker WHERE organisation_id = $1",
+        principal.organisation_id,
+    )
+    return {r["m"] for r in rows}

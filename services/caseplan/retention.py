@@ -1,0 +1,92 @@
+"""Retention: closed case plans older than the retention period are anonymised by a job."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import asyncpg
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.caseplan.commands import today
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+log = logging.getLogger("polku.caseplan.retention")
+
+
+class RetentionSettings(BaseSettings):
+    """How long closed case plans keep their link to the person, from `POLKU_CASEPLAN_*`."""
+
+    model_config = SettingsConfigDict(env_prefix="POLKU_CASEPLAN_", extra="ignore")
+
+    retention_days: int = Field(5 * 365, ge=1, description="closed plans kept this long")
+    retention_interval_s: float = Field(3600.0, gt=0, description="how often the job runs")
+
+
+def cutoff(on: date, retention_days: int) -> date:
+    """Plans closed before this day are past retention."""
+    return on - timedelta(days=retention_days)
+
+
+async def anonymise_closed(conn: asyncpg.Connection, before: date) -> int:
+    """Cut closed plans (closed before `before`) from the person; returns how many."""
+    async with conn.transaction():
+        ids = await conn.fetch(
+            "SELECT case_plan_id FROM case_plan WHERE status = 'closed' AND anonymised_at IS NULL"
+            " AND coalesce(followed_up_on, exited_on, planned_end_on) < $1 FOR UPDATE",
+            before,
+        )
+        await anonymise(conn, [r["case_plan_id"] for r in ids])
+    return len(ids)
+
+
+async def anonymise_participant(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """Erasure: cut the participant's (closed) plan from them, free text removed."""
+    plan = await conn.fetchval(
+        "SELECT case_plan_id FROM case_plan WHERE participant_id = $1", participant_id
+    )
+    if plan is not None:
+        await anonymise(conn, [plan])
+
+
+async def anonymise(conn: asyncpg.Connection, case_plan_ids: list[UUID]) -> None:
+    """A fresh random participant id on the plans and placements; free text removed."""
+    ids = case_plan_ids
+    await conn.execute(
+        "UPDATE case_plan SET participant_id = gen_random_uuid(), notes = NULL,"
+        " anonymised_at = now() WHERE case_plan_id = ANY($1::uuid[])",
+        ids,
+    )
+    await conn.execute(
+        "UPDATE goal SET title = 'anonymised', description = NULL"
+        " WHERE case_plan_id = ANY($1::uuid[])",
+        ids,
+    )
+    await conn.execute("UPDATE activity SET note = NULL WHERE case_plan_id = ANY($1::uuid[])", ids)
+    await conn.execute(
+        "UPDATE placement p SET participant_id = c.participant_id FROM case_plan c"
+        " WHERE p.case_plan_id = c.case_plan_id AND c.case_plan_id = ANY($1::uuid[])",
+        ids,
+    )
+
+
+async def retention_job(runtime: Runtime) -> None:
+    """Background loop: anonymise closed plans past retention, then sleep."""
+    settings = RetentionSettings()
+    while True:
+        try:
+            async with runtime.db.acquire() as conn:
+                done = await anonymise_closed(conn, cutoff(today(), settings.retention_days))
+            if done:
+                log.info("anonymised %d closed case plans past retention", done)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("retention job failed: %r", exc)
+        await asyncio.sleep(settings.retention_interval_s)
