@@ -76,3 +76,14 @@ async def admin_headers(dsn: str) -> dict[str, str]:
     except ImportError:  # a tree without API keys yet
         return {}
     return bearer(await create_api_key(dsn))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation between the closest ranks."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
