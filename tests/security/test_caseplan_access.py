@@ -1,0 +1,287 @@
+"""The access matrix of caseplan: every endpoint × every role × own/other organisation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from conftest import Keys
+from fastapi import FastAPI
+from security_helpers import OWN
+
+from services.caseplan.main import create_app
+from shared.events import new_event
+from shared.events.envelope import Payload
+from shared.events.intake import ParticipantRegistered
+from shared.events.matching import MatchAccepted
+from shared.events.vocabulary import OpeningKind
+from shared.settings import Settings
+from shared.testing import bearer
+
+# Allowed callers last: the state-changing cells (exit, ending a placement) come at the end.
+WHO: tuple[str | None, ...] = (
+    None,
+    "operator",
+    "employer",
+    "other_workshop",
+    "other_municipality",
+    "other_support_worker",
+    "workshop",
+    "municipality",
+    "support_worker",
+    "admin",
+)
+DEFAULT = {None: 401, "operator": 403, "employer": 403, "workshop": 403, "other_workshop": 403}
+SW_ONLY = {"municipality": 403, "other_municipality": 403, "other_support_worker": 404}
+VIEWERS = {
+    "municipality": 200,
+    "other_municipality": 404,
+    "support_worker": 200,
+    "other_support_worker": 404,
+    "admin": 200,
+}
+LISTS = {
+    "municipality": 200,
+    "other_municipality": 200,
+    "support_worker": 200,
+    "other_support_worker": 200,
+    "admin": 200,
+}
+PLACEMENT = {
+    "workshop": 200,
+    "other_workshop": 404,
+    "employer": 404,
+    "municipality": 403,
+    "other_municipality": 403,
+    "support_worker": 200,
+    "other_support_worker": 404,
+    "admin": 200,
+}
+TODAY = date.today().isoformat()
+
+MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
+    ("GET", "/v1/participants/{pid}/case-plan", None, VIEWERS),
+    ("GET", "/v1/participants/{pid}/export", None, VIEWERS),
+    ("GET", "/v1/waiting-list", None, LISTS),
+    ("GET", "/v1/follow-ups/due", None, LISTS),
+    (
+        "PATCH",
+        "/v1/waiting-list/{pid}",
+        {"priority": True},
+        {**VIEWERS, "municipality": 409, "support_worker": 409, "admin": 409},
+    ),
+    (
+        "GET",
+        "/v1/support-workers",
+        None,
+        {**SW_ONLY, "support_worker": 200, "other_support_worker": 200, "admin": 200},
+    ),
+    ("GET", "/v1/support-workers/{wid}", None, {**SW_ONLY, "support_worker": 200, "admin": 200}),
+    (
+        "PATCH",
+        "/v1/support-workers/{wid}",
+        {"caseload_limit": 40},
+        {**SW_ONLY, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/v1/support-workers",
+        "worker",
+        {**SW_ONLY, "other_support_worker": 403, "support_worker": 201, "admin": 201},
+    ),
+    (
+        "POST",
+        "/v1/case-plans/{cid}/goals",
+        {"title": "Steady days"},
+        {**SW_ONLY, "support_worker": 201, "admin": 201},
+    ),
+    (
+        "POST",
+        "/v1/case-plans/{cid}/activities",
+        {"activity_type": "coaching_session"},
+        {**SW_ONLY, "support_worker": 201, "admin": 201},
+    ),
+    (
+        "PATCH",
+        "/v1/case-plans/{cid}/activities/{aid}",
+        {"status": "in_progress"},
+        {**SW_ONLY, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/v1/case-plans/{cid}/activities/{aid}/hours",
+        {"hours": "2", "worked_on": TODAY},
+        {**SW_ONLY, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/v1/participants/{pid}/ready-for-matching",
+        {"opening_kinds": ["workshop_place"]},
+        {**SW_ONLY, "support_worker": 200, "admin": 200},
+    ),
+    ("POST", "/v1/placements/{plid}/hours", "placement_hours", PLACEMENT),
+    ("POST", "/v1/placements/{plid}/attendance", "attendance", PLACEMENT),
+    (
+        "POST",
+        "/v1/placements/{plid}/end",
+        "end",
+        {**PLACEMENT, "support_worker": 409, "admin": 409},
+    ),
+    (
+        "POST",
+        "/v1/participants/{pid}/exit",
+        {"outcome": "employed"},
+        {**SW_ONLY, "support_worker": 200, "admin": 409},
+    ),
+    (
+        "POST",
+        "/v1/participants/{pid}/follow-up",
+        {"outcome": "employed"},
+        {**SW_ONLY, "support_worker": 200, "admin": 409},
+    ),
+    (
+        "GET",
+        "/v1/audit?participant_id={pid}",
+        None,
+        {**SW_ONLY, "other_support_worker": 403, "support_worker": 403, "admin": 200},
+    ),
+]
+
+
+@pytest.fixture
+async def caseplan_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """Caseplan's app with its lifespan (consumer included) running."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def _publish(settings: Settings, payload: Payload) -> None:
+    client = aioredis.from_url(settings.redis_url)
+    env = new_event(payload, producer="test")
+    await client.xadd(env.stream, {"__data__": env.model_dump_json()})
+    await client.aclose()
+
+
+async def _until(http: httpx.AsyncClient, path: str, key: str, check: Any) -> Any:
+    for _ in range(400):
+        r = await http.get(path, headers=bearer(key))
+        if r.status_code == 200 and check(r.json()):
+            return r.json()
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {path}")
+
+
+async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dict[str, str]:
+    """A worker of the own support organisation, a case plan in OWN, an activity, a placement."""
+    admin = bearer(keys["admin"])
+    worker = await http.post(
+        "/v1/support-workers",
+        json={
+            "organisation_id": str(keys.organisation["support_worker"]),
+            "municipalities": [OWN],
+            "caseload_limit": 40,
+        },
+        headers=admin,
+    )
+    pid = uuid4()
+    await _publish(
+        settings,
+        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=date.today()),
+    )
+    plan = await _until(
+        http, f"/v1/participants/{pid}/case-plan", keys["admin"], lambda p: p["support_worker"]
+    )
+    activity = await http.post(
+        f"/v1/case-plans/{plan['case_plan_id']}/activities",
+        json={"activity_type": "work_practice"},
+        headers=admin,
+    )
+    await _publish(
+        settings,
+        MatchAccepted(
+            match_id=uuid4(),
+            participant_id=pid,
+            opening_id=uuid4(),
+            organisation_id=keys.organisation["workshop"],
+            opening_kind=OpeningKind.WORKSHOP_PLACE,
+            starts_on=date.today(),
+            hours_per_week=20,
+        ),
+    )
+    plan = await _until(
+        http, f"/v1/participants/{pid}/case-plan", keys["admin"], lambda p: p["placements"]
+    )
+    return {
+        "pid": str(pid),
+        "cid": plan["case_plan_id"],
+        "wid": worker.json()["support_worker_id"],
+        "aid": activity.json()["activity_id"],
+        "plid": plan["placements"][0]["placement_id"],
+    }
+
+
+def _body(body: Any, keys: Keys) -> dict[str, Any]:
+    workshop = str(keys.organisation["workshop"])
+    named = {
+        "worker": {
+            "organisation_id": str(keys.organisation["support_worker"]),
+            "municipalities": [OWN],
+        },
+        "placement_hours": {"organisation_id": workshop, "hours": "3", "worked_on": TODAY},
+        "attendance": {"organisation_id": workshop, "attended_on": TODAY},
+        "end": {"organisation_id": workshop, "outcome": "completed"},
+    }
+    if isinstance(body, str):
+        return {"json": named[body]}
+    return {} if body is None else {"json": body}
+
+
+async def test_every_caseplan_endpoint_for_every_role(
+    caseplan_app: FastAPI, settings: Settings, keys: Keys
+) -> None:
+    transport = httpx.ASGITransport(app=caseplan_app)
+    failures = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://caseplan") as http:
+        ids = await _scene(http, settings, keys)
+        for method, path, body, cell in MATRIX:
+            expected = {**DEFAULT, **cell}
+            for who in WHO:
+                headers = bearer(keys[who]) if who else {}
+                r = await http.request(
+                    method, path.format(**ids), headers=headers, **_body(body, keys)
+                )
+                if r.status_code != expected[who]:
+                    failures.append(f"{method} {path} as {who}: {r.status_code} {r.text[:160]}")
+        for who, sees in (("support_worker", True), ("other_support_worker", False)):
+            listed = await http.get("/v1/support-workers", headers=bearer(keys[who]))
+            assert (ids["wid"] in {w["support_worker_id"] for w in listed.json()}) is sees
+    assert not failures, "\n".join(failures)
+
+
+def test_every_caseplan_operation_needs_a_key_and_is_in_the_matrix(caseplan_app: FastAPI) -> None:
+    operations = {
+        (method.upper(), path): op
+        for path, item in caseplan_app.openapi()["paths"].items()
+        if path.startswith("/v1")
+        for method, op in item.items()
+    }
+    assert all(op.get("security") for op in operations.values())
+    names = {
+        "pid": "participant_id",
+        "cid": "case_plan_id",
+        "wid": "support_worker_id",
+        "aid": "activity_id",
+        "plid": "placement_id",
+    }
+    in_matrix = {
+        (m, p.split("?")[0].format(**{k: "{" + v + "}" for k, v in names.items()}))
+        for m, p, _, _ in MATRIX
+    }
+    assert set(operations) == in_matrix
