@@ -106,23 +106,32 @@ class DemoEmployer:
         participant_id = participant_of(body) or participant_of(match)
         staff = self.staff_of(match.get("organisation_id") if isinstance(match, dict) else None)
         index = self.state.index_of.get(participant_id or "", -1)
+        # Under the participant's placement lock, so an exit never overtakes an acceptance
+        # whose placement caseplan has not started yet.
+        async with self.state.placement_locks[index]:
+            placement_id = await self._answer(match_id, index, staff)
+        if placement_id is not None:
+            await self.run_placement(index, placement_id)
+
+    async def _answer(self, match_id: str, index: int, staff: Identity | None) -> str | None:
         n = self.state.proposals_per_participant[index]
         self.state.proposals_per_participant[index] += 1
         rng = random.Random(f"answer:{self.seed}:{index}:{n}" if index >= 0 else match_id)
         plan = journey(self.seed, max(index, 0), self.count)
         if index in self.state.exited or rng.random() >= plan.accept_chance:
-            reason = (
-                "participant has left"
-                if index in self.state.exited
-                else rng.choice(DECLINE_REASONS)
-            )
+            left = index in self.state.exited
+            reason = "participant has left" if left else rng.choice(DECLINE_REASONS)
             await self._decide("decline_match", match_id, {"reason": reason}, staff)
-            return
+            return None
         body = {"starts_on": today().isoformat(), "hours_per_week": plan.placement_hours_per_week}
         answer = await self._decide("accept_match", match_id, body, staff)
-        participant_id = participant_id or participant_of(answer)
-        if answer is not None and participant_id:
-            await self.run_placement(index, participant_id, match_id)
+        participant_id = self.state.participant_ids.get(index) or participant_of(answer)
+        if answer is None or participant_id is None:
+            return None
+        placement_id = await self._placement_of(participant_id, match_id)
+        if placement_id is not None:
+            self.state.active_placements[index].add(placement_id)
+        return placement_id
 
     def staff_of(self, organisation_id: Any) -> Identity | None:
         """The identity of an organisation's staff (None: the demo acts as admin)."""
@@ -139,12 +148,8 @@ class DemoEmployer:
             self.report.count("matches_accepted" if step == "accept_match" else "matches_declined")
         return answer
 
-    async def run_placement(self, index: int, participant_id: str, match_id: str) -> None:
+    async def run_placement(self, index: int, placement_id: str) -> None:
         """Log fortnightly hours on the placement that the acceptance started, then end it."""
-        placement_id = await self._placement_of(participant_id, match_id)
-        if placement_id is None:
-            return
-        self.state.active_placements[index].add(placement_id)
         plan = journey(self.seed, max(index, 0), self.count)
         for _ in range(plan.placement_weeks // 2):
             going_on = await self.caller.pause(14 * self.seconds_per_day)

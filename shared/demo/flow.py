@@ -157,7 +157,11 @@ class ParticipantFlow:
 
     async def exit(self, action: Action, participant_id: str) -> None:
         """The case closes with an outcome (an open placement ends first)."""
-        await self.employer.end_placements(action.index, participant_id)
+        async with self.state.placement_locks[action.index]:
+            await self.employer.end_placements(action.index, participant_id)
+            await self._exit(action, participant_id)
+
+    async def _exit(self, action: Action, participant_id: str) -> None:
         outcome = str(action.data["outcome"])
         body = {"outcome": outcome, "exited_on": today().isoformat()}
         if (

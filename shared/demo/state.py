@@ -34,6 +34,9 @@ class DemoState:
     proposals_per_participant: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     exited: set[int] = field(default_factory=set)
     locks: dict[int, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    placement_locks: dict[int, asyncio.Lock] = field(
+        default_factory=lambda: defaultdict(asyncio.Lock)
+    )
 
     def registered(self, index: int, participant_id: str) -> None:
         """Remember the id intake gave participant `index`."""

@@ -88,8 +88,9 @@ class Caller:
             try:
                 r = await self.api.call(route, body, query, headers, **params)
             except httpx.TransportError as exc:
-                if "Idempotency-Key" in headers and not late(deadline):
-                    continue  # safe to send again: the service answers a retry with the first result
+                safe = route.method == "get" or "Idempotency-Key" in headers
+                if safe and not late(deadline):
+                    continue  # a read, or a write the service answers again with its first result
                 self.report.error(step, f"{type(exc).__name__}: {exc}")
                 return None
             except httpx.HTTPError as exc:
