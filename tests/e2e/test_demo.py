@@ -31,6 +31,10 @@ def expected_figures(report: dict[str, Any]) -> dict[str, int]:
         "placements_ended_by_hire": ended.get("hired", 0),
         "participants_exited": sent.get("participants_exited", 0),
         "employed_on_leaving": exits.get("employed", 0) + exits.get("self_employed", 0),
+        "employed_six_months_after": sum(
+            report["follow_ups_by_outcome"].get(k, 0)
+            for k in ("employed", "self_employed", "improved_situation")
+        ),
     }
 
 
