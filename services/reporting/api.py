@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Any
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, BeforeValidator
 
 from services.reporting import service
-from services.reporting.domain.filters import InvalidFilter, ReportFilter, parse_filter
+from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
+from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
 from services.reporting.settings import ReportingSettings
+from shared.events.vocabulary import RiskGroup
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["reporting"])
@@ -31,21 +38,40 @@ def _invalid(field: str, reason: str) -> HTTPException:
     return HTTPException(422, detail=[{"field": field, "reason": reason}])
 
 
+Format = Literal["json", "csv"]
+Audience = Literal["internal", "external"]
+AudienceQuery = Annotated[
+    Audience, Query(description="external: groups under 5 people shown as '<5'")
+]
+Place = Annotated[str | None, Query(min_length=1, description="the participant's municipality")]
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD (pydantic alone would take '0' as a Unix time)."""
+    if value is not None and not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        raise ValueError("not a date: use YYYY-MM-DD")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+Day = Annotated[date | None, BeforeValidator(_iso_date)]
+
+
 def report_filter(
-    start: Annotated[str | None, Query(alias="from", description="first day, YYYY-MM-DD")] = None,
-    end: Annotated[str | None, Query(alias="to", description="last day, YYYY-MM-DD")] = None,
-    municipality: str | None = None,
-    organisation: Annotated[str | None, Query(description="organisation id")] = None,
-    risk_group: str | None = None,
+    start: Annotated[Day, Query(alias="from", description="first day of the period")] = None,
+    end: Annotated[Day, Query(alias="to", description="last day of the period")] = None,
+    municipality: Place = None,
+    organisation: Annotated[UUID | None, Query(description="organisation id")] = None,
+    risk_group: RiskGroup | None = None,
 ) -> ReportFilter:
     """FastAPI dependency: the filters every figure takes, validated."""
     try:
-        return parse_filter(
+        return build_filter(
             start=start,
             end=end,
             municipality=municipality,
-            organisation=organisation,
-            risk_group=risk_group,
+            organisation_id=organisation,
+            risk_group=None if risk_group is None else risk_group.value,
         )
     except InvalidFilter as exc:
         raise _invalid(exc.field, exc.reason) from None
@@ -54,9 +80,26 @@ def report_filter(
 FilterDep = Annotated[ReportFilter, Depends(report_filter)]
 
 
-def _check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise _invalid(field, f"must be one of {', '.join(allowed)}")
+ReportName = StrEnum("ReportName", {n.replace("-", "_"): n for n in sorted(service.REPORTS)})  # type: ignore[misc]
+"""The name of every report, for CSV exports."""
+TableName = StrEnum(  # type: ignore[misc]
+    "TableName", {n.replace("-", "_"): n for n in sorted(service.REPORTS) if n != "summary"}
+)
+"""The reports served as JSON tables (the summary has its own route)."""
+
+
+class ReportTable(BaseModel):
+    """One named report: its rows of figures."""
+
+    report: str
+    audience: Audience
+    rows: list[dict[str, Any]]
+
+
+CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    **ERROR_RESPONSES,
+}
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -71,12 +114,6 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 async def _respond(
     pool: Any, name: str, f: ReportFilter, settings: ReportingSettings, fmt: str, audience: str
 ) -> Response:
-    if name not in service.REPORTS:
-        raise HTTPException(
-            404, detail={"reason": "unknown_report", "message": f"no report named {name!r}"}
-        )
-    _check_choice("format", fmt, ("json", "csv"))
-    _check_choice("audience", audience, ("internal", "external"))
     rows = await service.build_report(pool, name, f, settings)
     if audience == "external":
         rows = service.external(name, rows, settings.small_count_threshold)
@@ -86,36 +123,44 @@ async def _respond(
     return JSONResponse({"report": name, "audience": audience, "rows": rows})
 
 
-@router.get("/reports/summary")
+@router.get("/reports/summary", response_model=dict[str, Any], responses=CSV_OR_JSON)
 async def summary(
-    pool: PoolDep, f: FilterDep, settings: ReportingDep, format: str = "json",
-    audience: str = "internal",
+    pool: PoolDep, f: FilterDep, settings: ReportingDep, format: Format = "json",
+    audience: AudienceQuery = "internal",
 ) -> Response:  # fmt: skip
     """The headline figures: participants registered, active cases, waiting list, outcomes."""
     if format != "json":
         return await _respond(pool, "summary", f, settings, format, audience)
-    _check_choice("audience", audience, ("internal", "external"))
     figures = await service.key_figures(pool, f, settings)
     if audience == "external":
         figures = suppress_summary(figures, settings.small_count_threshold)
     return JSONResponse(figures)
 
 
-@router.get("/reports/{name}.csv")
+@router.get(
+    "/reports/{name}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **ERROR_RESPONSES},
+)  # fmt: skip
 async def report_csv(
-    name: str, pool: PoolDep, f: FilterDep, settings: ReportingDep, audience: str = "internal"
-) -> Response:
-    """Any report as CSV (audience=external suppresses groups under 5 as '<5')."""
-    return await _respond(pool, name, f, settings, "csv", audience)
-
-
-@router.get("/reports/{name}")
-async def report(
-    name: str, pool: PoolDep, f: FilterDep, settings: ReportingDep, format: str = "json",
-    audience: str = "internal",
+    name: ReportName, pool: PoolDep, f: FilterDep, settings: ReportingDep,
+    audience: AudienceQuery = "internal",
 ) -> Response:  # fmt: skip
-    """One named report: indicators, activities, placements, exits, caseloads, openings, ..."""
-    return await _respond(pool, name, f, settings, format, audience)
+    """Any report as CSV (audience=external suppresses groups under 5 as '<5')."""
+    return await _respond(pool, name.value, f, settings, "csv", audience)
+
+
+@router.get("/reports/{name}", response_model=ReportTable, responses=CSV_OR_JSON)
+async def report(
+    name: TableName, pool: PoolDep, f: FilterDep, settings: ReportingDep, format: Format = "json",
+    audience: AudienceQuery = "internal",
+) -> Response:  # fmt: skip
+    """One named report: indicators, activities, placements, exits, caseloads, openings, ...
+
+    Output ESF indicators count the participants who entered in the period, result indicators
+    those who left in it; openings are not filtered by risk group (they are not people).
+    """
+    return await _respond(pool, name.value, f, settings, format, audience)
 
 
 @router.get("/reports")
@@ -124,7 +169,7 @@ async def report_names() -> dict[str, list[str]]:
     return {"reports": sorted(service.REPORTS)}
 
 
-@router.get("/dashboard")
+@router.get("/dashboard", responses=ERROR_RESPONSES)
 async def dashboard_data(pool: PoolDep, f: FilterDep, settings: ReportingDep) -> dict[str, Any]:
     """Everything the dashboard shows except pipeline health, from one snapshot."""
     return await service.dashboard_figures(pool, f, settings)

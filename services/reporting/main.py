@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.reporting.api import router
 from services.reporting.dashboard import router as dashboard_router
+from services.reporting.errors import install_error_handlers
 from services.reporting.gauges import refresh_domain_gauges
 from services.reporting.handlers import register_handlers
 from services.reporting.settings import ReportingSettings
@@ -30,4 +31,5 @@ def create_app(settings: Settings, reporting: ReportingSettings | None = None) -
     reporting = reporting or ReportingSettings()
     app = create_service_app(definition(reporting), settings)
     app.state.reporting_settings = reporting
+    install_error_handlers(app)
     return app

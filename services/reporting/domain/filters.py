@@ -53,21 +53,38 @@ def parse_filter(
     risk_group: str | None,
 ) -> ReportFilter:
     """Validate raw query values into a filter; raises InvalidFilter with the reason."""
-    first = _parse_date("from", start)
-    last = _parse_date("to", end)
-    if first and last and first > last:
-        raise InvalidFilter("to", "the end of the period is before its start")
-    if municipality is not None and not municipality.strip():
-        raise InvalidFilter("municipality", "must not be empty")
     org = None
     if organisation is not None:
         try:
             org = UUID(organisation)
         except ValueError:
             raise InvalidFilter("organisation", "not a UUID") from None
+    return build_filter(
+        start=_parse_date("from", start),
+        end=_parse_date("to", end),
+        municipality=municipality,
+        organisation_id=org,
+        risk_group=risk_group,
+    )
+
+
+def build_filter(
+    *,
+    start: date | None,
+    end: date | None,
+    municipality: str | None,
+    organisation_id: UUID | None,
+    risk_group: str | None,
+) -> ReportFilter:
+    """A filter from typed values; raises InvalidFilter when they do not fit together."""
+    if start and end and start > end:
+        raise InvalidFilter("to", "the end of the period is before its start")
+    if municipality is not None and not municipality.strip():
+        raise InvalidFilter("municipality", "must not be empty")
     if risk_group is not None and risk_group not in {g.value for g in RiskGroup}:
         raise InvalidFilter("risk_group", f"unknown risk group {risk_group!r}")
-    return ReportFilter(first, last, municipality and municipality.strip(), org, risk_group)
+    place = None if municipality is None else municipality.strip()
+    return ReportFilter(start, end, place, organisation_id, risk_group)
 
 
 def _parse_date(field: str, value: str | None) -> date | None:
