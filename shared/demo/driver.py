@@ -79,7 +79,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
         try:
             caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
             region = build_region(config.seed, config.participants)
-            await create_region(caller, region, receiver.url)
+            await create_region(caller, region, receiver)
             say(
                 f"polku demo: region created: {report.sent['organisations_registered']} "
                 f"organisations, {report.sent['support_workers_added']} support workers, "
@@ -88,17 +88,21 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
             await Driver(config, caller, receiver).play()
         finally:
             await receiver.stop()
+            report.count("webhooks_signature_verified", receiver.verified)
+            report.count("webhooks_signature_rejected", receiver.rejected)
     if keys.failure:
         report.skip("api_keys", f"could not create keys ({keys.failure[:200]})")
     return report
 
 
-async def create_region(caller: Caller, region: Region, webhook_url: str) -> None:
+async def create_region(caller: Caller, region: Region, receiver: WebhookReceiver) -> None:
     """Organisations and openings in matching, support workers in caseplan."""
     state, report = caller.state, caller.report
-    for org in region.organisations:
-        body = organisation_body(org, webhook_url)
+    for slot, org in enumerate(region.organisations):
+        body = organisation_body(org, receiver.url_for(str(slot)))
         answer = await caller.send("register_organisation", body, refusals=UNSAFE_WEBHOOK)
+        if isinstance(answer, dict) and answer.get("webhook_secret"):
+            receiver.secrets[str(slot)] = str(answer["webhook_secret"])
         if answer is None and caller.api.route("register_organisation") is not None:
             # A webhook on loopback may be refused: the organisation reads its inbox instead.
             answer = await caller.send("register_organisation", organisation_body(org, None))

@@ -2,6 +2,10 @@
 the report; and the webhook receiver as a real local HTTP server."""
 
 import asyncio
+import hashlib
+import hmac
+import json
+import time
 from datetime import date, timedelta
 
 import httpx
@@ -9,7 +13,7 @@ import httpx
 from shared.cli import build_parser
 from shared.demo.apis import Api
 from shared.demo.employer import participant_of, placements_in
-from shared.demo.receiver import WebhookReceiver, match_id_of
+from shared.demo.receiver import WebhookReceiver, match_id_of, signature_valid
 from shared.demo.report import DemoReport
 from shared.demo.steps import timesheet, today
 
@@ -88,20 +92,41 @@ def test_the_report_counts_skips_and_errors() -> None:
     assert "skipped record_follow_up" in report.format()
 
 
-def test_the_receiver_queues_proposals_posted_to_it() -> None:
-    async def scenario() -> tuple[str, dict]:
+def signed(secret: str, body: bytes, at: int) -> str:
+    mac = hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={at},v1={mac}"
+
+
+def test_signatures_are_checked_as_documented() -> None:
+    body, now = b'{"match": {"match_id": "m1"}}', int(time.time())
+    assert signature_valid("whsec_a", body, signed("whsec_a", body, now))
+    assert not signature_valid("whsec_b", body, signed("whsec_a", body, now))
+    assert not signature_valid("whsec_a", body + b" ", signed("whsec_a", body, now))
+    assert not signature_valid("whsec_a", body, signed("whsec_a", body, now - 3600))
+    assert not signature_valid("whsec_a", body, "garbage")
+
+
+def test_the_receiver_queues_signed_proposals_and_refuses_forged_ones() -> None:
+    body = json.dumps({"match": {"match_id": "m9"}}).encode()
+
+    async def scenario() -> tuple[list[int], tuple[str, dict]]:
         receiver = WebhookReceiver()
         await receiver.start()
+        receiver.secrets["0"] = "whsec_demo"
         try:
             async with httpx.AsyncClient() as http:
-                r = await http.post(receiver.url, json={"match": {"match_id": "m9"}})
-                assert r.status_code == 202
-            return await asyncio.wait_for(receiver.proposals.get(), 5)
+                statuses = []
+                for secret in ("whsec_forged", "whsec_demo"):
+                    headers = {"Polku-Signature": signed(secret, body, int(time.time()))}
+                    r = await http.post(receiver.url_for("0"), content=body, headers=headers)
+                    statuses.append(r.status_code)
+            return statuses, await asyncio.wait_for(receiver.proposals.get(), 5)
         finally:
             await receiver.stop()
 
-    match_id, body = asyncio.run(scenario())
-    assert match_id == "m9" and body["match"]["match_id"] == "m9"
+    statuses, (match_id, received) = asyncio.run(scenario())
+    assert statuses == [401, 202]
+    assert match_id == "m9" and received["match"]["match_id"] == "m9"
 
 
 def test_polku_demo_is_a_sub_command_with_its_options() -> None:
