@@ -387,6 +387,9 @@ class EventConsumer:
                         break
                     raise
                 live = [(eid, f) for eid, f in entries if f]
+                trimmed = [eid for eid, f in entries if not f]
+                if trimmed:  # deleted by MAXLEN; Redis 6.2 keeps them pending: settle them
+                    await self._ack(stream, trimmed)
                 if live:
                     await self.process(stream, live)
                     handled += len(live)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,12 +19,12 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-import redis
+from fault_tools import national_ids
 
-from shared.events import streams
 from shared.migrate import migrate
 from shared.settings import SERVICES
 from shared.testing import Stack, wait_until
+from shared.testing.keys import bearer, create_api_key_sync
 from shared.testing.postgres import PrivatePostgres
 
 LOAD = int(os.environ.get("POLKU_FAULT_LOAD", "1000"))
@@ -34,26 +32,6 @@ LOAD = int(os.environ.get("POLKU_FAULT_LOAD", "1000"))
 BATCH = 100
 ROOT = Path(__file__).resolve().parents[2]
 MUNICIPALITY = "Rapla vald"
-_EE_WEIGHTS = ((1, 2, 3, 4, 5, 6, 7, 8, 9, 1), (3, 4, 5, 6, 7, 8, 9, 1, 2, 3))
-
-
-def national_ids(n: int, *, first: int = 0) -> list[str]:
-    """`n` distinct valid Estonian identity numbers (people born 1980-1999)."""
-    ids = []
-    for k in range(first, first + n):
-        day, serial = divmod(k, 999)
-        year, doy = 80 + (day // 336) % 20, day % 336
-        ten = f"{3 + k % 2}{year:02d}{doy // 28 + 1:02d}{doy % 28 + 1:02d}{serial + 1:03d}"
-        ids.append(ten + str(_check_digit(ten)))
-    return ids
-
-
-def _check_digit(ten: str) -> int:
-    for weights in _EE_WEIGHTS:
-        remainder = sum(int(d) * w for d, w in zip(ten, weights, strict=True)) % 11
-        if remainder != 10:
-            return remainder
-    return 0
 
 
 def intake_body(national_id: str) -> dict[str, Any]:
@@ -74,7 +52,11 @@ def intake_body(national_id: str) -> dict[str, Any]:
 
 
 def send_intakes(
-    intake_url: str, ids: list[str], *, progress: Callable[[int], None] | None = None
+    intake_url: str,
+    ids: list[str],
+    *,
+    api_key: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, str]:
     """Register every id over HTTP, retrying through faults; national id → participant id.
 
@@ -83,7 +65,8 @@ def send_intakes(
     as "updated" with their participant id.
     """
     done: dict[str, str] = {}
-    with httpx.Client(base_url=intake_url, timeout=30) as client:
+    headers = bearer(api_key) if api_key else {}
+    with httpx.Client(base_url=intake_url, timeout=30, headers=headers) as client:
         use_batch = _has_batch(client)
         for start in range(0, len(ids), BATCH if use_batch else 1):
             chunk = ids[start : start + (BATCH if use_batch else 1)]
@@ -137,8 +120,9 @@ def _retrying(call: Callable[[], Any], *, attempts: int = 600) -> Any:
 class BackgroundLoad:
     """`send_intakes` in a thread, so a test can inject a fault while intakes flow."""
 
-    def __init__(self, intake_url: str, n: int = LOAD, *, first: int = 0) -> None:
+    def __init__(self, intake_url: str, dsn: str, n: int = LOAD, *, first: int = 0) -> None:
         self.ids = national_ids(n, first=first)
+        self.api_key = create_api_key_sync(dsn)  # an admin key, valid in intake's schema
         self.sent = 0
         self.result: dict[str, str] = {}
         self.error: BaseException | None = None
@@ -146,7 +130,7 @@ class BackgroundLoad:
 
     def _run(self, url: str) -> None:
         try:
-            self.result = send_intakes(url, self.ids, progress=self._count)
+            self.result = send_intakes(url, self.ids, api_key=self.api_key, progress=self._count)
         except BaseException as exc:
             self.error = exc
 
@@ -309,73 +293,3 @@ def private_stack(
         yield stack.start()
     finally:
         stack.stop()
-
-
-def publish(redis_url: str, stream: str, fields: dict[str, str]) -> str:
-    """XADD one entry as some other producer would; its entry id."""
-    client = redis.Redis.from_url(redis_url)
-    try:
-        return str(client.xadd(stream, fields).decode())  # type: ignore[union-attr]
-    finally:
-        client.close()
-
-
-def dead_letters(redis_url: str) -> list[dict[str, str]]:
-    """Every entry of the dead-letter stream, oldest first, as text."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    try:
-        rows: Any = client.xrange(streams.DEAD_LETTER)
-    finally:
-        client.close()
-    return [{"id": entry_id, **fields} for entry_id, fields in rows]
-
-
-def metric(url: str, line_start: str) -> float:
-    """The value of the first /metrics sample whose line starts with `line_start`."""
-    for line in httpx.get(f"{url}/metrics", timeout=5).text.splitlines():
-        if line.startswith(line_start):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
-
-
-def polku(dsn: str, redis_url: str, *args: str) -> str:
-    """Run the `polku` CLI against this test's servers; its output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args],
-        env={**os.environ, "POLKU_DATABASE_URL": dsn, "POLKU_REDIS_URL": redis_url},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def sql_value(dsn: str, query: str, *args: Any) -> Any:
-    """One value from the database."""
-
-    async def go() -> Any:
-        conn = await asyncpg.connect(dsn)
-        try:
-            return await conn.fetchval(query, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
-
-
-def pending_entries(redis_url: str) -> dict[str, int]:
-    """Entries delivered and not acknowledged, per `stream/group` (only non-zero ones)."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    try:
-        left = {}
-        for stream in (*streams.ALL_EVENT_STREAMS, streams.INTAKE_REQUESTS):
-            if not client.exists(stream):
-                continue
-            for group in client.xinfo_groups(stream):
-                if group["pending"]:
-                    left[f"{stream}/{group['name']}"] = int(group["pending"])
-        return left
-    finally:
-        client.close()

@@ -13,7 +13,7 @@ def test_redis_restarted_empty_mid_load_loses_nothing(
     stack: Stack, redis_server: RedisServer, migrated_database_url: str
 ) -> None:
     pids = {sp.service: sp.proc.pid for sp in stack.all() if sp.proc is not None}
-    load = BackgroundLoad(stack["intake"].url).start()
+    load = BackgroundLoad(stack["intake"].url, migrated_database_url).start()
     load.wait_sent(0.4)
     redis_server.restart_empty()
     expected = load.join()
@@ -36,7 +36,7 @@ def test_postgres_restarted_mid_load_services_wait_and_continue(
     private_stack: Stack, private_postgres: PrivatePostgres
 ) -> None:
     pids = {sp.service: sp.proc.pid for sp in private_stack.all() if sp.proc is not None}
-    load = BackgroundLoad(private_stack["intake"].url).start()
+    load = BackgroundLoad(private_stack["intake"].url, private_postgres.url).start()
     load.wait_sent(0.3)
     private_postgres.stop()
     for sp in private_stack.all():

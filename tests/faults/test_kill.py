@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import BackgroundLoad, assert_end_state, pending_entries
+from conftest import BackgroundLoad, assert_end_state
+from fault_tools import pending_entries
 
 from shared.testing import Stack, wait_until
 
@@ -10,7 +11,7 @@ from shared.testing import Stack, wait_until
 def test_each_service_killed_in_turn_mid_load_loses_and_doubles_nothing(
     stack: Stack, migrated_database_url: str, redis_url: str
 ) -> None:
-    load = BackgroundLoad(stack["intake"].url).start()
+    load = BackgroundLoad(stack["intake"].url, migrated_database_url).start()
     for turn, victim in enumerate(("intake", "caseplan", "matching", "reporting")):
         load.wait_sent(0.15 + 0.2 * turn)
         stack[victim].kill()  # SIGKILL: no cleanup, in-flight entries stay pending
@@ -26,7 +27,7 @@ def test_two_replicas_of_every_consumer_reach_the_same_end_state(
     stack_factory: type[Stack], migrated_database_url: str
 ) -> None:
     stack = stack_factory().start(replicas=2)  # type: ignore[call-arg]
-    load = BackgroundLoad(stack["intake"].url).start()
+    load = BackgroundLoad(stack["intake"].url, migrated_database_url).start()
     expected = load.join()
     state = assert_end_state(migrated_database_url, expected)
     assert len(state.caseplan) == len(load.ids)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import asyncpg
-from conftest import BackgroundLoad, assert_end_state, dead_letters, metric, publish, sql_value
+from conftest import BackgroundLoad, assert_end_state
+from fault_tools import dead_letters, metric, publish, sql_value
 
 from shared.events import new_event, streams
 from shared.events.intake import ParticipantRegistered, ParticipantUpdated
@@ -17,7 +18,7 @@ from shared.testing import Stack, wait_until
 def test_every_registration_delivered_twice_is_counted_once(
     stack: Stack, migrated_database_url: str, redis_url: str
 ) -> None:
-    expected = BackgroundLoad(stack["intake"].url).start().join()
+    expected = BackgroundLoad(stack["intake"].url, migrated_database_url).start().join()
     assert_end_state(migrated_database_url, expected)
     bodies = asyncio.run(_registrations(migrated_database_url))
     for body in bodies:

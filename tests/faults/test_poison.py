@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from conftest import (
-    BackgroundLoad,
-    assert_end_state,
-    dead_letters,
-    metric,
-    polku,
-    publish,
-    sql_value,
-)
+from conftest import BackgroundLoad, assert_end_state
+from fault_tools import dead_letters, metric, polku, publish, sql_value
 
 from shared.events import new_event, streams
 from shared.events.intake import ParticipantRegistered
@@ -60,7 +53,7 @@ def test_poison_events_are_dead_lettered_and_a_fixed_one_replays_once(
     )
     publish(redis_url, streams.MATCHING, {"__data__": accepted.model_dump_json()})
 
-    expected = BackgroundLoad(stack["intake"].url).start().join()
+    expected = BackgroundLoad(stack["intake"].url, migrated_database_url).start().join()
     assert_end_state(migrated_database_url, expected)
 
     def dead_by(reason: str, consumer: str, entry: str | None = None) -> dict[str, str] | None:

@@ -19,7 +19,7 @@ from shared.testing import Stack
 def test_sigterm_mid_load_finishes_in_flight_work_and_acknowledges_it(
     stack: Stack, migrated_database_url: str, redis_url: str
 ) -> None:
-    load = BackgroundLoad(stack["intake"].url).start()
+    load = BackgroundLoad(stack["intake"].url, migrated_database_url).start()
     load.wait_sent(0.3)
     caseplan, intake = stack["caseplan"], stack["intake"]
     assert caseplan.proc is not None and intake.proc is not None
