@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -94,7 +95,8 @@ async def build_report(
     """One named report over the current read model."""
     async with pool.acquire() as conn:
         snap = await load_snapshot(conn)
-    return REPORTS[name].build(snap, f, settings, today())
+    # Figures are pure CPU work: a thread keeps the event consumer answering meanwhile.
+    return await asyncio.to_thread(REPORTS[name].build, snap, f, settings, today())
 
 
 async def key_figures(
@@ -103,7 +105,7 @@ async def key_figures(
     """The headline figures as one object."""
     async with pool.acquire() as conn:
         snap = await load_snapshot(conn)
-    return figures.key_figures(snap, f, settings, today())
+    return await asyncio.to_thread(figures.key_figures, snap, f, settings, today())
 
 
 def external(name: str, rows: Rows, threshold: int) -> Rows:
@@ -137,7 +139,12 @@ async def dashboard_figures(
     """Key figures and the dashboard's tables, from one snapshot of the read model."""
     async with pool.acquire() as conn:
         snap = await load_snapshot(conn)
-    day = today()
+    return await asyncio.to_thread(_dashboard_figures, snap, f, settings, today())
+
+
+def _dashboard_figures(
+    snap: Snapshot, f: ReportFilter, settings: ReportingSettings, day: date
+) -> dict[str, Any]:
     out: dict[str, Any] = {"summary": figures.key_figures(snap, f, settings, day)}
     out["municipalities"] = sorted(
         {p.municipality for p in snap.participants} | {o.municipality for o in snap.openings}

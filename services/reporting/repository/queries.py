@@ -11,17 +11,20 @@ async def participants(conn: asyncpg.Connection) -> Rows:
     """Every participant with their case, exit, follow-up and organisations."""
     return await conn.fetch(  # type: ignore[no-any-return]
         """
+        WITH orgs AS (
+            SELECT participant_id, array_agg(DISTINCT organisation_id) AS organisations
+            FROM activity_fact WHERE organisation_id IS NOT NULL GROUP BY participant_id
+        )
         SELECT p.*, c.opened_on, c.waitlisted_on, c.support_worker_id, c.assigned_on,
                c.organisation_id AS case_organisation_id,
                x.outcome AS exit_outcome, x.exited_on,
                f.outcome AS follow_up_outcome, f.followed_up_on,
-               ARRAY(SELECT DISTINCT a.organisation_id FROM activity_fact a
-                     WHERE a.participant_id = p.participant_id
-                       AND a.organisation_id IS NOT NULL) AS activity_organisations
+               o.organisations AS activity_organisations
         FROM participant_fact p
         LEFT JOIN case_fact c USING (participant_id)
         LEFT JOIN exit_fact x USING (participant_id)
         LEFT JOIN follow_up_fact f USING (participant_id)
+        LEFT JOIN orgs o USING (participant_id)
         ORDER BY p.registered_on, p.participant_id
         """
     )
@@ -30,9 +33,11 @@ async def participants(conn: asyncpg.Connection) -> Rows:
 async def placements(conn: asyncpg.Connection) -> Rows:
     """Every placement with its logged hours."""
     return await conn.fetch(  # type: ignore[no-any-return]
-        "SELECT pl.*, coalesce((SELECT sum(h.hours) FROM placement_hours h"
-        " WHERE h.placement_id = pl.placement_id), 0)::float AS hours"
-        " FROM placement_fact pl ORDER BY pl.placement_id"
+        "WITH hours AS (SELECT placement_id, sum(hours) AS hours FROM placement_hours"
+        " GROUP BY placement_id)"
+        " SELECT pl.*, coalesce(h.hours, 0)::float AS hours"
+        " FROM placement_fact pl LEFT JOIN hours h USING (placement_id)"
+        " ORDER BY pl.placement_id"
     )
 
 
@@ -54,10 +59,13 @@ async def openings(conn: asyncpg.Connection) -> Rows:
     """Every opening with its closing date and how many placements fill it now."""
     return await conn.fetch(  # type: ignore[no-any-return]
         """
-        SELECT o.*, c.closed_on,
-               (SELECT count(*) FROM placement_fact pl WHERE pl.opening_id = o.opening_id
-                  AND pl.starts_on IS NOT NULL AND pl.ended_on IS NULL) AS filled
+        WITH filled AS (
+            SELECT opening_id, count(*) AS filled FROM placement_fact
+            WHERE starts_on IS NOT NULL AND ended_on IS NULL GROUP BY opening_id
+        )
+        SELECT o.*, c.closed_on, coalesce(f.filled, 0) AS filled
         FROM opening_fact o LEFT JOIN opening_closed c USING (opening_id)
+        LEFT JOIN filled f USING (opening_id)
         ORDER BY o.opening_id
         """
     )
