@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS probesource.thing (participant_id uuid PRIMARY KEY);
 """
 
 
+SLOW_HANDLER_STARTED = asyncio.Event()
+"""Set when the handler starts on a "slow…" municipality (tests replace it per test)."""
+
+
 def register_probe_handlers(consumer: EventConsumer) -> None:
     """One handler with a NON-idempotent effect (a plain insert): duplicates would show."""
 
@@ -43,6 +47,9 @@ def register_probe_handlers(consumer: EventConsumer) -> None:
             raise ValueError(f"cannot handle {town}")
         if town.startswith("later") and not fixed:
             raise RetryLater(f"{town} not yet known")
+        if town.startswith("slow"):
+            globals()["SLOW_HANDLER_STARTED"].set()  # a test stops the runtime now, mid-handler
+            await asyncio.sleep(0.5)
         await conn.execute(
             "INSERT INTO probe.effect (event_id, participant_id) VALUES ($1, $2)",
             event.event_id,
