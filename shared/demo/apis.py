@@ -3,6 +3,7 @@ OpenAPI document, so a step whose endpoint does not exist (yet) is skipped, not 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,10 +94,15 @@ class Route:
 class Api:
     """Base URLs of the four services and the routes each one really offers."""
 
-    def __init__(self, http: httpx.AsyncClient, urls: dict[str, str]) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, urls: dict[str, str], *, in_flight: int = 32
+    ) -> None:
         self.http = http
         self.urls = urls
         self.documents: dict[str, dict[str, Any]] = {}
+        # Requests wait here rather than in httpcore's pool, whose bookkeeping grows with
+        # the square of the requests queued in it.
+        self.in_flight = asyncio.Semaphore(in_flight)
 
     async def discover(self) -> None:
         """Read every service's /openapi.json (a service without one offers no routes)."""
@@ -148,6 +154,7 @@ class Api:
         if body is not None and route.body_properties is not None:
             body = {k: v for k, v in body.items() if k in route.body_properties}
         url = self.urls[route.service] + route.path(**params)
-        return await self.http.request(
-            route.method.upper(), url, json=body, params=query, headers=headers
-        )
+        async with self.in_flight:
+            return await self.http.request(
+                route.method.upper(), url, json=body, params=query, headers=headers
+            )

@@ -71,7 +71,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     limits = httpx.Limits(max_connections=config.concurrency * 2, keepalive_expiry=2.0)
     async with httpx.AsyncClient(timeout=60, headers=headers, limits=limits) as http:
         await wait_ready(http, config.urls, config.ready_timeout)
-        api = Api(http, config.urls)
+        api = Api(http, config.urls, in_flight=config.concurrency)
         await api.discover()
         receiver = WebhookReceiver()
         await receiver.start()
