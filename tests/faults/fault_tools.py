@@ -106,3 +106,22 @@ def pending_entries(redis_url: str) -> dict[str, int]:
         return left
     finally:
         client.close()
+
+
+PIPELINE_FAMILIES = {
+    "polku_events_consumed",
+    "polku_events_published",
+    "polku_handler_duration_seconds",
+    "polku_outbox_backlog",
+    "polku_consumer_lag",
+    "polku_consumer_pending",
+    "polku_dead_lettered_events",
+}
+
+
+def metric_families(url: str) -> dict[str, int]:
+    """A service's /metrics parsed as Prometheus text: family name → number of samples."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = httpx.get(f"{url}/metrics", timeout=5).text
+    return {f.name: len(f.samples) for f in text_string_to_metric_families(text)}

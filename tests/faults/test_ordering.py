@@ -8,7 +8,14 @@ from uuid import uuid4
 
 import asyncpg
 from conftest import BackgroundLoad, assert_end_state
-from fault_tools import dead_letters, metric, publish, sql_value
+from fault_tools import (
+    PIPELINE_FAMILIES,
+    dead_letters,
+    metric,
+    metric_families,
+    publish,
+    sql_value,
+)
 
 from shared.events import new_event, streams
 from shared.events.intake import ParticipantRegistered, ParticipantUpdated
@@ -34,6 +41,14 @@ def test_every_registration_delivered_twice_is_counted_once(
         )
     assert_end_state(migrated_database_url, expected)
     assert dead_letters(redis_url) == []
+    for sp in stack.all():  # every service's /metrics parses and has the pipeline families
+        families = metric_families(sp.url)
+        assert PIPELINE_FAMILIES <= set(families), (sp.service, PIPELINE_FAMILIES - set(families))
+        assert families["polku_outbox_backlog"], sp.service
+        if sp.service != "intake":  # the three consumers of intake's events
+            assert families["polku_handler_duration_seconds"], sp.service
+            assert families["polku_events_consumed"] and families["polku_consumer_lag"]
+    assert metric_families(stack["intake"].url)["polku_events_published"]
 
 
 async def _registrations(dsn: str) -> list[str]:
