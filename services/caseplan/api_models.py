@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
 from shared.events.vocabulary import (
@@ -19,17 +20,33 @@ from shared.events.vocabulary import (
     ProviderKind,
 )
 
+Municipality = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=35)]
+
+
+def _unsafe(text: str) -> bool:
+    """Control characters (NUL cannot even be stored) or lone surrogates."""
+    return any((ord(c) < 32 and c not in "\t\n\r") or "\ud800" <= c <= "\udfff" for c in text)
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and _unsafe(t) for t in texts):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 class SupportWorkerIn(_Body):
     """A new support worker: who they work for, where, in which languages, how many cases."""
 
     organisation_id: UUID | None = None
-    municipalities: list[str] = Field(default_factory=list, max_length=100)
-    languages: list[str] = Field(default_factory=list, max_length=20)
+    municipalities: list[Municipality] = Field(default_factory=list, max_length=100)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
     caseload_limit: int = Field(DEFAULT_CASELOAD_LIMIT, ge=1, le=500)
     active: bool = True
     contact: str | None = Field(None, max_length=200, description="work phone or e-mail")
@@ -39,8 +56,8 @@ class SupportWorkerPatch(_Body):
     """Changes to a support worker; fields left out stay as they are."""
 
     organisation_id: UUID | None = None
-    municipalities: list[str] | None = Field(None, max_length=100)
-    languages: list[str] | None = Field(None, max_length=20)
+    municipalities: list[Municipality] | None = Field(None, max_length=100)
+    languages: list[LanguageCode] | None = Field(None, max_length=20)
     caseload_limit: int | None = Field(None, ge=1, le=500)
     active: bool | None = None
     contact: str | None = Field(None, max_length=200)

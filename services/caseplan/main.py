@@ -7,6 +7,7 @@ from services.caseplan.errors import install_error_handlers
 from services.caseplan.handlers import register_handlers
 from services.caseplan.retention import retention_job
 from shared import audit
+from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -24,4 +25,5 @@ def create_app(settings: Settings) -> FastAPI:
     """The caseplan service's app, answering refusals and bad input with a reason."""
     app = create_service_app(DEFINITION, settings)
     install_error_handlers(app)
+    document_field_errors(app)
     return app

@@ -7,6 +7,7 @@ from services.intake.batch import MAX_BYTES
 from services.intake.errors import install_error_handlers
 from services.intake.handlers import register_handlers
 from shared import audit
+from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -24,4 +25,5 @@ def create_app(settings: Settings) -> FastAPI:
     app = create_service_app(DEFINITION, settings)
     app.state.body_limits["/v1/intakes/batch"] = MAX_BYTES + 64 * 1024  # the file + form fields
     install_error_handlers(app)
+    document_field_errors(app)
     return app
