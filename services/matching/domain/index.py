@@ -47,7 +47,22 @@ def _key(r: Ranked) -> tuple[float, str, str]:
 def rank(
     candidates: Iterable[Candidate], openings: Iterable[OpeningView], config: ScoringConfig
 ) -> list[Ranked]:
-    """Every feasible pair of the given candidates and openings, best first."""
+    """Every feasible pair of the given candidates and openings, best first (only feasible
+    pairs are explained: the cheap check screens out the rest)."""
+    openings = list(openings)
+    out = [
+        Ranked(c.participant_id, o.opening_id, explain(c, o, config))
+        for c in candidates
+        for o in openings
+        if feasible_score(c, o, config) is not None
+    ]
+    return sorted(out, key=_key)
+
+
+def _explain_every_pair(
+    candidates: Iterable[Candidate], openings: Iterable[OpeningView], config: ScoringConfig
+) -> list[Ranked]:
+    openings = list(openings)
     out = []
     for c in candidates:
         for o in openings:
@@ -60,15 +75,15 @@ def rank(
 def brute_best_openings(
     candidate: Candidate, openings: Iterable[OpeningView], k: int, config: ScoringConfig
 ) -> list[Ranked]:
-    """The k best openings for a participant, comparing with every opening."""
-    return rank([candidate], openings, config)[:k]
+    """The k best openings for a participant, explaining every pair (the reference)."""
+    return _explain_every_pair([candidate], openings, config)[:k]
 
 
 def brute_best_candidates(
     opening: OpeningView, candidates: Iterable[Candidate], k: int, config: ScoringConfig
 ) -> list[Ranked]:
-    """The k best candidates for an opening, comparing with every participant."""
-    return rank(candidates, [opening], config)[:k]
+    """The k best candidates for an opening, explaining every pair (the reference)."""
+    return _explain_every_pair(candidates, [opening], config)[:k]
 
 
 ANY_LANGUAGE = "*"

@@ -118,3 +118,15 @@ def test_distance_bound_never_below_the_real_distance_factor() -> None:
         (lat, lon), (lat2, lon2) = _near(rng), _near(rng)
         factor = math.exp(-haversine_km(lat, lon, lat2, lon2) / 25.0)
         assert distance_bound(lat, lon, cell_of(lat2, lon2), config) >= factor - 1e-12
+
+
+def test_rank_screens_pairs_but_returns_what_explaining_every_pair_returns() -> None:
+    from services.matching.domain.index import _explain_every_pair, rank
+
+    rng = random.Random(6)
+    config = ScoringConfig()
+    candidates = [_candidate(rng, i) for i in range(60)]
+    openings = [_opening(rng, i) for i in range(40)]
+    ranked = rank(candidates, openings, config)
+    assert ranked == _explain_every_pair(candidates, openings, config)
+    assert len(ranked) > 10
