@@ -32,16 +32,30 @@ async def stream_rows(redis: aioredis.Redis) -> list[dict[str, Any]]:
         length = int(await redis.xlen(stream))
         for g in await redis.xinfo_groups(stream):
             lag = g.get("lag")
+            if lag is None:
+                lag = await counted_lag(redis, stream, _text(g["last-delivered-id"]))
             rows.append(
                 {
                     "stream": stream,
                     "group": _text(g["name"]),
                     "length": length,
-                    "lag": None if lag is None else int(lag),
+                    "lag": int(lag),
                     "pending": int(g.get("pending") or 0),
                 }
             )
     return rows
+
+
+LAG_COUNT_LIMIT = 10_000
+"""Beyond this many undelivered entries the lag shows as the limit (counting costs)."""
+
+
+async def counted_lag(redis: aioredis.Redis, stream: str, last_delivered: str) -> int:
+    """Entries after the group's last delivered one, when Redis cannot say (lag is null)."""
+    entries: Any = await redis.xrange(
+        stream, min=f"({last_delivered}", max="+", count=LAG_COUNT_LIMIT
+    )
+    return len(entries)
 
 
 async def dead_letter_count(redis: aioredis.Redis) -> int:
