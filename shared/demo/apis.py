@@ -95,9 +95,21 @@ class Api:
     """Base URLs of the four services and the routes each one really offers."""
 
     def __init__(
-        self, http: httpx.AsyncClient, urls: dict[str, str], *, in_flight: int = 32
+        self,
+        urls: dict[str, str],
+        *,
+        in_flight: int = 32,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60.0,
     ) -> None:
-        self.http = http
+        # One small pool per service: httpcore scans every pooled connection per request.
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request
+        # never goes out on a connection the server is closing at that moment.
+        limits = httpx.Limits(max_connections=in_flight, keepalive_expiry=2.0)
+        self.clients = {
+            service: httpx.AsyncClient(timeout=timeout, headers=headers, limits=limits)
+            for service in urls
+        }
         self.urls = urls
         self.documents: dict[str, dict[str, Any]] = {}
         # Requests wait here rather than in httpcore's pool, whose bookkeeping grows with
@@ -108,10 +120,15 @@ class Api:
         """Read every service's /openapi.json (a service without one offers no routes)."""
         for service, url in self.urls.items():
             try:
-                r = await self.http.get(f"{url}/openapi.json")
+                r = await self.clients[service].get(f"{url}/openapi.json")
                 self.documents[service] = r.json() if r.status_code == 200 else {}
             except httpx.HTTPError:
                 self.documents[service] = {}
+
+    async def aclose(self) -> None:
+        """Close every service's connection pool."""
+        for client in self.clients.values():
+            await client.aclose()
 
     def route(self, step: str) -> Route | None:
         """The first candidate endpoint for `step` that the service documents, else None."""
@@ -155,6 +172,6 @@ class Api:
             body = {k: v for k, v in body.items() if k in route.body_properties}
         url = self.urls[route.service] + route.path(**params)
         async with self.in_flight:
-            return await self.http.request(
+            return await self.clients[route.service].request(
                 route.method.upper(), url, json=body, params=query, headers=headers
             )

@@ -66,33 +66,38 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     report = DemoReport(config.seed, config.participants)
     headers = dict(config.extra_headers)
     keys = KeyRing(config.database_url, config.api_key)
-    # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so a request never
-    # goes out on a connection the server is closing at that moment.
-    limits = httpx.Limits(max_connections=config.concurrency * 2, keepalive_expiry=2.0)
-    async with httpx.AsyncClient(timeout=60, headers=headers, limits=limits) as http:
+    async with httpx.AsyncClient(timeout=5) as http:
         await wait_ready(http, config.urls, config.ready_timeout)
-        api = Api(http, config.urls, in_flight=config.concurrency)
+    api = Api(config.urls, in_flight=config.concurrency, headers=headers)
+    try:
         await api.discover()
-        receiver = WebhookReceiver()
-        await receiver.start()
-        say(f"polku demo: employer webhook receiver at {receiver.url}")
-        try:
-            caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
-            region = build_region(config.seed, config.participants)
-            await create_region(caller, region, receiver)
-            say(
-                f"polku demo: region created: {report.sent['organisations_registered']} "
-                f"organisations, {report.sent['support_workers_added']} support workers, "
-                f"{report.sent['openings_posted']} openings"
-            )
-            await Driver(config, caller, receiver).play()
-        finally:
-            await receiver.stop()
-            report.count("webhooks_signature_verified", receiver.verified)
-            report.count("webhooks_signature_rejected", receiver.rejected)
+        await _run(config, api, keys, report, say)
+    finally:
+        await api.aclose()
     if keys.failure:
         report.skip("api_keys", f"could not create keys ({keys.failure[:200]})")
     return report
+
+
+async def _run(
+    config: DemoConfig, api: Api, keys: KeyRing, report: DemoReport, say: Callable[[str], Any]
+) -> None:
+    receiver = WebhookReceiver()
+    await receiver.start()
+    say(f"polku demo: employer webhook receiver at {receiver.url}")
+    try:
+        caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
+        await create_region(caller, build_region(config.seed, config.participants), receiver)
+        say(
+            f"polku demo: region created: {report.sent['organisations_registered']} "
+            f"organisations, {report.sent['support_workers_added']} support workers, "
+            f"{report.sent['openings_posted']} openings"
+        )
+        await Driver(config, caller, receiver).play()
+    finally:
+        await receiver.stop()
+        report.count("webhooks_signature_verified", receiver.verified)
+        report.count("webhooks_signature_rejected", receiver.rejected)
 
 
 async def create_region(caller: Caller, region: Region, receiver: WebhookReceiver) -> None:

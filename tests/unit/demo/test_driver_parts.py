@@ -35,7 +35,7 @@ OPENAPI = {
 
 
 def api_with(document: dict) -> Api:
-    api = Api(httpx.AsyncClient(), {"caseplan": "http://caseplan"})
+    api = Api({"caseplan": "http://caseplan"})
     api.documents = {"caseplan": document}
     return api
 
