@@ -69,7 +69,7 @@ async def test_failing_handler_is_dead_lettered_after_max_attempts_then_replayed
         assert dead["event_id"] == str(doomed.event_id)
         assert "cannot handle boom town" in dead["error"]
         assert await effects(s.database_url) == {good.payload.participant_id: 1}
-        assert (await client.xpending(streams.INTAKE, "probe"))["pending"] == 0
+        await eventually(lambda: _no_pending(client), what="both entries settled")
 
         listed = await polku(s, "dlq", "list")
         assert [json.loads(line)["id"] for line in listed.splitlines()] == [dead["id"]]
