@@ -40,8 +40,8 @@ class ParticipantFlow:
             return
         async with self.state.locks[action.index], self.work_lane:
             participant_id = self.state.participant_ids.get(action.index)
-            if participant_id is None:
-                self.report.error(action.kind, "participant was not registered")
+            if participant_id is None:  # its registration failed, and that error is counted
+                self.report.count("steps_of_unregistered_participants")
                 return
             await getattr(self, action.kind)(action, participant_id)
 
