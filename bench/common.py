@@ -23,6 +23,20 @@ class Figure:
     target: str = ""
     note: str = ""
 
+    def met(self) -> str:
+        """'yes' or 'NO' against a target like '< 200', '>= 2000' or '1'; '' without one."""
+        parts = self.target.split()
+        if not parts:
+            return ""
+        op, bound = (parts[0], parts[1]) if len(parts) == 2 else ("==", parts[0])
+        try:
+            limit = float(bound.replace(",", ""))
+        except ValueError:
+            return ""
+        ok = {"<": self.value < limit, "<=": self.value <= limit, ">": self.value > limit,
+              ">=": self.value >= limit, "==": self.value == limit}.get(op)  # fmt: skip
+        return "" if ok is None else ("yes" if ok else "NO")
+
 
 @dataclass
 class Report:
@@ -39,9 +53,11 @@ class Report:
 
     def table(self) -> str:
         w = max(len(f.name) for f in self.figures) if self.figures else 10
-        lines = [f"{'figure':<{w}}  {'value':>12}  {'unit':<10} {'target':<14} note"]
+        lines = [f"{'figure':<{w}}  {'value':>12}  {'unit':<10} {'target':<9} {'met':<4} note"]
         for f in self.figures:
-            lines.append(f"{f.name:<{w}}  {f.value:>12,.2f}  {f.unit:<10} {f.target:<14} {f.note}")
+            lines.append(
+                f"{f.name:<{w}}  {f.value:>12,.2f}  {f.unit:<10} {f.target:<9} {f.met():<4} {f.note}"
+            )
         return "\n".join(lines)
 
     def write(self) -> Path:
@@ -60,13 +76,24 @@ class Report:
 
 
 def machine() -> dict[str, Any]:
-    """What the figures were taken on."""
+    """What the figures were taken on (and how busy it was)."""
     return {
         "cpus": os.cpu_count(),
+        "cpu_model": _first_line("/proc/cpuinfo", "model name"),
+        "memory": _first_line("/proc/meminfo", "MemTotal"),
+        "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
     }
+
+
+def _first_line(path: str, key: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith(key)), "")
+    except OSError:
+        return ""
 
 
 async def admin_headers(dsn: str) -> dict[str, str]:

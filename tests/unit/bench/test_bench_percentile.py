@@ -24,3 +24,14 @@ def test_percentile_ignores_input_order_and_handles_one_value() -> None:
 
 def test_percentile_of_nothing_is_nan() -> None:
     assert math.isnan(percentile([], 50))
+
+
+def test_a_figure_says_whether_it_met_its_target() -> None:
+    from bench.common import Figure
+
+    assert Figure("p99", 80.0, "ms", "< 100").met() == "yes"
+    assert Figure("p99", 120.0, "ms", "< 100").met() == "NO"
+    assert Figure("rate", 2000.0, "/s", ">= 2000").met() == "yes"
+    assert Figure("same", 1.0, "bool", "1").met() == "yes"
+    assert Figure("same", 0.0, "bool", "1").met() == "NO"
+    assert Figure("build", 5.0, "ms").met() == ""
