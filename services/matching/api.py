@@ -7,8 +7,9 @@ from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
 
-from services.matching import decisions, openings
+from services.matching import access, decisions, openings
 from services.matching import repository as repo
 from services.matching.errors import not_found
 from services.matching.schemas import (
@@ -25,12 +26,20 @@ from services.matching.schemas import (
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
 from shared import outbox
+from shared.auth import Allow, Principal
 from shared.events import new_event
 from shared.events.envelope import Payload
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
+
+Admin = Annotated[Principal | None, Allow("admin")]
+"""The network's administrators: organisations, and the full view of matches."""
+Provider = Annotated[Principal | None, Allow("workshop", "employer", "admin")]
+"""A workshop or employer (its own openings and matches only), or an admin."""
+Municipal = Annotated[Principal | None, Allow("municipality", "admin")]
+"""The participant's municipality, or an admin."""
 
 
 def get_matching_settings(request: Request) -> MatchingSettings:
@@ -46,8 +55,11 @@ async def _record(conn: asyncpg.Connection, payload: Payload) -> None:
 
 
 @router.get("/candidates/{participant_id}")
-async def get_candidate(participant_id: UUID, pool: PoolDep) -> dict[str, Any]:
+async def get_candidate(
+    participant_id: UUID, pool: PoolDep, principal: Municipal
+) -> dict[str, Any]:
     """Whether a participant is in the candidate pool, and whether they are ready."""
+    await access.check_candidate(pool, principal, participant_id, "candidate.read")
     row = await repo.fetch_candidate(pool, participant_id)
     if row is None:
         raise not_found("candidate")
@@ -62,7 +74,7 @@ async def get_candidate(participant_id: UUID, pool: PoolDep) -> dict[str, Any]:
 
 @router.post("/organisations", status_code=201)
 async def create_organisation(
-    body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep
+    body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep, _: Admin
 ) -> OrganisationOut:
     """Register an organisation; the answer shows its webhook signing secret, once."""
     async with pool.acquire() as conn:
@@ -73,9 +85,10 @@ async def create_organisation(
 
 @router.get("/organisations/{organisation_id}/matches")
 async def organisation_matches(
-    organisation_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+    organisation_id: UUID, pool: PoolDep, principal: Provider, status: Status | None = Query(None)
 ) -> list[OrganisationMatchOut]:
     """An organisation's inbox: its proposals in the minimal form it may see."""
+    await access.check_organisation_exists(pool, principal, organisation_id)
     if await repo.fetch_organisation(pool, organisation_id) is None:
         raise not_found("organisation")
     rows = await repo.list_matches(
@@ -100,17 +113,23 @@ async def organisation_matches(
 
 
 @router.post("/openings", status_code=201)
-async def post_opening(body: OpeningIn, pool: PoolDep) -> OpeningOut:
+async def post_opening(body: OpeningIn, pool: PoolDep, principal: Provider) -> OpeningOut:
     """Post an opening; proposals for its seats follow from `opening.posted`."""
+    access.check_organisation(principal, body.organisation_id)
     async with pool.acquire() as conn, conn.transaction():
         opening_id, posted = await openings.post_opening(conn, body)
         await _record(conn, posted)
-    return await get_opening(opening_id, pool)
+    return await _opening(opening_id, pool)
 
 
 @router.get("/openings/{opening_id}")
-async def get_opening(opening_id: UUID, pool: PoolDep) -> OpeningOut:
+async def get_opening(opening_id: UUID, pool: PoolDep, principal: Provider) -> OpeningOut:
     """One opening and how many of its seats are taken."""
+    await access.check_opening(pool, principal, opening_id)
+    return await _opening(opening_id, pool)
+
+
+async def _opening(opening_id: UUID, pool: asyncpg.Pool) -> OpeningOut:
     row = await repo.fetch_opening(pool, opening_id)
     if row is None:
         raise not_found("opening")
@@ -121,26 +140,30 @@ async def get_opening(opening_id: UUID, pool: PoolDep) -> OpeningOut:
 
 
 @router.patch("/openings/{opening_id}")
-async def change_opening(opening_id: UUID, change: OpeningChange, pool: PoolDep) -> OpeningOut:
+async def change_opening(
+    opening_id: UUID, change: OpeningChange, pool: PoolDep, principal: Provider
+) -> OpeningOut:
     """Change an opening's fields; `opening.updated` carries its new state."""
+    await access.check_opening(pool, principal, opening_id)
     async with pool.acquire() as conn, conn.transaction():
         await _record(conn, await openings.change_opening(conn, opening_id, change))
-    return await get_opening(opening_id, pool)
+    return await _opening(opening_id, pool)
 
 
 @router.post("/openings/{opening_id}/close")
-async def close_opening(opening_id: UUID, pool: PoolDep) -> OpeningOut:
+async def close_opening(opening_id: UUID, pool: PoolDep, principal: Provider) -> OpeningOut:
     """Close an opening; its live proposals are withdrawn."""
+    await access.check_opening(pool, principal, opening_id)
     async with pool.acquire() as conn, conn.transaction():
         await _record(conn, await openings.close_opening(conn, opening_id))
-    return await get_opening(opening_id, pool)
+    return await _opening(opening_id, pool)
 
 
 @router.get("/openings/{opening_id}/candidates")
 async def opening_candidates(
-    opening_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+    opening_id: UUID, pool: PoolDep, _: Admin, status: Status | None = Query(None)
 ) -> list[MatchOut]:
-    """The participants proposed for an opening, best first, with explanations."""
+    """The participants proposed for an opening, best first, with explanations (admin)."""
     if await repo.fetch_opening(pool, opening_id) is None:
         raise not_found("opening")
     rows = await repo.list_matches(pool, column="opening_id", value=opening_id, status=status)
@@ -149,9 +172,10 @@ async def opening_candidates(
 
 @router.get("/participants/{participant_id}/matches")
 async def participant_matches(
-    participant_id: UUID, pool: PoolDep, status: Status | None = Query(None)
+    participant_id: UUID, pool: PoolDep, principal: Municipal, status: Status | None = Query(None)
 ) -> list[MatchOut]:
     """The openings proposed to a participant, best first, with explanations."""
+    await access.check_candidate(pool, principal, participant_id, "matches.read")
     rows = await repo.list_matches(
         pool, column="participant_id", value=participant_id, status=status
     )
@@ -159,8 +183,12 @@ async def participant_matches(
 
 
 @router.get("/matches/{match_id}")
-async def get_match(match_id: UUID, pool: PoolDep) -> MatchOut:
-    """One match with its explanation."""
+async def get_match(match_id: UUID, pool: PoolDep, _: Admin) -> MatchOut:
+    """One match with its explanation (the full view: admin)."""
+    return await _match_out(match_id, pool)
+
+
+async def _match_out(match_id: UUID, pool: asyncpg.Pool) -> MatchOut:
     row = await repo.fetch_match(pool, match_id)
     if row is None:
         raise not_found("match")
@@ -168,23 +196,48 @@ async def get_match(match_id: UUID, pool: PoolDep) -> MatchOut:
 
 
 @router.post("/matches/{match_id}/accept")
-async def accept_match(match_id: UUID, pool: PoolDep, body: AcceptIn | None = None) -> MatchOut:
+async def accept_match(
+    match_id: UUID, pool: PoolDep, principal: Provider, body: AcceptIn | None = None
+) -> MatchOut:
     """The organisation accepts: `match.accepted` starts a placement in caseplan."""
+    await access.check_match(pool, principal, match_id)
     body = body or AcceptIn()
     async with pool.acquire() as conn, conn.transaction():
         accepted = await decisions.accept(
             conn, match_id, starts_on=body.starts_on, hours_per_week=body.hours_per_week
         )
         await _record(conn, accepted)
-    return await get_match(match_id, pool)
+    return await _match_out(match_id, pool)
 
 
 @router.post("/matches/{match_id}/decline")
-async def decline_match(match_id: UUID, body: DeclineIn, pool: PoolDep) -> MatchOut:
+async def decline_match(
+    match_id: UUID, body: DeclineIn, pool: PoolDep, principal: Provider
+) -> MatchOut:
     """The organisation declines, with a reason; the next candidate is proposed."""
+    await access.check_match(pool, principal, match_id)
     async with pool.acquire() as conn, conn.transaction():
         await _record(conn, await decisions.decline(conn, match_id, reason=body.reason))
-    return await get_match(match_id, pool)
+    return await _match_out(match_id, pool)
+
+
+@router.get("/participants/{participant_id}/export")
+async def export_participant(
+    participant_id: UUID, pool: PoolDep, principal: Municipal
+) -> dict[str, Any]:
+    """What matching holds about the participant, for a subject access request (GDPR art. 15)."""
+    await access.check_candidate(pool, principal, participant_id, "exported")
+    row = await repo.fetch_candidate(pool, participant_id)
+    if row is None:
+        raise not_found("candidate")
+    matches = await repo.list_matches(
+        pool, column="participant_id", value=participant_id, status=None
+    )
+    candidate = {k: v for k, v in dict(row).items() if not isinstance(v, bytes | memoryview)}
+    return {
+        "candidate": jsonable_encoder(candidate),
+        "matches": [MatchOut.model_validate(_match(r)).model_dump(mode="json") for r in matches],
+    }
 
 
 def _match(row: Any) -> dict[str, Any]:

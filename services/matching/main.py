@@ -12,6 +12,8 @@ from services.matching.handlers import register_handlers
 from services.matching.jobs import make_expiry_job
 from services.matching.sender import make_webhook_sender
 from services.matching.settings import MatchingSettings
+from shared import audit
+from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -22,7 +24,7 @@ def definition(matching: MatchingSettings) -> ServiceDefinition:
         name="matching",
         title="Polku matching",
         description="Participants matched to low-threshold openings, with explanations.",
-        routers=[router],
+        routers=[router, audit.router],
         register_handlers=partial(register_handlers, settings=matching),
         background=[make_webhook_sender(matching), make_expiry_job(matching)],
     )
@@ -34,4 +36,5 @@ def create_app(settings: Settings, matching: MatchingSettings | None = None) -> 
     app = create_service_app(definition(matching), settings)
     app.state.matching_settings = matching
     install_error_handlers(app)
+    document_field_errors(app)
     return app

@@ -12,7 +12,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from shared.testing import Stack, bearer, create_api_key_sync
 
 EXAMPLES = 12
-CHECKED = ("intake", "caseplan")
+CHECKED = ("intake", "caseplan", "matching")
 """Services whose routes are wired to API keys (the others join when wired)."""
 
 

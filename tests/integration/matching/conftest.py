@@ -14,18 +14,18 @@ from matching_helpers import ClientFactory
 from services.matching.main import create_app
 from services.matching.settings import MatchingSettings
 from shared.settings import Settings
+from shared.testing import keyed_client
 
 
 @pytest.fixture
-def matching_client(settings: Settings) -> ClientFactory:
+def matching_client(settings: Settings, admin_key: str) -> ClientFactory:
     """Start matching in-process with the given MatchingSettings overrides; yields a client."""
 
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(settings, MatchingSettings(**overrides))
         async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://matching") as http:
+            async with keyed_client(app, admin_key, base_url="http://matching") as http:
                 yield http
 
     return start

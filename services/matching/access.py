@@ -1,0 +1,69 @@
+"""Whose openings, matches and candidates a caller may touch (scope checks behind `Allow`).
+
+A workshop or employer acts only on its own openings and matches (its key's organisation is
+the organisation id matching gave it); a municipality reads only its own participants; an
+admin everything. Out of scope answers 404, since existence itself would leak.
+A `None` principal is a keyless call to a service not yet denying by default (unscoped).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from services.matching import repository as repo
+from services.matching.errors import MatchingError, not_found
+from shared import audit
+from shared.auth import Principal
+
+
+def _unscoped(principal: Principal | None) -> bool:
+    return principal is None or principal.is_admin
+
+
+def check_organisation(principal: Principal | None, organisation_id: UUID) -> None:
+    """A key acts only in its own organisation's name (403 otherwise)."""
+    if not _unscoped(principal) and principal and principal.organisation_id != organisation_id:
+        raise MatchingError(403, "other_organisation", "a key acts only for its own organisation")
+
+
+async def check_organisation_exists(
+    pool: asyncpg.Pool, principal: Principal | None, organisation_id: UUID
+) -> None:
+    """Another organisation's inbox is as unknown as a missing one (404)."""
+    if not _unscoped(principal) and principal and principal.organisation_id != organisation_id:
+        raise not_found("organisation")
+
+
+async def check_opening(pool: asyncpg.Pool, principal: Principal | None, opening_id: UUID) -> None:
+    """Only the opening's own organisation (or an admin) sees or changes it."""
+    if _unscoped(principal):
+        return
+    owner = await pool.fetchval(
+        "SELECT organisation_id FROM opening WHERE opening_id = $1", opening_id
+    )
+    if owner is not None and principal and owner != principal.organisation_id:
+        raise not_found("opening")
+
+
+async def check_match(pool: asyncpg.Pool, principal: Principal | None, match_id: UUID) -> None:
+    """Only the match's organisation (or an admin) answers a proposal."""
+    if _unscoped(principal):
+        return
+    row = await repo.fetch_match(pool, match_id)
+    if row is not None and principal and row["organisation_id"] != principal.organisation_id:
+        raise not_found("match")
+
+
+async def check_candidate(
+    pool: asyncpg.Pool, principal: Principal | None, participant_id: UUID, action: str
+) -> None:
+    """A municipality sees only its own participants (404 otherwise); the read is audited."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repo.fetch_candidate(conn, participant_id)
+        if row is None:
+            return
+        if not _unscoped(principal) and principal and principal.municipality != row["municipality"]:
+            raise not_found("candidate")
+        await audit.record(conn, principal, action, [participant_id], ["candidate"])
