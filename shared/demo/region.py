@@ -184,37 +184,33 @@ def _near(a: Place, b: Organisation) -> bool:
 
 def _openings(rng: random.Random, org: Organisation) -> list[Opening]:
     kinds = KINDS_OFFERED[org.kind]
-    openings = []
-    for n, kind in enumerate(kinds[: rng.randint(1, len(kinds))] or kinds[:1]):
-        occupation = rng.choice(OCCUPATIONS)
-        remote = org.kind is OrganisationKind.TELEWORK_CENTRE
-        required = sorted(TELEWORK_SKILLS) if remote else [rng.choice(SKILLS).uri]
-        hours_min = rng.choice((8, 10, 15, 20))
-        youth_only = org.place in ("Rakvere", "Haljala") and kind is OpeningKind.VOLUNTEERING
-        languages = (
-            ("et", "ru")
-            if org.place in ("Jõhvi", "Narva", "Kohtla-Järve")
-            else LANGUAGES[org.country]
-        )
-        openings.append(
-            Opening(
-                key=f"{org.key}:{n}",
-                organisation_key=org.key,
-                title=f"{occupation.label} ({kind.value.replace('_', ' ')})",
-                kind=kind,
-                seats=rng.randint(1, 6 if org.kind is OrganisationKind.EMPLOYER else 12),
-                municipality=org.municipality,
-                lat=org.lat,
-                lon=org.lon,
-                remote=remote,
-                required_skills=tuple(required),
-                nice_to_have_skills=(rng.choice(SKILLS).uri,),
-                languages=languages,
-                hours_min=hours_min,
-                hours_max=hours_min + rng.choice((10, 15, 20)),
-                low_threshold=kind is not OpeningKind.REGULAR_JOB,
-                interest_tags=(occupation.uri,),
-                eligible_groups=(RiskGroup.YOUNG_NEET,) if youth_only else (),
-            )
-        )
-    return openings
+    chosen = kinds[: rng.randint(1, len(kinds))]
+    return [_opening(rng, org, n, kind) for n, kind in enumerate(chosen)]
+
+
+def _opening(rng: random.Random, org: Organisation, n: int, kind: OpeningKind) -> Opening:
+    occupation = rng.choice(OCCUPATIONS)
+    remote = org.kind is OrganisationKind.TELEWORK_CENTRE
+    required = sorted(TELEWORK_SKILLS) if remote else [rng.choice(SKILLS).uri]
+    hours_min = rng.choice((8, 10, 15, 20))
+    youth_only = org.place in ("Rakvere", "Haljala") and kind is OpeningKind.VOLUNTEERING
+    russian_too = org.place in ("Jõhvi", "Narva", "Kohtla-Järve")
+    return Opening(
+        key=f"{org.key}:{n}",
+        organisation_key=org.key,
+        title=f"{occupation.label} ({kind.value.replace('_', ' ')})",
+        kind=kind,
+        seats=rng.randint(1, 6 if org.kind is OrganisationKind.EMPLOYER else 12),
+        municipality=org.municipality,
+        lat=org.lat,
+        lon=org.lon,
+        remote=remote,
+        required_skills=tuple(required),
+        nice_to_have_skills=(rng.choice(SKILLS).uri,),
+        languages=("et", "ru") if russian_too else LANGUAGES[org.country],
+        hours_min=hours_min,
+        hours_max=hours_min + rng.choice((10, 15, 20)),
+        low_threshold=kind is not OpeningKind.REGULAR_JOB,
+        interest_tags=(occupation.uri,),
+        eligible_groups=(RiskGroup.YOUNG_NEET,) if youth_only else (),
+    )

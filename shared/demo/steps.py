@@ -6,18 +6,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 
-from shared.demo.apis import Api
+from shared.demo.apis import Api, Route
 from shared.demo.keys import ADMIN, Identity, KeyRing
 from shared.demo.report import DemoReport
 from shared.demo.state import DemoState, id_in
 
 NOT_YET = frozenset({404, 409, 425})
 """Answers that may mean "the event has not reached this service yet"."""
+
+
+@dataclass
+class Request:
+    """One step on its way: where it goes, what it carries, and as whom."""
+
+    step: str
+    route: Route
+    body: dict[str, Any] | None
+    query: dict[str, Any] | None
+    headers: dict[str, str]
+    params: dict[str, Any]
+    identity: Identity | None
 
 
 class Caller:
@@ -69,8 +83,7 @@ class Caller:
         if route is None:
             self.report.skip(step, "the service does not offer this endpoint (yet)")
             return None
-        if self.stopping.is_set() and not essential:
-            self.report.count("steps_not_sent_at_end")
+        if self._held_back(essential):
             return None
         try:
             params = await self._path_values(route.params, params)
@@ -79,37 +92,54 @@ class Caller:
                 self.report.error(step, str(exc))
             return None
         headers = {**(headers or {}), **await self.keys.headers(identity)}
+        request = Request(step, route, body, query, headers, params, identity)
+        return await self._exchange(request, essential, wait_for_events, refusals)
+
+    def _held_back(self, essential: bool) -> bool:
+        if self.stopping.is_set() and not essential:
+            self.report.count("steps_not_sent_at_end")
+            return True
+        return False
+
+    async def _exchange(
+        self, q: Request, essential: bool, wait_for_events: bool, refusals: frozenset[str]
+    ) -> Any:
         delay, deadline = 0.05, asyncio.get_running_loop().time() + self.patience
-        while True:
-            if self.stopping.is_set() and not essential:
-                self.report.count("steps_not_sent_at_end")
+        while not self._held_back(essential):
+            r = await self._attempt(q, deadline)
+            if r is None:
                 return None
-            began = asyncio.get_running_loop().time()
-            try:
-                r = await self.api.call(route, body, query, headers, **params)
-            except httpx.TransportError as exc:
-                safe = route.method == "get" or "Idempotency-Key" in headers
-                if safe and not late(deadline):
-                    continue  # a read, or a write the service answers again with its first result
-                self.report.error(step, f"{type(exc).__name__}: {exc}")
-                return None
-            except httpx.HTTPError as exc:
-                self.report.error(step, f"{type(exc).__name__}: {exc}")
-                return None
-            self.report.timed(step, asyncio.get_running_loop().time() - began)
-            if r.status_code in (401, 403) and identity not in (None, ADMIN):
-                # The role the demo plays may not do this (yet): the network's admin does it.
-                self.report.count(f"{step}_sent_as_admin")
-                identity = ADMIN
-                headers = {**headers, **await self.keys.headers(ADMIN)}
-                continue
-            if r.status_code < 300:
-                return r.json() if r.content else {}
-            if not (wait_for_events and r.status_code in NOT_YET) or late(deadline):
-                self._refused(step, r, refusals)
-                return None
-            await self.pause(delay)
-            delay = min(delay * 2, 1.0)
+            if isinstance(r, httpx.Response):
+                if r.status_code in (401, 403) and q.identity not in (None, ADMIN):
+                    # The role the demo plays may not do this (yet): the network's admin may.
+                    self.report.count(f"{q.step}_sent_as_admin")
+                    q.identity, q.headers = ADMIN, {**q.headers, **await self.keys.headers(ADMIN)}
+                    continue
+                if r.status_code < 300:
+                    return r.json() if r.content else {}
+                if not (wait_for_events and r.status_code in NOT_YET) or late(deadline):
+                    self._refused(q.step, r, refusals)
+                    return None
+                await self.pause(delay)
+                delay = min(delay * 2, 1.0)
+        return None
+
+    async def _attempt(self, q: Request, deadline: float) -> httpx.Response | bool | None:
+        """The answer; True to try again at once (a dropped connection); None on failure."""
+        began = asyncio.get_running_loop().time()
+        try:
+            r = await self.api.call(q.route, q.body, q.query, q.headers, **q.params)
+        except httpx.TransportError as exc:
+            safe = q.route.method == "get" or "Idempotency-Key" in q.headers
+            if safe and not late(deadline):
+                return True  # a read, or a write the service answers again with its first result
+            self.report.error(q.step, f"{type(exc).__name__}: {exc}")
+            return None
+        except httpx.HTTPError as exc:
+            self.report.error(q.step, f"{type(exc).__name__}: {exc}")
+            return None
+        self.report.timed(q.step, asyncio.get_running_loop().time() - began)
+        return r
 
     def _refused(self, step: str, r: httpx.Response, expected: frozenset[str]) -> None:
         reason = refusal_reason(r)
