@@ -20,10 +20,14 @@ from services.reporting.domain.privacy import suppress_summary
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
 from services.reporting.settings import ReportingSettings
+from shared.auth import Allow
 from shared.events.vocabulary import RiskGroup
 from shared.runtime import PoolDep, RuntimeDep
 
-router = APIRouter(prefix="/v1", tags=["reporting"])
+router = APIRouter(
+    prefix="/v1", tags=["reporting"], dependencies=[Allow("operator", "admin")]
+)
+"""Figures and pipeline health: operators and admins (no personal data is served here)."""
 
 
 def get_reporting_settings(request: Request) -> ReportingSettings:

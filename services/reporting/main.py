@@ -10,6 +10,9 @@ from services.reporting.errors import install_error_handlers
 from services.reporting.gauges import refresh_domain_gauges
 from services.reporting.handlers import register_handlers
 from services.reporting.settings import ReportingSettings
+from services.reporting.subject import router as subject_router
+from shared import audit
+from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
 
@@ -20,7 +23,7 @@ def definition(reporting: ReportingSettings) -> ServiceDefinition:
         name="reporting",
         title="Polku reporting",
         description="The network's figures and ESF indicators, built only from events.",
-        routers=[router, dashboard_router],
+        routers=[router, subject_router, audit.router, dashboard_router],
         register_handlers=register_handlers,
         background=[lambda runtime: refresh_domain_gauges(runtime, reporting)],
     )
@@ -32,4 +35,5 @@ def create_app(settings: Settings, reporting: ReportingSettings | None = None) -
     app = create_service_app(definition(reporting), settings)
     app.state.reporting_settings = reporting
     install_error_handlers(app)
+    document_field_errors(app)
     return app

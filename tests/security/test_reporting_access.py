@@ -1,0 +1,101 @@
+"""The access matrix of reporting: figures for operators and admins only; a participant's
+facts (subject access) for their municipality or an admin; the dashboard page stays open."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from uuid import uuid4
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from conftest import Keys
+from fastapi import FastAPI
+from security_helpers import OWN
+
+from services.reporting.main import create_app
+from shared.events import new_event
+from shared.events.intake import ParticipantRegistered
+from shared.settings import Settings
+from shared.testing import bearer
+
+WHO: tuple[str | None, ...] = (
+    None,
+    "operator",
+    "admin",
+    "municipality",
+    "other_municipality",
+    "support_worker",
+    "workshop",
+    "employer",
+)
+FIGURES = {None: 401, "operator": 200, "admin": 200}
+SUBJECT = {None: 401, "municipality": 200, "other_municipality": 404, "admin": 200}
+ADMIN = {None: 401, "admin": 200}
+MATRIX: list[tuple[str, dict[str | None, int]]] = [
+    ("/v1/reports/summary", FIGURES),
+    ("/v1/reports/indicators", FIGURES),
+    ("/v1/reports/indicators.csv", FIGURES),
+    ("/v1/reports", FIGURES),
+    ("/v1/dashboard", FIGURES),
+    ("/v1/pipeline", FIGURES),
+    ("/v1/participants/{pid}/export", SUBJECT),
+    ("/v1/audit?participant_id={pid}", ADMIN),
+]
+
+
+@pytest.fixture
+async def reporting_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """Reporting's app with its lifespan (consumer included) running."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+async def test_every_reporting_endpoint_for_every_role(
+    reporting_app: FastAPI, settings: Settings, keys: Keys
+) -> None:
+    pid = uuid4()
+    client = aioredis.from_url(settings.redis_url)
+    env = new_event(
+        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=date.today()),
+        producer="test",
+    )
+    await client.xadd(env.stream, {"__data__": env.model_dump_json()})
+    await client.aclose()
+    transport = httpx.ASGITransport(app=reporting_app)
+    failures = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as http:
+        export = f"/v1/participants/{pid}/export"
+        for _ in range(400):
+            if (await http.get(export, headers=bearer(keys["admin"]))).status_code == 200:
+                break
+            await asyncio.sleep(0.05)
+        for path, cell in MATRIX:
+            for who in WHO:
+                r = await http.get(path.format(pid=pid), headers=bearer(keys[who]) if who else {})
+                if r.status_code != cell.get(who, 403):
+                    failures.append(f"GET {path} as {who}: {r.status_code} {r.text[:160]}")
+        facts = (await http.get(export, headers=bearer(keys["municipality"]))).json()
+        assert facts["participant_fact"][0]["municipality"] == OWN
+        for open_path in ("/", "/static/dashboard.js", "/healthz"):
+            assert (await http.get(open_path)).status_code == 200, open_path
+    assert not failures, "\n".join(failures)
+
+
+def test_every_reporting_operation_needs_a_key_and_is_in_the_matrix(
+    reporting_app: FastAPI,
+) -> None:
+    paths = {p for p in reporting_app.openapi()["paths"] if p.startswith("/v1")}
+    ops = [op for p in paths for op in reporting_app.openapi()["paths"][p].values()]
+    assert all(op.get("security") for op in ops)
+    named = {
+        "/v1/reports/indicators": "/v1/reports/{name}",
+        "/v1/reports/indicators.csv": "/v1/reports/{name}.csv",
+    }
+    in_matrix = {
+        named.get(p, p).split("?")[0].replace("{pid}", "{participant_id}") for p, _ in MATRIX
+    }
+    assert paths == in_matrix
