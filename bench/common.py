@@ -114,3 +114,19 @@ def percentile(values: list[float], q: float) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+async def connect(dsn: str, attempts: int = 30) -> Any:
+    """asyncpg.connect, waiting while a shared server has no connection slot free."""
+    import asyncio
+
+    import asyncpg
+
+    for attempt in range(attempts):
+        try:
+            return await asyncpg.connect(dsn)
+        except asyncpg.TooManyConnectionsError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1.0)
+    raise AssertionError("unreachable")

@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import httpx
 
-from bench.common import Report, admin_headers, percentile
+from bench.common import Report, admin_headers, connect, percentile
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body, opening_body, organisation_body
 from shared.demo.region import build_region
@@ -168,7 +167,7 @@ async def watch(
     dsn: str, client: httpx.AsyncClient, caseplan: str, t: Timeline, done: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Poll the committed rows: mark registered participants ready, note first proposals."""
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(dsn)
     tasks: list[asyncio.Task[None]] = []
     try:
         while not done.is_set():
@@ -191,7 +190,7 @@ async def watch(
 
 async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, float]:
     """Participant → when the first webhook about one of their matches arrived."""
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(dsn)
     try:
         rows = await conn.fetch(
             "SELECT match_id::text, participant_id FROM matching.match WHERE match_id = ANY($1)",

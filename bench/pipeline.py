@@ -22,12 +22,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import psutil
 
 from bench import ceiling
-from bench.common import Report, admin_headers
+from bench.common import Report, admin_headers, connect
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body
 from shared.migrate import migrate
@@ -117,7 +116,7 @@ async def post_all(
 
 async def wait_through(dsn: str, intakes: int, stack: Stack, started: float) -> dict[str, int]:
     """Poll the four services' tables until each holds every intake; fail on a stall."""
-    conn = await asyncpg.connect(dsn)
+    conn = await connect(dsn)
     last: dict[str, int] = {}
     moved = time.perf_counter()
     try:
