@@ -27,6 +27,7 @@ ROUTES: dict[str, Candidates] = {
         ("caseplan", "post", "/v1/case-plans/{case_plan_id}/ready-for-matching"),
         ("caseplan", "post", "/v1/case-plans/{case_plan_id}/readiness"),
     ),
+    "add_goal": (("caseplan", "post", "/v1/case-plans/{case_plan_id}/goals"),),
     "add_activity": (
         ("caseplan", "post", "/v1/case-plans/{case_plan_id}/activities"),
         ("caseplan", "post", "/v1/participants/{participant_id}/activities"),
@@ -44,10 +45,6 @@ ROUTES: dict[str, Candidates] = {
     "get_match": (("matching", "get", "/v1/matches/{match_id}"),),
     "accept_match": (("matching", "post", "/v1/matches/{match_id}/accept"),),
     "decline_match": (("matching", "post", "/v1/matches/{match_id}/decline"),),
-    "list_placements": (
-        ("caseplan", "get", "/v1/participants/{participant_id}/placements"),
-        ("caseplan", "get", "/v1/case-plans/{case_plan_id}/placements"),
-    ),
     "log_placement_hours": (("caseplan", "post", "/v1/placements/{placement_id}/hours"),),
     "end_placement": (
         ("caseplan", "post", "/v1/placements/{placement_id}/end"),

@@ -66,6 +66,7 @@ def support_worker_body(worker: SupportWorker, organisation_id: str | None) -> d
         "municipalities": list(worker.municipalities),
         "languages": list(worker.languages),
         "caseload_limit": worker.caseload_limit,
+        "contact": worker.contact,
         "active": True,
     }
 

@@ -76,6 +76,8 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
         await api.aclose()
     if keys.failure:
         report.skip("api_keys", f"could not create keys ({keys.failure[:200]})")
+    if keys.transient_failures:
+        report.error("api_keys", f"{keys.transient_failures} times: {keys.last_transient}")
     return report
 
 

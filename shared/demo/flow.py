@@ -82,6 +82,27 @@ class ParticipantFlow:
             is not None
         ):
             self.report.count("marked_ready")
+        await self.goal(action, participant_id)
+
+    async def goal(self, action: Action, participant_id: str) -> None:
+        """The plan's goal: the kind of place sought, within three months."""
+        if self.caller.shed("add_goal"):
+            return
+        kinds = ", ".join(str(k).replace("_", " ") for k in action.data["opening_kinds"])
+        body = {
+            "title": f"Find a place: {kinds}",
+            "target_on": (today() + timedelta(days=91)).isoformat(),
+        }
+        if (
+            await self.caller.send(
+                "add_goal",
+                body,
+                identity=self.caller.worker_of(action.index),
+                participant_id=participant_id,
+            )
+            is not None
+        ):
+            self.report.count("goals_set")
 
     async def activity(self, action: Action, participant_id: str) -> None:
         """An activity is added to the case plan, in progress from today."""

@@ -8,6 +8,8 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 
+import asyncpg
+
 ADMIN_ORGANISATION = uuid.UUID("00000000-0000-4000-8000-00000000ad01")
 
 
@@ -42,6 +44,8 @@ class KeyRing:
         self.fallback = fallback
         self.keys: dict[Identity, str] = {}
         self.failure: str | None = None
+        self.transient_failures = 0
+        self.last_transient = ""
         self._lock = asyncio.Lock()
 
     async def headers(self, identity: Identity | None) -> dict[str, str]:
@@ -69,8 +73,12 @@ class KeyRing:
                 municipality=identity.municipality,
                 label="polku demo",
             )
-        except Exception as exc:  # no key table yet, or a database the demo may not write
-            self.failure = f"{type(exc).__name__}: {exc}"
+        except (asyncpg.UndefinedTableError, asyncpg.InvalidCatalogNameError) as exc:
+            self.failure = f"{type(exc).__name__}: {exc}"  # no key table: keys are not used
+            return self.fallback
+        except (OSError, asyncpg.PostgresError) as exc:
+            self.transient_failures += 1  # e.g. too many clients: try again next time
+            self.last_transient = f"{type(exc).__name__}: {exc}"
             return self.fallback
         self.keys[identity] = key
         return key

@@ -69,6 +69,7 @@ class SupportWorker:
     municipalities: tuple[str, ...]
     languages: tuple[str, ...]
     caseload_limit: int
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def _support_workers(
                 municipalities=tuple(served),
                 languages=languages,
                 caseload_limit=rng.choice((5, 6, 8, 8, 8, 10)),
+                contact=f"support.worker{n + 1}@example.org",
             )
         )
     return tuple(workers)

@@ -33,6 +33,11 @@ class Request:
     params: dict[str, Any]
     identity: Identity | None
 
+    @property
+    def safe(self) -> bool:
+        """A read, or a write the service answers again with its first result."""
+        return self.route.method == "get" or "Idempotency-Key" in self.headers
+
 
 class Caller:
     """Sends one step to the service that offers it, and records the outcome."""
@@ -104,7 +109,8 @@ class Caller:
     async def _exchange(
         self, q: Request, essential: bool, wait_for_events: bool, refusals: frozenset[str]
     ) -> Any:
-        delay, deadline = 0.05, asyncio.get_running_loop().time() + self.patience
+        patience = self.patience * (3 if essential else 1)
+        delay, deadline = 0.05, asyncio.get_running_loop().time() + patience
         while not self._held_back(essential):
             r = await self._attempt(q, deadline)
             if r is None:
@@ -117,7 +123,10 @@ class Caller:
                     continue
                 if r.status_code < 300:
                     return r.json() if r.content else {}
-                if not (wait_for_events and r.status_code in NOT_YET) or late(deadline):
+                again = (wait_for_events and r.status_code in NOT_YET) or (
+                    r.status_code == 503 and q.safe  # a backing server is briefly unavailable
+                )
+                if not again or late(deadline):
                     self._refused(q.step, r, refusals)
                     return None
                 await self.pause(delay)
@@ -130,8 +139,7 @@ class Caller:
         try:
             r = await self.api.call(q.route, q.body, q.query, q.headers, **q.params)
         except httpx.TransportError as exc:
-            safe = q.route.method == "get" or "Idempotency-Key" in q.headers
-            if safe and not late(deadline):
+            if q.safe and not late(deadline):
                 return True  # a read, or a write the service answers again with its first result
             self.report.error(q.step, f"{type(exc).__name__}: {exc}")
             return None
