@@ -5,10 +5,13 @@ import asyncio
 import asyncpg
 import httpx
 
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, bearer, wait_until
 
 
-def test_one_intake_reaches_all_four_services(stack: Stack, migrated_database_url: str) -> None:
+def test_one_intake_reaches_all_four_services(
+    stack: Stack, migrated_database_url: str, admin_key: str
+) -> None:
+    key = bearer(admin_key)
     r = httpx.post(
         f"{stack['intake'].url}/v1/intakes",
         json={
@@ -26,23 +29,30 @@ def test_one_intake_reaches_all_four_services(stack: Stack, migrated_database_ur
                 "recorded_by": "Rapla social worker",
             },
         },
+        headers=key,
     )
     assert r.status_code == 201, r.text
     pid = r.json()["participant_id"]
 
     wait_until(
         lambda: (
-            httpx.get(f"{stack['caseplan'].url}/v1/participants/{pid}/case-plan").status_code == 200
+            httpx.get(
+                f"{stack['caseplan'].url}/v1/participants/{pid}/case-plan", headers=key
+            ).status_code
+            == 200
         ),
         what="case plan opened",
     )
     wait_until(
-        lambda: httpx.get(f"{stack['matching'].url}/v1/candidates/{pid}").status_code == 200,
+        lambda: (
+            httpx.get(f"{stack['matching'].url}/v1/candidates/{pid}", headers=key).status_code
+            == 200
+        ),
         what="candidate in matching's pool",
     )
     wait_until(
         lambda: (
-            httpx.get(f"{stack['reporting'].url}/v1/reports/summary").json()[
+            httpx.get(f"{stack['reporting'].url}/v1/reports/summary", headers=key).json()[
                 "participants_registered"
             ]
             == 1

@@ -10,7 +10,7 @@ import redis
 from caseplan_helpers import RAPLA, registered
 
 from shared.events import new_event, streams
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, bearer, wait_until
 
 
 def _count(migrated_database_url: str, query: str) -> Any:
@@ -27,13 +27,14 @@ def _count(migrated_database_url: str, query: str) -> Any:
 
 
 def test_two_replicas_never_exceed_any_caseload(
-    stack_factory: type[Stack], migrated_database_url: str, redis_url: str
+    stack_factory: type[Stack], migrated_database_url: str, redis_url: str, admin_key: str
 ) -> None:
+    key = bearer(admin_key)
     stack = stack_factory(consumer_batch_size="7").start("caseplan", replicas=2)  # type: ignore[call-arg]
     url = stack["caseplan"].url
     workers = []
     for _ in range(10):
-        r = httpx.post(f"{url}/v1/support-workers", json={"municipalities": [RAPLA]})
+        r = httpx.post(f"{url}/v1/support-workers", json={"municipalities": [RAPLA]}, headers=key)
         assert r.status_code == 201, r.text
         assert r.json()["caseload_limit"] == 8
         workers.append(r.json()["support_worker_id"])
@@ -58,7 +59,7 @@ def test_two_replicas_never_exceed_any_caseload(
     assert sum(per_worker.values()) == 80
     assert set(per_worker) == set(workers)
     assert max(per_worker.values()) == 8
-    waiting = httpx.get(f"{url}/v1/waiting-list").json()
+    waiting = httpx.get(f"{url}/v1/waiting-list", headers=key).json()
     assert len(waiting) == 120
     assert [w["position"] for w in waiting] == list(range(1, 121))
     stored = _count(
