@@ -183,23 +183,4 @@ def Allow(*roles: str) -> Any:
             )
         return principal
 
-    allow.allowed_roles = allowed  # type: ignore[attr-defined]
     return Depends(allow)
-
-
-def allowed_roles(route: Any) -> frozenset[str] | None:
-    """The roles a route's `Allow` dependency lets in (None when it declares none)."""
-    dependant = getattr(route, "dependant", None)
-    stack = list(dependant.dependencies) if dependant is not None else []
-    while stack:
-        dep = stack.pop()
-        roles = getattr(dep.call, "allowed_roles", None)
-        if roles is not None:
-            return frozenset(roles)
-        stack.extend(dep.dependencies)
-    return None
-
-
-def forbidden(reason: str = "out_of_scope", message: str = "not yours to see") -> HTTPException:
-    """A 403 for a caller outside the data's scope."""
-    return HTTPException(403, {"reason": reason, "message": message})
