@@ -85,7 +85,8 @@ async def run(sizes: dict[str, dict[str, Any]], only: list[str]) -> Report:
     for part in parts:
         combined.context[part.benchmark] = part.context
         for f in part.figures:
-            f.name = f"{part.benchmark}: {f.name}"
+            if not f.name.startswith(part.benchmark):
+                f.name = f"{part.benchmark}: {f.name.strip()}"
             combined.figures.append(f)
     return combined
 

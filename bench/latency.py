@@ -204,7 +204,7 @@ async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, floa
     return first
 
 
-async def settle(t: Timeline, limit_s: float, quiet_s: float = 3.0) -> None:
+async def settle(t: Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
     """Until every intake is marked ready and no new proposal came for `quiet_s` seconds."""
     start = last_change = time.monotonic()
     seen = -1
