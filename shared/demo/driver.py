@@ -18,7 +18,7 @@ from shared.demo.flow import ParticipantFlow
 from shared.demo.keys import KeyRing
 from shared.demo.people import iter_participants
 from shared.demo.receiver import WebhookReceiver
-from shared.demo.region import Region, build_region
+from shared.demo.region import Opening, Organisation, Region, SupportWorker, build_region
 from shared.demo.report import DemoReport
 from shared.demo.state import DemoState, id_in
 from shared.demo.steps import Caller
@@ -103,33 +103,55 @@ async def _run(
 
 
 async def create_region(caller: Caller, region: Region, receiver: WebhookReceiver) -> None:
-    """Organisations and openings in matching, support workers in caseplan."""
-    state, report = caller.state, caller.report
-    for slot, org in enumerate(region.organisations):
-        body = organisation_body(org, receiver.url_for(str(slot)))
-        answer = await caller.send("register_organisation", body, refusals=UNSAFE_WEBHOOK)
-        if isinstance(answer, dict) and answer.get("webhook_secret"):
-            receiver.secrets[str(slot)] = str(answer["webhook_secret"])
-        if answer is None and caller.api.route("register_organisation") is not None:
-            # A webhook on loopback may be refused: the organisation reads its inbox instead.
-            answer = await caller.send("register_organisation", organisation_body(org, None))
-        elif answer is not None:
-            state.webhooks += 1
-        org_id = id_in(answer, "organisation_id", "id")
-        if org_id is not None:
-            report.count("organisations_registered")
-            state.organisation_kinds[org_id] = org.kind.value
-        state.organisation_ids[org.key] = org_id or str(uuid.uuid5(uuid.NAMESPACE_URL, org.key))
-    for worker in region.support_workers:
-        body = support_worker_body(worker, state.organisation_ids[worker.organisation_key])
-        if await caller.send("add_support_worker", body) is not None:
-            report.count("support_workers_added")
-    for opening in region.openings:
-        body = opening_body(opening, state.organisation_ids[opening.organisation_key])
-        answer = await caller.send("post_opening", body, organisation_id=body["organisation_id"])
-        if answer is not None:
-            report.count("openings_posted")
-            report.count("seats_offered", opening.seats)
+    """Organisations and openings in matching, support workers in caseplan (concurrently,
+    within the API's limit of requests in flight)."""
+    await asyncio.gather(
+        *(
+            register_organisation(caller, org, receiver, str(n))
+            for n, org in enumerate(region.organisations)
+        )
+    )
+    await asyncio.gather(
+        *(add_support_worker(caller, worker) for worker in region.support_workers),
+        *(post_opening(caller, opening) for opening in region.openings),
+    )
+
+
+async def register_organisation(
+    caller: Caller, org: Organisation, receiver: WebhookReceiver, slot: str
+) -> None:
+    """One organisation, with its own webhook URL on the demo's receiver."""
+    state = caller.state
+    body = organisation_body(org, receiver.url_for(slot))
+    answer = await caller.send("register_organisation", body, refusals=UNSAFE_WEBHOOK)
+    if isinstance(answer, dict) and answer.get("webhook_secret"):
+        receiver.secrets[slot] = str(answer["webhook_secret"])
+    if answer is None and caller.api.route("register_organisation") is not None:
+        # A webhook on loopback may be refused: the organisation reads its inbox instead.
+        answer = await caller.send("register_organisation", organisation_body(org, None))
+    elif answer is not None:
+        state.webhooks += 1
+    org_id = id_in(answer, "organisation_id", "id")
+    if org_id is not None:
+        caller.report.count("organisations_registered")
+        state.organisation_kinds[org_id] = org.kind.value
+    state.organisation_ids[org.key] = org_id or str(uuid.uuid5(uuid.NAMESPACE_URL, org.key))
+
+
+async def add_support_worker(caller: Caller, worker: SupportWorker) -> None:
+    """One support worker, working for an organisation of the region."""
+    body = support_worker_body(worker, caller.state.organisation_ids[worker.organisation_key])
+    if await caller.send("add_support_worker", body) is not None:
+        caller.report.count("support_workers_added")
+
+
+async def post_opening(caller: Caller, opening: Opening) -> None:
+    """One opening of an organisation of the region."""
+    body = opening_body(opening, caller.state.organisation_ids[opening.organisation_key])
+    answer = await caller.send("post_opening", body, organisation_id=body["organisation_id"])
+    if answer is not None:
+        caller.report.count("openings_posted")
+        caller.report.count("seats_offered", opening.seats)
 
 
 class Driver:
