@@ -46,6 +46,7 @@ ROUTES: dict[str, Candidates] = {
     "accept_match": (("matching", "post", "/v1/matches/{match_id}/accept"),),
     "decline_match": (("matching", "post", "/v1/matches/{match_id}/decline"),),
     "log_placement_hours": (("caseplan", "post", "/v1/placements/{placement_id}/hours"),),
+    "record_attendance": (("caseplan", "post", "/v1/placements/{placement_id}/attendance"),),
     "end_placement": (
         ("caseplan", "post", "/v1/placements/{placement_id}/end"),
         ("caseplan", "post", "/v1/placements/{placement_id}/ending"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from shared.demo.keys import Identity, staff
@@ -151,11 +151,12 @@ class DemoEmployer:
     async def run_placement(self, index: int, placement_id: str) -> None:
         """Log fortnightly hours on the placement that the acceptance started, then end it."""
         plan = journey(self.seed, max(index, 0), self.count)
-        for _ in range(plan.placement_weeks // 2):
+        for fortnight in range(plan.placement_weeks // 2):
             going_on = await self.caller.pause(14 * self.seconds_per_day)
             if not going_on or placement_id not in self.state.active_placements[index]:
                 return
-            await self._log_hours(placement_id, 2 * plan.placement_hours_per_week)
+            key = f"{self.seed}:{index}:{self.state.proposals_per_participant[index]}:{fortnight}"
+            await self._log_hours(placement_id, 2 * plan.placement_hours_per_week, key)
         if (
             placement_id in self.state.active_placements[index]
             and not self.caller.stopping.is_set()
@@ -184,7 +185,8 @@ class DemoEmployer:
             self.report.error("placements_started", f"no placement for match {match_id} yet")
         return None
 
-    async def _log_hours(self, placement_id: str, hours: float) -> None:
+    async def _log_hours(self, placement_id: str, hours: float, key: str) -> None:
+        """A fortnight's timesheet, and now and then a day the participant did not come."""
         if self.caller.shed("log_placement_hours"):
             return
         start = self.state.placement_starts[placement_id]
@@ -207,6 +209,30 @@ class DemoEmployer:
             ):
                 self.report.count("placement_hours_entries")
                 self.report.hours_by_activity_type["placement"] += chunk
+        if random.Random(f"absent:{key}").random() < 0.2:
+            await self._absence(placement_id, start)
+
+    async def _absence(self, placement_id: str, start: date) -> None:
+        """A day the participant did not come, recorded by the organisation's staff."""
+        day = start + timedelta(days=self.state.timesheet_days[placement_id])
+        self.state.timesheet_days[placement_id] += 1
+        organisation_id = self.state.placement_organisations[placement_id]
+        body = {
+            "organisation_id": organisation_id,
+            "attended_on": day.isoformat(),
+            "present": False,
+        }
+        if (
+            await self.caller.send(
+                "record_attendance",
+                body,
+                refusals=PLACEMENT_OVER,
+                identity=self.staff_of(organisation_id),
+                placement_id=placement_id,
+            )
+            is not None
+        ):
+            self.report.count("absences_recorded")
 
     async def end_placement(self, index: int, placement_id: str, outcome: str) -> None:
         """End a placement with an outcome."""
