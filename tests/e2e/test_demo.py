@@ -30,6 +30,7 @@ def expected_figures(report: dict[str, Any]) -> dict[str, int]:
         "placements_completed": ended.get("completed", 0),
         "placements_ended_by_hire": ended.get("hired", 0),
         "participants_exited": sent.get("participants_exited", 0),
+        "active_cases": report["participants_registered"] - sent.get("participants_exited", 0),
         "employed_on_leaving": exits.get("employed", 0) + exits.get("self_employed", 0),
         "employed_six_months_after": sum(
             report["follow_ups_by_outcome"].get(k, 0)
