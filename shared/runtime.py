@@ -74,7 +74,9 @@ class Runtime:
     async def start(self) -> None:
         """Connect, create groups, start the broker and the background loops."""
         s = self.settings
-        self.pool = await create_pool(s.database_url, schema=self.name)
+        self.pool = await create_pool(
+            s.database_url, schema=self.name, min_size=1, max_size=s.db_pool_size
+        )
         self.redis = aioredis.from_url(s.redis_url, health_check_interval=10)
         self.consumer.pool, self.consumer.redis = self.pool, self.redis
         self.relay = OutboxRelay(
@@ -172,7 +174,6 @@ class Runtime:
     async def _on_redis_reset(self, run_id: str, *, first_seen: bool) -> None:
         if not first_seen:
             log.warning("Redis restarted without its data (run_id %s)", run_id)
-            self.metrics.redis_resets.labels(self.name).inc()
             await self.consumer.ensure_groups()
             assert self.relay is not None
             await self.relay.republish_window()
@@ -182,6 +183,8 @@ class Runtime:
                 " ON CONFLICT (key) DO UPDATE SET value = $1",
                 run_id,
             )
+        if not first_seen:  # counted once handled: a step that failed above is retried
+            self.metrics.redis_resets.labels(self.name).inc()
 
     async def _revive_subscribers(self) -> None:
         stopped = [sub for sub in self._subscribers if not sub.running]

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     matching_port: int = 8003
     reporting_port: int = 8004
 
+    db_pool_size: int = Field(10, ge=2, le=100, description="PostgreSQL connections per process")
     consumer_batch_size: int = Field(200, ge=1, le=5000, description="entries per XREADGROUP")
     consumer_block_ms: int = Field(500, ge=1, description="XREADGROUP block time")
     claim_idle_ms: int = Field(

@@ -176,6 +176,7 @@ class Stack:
             "POLKU_CLAIM_INTERVAL_MS": "300",
             "POLKU_REDIS_CHECK_MS": "300",
             "POLKU_CONSUMER_BLOCK_MS": "200",
+            "POLKU_DB_POOL_SIZE": "4",  # many processes per test share one server's 100 slots
             "POLKU_LOG_LEVEL": "INFO",
             **{f"POLKU_{k.upper()}": v for k, v in settings.items()},
         }
