@@ -13,7 +13,7 @@ import httpx
 import redis
 from playwright.sync_api import Page, sync_playwright
 
-from shared.testing import Stack, free_port, wait_until
+from shared.testing import Stack, bearer, free_port, wait_until
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -55,17 +55,20 @@ def start_reporting(stack_factory: type[Stack]) -> str:
     return reporting["reporting"].url
 
 
-def wait_for_pipeline(url: str, scenario: Any) -> None:
+def wait_for_pipeline(url: str, scenario: Any, key: dict[str, str]) -> None:
     """Reporting consumed the scenario and scraped intake's outbox backlog."""
     leavers = sum(p.exited_on is not None for p in scenario.people)
     wait_until(
-        lambda: httpx.get(f"{url}/v1/reports/summary").json()["participants_exited"] == leavers,
+        lambda: (
+            httpx.get(f"{url}/v1/reports/summary", headers=key).json()["participants_exited"]
+            == leavers
+        ),
         timeout=60,
         what="reporting consumed the scenario",
     )
     backlog = wait_until(
         lambda: (
-            (b := httpx.get(f"{url}/v1/pipeline").json()["outbox_backlog"])
+            (b := httpx.get(f"{url}/v1/pipeline", headers=key).json()["outbox_backlog"])
             and isinstance(b["intake"], int)
             and b
         ),
@@ -74,10 +77,10 @@ def wait_for_pipeline(url: str, scenario: Any) -> None:
     assert backlog["caseplan"] == backlog["matching"] == "unknown"  # unreachable
 
 
-def check_page_shows_the_api(page: Page, url: str) -> None:
+def check_page_shows_the_api(page: Page, url: str, key: dict[str, str]) -> None:
     """Every key figure, caseload bar, series and pipeline row on the page is the API's."""
     page.wait_for_selector("#updated[data-state='ok']", timeout=15_000)
-    summary = httpx.get(f"{url}/v1/reports/summary").json()
+    summary = httpx.get(f"{url}/v1/reports/summary", headers=key).json()
     shown = page.eval_on_selector_all(
         "[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])"
     )
@@ -85,7 +88,7 @@ def check_page_shows_the_api(page: Page, url: str) -> None:
     for figure, value in shown:
         want = summary[figure]
         assert (value == "–") if want is None else float(value) == want, figure
-    caseloads = httpx.get(f"{url}/v1/reports/caseloads").json()["rows"]
+    caseloads = httpx.get(f"{url}/v1/reports/caseloads", headers=key).json()["rows"]
     assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
     assert page.locator("#timeseries polyline").count() == 3
     assert page.locator("#indicators tbody tr").count() == 41
@@ -94,18 +97,19 @@ def check_page_shows_the_api(page: Page, url: str) -> None:
 
 
 def test_dashboard_shows_the_apis_figures(
-    stack_factory: type[Stack], redis_url: str, artifacts_dir: Path
+    stack_factory: type[Stack], redis_url: str, artifacts_dir: Path, admin_key: str
 ) -> None:
+    key = bearer(admin_key)
     scenario = scenario_module().build(n=60)
     url = start_reporting(stack_factory)
     publish(redis_url, scenario.events)
-    wait_for_pipeline(url, scenario)
+    wait_for_pipeline(url, scenario, key)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url + "/")
-            check_page_shows_the_api(page, url)
+            page.goto(f"{url}/#key={admin_key}")  # the page keeps the key for the tab
+            check_page_shows_the_api(page, url, key)
             page.screenshot(path=str(artifacts_dir / "reporting-dashboard.png"), full_page=True)
             other = scenario_module().build(n=1, seed=99).events
             publish(redis_url, [next(e for e in other if e.type == "participant.registered")])
@@ -114,15 +118,17 @@ def test_dashboard_shows_the_apis_figures(
                 " === '61'",
                 timeout=15_000,
             )
-            check_filters(page, url)
+            check_filters(page, url, key)
         finally:
             browser.close()
 
 
-def check_filters(page: Page, url: str) -> None:
+def check_filters(page: Page, url: str, key: dict[str, str]) -> None:
     """Choosing a municipality shows its figures; a backwards period shows the reason."""
     page.select_option("#filters select[name=municipality]", "Rapla vald")
-    rapla = httpx.get(f"{url}/v1/reports/summary", params={"municipality": "Rapla vald"}).json()
+    rapla = httpx.get(
+        f"{url}/v1/reports/summary", params={"municipality": "Rapla vald"}, headers=key
+    ).json()
     page.wait_for_function(
         "n => document.querySelector('[data-figure=active_cases]').textContent === String(n)",
         arg=rapla["active_cases"],

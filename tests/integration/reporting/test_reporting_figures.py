@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -18,7 +19,7 @@ import pytest
 import redis
 from reporting_scenario import Scenario, build, publish
 
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, bearer, wait_until
 
 
 @pytest.fixture
@@ -27,28 +28,36 @@ def scenario() -> Scenario:
 
 
 @pytest.fixture
-def reporting(stack_factory: type[Stack], redis_url: str, scenario: Scenario) -> str:
-    """The reporting service, after it consumed the whole scenario (one event delivered twice)."""
+def reporting(
+    stack_factory: type[Stack], redis_url: str, scenario: Scenario, admin_key: str
+) -> Iterator[httpx.Client]:
+    """A client (admin key) of the reporting service, after it consumed the whole scenario
+    (one event delivered twice)."""
     stack = stack_factory().start("reporting")  # type: ignore[call-arg]
-    url = stack["reporting"].url
+    api = httpx.Client(base_url=stack["reporting"].url, headers=bearer(admin_key))
     client = redis.Redis.from_url(redis_url)
     publish(client, [*scenario.events, scenario.events[10]])
     client.close()
     wait_until(
-        lambda: httpx.get(f"{url}/v1/pipeline").json()["events_logged"] == len(scenario.events),
+        lambda: api.get("/v1/pipeline").json()["events_logged"] == len(scenario.events),
         timeout=60,
         what="reporting consumed every event of the scenario",
     )
-    return url
+    try:
+        yield api
+    finally:
+        api.close()
 
 
-def rows(url: str, name: str, **params: str) -> list[dict[str, Any]]:
-    r = httpx.get(f"{url}/v1/reports/{name}", params=params)
+def rows(api: httpx.Client, name: str, **params: str) -> list[dict[str, Any]]:
+    r = api.get(f"/v1/reports/{name}", params=params)
     assert r.status_code == 200, r.text
     return r.json()["rows"]  # type: ignore[no-any-return]
 
 
-def test_the_scenario_through_the_real_pipeline(reporting: str, scenario: Scenario) -> None:
+def test_the_scenario_through_the_real_pipeline(
+    reporting: httpx.Client, scenario: Scenario
+) -> None:
     """One service start for all read-only checks (each check is its own function below)."""
     check_every_figure_equals_the_scenario(reporting, scenario)
     check_filters_narrow_every_figure(reporting, scenario)
@@ -57,8 +66,8 @@ def test_the_scenario_through_the_real_pipeline(reporting: str, scenario: Scenar
     check_domain_gauges_are_exported(reporting, scenario)
 
 
-def check_every_figure_equals_the_scenario(reporting: str, scenario: Scenario) -> None:
-    summary = httpx.get(f"{reporting}/v1/reports/summary").json()
+def check_every_figure_equals_the_scenario(reporting: httpx.Client, scenario: Scenario) -> None:
+    summary = reporting.get("/v1/reports/summary").json()
     assert {k: summary[k] for k in expected.summary(scenario)} == expected.summary(scenario)
     assert rows(reporting, "activities") == expected.activities(scenario)
     assert rows(reporting, "exits") == expected.exits(scenario)
@@ -83,12 +92,12 @@ def check_every_figure_equals_the_scenario(reporting: str, scenario: Scenario) -
     assert indicators["CO16"]["not_reported"] == refused > 0
 
 
-def check_filters_narrow_every_figure(reporting: str, scenario: Scenario) -> None:
+def check_filters_narrow_every_figure(reporting: httpx.Client, scenario: Scenario) -> None:
     rapla = [p for p in scenario.people if p.municipality == "Rapla vald"]
-    got = httpx.get(f"{reporting}/v1/reports/summary", params={"municipality": "Rapla vald"})
+    got = reporting.get("/v1/reports/summary", params={"municipality": "Rapla vald"})
     assert got.json()["participants_registered"] == len(rapla)
     parents = [p for p in scenario.people if "single_parent" in p.risks]
-    got = httpx.get(f"{reporting}/v1/reports/summary", params={"risk_group": "single_parent"})
+    got = reporting.get("/v1/reports/summary", params={"risk_group": "single_parent"})
     assert got.json()["participants_registered"] == len(parents)
     march = [p for p in scenario.people if p.registered_on.month == 3]
     period = {"from": "2025-03-01", "to": "2025-03-31"}
@@ -112,15 +121,15 @@ INVALID = [
 ]
 
 
-def check_invalid_filters_get_422_with_a_reason(reporting: str) -> None:
+def check_invalid_filters_get_422_with_a_reason(reporting: httpx.Client) -> None:
     for params, field in INVALID:
-        r = httpx.get(f"{reporting}/v1/reports/indicators", params=params)
+        r = reporting.get("/v1/reports/indicators", params=params)
         assert r.status_code == 422, params
         assert r.json()["detail"][0]["field"] == field and r.json()["detail"][0]["reason"]
 
 
-def check_external_csv_suppresses_small_groups(reporting: str, scenario: Scenario) -> None:
-    r = httpx.get(f"{reporting}/v1/reports/exits.csv", params={"audience": "external"})
+def check_external_csv_suppresses_small_groups(reporting: httpx.Client, scenario: Scenario) -> None:
+    r = reporting.get("/v1/reports/exits.csv", params={"audience": "external"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(r.text)))
     for row, want in zip(table, expected.exits(scenario), strict=True):
@@ -128,12 +137,12 @@ def check_external_csv_suppresses_small_groups(reporting: str, scenario: Scenari
         assert row["participants"] == ("<5" if n < 5 else str(n))
     rapla = {"municipality": "Rapla vald", "audience": "external"}
     waiting = sum(p.worker is None and p.municipality == "Rapla vald" for p in scenario.people)
-    summary = httpx.get(f"{reporting}/v1/reports/summary", params=rapla).json()
+    summary = reporting.get("/v1/reports/summary", params=rapla).json()
     assert 0 < waiting < 5 and summary["waiting_list"] == "<5"
     assert summary["participants_registered"] == 20
-    internal = httpx.get(f"{reporting}/v1/reports/exits", params={"format": "csv"}).text
+    internal = reporting.get("/v1/reports/exits", params={"format": "csv"}).text
     assert "<5" not in internal
-    unknown = httpx.get(f"{reporting}/v1/reports/nonsense")
+    unknown = reporting.get("/v1/reports/nonsense")
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["field"] == "name"
 
 
@@ -159,12 +168,12 @@ def erased_traces(database_url: str, participant_id: str) -> int:
 
 
 def test_rebuild_equals_live(
-    reporting: str, settings_env: dict[str, str], scenario: Scenario
+    reporting: httpx.Client, settings_env: dict[str, str], scenario: Scenario
 ) -> None:
     erased = str(scenario.people[1].pid)
     assert erased_traces(settings_env["POLKU_DATABASE_URL"], erased) == 0
-    names = httpx.get(f"{reporting}/v1/reports").json()["reports"]
-    live = {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names}
+    names = reporting.get("/v1/reports").json()["reports"]
+    live = {name: reporting.get(f"/v1/reports/{name}").json() for name in names}
     done = subprocess.run(
         [sys.executable, "-m", "shared.cli", "reporting", "rebuild", "--chunk", "100"],
         env=settings_env,
@@ -174,16 +183,16 @@ def test_rebuild_equals_live(
     )
     assert done.returncode == 0, done.stderr
     assert "] 732/732 events" in done.stderr and "#" * 40 in done.stderr
-    assert {name: httpx.get(f"{reporting}/v1/reports/{name}").json() for name in names} == live
+    assert {name: reporting.get(f"/v1/reports/{name}").json() for name in names} == live
     assert live["summary"]["participants_registered"] == 60
     assert erased_traces(settings_env["POLKU_DATABASE_URL"], erased) == 0
 
 
-def check_domain_gauges_are_exported(reporting: str, scenario: Scenario) -> None:
+def check_domain_gauges_are_exported(reporting: httpx.Client, scenario: Scenario) -> None:
     want = expected.summary(scenario)
 
     def gauges() -> bool:
-        text = httpx.get(f"{reporting}/metrics").text
+        text = reporting.get("/metrics").text
         return all(
             f"polku_{name} {float(want[name])}" in text
             for name in ("active_cases", "waiting_list", "open_seats", "employed_on_leaving")

@@ -15,7 +15,7 @@ from reporting_scenario import publish
 from shared.events import Envelope, new_event
 from shared.events import caseplan as cp
 from shared.events import intake as ik
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, bearer, wait_until
 
 ENTRY, EXIT = date(2025, 1, 6), date(2025, 6, 30)
 
@@ -79,17 +79,20 @@ def example_events() -> list[Envelope[Any]]:
     return events
 
 
-def test_worked_examples_through_the_pipeline(stack_factory: type[Stack], redis_url: str) -> None:
+def test_worked_examples_through_the_pipeline(
+    stack_factory: type[Stack], redis_url: str, admin_key: str
+) -> None:
     url = stack_factory().start("reporting")["reporting"].url  # type: ignore[call-arg]
+    key = bearer(admin_key)
     events = example_events()
     client = redis.Redis.from_url(redis_url)
     publish(client, events)
     client.close()
     wait_until(
-        lambda: httpx.get(f"{url}/v1/pipeline").json()["events_logged"] == len(events),
+        lambda: httpx.get(f"{url}/v1/pipeline", headers=key).json()["events_logged"] == len(events),
         what="the worked examples consumed",
     )
-    rows = httpx.get(f"{url}/v1/reports/indicators").json()["rows"]
+    rows = httpx.get(f"{url}/v1/reports/indicators", headers=key).json()["rows"]
     listed = Counter(code for *_, codes in EXAMPLES for code in codes)
     listed["EECO01"] = len(EXAMPLES)  # total participants: everyone
     assert {r["code"]: r["total"] for r in rows} == {r["code"]: listed[r["code"]] for r in rows}
