@@ -70,7 +70,11 @@ def start_redis(
         "--appendfsync", "everysec",
         "--logfile", str(data_dir / "redis.log"),
     ]  # fmt: skip
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A session of its own: Ctrl-C in the terminal reaches the services, which still need
+    # Redis while they shut down; `polku up` stops Redis last.
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     client = redis.Redis(host="127.0.0.1", port=port)
     deadline = time.monotonic() + 15
     while True:
