@@ -61,7 +61,7 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 @router.get("/audit", response_model=list[AuditEntry])
 async def audit_of_participant(
     pool: PoolDep,
-    principal: Annotated[Principal | None, Allow("admin")],
+    principal: Annotated[Principal, Allow("admin")],
     participant_id: UUID,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AuditEntry]:

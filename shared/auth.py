@@ -37,14 +37,6 @@ ROLES: tuple[str, ...] = (
 KEY_PREFIX = "polku_"
 PROTECTED_PREFIX = "/v1"
 
-DENY_BY_DEFAULT_SERVICES: frozenset[str] = frozenset()
-"""Services whose /v1 routes refuse calls without a key.
-
-Transitional, until every caller (demo, fault and e2e tests, bench) sends a key: then this is
-every service and keyless calls are gone. In a service not listed, a call without a key still
-passes as an unscoped call (`Allow` gives None); a call WITH a key is always checked.
-"""
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -103,10 +95,10 @@ def _refusal(status: int, reason: str, message: str) -> JSONResponse:
 
 
 class ApiKeyMiddleware:
-    """Resolve the bearer key of every /v1 request; refuse missing or bad keys with 401."""
+    """Deny by default: every /v1 request needs a valid key (401 with the reason otherwise)."""
 
-    def __init__(self, app: ASGIApp, *, runtime: Runtime, deny_by_default: bool) -> None:
-        self.app, self.runtime, self.deny_by_default = app, runtime, deny_by_default
+    def __init__(self, app: ASGIApp, *, runtime: Runtime) -> None:
+        self.app, self.runtime = app, runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not str(scope["path"]).startswith(PROTECTED_PREFIX):
@@ -116,15 +108,12 @@ class ApiKeyMiddleware:
         if isinstance(answer, JSONResponse):
             await answer(scope, receive, send)
             return
-        state = scope.setdefault("state", {})
-        state["principal"], state["deny_by_default"] = answer, self.deny_by_default
+        scope.setdefault("state", {})["principal"] = answer
         await self.app(scope, receive, send)
 
-    async def _principal(self, scope: Scope) -> Principal | JSONResponse | None:
+    async def _principal(self, scope: Scope) -> Principal | JSONResponse:
         header = Headers(scope=scope).get("authorization")
         if header is None:
-            if not self.deny_by_default:
-                return None
             return _refusal(401, "missing_api_key", "send Authorization: Bearer <API key>")
         scheme, _, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
@@ -144,8 +133,7 @@ class ApiKeyMiddleware:
 
 def install_api_keys(app: Any, runtime: Runtime) -> None:
     """Put the API key check in front of the service's routes."""
-    deny = runtime.name in DENY_BY_DEFAULT_SERVICES
-    app.add_middleware(ApiKeyMiddleware, runtime=runtime, deny_by_default=deny)
+    app.add_middleware(ApiKeyMiddleware, runtime=runtime)
 
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer polku_<key>")
@@ -166,10 +154,8 @@ def Allow(*roles: str) -> Any:
     def allow(
         request: Request,
         _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Principal | None:
+    ) -> Principal:
         principal = current_principal(request)
-        if principal is None and not request.scope.get("state", {}).get("deny_by_default", True):
-            return None  # transitional: see DENY_BY_DEFAULT_SERVICES
         if principal is None:
             raise HTTPException(
                 401,

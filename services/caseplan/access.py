@@ -3,7 +3,7 @@
 A municipality sees the case plans of its own participants; a support worker the plans of
 their organisation (the plan's organisation or its worker's); a workshop or employer only its
 own placements; an admin everything. Out of scope answers 404 where existence would leak.
-A `None` principal is a keyless call to a service not yet denying by default (unscoped).
+A `None` principal is an internal caller (no HTTP request: the CLI, a test): unscoped.
 """
 
 from __future__ import annotations

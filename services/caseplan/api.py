@@ -31,9 +31,9 @@ from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
 
-Staff = Annotated[Principal | None, Allow("support_worker", "admin")]
+Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """A case-managing organisation's support workers (their own cases) or an admin."""
-Viewer = Annotated[Principal | None, Allow("municipality", "support_worker", "admin")]
+Viewer = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
 """Also the participant's municipality, which may read its participants' case plans."""
 
 

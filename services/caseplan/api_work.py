@@ -31,11 +31,9 @@ from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
 
-Staff = Annotated[Principal | None, Allow("support_worker", "admin")]
+Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """Support workers of the case's organisation, or an admin."""
-PlacementStaff = Annotated[
-    Principal | None, Allow("workshop", "employer", "support_worker", "admin")
-]
+PlacementStaff = Annotated[Principal, Allow("workshop", "employer", "support_worker", "admin")]
 """The placement's own workshop or employer, the case's support workers, or an admin."""
 
 

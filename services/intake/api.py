@@ -26,7 +26,7 @@ from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 
-Municipal = Annotated[Principal | None, Allow("municipality", "admin")]
+Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The registering municipality (its own participants only) or an admin."""
 
 REASONS: dict[int | str, dict[str, Any]] = {

@@ -3,7 +3,7 @@
 A workshop or employer acts only on its own openings and matches (its key's organisation is
 the organisation id matching gave it); a municipality reads only its own participants; an
 admin everything. Out of scope answers 404, since existence itself would leak.
-A `None` principal is a keyless call to a service not yet denying by default (unscoped).
+A `None` principal is an internal caller (no HTTP request: the CLI, a test): unscoped.
 """
 
 from __future__ import annotations

@@ -34,11 +34,11 @@ from shared.runtime import PoolDep, RuntimeDep
 router = APIRouter(prefix="/v1", tags=["matching"])
 Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
 
-Admin = Annotated[Principal | None, Allow("admin")]
+Admin = Annotated[Principal, Allow("admin")]
 """The network's administrators: organisations, and the full view of matches."""
-Provider = Annotated[Principal | None, Allow("workshop", "employer", "admin")]
+Provider = Annotated[Principal, Allow("workshop", "employer", "admin")]
 """A workshop or employer (its own openings and matches only), or an admin."""
-Municipal = Annotated[Principal | None, Allow("municipality", "admin")]
+Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The participant's municipality, or an admin."""
 
 

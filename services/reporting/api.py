@@ -24,9 +24,7 @@ from shared.auth import Allow
 from shared.events.vocabulary import RiskGroup
 from shared.runtime import PoolDep, RuntimeDep
 
-router = APIRouter(
-    prefix="/v1", tags=["reporting"], dependencies=[Allow("operator", "admin")]
-)
+router = APIRouter(prefix="/v1", tags=["reporting"], dependencies=[Allow("operator", "admin")])
 """Figures and pipeline health: operators and admins (no personal data is served here)."""
 
 

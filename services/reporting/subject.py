@@ -35,7 +35,7 @@ router = APIRouter(prefix="/v1", tags=["reporting"])
 async def export_participant(
     participant_id: UUID,
     pool: PoolDep,
-    principal: Annotated[Principal | None, Allow("municipality", "admin")],
+    principal: Annotated[Principal, Allow("municipality", "admin")],
 ) -> dict[str, Any]:
     """Every fact reporting keeps under the participant's id (404 when none, or not yours)."""
     async with pool.acquire() as conn, conn.transaction():

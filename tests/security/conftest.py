@@ -11,16 +11,9 @@ import pytest
 from fastapi import FastAPI
 from security_helpers import OTHER, OWN
 
-import shared.auth
 from services.intake.main import create_app as create_intake
-from shared.settings import SERVICES, Settings
+from shared.settings import Settings
 from shared.testing import create_api_key
-
-
-@pytest.fixture(autouse=True)
-def deny_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every in-process app of these tests refuses /v1 calls without a key."""
-    monkeypatch.setattr(shared.auth, "DENY_BY_DEFAULT_SERVICES", frozenset(SERVICES))
 
 
 @pytest.fixture
