@@ -9,6 +9,8 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.intake import repository
 from services.intake.crypto import PersonalDataVault
@@ -21,6 +23,23 @@ from shared.settings import Settings
 
 OTHER_SERVICES = ("caseplan", "matching", "reporting")
 EXPORT_TIMEOUT_S = 10.0
+
+
+class ExportSettings(BaseSettings):
+    """Where intake finds the other services' export endpoints, from `POLKU_INTAKE_*`."""
+
+    model_config = SettingsConfigDict(env_prefix="POLKU_INTAKE_", extra="ignore")
+
+    service_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON {"caseplan": "http://caseplan:8002", ...}; default host + port',
+    )
+
+
+def service_url(settings: Settings, service: str) -> str:
+    """A service's base URL: the configured one, else the shared host and its port."""
+    configured = ExportSettings().service_urls.get(service)
+    return configured or f"http://{settings.host}:{settings.port_of(service)}"
 
 
 async def erase(pool: asyncpg.Pool, participant_id: UUID, principal: Principal | None) -> None:
@@ -87,7 +106,7 @@ async def export(
 async def _part_of(
     http: httpx.AsyncClient, settings: Settings, service: str, participant_id: UUID
 ) -> Any:
-    url = f"http://{settings.host}:{settings.port_of(service)}/v1/participants/{participant_id}/export"
+    url = f"{service_url(settings, service)}/v1/participants/{participant_id}/export"
     try:
         response = await http.get(url)
     except httpx.HTTPError as exc:
