@@ -230,6 +230,29 @@ async def webhooks_settle(
         await asyncio.sleep(0.2)
 
 
+HOPS_SQL = """
+WITH r AS (SELECT (body::json->>'event_id')::uuid AS event_id, created_at, published_at
+           FROM caseplan.outbox WHERE type = 'participant.ready_for_matching')
+SELECT extract(epoch FROM r.published_at - r.created_at) * 1000 AS relay,
+       extract(epoch FROM i.processed_at - r.published_at) * 1000 AS to_consumer
+FROM r JOIN matching.inbox i ON i.event_id = r.event_id AND i.consumer = 'matching'
+"""
+
+
+async def ready_hops(dsn: str) -> dict[str, list[float]]:
+    """Where a readiness waits, from the services' own tables: caseplan's outbox row written ->
+    published by the relay (XADD) -> matching's transaction that handles it begins."""
+    conn = await connect(dsn)
+    try:
+        rows = await conn.fetch(HOPS_SQL)
+    finally:
+        await conn.close()
+    return {
+        "caseplan outbox -> XADD": [float(r["relay"]) for r in rows],
+        "XADD -> matching batch begins": [float(r["to_consumer"]) for r in rows],
+    }
+
+
 def _spans(start: dict[UUID, float], end: dict[UUID, float]) -> list[float]:
     return [(end[p] - start[p]) * 1000 for p in start if p in end]
 
@@ -274,6 +297,7 @@ async def measure(
             await asyncio.gather(*await watcher)
         await webhooks_settle(receiver)
         hooks = await first_webhooks(dsn, dict(receiver.arrived))
+        hops = await ready_hops(dsn)
     finally:
         receiver.shutdown()
         stack.stop()
@@ -286,6 +310,8 @@ async def measure(
     add_spans(report, "intake -> registered", _spans(t.intake_done, t.registered))
     add_spans(report, "ready -> inbox", _spans(t.ready_done, t.proposed), "< 100")
     add_spans(report, "ready -> webhook", _spans(t.ready_done, hooks), "< 100")
+    for hop, ms in hops.items():
+        add_spans(report, f"  ready hop: {hop}", ms)
     add_spans(report, "intake -> inbox", _spans(t.intake_done, t.proposed), "< 100")
     add_spans(report, "intake -> webhook", _spans(t.intake_done, hooks), "< 100")
     return report
