@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 import httpx
 import redis
@@ -10,7 +11,7 @@ from matching_helpers import opening_body, ready, registered
 
 from shared.events import new_event, streams
 from shared.events.envelope import Payload
-from shared.testing import Stack, wait_until
+from shared.testing import Stack, bearer, create_api_key_sync, wait_until
 
 
 def _xadd(client: redis.Redis, payload: Payload) -> None:
@@ -23,7 +24,9 @@ def _events(client: redis.Redis, stream: str, type_: str) -> list[dict[str, obje
     return [b["payload"] for b in bodies if b["type"] == type_]
 
 
-def test_accepted_match_starts_a_placement(stack_factory: type[Stack], redis_url: str) -> None:
+def test_accepted_match_starts_a_placement(
+    stack_factory: type[Stack], redis_url: str, admin_key: str, migrated_database_url: str
+) -> None:
     stack = stack_factory().start("caseplan", "matching")  # type: ignore[call-arg]
     matching = stack["matching"].url
     client = redis.Redis.from_url(redis_url)
@@ -37,14 +40,23 @@ def test_accepted_match_starts_a_placement(stack_factory: type[Stack], redis_url
             "kind": "central_workshop",
             "municipality": "Kaustinen",
         },
+        headers=bearer(admin_key),
     ).json()
-    opening = httpx.post(f"{matching}/v1/openings", json=opening_body(org["organisation_id"]))
+    # the workshop's own key: it posts, reads its inbox and accepts in its own name
+    workshop = bearer(
+        create_api_key_sync(migrated_database_url, UUID(org["organisation_id"]), "workshop")
+    )
+    opening = httpx.post(
+        f"{matching}/v1/openings", json=opening_body(org["organisation_id"]), headers=workshop
+    )
     assert opening.status_code == 201, opening.text
     inbox = f"{matching}/v1/organisations/{org['organisation_id']}/matches?status=proposed"
-    (proposal,) = wait_until(lambda: httpx.get(inbox).json(), what="a proposal in the inbox")
+    (proposal,) = wait_until(
+        lambda: httpx.get(inbox, headers=workshop).json(), what="a proposal in the inbox"
+    )
     assert "participant_id" not in proposal
 
-    r = httpx.post(f"{matching}/v1/matches/{proposal['match_id']}/accept")
+    r = httpx.post(f"{matching}/v1/matches/{proposal['match_id']}/accept", headers=workshop)
     assert r.status_code == 200, r.text
 
     started = wait_until(
