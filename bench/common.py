@@ -130,3 +130,14 @@ async def connect(dsn: str, attempts: int = 30) -> Any:
                 raise
             await asyncio.sleep(1.0)
     raise AssertionError("unreachable")
+
+
+SERVICE_TIMINGS = {
+    "claim_idle_ms": "5000",
+    "claim_interval_ms": "1000",
+    "redis_check_ms": "1000",
+    "consumer_block_ms": "500",
+    "log_level": "WARNING",
+}
+"""The services' default timings (the test stack claims after 1.5 s, which under load makes
+slow batches be claimed and processed twice), and quiet logs."""

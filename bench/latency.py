@@ -19,27 +19,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from bench.common import Report, admin_headers, connect, percentile
+from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
+from bench.receiver import WebhookReceiver
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body, opening_body, organisation_body
 from shared.demo.region import build_region
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database, free_port
+from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
 POLL_S = 0.005
 REGISTERED_SQL = """
@@ -50,33 +49,6 @@ PROPOSED_SQL = """
 SELECT DISTINCT participant_id FROM matching.match WHERE participant_id = ANY($1::uuid[])
 """
 ALL_KINDS = [k.value for k in OpeningKind]
-
-
-class WebhookReceiver(ThreadingHTTPServer):
-    """An organisation's webhook endpoint: notes when each match's notification arrived."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        super().__init__(("127.0.0.1", free_port()), _Hook)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/hook"
-
-
-class _Hook(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        now = time.monotonic()
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        match_id = json.loads(body)["match"]["match_id"]
-        self.server.arrived.setdefault(match_id, now)  # type: ignore[attr-defined]
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
 
 
 @dataclass
@@ -277,7 +249,7 @@ async def measure(
     dsn, redis, receiver = await create_database(), RedisServer().start(), WebhookReceiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     logs = Path(tempfile.mkdtemp(prefix="polku-latency-"))
-    stack = Stack(dsn, redis.url, logs, log_level="WARNING", matching_allow_private_webhooks="true")
+    stack = Stack(dsn, redis.url, logs, **SERVICE_TIMINGS, matching_allow_private_webhooks="true")
     t, done = Timeline(), asyncio.Event()
     try:
         await migrate(dsn, SERVICES)

@@ -26,7 +26,7 @@ import httpx
 import psutil
 
 from bench import ceiling
-from bench.common import Report, admin_headers, connect
+from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body
 from shared.migrate import migrate
@@ -139,9 +139,7 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
     files = uploads(intakes, chunk, seed)
     dsn = await create_database()
     redis = RedisServer().start()
-    stack = Stack(
-        dsn, redis.url, Path(tempfile.mkdtemp(prefix="polku-bench-")), log_level="WARNING"
-    )
+    stack = Stack(dsn, redis.url, Path(tempfile.mkdtemp(prefix="polku-bench-")), **SERVICE_TIMINGS)
     try:
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
