@@ -27,28 +27,48 @@ async def create_key(
     label: str = "",
 ) -> tuple[UUID, str]:
     """Create a key in every schema in one transaction; returns (key id, key text shown once)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await insert_key(
+            conn,
+            organisation_id=organisation_id,
+            role=role,
+            municipality=municipality,
+            expires_at=expires_at,
+            label=label,
+        )
+    finally:
+        await conn.close()
+
+
+async def insert_key(
+    conn: asyncpg.Connection,
+    *,
+    organisation_id: UUID,
+    role: str,
+    municipality: str | None = None,
+    expires_at: datetime | None = None,
+    label: str = "",
+) -> tuple[UUID, str]:
+    """The same new key (its hash) in every service's schema, in one transaction."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if (role == "municipality") != (municipality is not None):
-        raise ValueError("a municipality key (and only one) names its --municipality")
+        raise ValueError("a municipality key (and only one) names its municipality")
     key_id, key = uuid4(), new_key()
-    conn = await asyncpg.connect(dsn)
-    try:
-        async with conn.transaction():
-            for schema in SERVICES:
-                await conn.execute(
-                    f'INSERT INTO "{schema}".api_key (key_id, key_hash, organisation_id, role,'
-                    " municipality, expires_at, label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    key_id,
-                    key_hash(key),
-                    organisation_id,
-                    role,
-                    municipality,
-                    expires_at,
-                    label,
-                )
-    finally:
-        await conn.close()
+    async with conn.transaction():
+        for schema in SERVICES:
+            await conn.execute(
+                f'INSERT INTO "{schema}".api_key (key_id, key_hash, organisation_id, role,'
+                " municipality, expires_at, label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                key_id,
+                key_hash(key),
+                organisation_id,
+                role,
+                municipality,
+                expires_at,
+                label,
+            )
     return key_id, key
 
 
@@ -56,17 +76,22 @@ async def revoke_key(dsn: str, key_id: UUID) -> bool:
     """Revoke a key everywhere; False when no such key exists."""
     conn = await asyncpg.connect(dsn)
     try:
-        async with conn.transaction():
-            found = False
-            for schema in SERVICES:
-                status = await conn.execute(
-                    f'UPDATE "{schema}".api_key SET revoked_at = coalesce(revoked_at, now())'
-                    " WHERE key_id = $1",
-                    key_id,
-                )
-                found = found or status != "UPDATE 0"
+        return await revoke_in(conn, key_id)
     finally:
         await conn.close()
+
+
+async def revoke_in(conn: asyncpg.Connection, key_id: UUID) -> bool:
+    """Revoke a key in every schema, in one transaction; False when unknown."""
+    found = False
+    async with conn.transaction():
+        for schema in SERVICES:
+            status = await conn.execute(
+                f'UPDATE "{schema}".api_key SET revoked_at = coalesce(revoked_at, now())'
+                " WHERE key_id = $1",
+                key_id,
+            )
+            found = found or status != "UPDATE 0"
     return found
 
 

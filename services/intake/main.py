@@ -6,7 +6,7 @@ from services.intake.api import router
 from services.intake.batch import MAX_BYTES
 from services.intake.errors import install_error_handlers
 from services.intake.handlers import register_handlers
-from shared import audit
+from shared import audit, keys_api
 from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
 from shared.settings import Settings
@@ -15,7 +15,7 @@ DEFINITION = ServiceDefinition(
     name="intake",
     title="Polku intake",
     description="Municipalities register participants, with consent, deduplication and privacy.",
-    routers=[router, audit.router],
+    routers=[router, audit.router, keys_api.router],
     register_handlers=register_handlers,
 )
 

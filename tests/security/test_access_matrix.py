@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -75,6 +76,19 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         {"admin": 200, "municipality": 200, "other_municipality": 404},
     ),
     (
+        "POST",
+        "/v1/keys",
+        {"organisation_id": "5d6b2c1e-0000-4000-8000-000000000001", "role": "operator"},
+        {"admin": 201, "municipality": 403, "other_municipality": 403},
+    ),
+    ("GET", "/v1/keys", None, {"admin": 200, "municipality": 403, "other_municipality": 403}),
+    (
+        "POST",
+        "/v1/keys/{kid}/revoke",
+        None,
+        {"admin": 404, "municipality": 403, "other_municipality": 403},
+    ),
+    (
         "GET",
         "/v1/audit?participant_id={pid}",
         None,
@@ -113,7 +127,10 @@ async def test_every_intake_endpoint_for_every_role(intake_app: FastAPI, keys: K
                 pid = made.json()["participant_id"]
                 headers = bearer(keys[who]) if who else {}
                 r = await http.request(
-                    method, path.format(pid=pid), headers=headers, **_request(method, path, body)
+                    method,
+                    path.format(pid=pid, kid=uuid4()),
+                    headers=headers,
+                    **_request(method, path, body),
                 )
                 if r.status_code != _expected(cell, who):
                     failures.append(f"{method} {path} as {who}: {r.status_code} {r.text[:200]}")
@@ -128,7 +145,10 @@ def test_every_v1_operation_needs_a_key_and_is_in_the_matrix(intake_app: FastAPI
         for method, op in item.items()
     }
     assert all(op.get("security") for op in operations.values())  # the Allow dependency's bearer
-    in_matrix = {(m, p.split("?")[0].replace("{pid}", "{participant_id}")) for m, p, _, _ in MATRIX}
+    in_matrix = {
+        (m, p.split("?")[0].replace("{pid}", "{participant_id}").replace("{kid}", "{key_id}"))
+        for m, p, _, _ in MATRIX
+    }
     assert set(operations) == in_matrix
 
 

@@ -128,3 +128,30 @@ async def test_request_bodies_over_the_limit_get_413_with_reason(
         assert r.status_code == 413 and r.json()["detail"]["reason"] == "body_too_large"
         small = await http.post("/v1/intakes", json={"municipality": "x"})
         assert small.status_code == 422  # under the limit: read and validated as usual
+
+
+async def test_an_admin_creates_lists_and_revokes_keys_over_http(
+    intake_app: FastAPI, admin_key: str
+) -> None:
+    transport = httpx.ASGITransport(app=intake_app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://intake", headers=bearer(admin_key)
+    ) as http:
+        body = {
+            "organisation_id": str(uuid4()),
+            "role": "municipality",
+            "municipality": "Rapla vald",
+        }
+        made = await http.post("/v1/keys", json=body)
+        assert made.status_code == 201, made.text
+        key, key_id = made.json()["key"], made.json()["key_id"]
+        listed = (await http.get("/v1/keys")).json()
+        assert key_id in {k["key_id"] for k in listed} and key not in str(listed)
+        mine = bearer(key)
+        page = "/v1/participants?municipality=Rapla%20vald"
+        assert (await http.get(page, headers=mine)).status_code == 200
+        assert (await http.post(f"/v1/keys/{key_id}/revoke")).status_code == 200
+        refused = await http.get(page, headers=mine)
+        assert refused.json()["detail"]["reason"] == "revoked_api_key"
+        no_town = await http.post("/v1/keys", json={**body, "municipality": None})
+        assert no_town.status_code == 422

@@ -1,0 +1,99 @@
+"""Admin over HTTP: create, list and revoke API keys (served by intake; same rows as the CLI)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.auth import Allow, Principal
+from shared.keys_cli import insert_key, revoke_in
+from shared.runtime import PoolDep
+
+Role = Literal["municipality", "support_worker", "workshop", "employer", "operator", "admin"]
+Admin = Annotated[Principal, Allow("admin")]
+
+router = APIRouter(prefix="/v1", tags=["keys"])
+
+
+class KeyIn(BaseModel):
+    """A key to create: whose (organisation), what role, for how long."""
+
+    model_config = ConfigDict(extra="forbid")
+    organisation_id: UUID
+    role: Role
+    municipality: str | None = Field(None, min_length=2, max_length=60, pattern=r"^[^\x00-\x1f]+$")
+    expires_in_days: float | None = Field(None, gt=0, le=3650)
+    label: str = Field("", max_length=200, pattern=r"^[^\x00-\x1f]*$")
+
+
+class KeyOut(BaseModel):
+    """A key as listed: never its text (only `CreatedKeyOut` shows that, once)."""
+
+    key_id: UUID
+    organisation_id: UUID
+    role: str
+    municipality: str | None
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class CreatedKeyOut(BaseModel):
+    """A new key: its text is shown this once and stored only as a hash."""
+
+    key_id: UUID
+    key: str
+    role: str
+    organisation_id: UUID
+    expires_at: datetime | None
+
+
+@router.post("/keys", status_code=201, response_model=CreatedKeyOut)
+async def create_key(body: KeyIn, pool: PoolDep, _: Admin) -> CreatedKeyOut:
+    """Create a key for an organisation and role (a municipality key names its municipality)."""
+    expires = None
+    if body.expires_in_days is not None:
+        expires = datetime.now(UTC) + timedelta(days=body.expires_in_days)
+    try:
+        async with pool.acquire() as conn:
+            key_id, key = await insert_key(
+                conn,
+                organisation_id=body.organisation_id,
+                role=body.role,
+                municipality=body.municipality,
+                expires_at=expires,
+                label=body.label,
+            )
+    except ValueError as exc:
+        raise HTTPException(422, [{"field": "municipality", "reason": str(exc)}]) from None
+    return CreatedKeyOut(
+        key_id=key_id,
+        key=key,
+        role=body.role,
+        organisation_id=body.organisation_id,
+        expires_at=expires,
+    )
+
+
+@router.get("/keys", response_model=list[KeyOut])
+async def list_keys(pool: PoolDep, _: Admin) -> list[KeyOut]:
+    """Every key, newest last (never the key text)."""
+    rows = await pool.fetch(
+        "SELECT key_id, organisation_id, role, municipality, label, created_at, expires_at,"
+        " revoked_at FROM api_key ORDER BY created_at"
+    )
+    return [KeyOut(**dict(r)) for r in rows]
+
+
+@router.post("/keys/{key_id}/revoke", responses={404: {"description": "No such key"}})
+async def revoke_key(key_id: UUID, pool: PoolDep, _: Admin) -> dict[str, str]:
+    """Revoke a key in every service at once."""
+    async with pool.acquire() as conn:
+        if not await revoke_in(conn, key_id):
+            raise HTTPException(404, {"reason": "key_not_found", "message": f"no key {key_id}"})
+    return {"key_id": str(key_id), "status": "revoked"}
