@@ -63,9 +63,17 @@ class Timeline:
     errors: list[str] = field(default_factory=list)
 
 
-def _ok(r: httpx.Response) -> httpx.Response:
+async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> httpx.Response:
+    """A setup POST that must succeed (a dropped connection is tried again)."""
+    for attempt in range(3):
+        try:
+            r = await client.post(url, json=body)
+            break
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
     if r.is_error:
-        raise RuntimeError(f"{r.request.method} {r.request.url}: {r.status_code} {r.text[:500]}")
+        raise RuntimeError(f"POST {url}: {r.status_code} {r.text[:500]}")
     return r
 
 
@@ -78,26 +86,22 @@ async def set_up_region(
     org_ids: dict[str, str] = {}
     for org in region.organisations:
         if any(o.organisation_key == org.key for o in chosen):
-            r = _ok(
-                await client.post(f"{matching}/v1/organisations", json=organisation_body(org, hook))
-            )
+            r = await _post(client, f"{matching}/v1/organisations", organisation_body(org, hook))
             org_ids[org.key] = r.json()["organisation_id"]
-    for i in range(0, len(chosen), 50):
-        answers = await asyncio.gather(
+    for i in range(0, len(chosen), 10):
+        await asyncio.gather(
             *(
-                client.post(
-                    f"{matching}/v1/openings", json=opening_body(o, org_ids[o.organisation_key])
+                _post(
+                    client, f"{matching}/v1/openings", opening_body(o, org_ids[o.organisation_key])
                 )
-                for o in chosen[i : i + 50]
+                for o in chosen[i : i + 10]
             )
         )
-        for r in answers:
-            _ok(r)
     municipalities = sorted({p.municipality for p in iter_participants(seed, 500)})
     for n in range(10):
         worker = {"municipalities": municipalities, "caseload_limit": 500,
                   "contact": f"worker{n}@example.org"}  # fmt: skip
-        _ok(await client.post(f"{caseplan}/v1/support-workers", json=worker))
+        await _post(client, f"{caseplan}/v1/support-workers", worker)
     return len(chosen)
 
 
