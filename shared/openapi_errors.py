@@ -1,4 +1,5 @@
-"""Document the 422 body the services really send: `{"detail": [{field, reason, type}]}`."""
+"""Document the 422 bodies the services really send: `{"detail": [{field, reason, type}]}`
+for invalid fields, or `{"detail": {reason, message}}` for a value refused by a rule."""
 
 from __future__ import annotations
 
@@ -19,8 +20,17 @@ FIELD_ERROR: dict[str, Any] = {
 }
 
 
+REFUSAL: dict[str, Any] = {
+    "title": "Refusal",
+    "description": "A value a rule refused, with a machine-readable reason.",
+    "type": "object",
+    "required": ["reason"],
+    "properties": {"reason": {"type": "string"}, "message": {"type": "string"}},
+}
+
+
 def document_field_errors(app: FastAPI) -> None:
-    """Make the app's OpenAPI 422 schema the field/reason shape its error handler answers."""
+    """Make the app's OpenAPI 422 schema the shapes its error handlers answer."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -30,6 +40,12 @@ def document_field_errors(app: FastAPI) -> None:
         components = schema.get("components", {}).get("schemas", {})
         if "ValidationError" in components:
             components["ValidationError"] = FIELD_ERROR
+        if "HTTPValidationError" in components:
+            detail = {"items": {"$ref": "#/components/schemas/ValidationError"}, "type": "array"}
+            components["HTTPValidationError"]["properties"]["detail"] = {
+                "anyOf": [detail, REFUSAL],
+                "title": "Detail",
+            }
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
