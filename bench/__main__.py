@@ -3,7 +3,7 @@
 Prints one table (each figure with its target and whether it was met; throughput also as a
 ratio of the ceiling measured in the same run) and writes it as JSON to bench/results/.
 
-Run: `python -m bench` (full sizes, ~30 minutes on 2 cores), `python -m bench --quick` (small
+Run: `python -m bench` (full sizes, about an hour on 2 cores), `python -m bench --quick` (small
 sizes, to check the harness), `python -m bench --only matching reporting` (some of them).
 """
 
@@ -68,7 +68,7 @@ async def run(sizes: dict[str, dict[str, Any]], only: list[str]) -> Report:
         "matching": lambda: asyncio.to_thread(_matching, sizes["matching"]),
         "reporting": lambda: reporting.measure(
             sizes["reporting"]["participants"],
-            True,
+            False,  # the indexed variant: `python -m bench.reporting` (it changes little)
             sizes["reporting"]["timeout_s"],
             sizes["reporting"]["filters"],
         ),
