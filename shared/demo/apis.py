@@ -60,6 +60,7 @@ ROUTES: dict[str, Candidates] = {
         ("caseplan", "post", "/v1/case-plans/{case_plan_id}/follow-up"),
     ),
     "summary": (("reporting", "get", "/v1/reports/summary"),),
+    "create_key": (("intake", "post", "/v1/keys"),),
 }
 
 

@@ -69,6 +69,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     async with httpx.AsyncClient(timeout=5) as http:
         await wait_ready(http, config.urls, config.ready_timeout)
     api = Api(config.urls, in_flight=config.concurrency, headers=headers)
+    keys.api = api
     try:
         await api.discover()
         await _run(config, api, keys, report, say)
@@ -76,6 +77,7 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
         await api.aclose()
     if keys.failure:
         report.skip("api_keys", f"could not create keys ({keys.failure[:200]})")
+    report.count("api_keys_created_over_http", keys.created_over_http)
     if keys.transient_failures:
         report.error("api_keys", f"{keys.transient_failures} times: {keys.last_transient}")
     return report

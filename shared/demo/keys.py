@@ -9,6 +9,9 @@ import uuid
 from dataclasses import dataclass
 
 import asyncpg
+import httpx
+
+from shared.demo.apis import Api
 
 ADMIN_ORGANISATION = uuid.UUID("00000000-0000-4000-8000-00000000ad01")
 
@@ -36,6 +39,11 @@ def staff(organisation_id: str, kind: str) -> Identity:
     return Identity("employer" if kind == "employer" else "workshop", organisation_id)
 
 
+def _org_of(identity: Identity) -> uuid.UUID:
+    org = identity.organisation_id or (ADMIN_ORGANISATION if identity == ADMIN else None)
+    return uuid.UUID(str(org or uuid.uuid4()))
+
+
 class KeyRing:
     """Keys by identity: minted in the database at `database_url`, else `fallback` for all."""
 
@@ -44,6 +52,8 @@ class KeyRing:
         self.fallback = fallback
         self.keys: dict[Identity, str] = {}
         self.failure: str | None = None
+        self.api: Api | None = None
+        self.created_over_http = 0
         self.transient_failures = 0
         self.last_transient = ""
         self._lock = asyncio.Lock()
@@ -60,15 +70,20 @@ class KeyRing:
     async def _mint(self, identity: Identity) -> str | None:
         if identity in self.keys:
             return self.keys[identity]
+        if identity != ADMIN and self.api is not None and self.api.route("create_key"):
+            admin = await self._mint(ADMIN)  # the admin creates role keys over the public API
+            key = await self._over_http(identity, admin) if admin else None
+            if key is not None:
+                self.keys[identity] = key
+                return key
         if self.database_url is None or self.failure is not None:
             return self.fallback
         from shared.keys_cli import create_key
 
-        org = identity.organisation_id or (ADMIN_ORGANISATION if identity == ADMIN else None)
         try:
             _, key = await create_key(
                 self.database_url,
-                organisation_id=uuid.UUID(str(org or uuid.uuid4())),
+                organisation_id=_org_of(identity),
                 role=identity.role,
                 municipality=identity.municipality,
                 label="polku demo",
@@ -82,3 +97,23 @@ class KeyRing:
             return self.fallback
         self.keys[identity] = key
         return key
+
+    async def _over_http(self, identity: Identity, admin: str) -> str | None:
+        """A key created by the admin through `POST /v1/keys`; None when refused."""
+        assert self.api is not None
+        route = self.api.route("create_key")
+        assert route is not None
+        body = {
+            "organisation_id": str(_org_of(identity)),
+            "role": identity.role,
+            "municipality": identity.municipality,
+            "label": "polku demo",
+        }
+        try:
+            r = await self.api.call(route, body, None, {"Authorization": f"Bearer {admin}"})
+        except httpx.HTTPError:
+            return None
+        if r.status_code != 201:
+            return None
+        self.created_over_http += 1
+        return str(r.json()["key"])
