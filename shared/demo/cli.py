@@ -74,7 +74,8 @@ def play(args: argparse.Namespace) -> int:
         duration=args.duration, rate=args.rate, api_key=args.api_key,
         database_url=None if args.api_key else Settings().database_url,
     )  # fmt: skip
-    print(where_to_look(urls))
+    dashboard_key = args.api_key or _operator_key(config.database_url)
+    print(where_to_look(urls, dashboard_key))
     try:
         report = asyncio.run(run_demo(config))
     except TimeoutError as exc:
@@ -84,13 +85,34 @@ def play(args: argparse.Namespace) -> int:
     if args.report:
         args.report.write_text(report.to_json() + "\n", encoding="utf-8")
         print(f"polku demo: report written to {args.report}")
-    print(where_to_look(urls))
+    print(where_to_look(urls, dashboard_key))
     return 0
 
 
-def where_to_look(urls: dict[str, str]) -> str:
-    """The dashboard, each service's /docs and `polku status`."""
-    lines = [f"polku demo: dashboard  {urls['reporting']}/"]
+def _operator_key(database_url: str | None) -> str | None:
+    """An operator key for the dashboard (figures, no personal data); None when keys are off."""
+    if database_url is None:
+        return None
+    import uuid
+
+    import asyncpg
+
+    from shared.keys_cli import create_key
+
+    org = uuid.uuid5(uuid.NAMESPACE_URL, "polku-demo:operator")
+    try:
+        _, key = asyncio.run(
+            create_key(database_url, organisation_id=org, role="operator", label="demo dashboard")
+        )
+    except (OSError, asyncpg.PostgresError):
+        return None
+    return key
+
+
+def where_to_look(urls: dict[str, str], dashboard_key: str | None = None) -> str:
+    """The dashboard (with an operator key when there is one), each service's /docs, status."""
+    fragment = f"#key={dashboard_key}" if dashboard_key else ""
+    lines = [f"polku demo: dashboard  {urls['reporting']}/{fragment}"]
     lines += [f"polku demo: {s:<9} {u}/docs" for s, u in urls.items()]
     lines.append("polku demo: pipeline   polku status")
     return "\n".join(lines)
