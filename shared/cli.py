@@ -98,6 +98,14 @@ def cmd_up(args: argparse.Namespace) -> int:
     os.environ.update(env)
     try:
         cmd_migrate(argparse.Namespace(service=None))
+        if embedded is not None:
+            print(
+                "polku: to use `polku keys`, `polku status`, ... on this system, in another shell:"
+            )
+            print(
+                f"  export POLKU_DATABASE_URL='{embedded.database_url}'"
+                f" POLKU_REDIS_URL='{embedded.redis_url}'"
+            )
         return supervise(env, wait_for=args.wait_for)
     finally:
         if embedded is not None:
