@@ -112,7 +112,11 @@ async def fire_intakes(
 
     async def one(body: dict[str, Any]) -> None:
         sent = time.monotonic()
-        r = await client.post(f"{intake}/v1/intakes", json=body)
+        try:
+            r = await client.post(f"{intake}/v1/intakes", json=body)
+        except httpx.HTTPError as exc:
+            t.errors.append(f"intake: {exc!r}")
+            return
         done = time.monotonic()
         if r.status_code != 201:
             t.errors.append(f"intake {r.status_code}: {r.text[:200]}")
@@ -130,9 +134,14 @@ async def fire_intakes(
 
 async def mark_ready(client: httpx.AsyncClient, caseplan: str, pid: UUID, t: Timeline) -> None:
     """What a support worker does once the participant is registered."""
-    r = await client.post(
-        f"{caseplan}/v1/participants/{pid}/ready-for-matching", json={"opening_kinds": ALL_KINDS}
-    )
+    try:
+        r = await client.post(
+            f"{caseplan}/v1/participants/{pid}/ready-for-matching",
+            json={"opening_kinds": ALL_KINDS},
+        )
+    except httpx.HTTPError as exc:
+        t.errors.append(f"ready: {exc!r}")
+        return
     if r.status_code != 200:
         t.errors.append(f"ready {r.status_code}: {r.text[:200]}")
         return
@@ -282,6 +291,7 @@ async def measure(
     report.context.update(errors=t.errors[:20], proposed=len(t.proposed), webhooks=len(hooks))
     report.add("intakes registered", len(t.registered), "people", note=f"of {intakes} posted")
     report.add("participants proposed", len(t.proposed), "people", note="others fit no opening")
+    report.add("requests failed", len(t.errors), "requests", note="; ".join(t.errors[:2])[:100])
     add_spans(report, "POST /v1/intakes call", [s * 1000 for s in t.intake_call_s])
     add_spans(report, "intake -> registered", _spans(t.intake_done, t.registered))
     add_spans(report, "ready -> inbox", _spans(t.ready_done, t.proposed), "< 100")
