@@ -183,13 +183,18 @@ function offerMunicipalities(names) {
   }
 }
 
+let latestRefresh = 0;
+
 async function refresh() {
+  // Only the newest refresh may draw: an older answer arriving late must not overwrite it.
+  const mine = ++latestRefresh;
   const status = document.getElementById("updated");
   try {
     const [data, pipeline] = await Promise.all([
       getJson(`/v1/dashboard${filterQuery()}`),
       getJson("/v1/pipeline"),
     ]);
+    if (mine !== latestRefresh) return;
     offerMunicipalities(data.municipalities);
     showSummary(data.summary);
     drawTimeseries(data.timeseries);
@@ -205,6 +210,7 @@ async function refresh() {
     status.dataset.state = "ok";
     status.textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (err) {
+    if (mine !== latestRefresh) return;
     status.dataset.state = "error";
     status.textContent = `not updated: ${err.message}`;
   }
