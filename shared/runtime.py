@@ -231,6 +231,7 @@ class Runtime:
         if self.relay is not None:
             self.relay.stop()
         if self.broker is not None:
+            await self._stop_reading()
             await self.broker.stop()  # waits for the batches in hand: applied and acked
         for task in self._tasks:
             task.cancel()
@@ -243,6 +244,15 @@ class Runtime:
             await self.redis.aclose()
         if self.pool is not None:
             await self.pool.close()
+
+    async def _stop_reading(self) -> None:
+        """Stop every subscriber and let its read task end before the broker disconnects,
+        so no XREADGROUP is cut off mid-flight (FastStream would log that as an error)."""
+        for sub in self._subscribers:
+            reading = [t for t in getattr(sub, "tasks", []) if not t.done()]
+            await sub.stop()  # waits for the batch in hand, then cancels the read task
+            if reading:
+                await asyncio.wait(reading, timeout=5)
 
     async def readiness(self) -> dict[str, str]:
         """What answers: Redis and PostgreSQL."""
