@@ -24,7 +24,7 @@ import psutil
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.common import Report
+from bench.common import Report, admin_headers
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body
 from shared.events import streams
@@ -68,8 +68,9 @@ def rss_mb(stack: Stack) -> dict[str, float]:
 class Soak:
     """One soak run's counters."""
 
-    def __init__(self, stack: Stack, rate: int) -> None:
+    def __init__(self, stack: Stack, rate: int, headers: dict[str, str] | None = None) -> None:
         self.stack = stack
+        self.headers = headers or {}
         self.rate = rate
         self.sent = 0
         self.http_errors = 0
@@ -110,7 +111,7 @@ class Soak:
     def run(self, minutes: float) -> None:
         """The steady load, one batch a second, sampling lag every 5 s."""
         started = time.monotonic()
-        with httpx.Client(timeout=60) as client:
+        with httpx.Client(timeout=60, headers=self.headers) as client:
             while (elapsed := time.monotonic() - started) < minutes * 60:
                 tick = time.monotonic()
                 self.send_one_second(client)
@@ -169,7 +170,7 @@ async def main(minutes: float, rate: int, replicas: int, bound_mb: float) -> Rep
     try:
         await migrate(dsn, SERVICES)
         stack.start(replicas=replicas)
-        soak = Soak(stack, rate)
+        soak = Soak(stack, rate, await admin_headers(dsn))  # every /v1 call needs a key
         await asyncio.to_thread(soak.run, minutes)
         drained = await asyncio.to_thread(soak.drain)
         return report(soak, server.url, drained, bound_mb)
