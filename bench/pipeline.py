@@ -63,6 +63,7 @@ class RssSampler(threading.Thread):
         self.stack = stack
         self.interval_s = interval_s
         self.peak: dict[str, float] = {}
+        self.cpu: dict[int, tuple[str, float, float]] = {}  # pid: service, first, last
         self.stop_event = threading.Event()
 
     def run(self) -> None:
@@ -71,10 +72,15 @@ class RssSampler(threading.Thread):
                 if sp.proc is None or sp.proc.poll() is not None:
                     continue
                 try:
-                    rss = psutil.Process(sp.proc.pid).memory_info().rss / 2**20
+                    proc = psutil.Process(sp.proc.pid)
+                    rss = proc.memory_info().rss / 2**20
+                    times = proc.cpu_times()
                 except psutil.Error:
                     continue
                 self.peak[sp.service] = max(self.peak.get(sp.service, 0.0), rss)
+                used = times.user + times.system
+                first = self.cpu.get(sp.proc.pid, (sp.service, used, used))[1]
+                self.cpu[sp.proc.pid] = (sp.service, first, used)
             self.stop_event.wait(self.interval_s)
 
     def finish(self) -> dict[str, float]:
@@ -82,6 +88,13 @@ class RssSampler(threading.Thread):
         self.stop_event.set()
         self.join()
         return dict(self.peak)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) each service used while sampled, summed over replicas."""
+        out: dict[str, float] = defaultdict(float)
+        for service, first, last in self.cpu.values():
+            out[service] += last - first
+        return dict(out)
 
 
 async def post_all(
@@ -152,12 +165,14 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
         await wait_through(dsn, created, stack, started)
         elapsed = time.perf_counter() - started
         peaks = sampler.finish()
+        cpu = sampler.cpu_seconds()
         return {
             "intakes": created,
             "intakes_per_s": created / elapsed,
             "accepted_per_s": created / accepted,
             "elapsed_s": elapsed,
             **{f"peak_rss_mb_{k}": v for k, v in peaks.items()},
+            **{f"cpu_ms_per_intake_{k}": 1000 * v / created for k, v in cpu.items()},
         }
     finally:
         stack.stop()
@@ -182,6 +197,10 @@ def add_figures(report: Report, figs: dict[str, Any], replicas: int, best_ceilin
         if key.startswith("peak_rss_mb_"):
             service = key.removeprefix("peak_rss_mb_")
             report.add(f"peak RSS {service} (x{replicas})", value, "MB", "< 300")
+    for key, value in sorted(figs.items()):
+        if key.startswith("cpu_ms_per_intake_"):
+            service = key.removeprefix("cpu_ms_per_intake_")
+            report.add(f"CPU {service} (x{replicas})", value, "ms/intake", "", "user + system")
 
 
 async def measure(
