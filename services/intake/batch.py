@@ -20,8 +20,6 @@ from services.intake.registration import CHUNK, register_many
 from services.intake.repository import store_response
 from services.intake.schemas import IntakeIn
 from services.intake.service import claim_or_replay
-from shared import outbox
-from shared.events import new_event
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -172,7 +170,6 @@ async def register_rows(
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start : start + CHUNK]
             regs = await register_many(conn, [i for _, i in chunk], vault=vault, today=today)
-            await outbox.record(conn, [new_event(r.event, producer="intake") for r in regs])
             for (n, _), reg in zip(chunk, regs, strict=True):
                 results[n] = RowResult(row=n, status=reg.status, participant_id=reg.participant_id)  # type: ignore[arg-type]
             if progress:

@@ -8,9 +8,10 @@ from typing import Any
 import asyncpg
 
 from services.intake.inbound import decode_request
+from services.intake.records import Cause
 from services.intake.registration import register_many
 from services.intake.schemas import IntakeIn
-from services.intake.service import PRODUCER, vault_of
+from services.intake.service import vault_of
 from shared.events import Envelope, streams
 from shared.events.intake import IntakeRequested
 from shared.messaging import EventConsumer
@@ -26,7 +27,8 @@ def register_handlers(consumer: EventConsumer) -> None:
     ) -> list[Envelope[Any]]:
         intakes = [IntakeIn.model_validate(e.payload.body) for e in events]
         today = datetime.now(UTC).date()
-        regs = await register_many(conn, intakes, vault=vault, today=today)
-        return [e.follow(r.event, producer=PRODUCER) for e, r in zip(events, regs, strict=True)]
+        causes = [Cause(e.correlation_id, e.event_id) for e in events]
+        await register_many(conn, intakes, vault=vault, today=today, causes=causes)
+        return []  # their events are in the outbox already, written with the participants
 
     consumer.subscribe_raw(streams.INTAKE_REQUESTS, decode_request)
