@@ -249,7 +249,10 @@ async def measure(args: argparse.Namespace) -> Report:
         assert sp.proc is not None
         meter = CpuMeter(sp.proc.pid, dsn.rsplit("/", 1)[1])
         spy = lambda name: py_spy(sp.proc.pid, args.py_spy, name)  # noqa: E731
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        # Idle connections expire before uvicorn's 5 s keep-alive closes them under a request.
+        limits = httpx.Limits(
+            max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0
+        )
         async with httpx.AsyncClient(
             base_url=sp.url, headers=headers, timeout=600, limits=limits
         ) as client:

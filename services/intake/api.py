@@ -86,7 +86,7 @@ async def register_batch(
     municipality: Annotated[str, Query(min_length=2, max_length=60)],
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
-) -> batch.BatchOut:
+) -> JSONResponse:
     """Register many intakes from a CSV or JSON-lines file; each row is created, updated or rejected."""
     service.check_municipality(principal, municipality)
     data = await file.read(batch.MAX_BYTES + 1)
@@ -96,10 +96,11 @@ async def register_batch(
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = f"{municipality}:batch:{idempotency_key}" if idempotency_key else None
     out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
-    ids = [r.participant_id for r in out.results if r.participant_id is not None]
     async with pool.acquire() as conn:
-        await audit.record(conn, principal, "participant.batch", ids, service.PERSONAL_FIELDS)
-    return out
+        await audit.record(
+            conn, principal, "participant.batch", out.participant_ids, service.PERSONAL_FIELDS
+        )
+    return JSONResponse(out.body)  # built as JSON already; `BatchOut` documents it
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantOut)
