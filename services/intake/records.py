@@ -8,11 +8,12 @@ holds both to the models in `shared/events`, which stay the one definition).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
+
+from pydantic_core import to_json
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import age_band, age_on, coarse, parse_national_id
@@ -24,7 +25,7 @@ from shared.events.intake import ParticipantRegistered, ParticipantUpdated
 PRODUCER = "intake"
 PERSONAL = frozenset({"given_name", "family_name", "contact", "home"})
 """What stays sealed in intake: names, contact and the exact home."""
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_PERSONAL_FIELDS = set(PERSONAL)
 
 
 def coarse_location(municipality: str, home: HomeLocation | None) -> dict[str, Any] | None:
@@ -81,7 +82,7 @@ def seal_personal(
     vault: PersonalDataVault, details: ParticipantDetails, participant_id: UUID
 ) -> bytes:
     """The participant's names, contact and exact home, sealed to their id."""
-    plain = details.model_dump_json(include=set(PERSONAL)).encode()
+    plain = details.model_dump_json(include=_PERSONAL_FIELDS).encode()
     return vault.seal_bytes(plain, bound_to=participant_id.bytes)
 
 
@@ -94,21 +95,30 @@ class Cause:
 
 
 def event_json(
-    type_: str, payload: dict[str, Any], *, now: datetime, cause: Cause | None = None
+    type_: str, payload: dict[str, Any], *, now: datetime | str, cause: Cause | None = None
 ) -> tuple[UUID, str]:
-    """(event id, the envelope as JSON) of one intake event, as `new_event(...)` would write it."""
+    """(event id, the envelope as JSON) of one intake event, as `new_event(...)` would write it.
+
+    `now` is when it occurred, or `occurred_at(now)` made once for many events.
+    """
     event_id = uuid4()
     envelope = {
         "event_id": str(event_id),
         "type": type_,
         "version": 1,
-        "occurred_at": now.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "occurred_at": now if isinstance(now, str) else occurred_at(now),
         "producer": PRODUCER,
         "correlation_id": str(cause.correlation_id if cause else event_id),
         "causation_id": str(cause.causation_id) if cause else None,
         "payload": payload,
     }
-    return event_id, _ENCODE(envelope)
+    # pydantic-core's encoder: pydantic's own JSON (compact, UTF-8), three times json.dumps's speed
+    return event_id, to_json(envelope).decode()
+
+
+def occurred_at(now: datetime) -> str:
+    """An event time as the envelope's JSON writes it."""
+    return now.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 REGISTERED = ParticipantRegistered.TYPE
@@ -138,7 +148,7 @@ def new_participant(
     vault: PersonalDataVault,
     *,
     today: date,
-    now: datetime,
+    now: datetime | str,
     cause: Cause | None = None,
 ) -> NewParticipant:
     """A first registration: a fresh pseudonymous id, the profile, the sealed personal data."""

@@ -25,6 +25,7 @@ from services.intake.records import (
     event_json,
     new_participant,
     new_profile,
+    occurred_at,
     seal_personal,
 )
 from services.intake.repository import ParticipantRow
@@ -98,7 +99,7 @@ async def register_many(
     Results are in the input's order; `causes` correlates each event with a request's.
     """
     hashes = [vault.id_hash(i.national_id) for i in intakes]
-    now = datetime.now(UTC)
+    now = occurred_at(datetime.now(UTC))
     results: dict[int, Registration] = {}
     for indexes in _rounds(hashes):
         chunk = [(hashes[i], intakes[i], causes[i] if causes else None) for i in indexes]
@@ -112,7 +113,7 @@ async def _register_chunk(
     chunk: list[_Item],
     vault: PersonalDataVault,
     today: date,
-    now: datetime,
+    now: str,
     audit_as: AuditAs | None,
 ) -> list[Registration]:
     # Sorted, so concurrent batches wait on each other's new rows in one order, never deadlock.
@@ -138,7 +139,7 @@ async def _register_known(
     known: list[_Item],
     vault: PersonalDataVault,
     today: date,
-    now: datetime,
+    now: str,
     audit_as: AuditAs | None,
 ) -> dict[bytes, UUID]:
     """Update the people registered before (locked first); their ids by id hash."""
@@ -154,7 +155,7 @@ def _reregister(
     intake: IntakeIn,
     vault: PersonalDataVault,
     today: date,
-    now: datetime,
+    now: str,
     cause: Cause | None,
 ) -> tuple[ParticipantRow, UUID, str]:
     """The person came again: take the new details, keep what ESF freezes at first entry."""
