@@ -66,14 +66,18 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
 )
 async def register(
     body: IntakeIn,
-    pool: PoolDep,
-    vault: VaultDep,
+    request: Request,
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
     """Register one participant (or update them when already known)."""
+    runtime = request.app.state.runtime  # not dependencies: the busiest route, each costs
     answer = await service.register(
-        pool, body, vault=vault, idempotency_key=idempotency_key, principal=principal
+        runtime.db,
+        body,
+        vault=service.vault_of(runtime.settings),
+        idempotency_key=idempotency_key,
+        principal=principal,
     )
     return JSONResponse(answer.body, status_code=answer.status_code)
 
