@@ -20,6 +20,7 @@ from services.intake.domain import age_band, age_on, coarse, parse_national_id
 from services.intake.places import centre_of
 from services.intake.schemas import HomeLocation, IntakeIn, ParticipantDetails
 from shared.events import streams
+from shared.events.envelope import new_event_id
 from shared.events.intake import ParticipantRegistered, ParticipantUpdated
 
 PRODUCER = "intake"
@@ -101,7 +102,7 @@ def event_json(
 
     `now` is when it occurred, or `occurred_at(now)` made once for many events.
     """
-    event_id = uuid4()
+    event_id = new_event_id()
     envelope = {
         "event_id": str(event_id),
         "type": type_,

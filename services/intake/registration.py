@@ -1,7 +1,7 @@
 """Registering participants, set-based: one person is one participant, however often seen.
 
 A chunk of intakes is one statement in the common case: every person is inserted as new,
-with their event, audit lines and the relay's NOTIFY, skipping id hashes already known; only
+with their event and audit lines, skipping id hashes already known; only
 the people known before (or registered concurrently) are then locked and updated.
 """
 
@@ -19,7 +19,6 @@ from services.intake import repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import changed_fields
 from services.intake.records import (
-    PRODUCER,
     UPDATED,
     Cause,
     event_json,
@@ -30,12 +29,10 @@ from services.intake.records import (
 )
 from services.intake.repository import ParticipantRow
 from services.intake.schemas import IntakeIn
-from shared import audit, outbox
+from shared import audit
 from shared.auth import Principal
 
 CHUNK = 1000
-CHANNEL = outbox.channel_of(PRODUCER)
-"""The NOTIFY channel of intake's relay (the schema is named after the service)."""
 FROZEN_AT_ENTRY = (
     "registered_on",
     "birth_year",
@@ -122,7 +119,7 @@ async def _register_chunk(
         key=lambda r: r.id_hash,
     )
     audited = audit_as.params("created") if audit_as else None
-    created = await repository.insert_registered(conn, fresh, channel=CHANNEL, audited=audited)
+    created = await repository.insert_registered(conn, fresh, audited=audited)
     new_by_hash = {r.id_hash: r.participant_id for r in fresh if r.participant_id in created}
     known = [item for item in chunk if item[0] not in new_by_hash]
     updated = await _register_known(conn, known, vault, today, now, audit_as) if known else {}
@@ -146,7 +143,7 @@ async def _register_known(
     existing = {r.id_hash: r for r in await repository.lock_by_hash(conn, [h for h, _, _ in known])}
     updates = [_reregister(existing[h], i, vault, today, now, c) for h, i, c in known]
     audited = audit_as.params("updated") if audit_as else None
-    await repository.reregister(conn, updates, channel=CHANNEL, audited=audited)
+    await repository.reregister(conn, updates, audited=audited)
     return {row.id_hash: row.participant_id for row, _, _ in updates}
 
 
@@ -191,5 +188,5 @@ async def register_new(
         intake, vault.id_hash(intake.national_id), vault, today=today, now=datetime.now(UTC)
     )
     audited = audit_as.params("created") if audit_as else None
-    created = await repository.insert_registered(conn, [row], channel=CHANNEL, audited=audited)
+    created = await repository.insert_registered(conn, [row], audited=audited)
     return Registration(row.participant_id, "created") if created else None

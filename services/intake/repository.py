@@ -99,11 +99,11 @@ _INSERT_REGISTERED = (
     " FROM t ON CONFLICT (id_hash) DO NOTHING RETURNING participant_id),"
     " event AS (INSERT INTO outbox (event_id, stream, type, body)"
     " SELECT t.e, $9, $10, t.body FROM t JOIN new ON new.participant_id = t.p)"
-    "{audit} SELECT array_agg(participant_id) AS created, pg_notify($11, '') FROM new"
+    "{audit} SELECT array_agg(participant_id) AS created FROM new"
 )
 INSERT_REGISTERED = _INSERT_REGISTERED.format(audit="")
 INSERT_REGISTERED_AUDITED = _INSERT_REGISTERED.format(
-    audit=f", audit AS ({audit.insert_from('new', 12)})"
+    audit=f", audit AS ({audit.insert_from('new', 11)})"
 )
 
 
@@ -111,11 +111,11 @@ async def insert_registered(
     conn: asyncpg.Connection,
     rows: Sequence[NewParticipant],
     *,
-    channel: str,
     audited: list[Any] | None = None,
 ) -> set[UUID]:
-    """One statement: insert the participants whose id hash is new, their events, the audit
-    lines (`audit.params`) and the relay's NOTIFY; returns the ids inserted."""
+    """One statement: insert the participants whose id hash is new, their events and the
+    audit lines (`audit.params`); returns the ids inserted. (The outbox's trigger queues the
+    events and sends the relay's NOTIFY.)"""
     columns = [
         [r.participant_id for r in rows],
         [r.id_hash for r in rows],
@@ -127,7 +127,6 @@ async def insert_registered(
         [r.event for r in rows],
         records.STREAM,
         records.REGISTERED,
-        channel,
     ]
     sql = INSERT_REGISTERED if audited is None else INSERT_REGISTERED_AUDITED
     created = await conn.fetchval(sql, *columns, *(audited or ()))
@@ -142,17 +141,16 @@ _REREGISTER = (
     " registrations = registrations + 1 FROM t WHERE participant_id = t.p"
     " RETURNING participant_id),"
     " event AS (INSERT INTO outbox (event_id, stream, type, body) SELECT e, $8, $9, body FROM t)"
-    "{audit} SELECT pg_notify($10, '')"
+    "{audit} SELECT count(*) FROM changed"
 )
 REREGISTER = _REREGISTER.format(audit="")
-REREGISTER_AUDITED = _REREGISTER.format(audit=f", audit AS ({audit.insert_from('changed', 11)})")
+REREGISTER_AUDITED = _REREGISTER.format(audit=f", audit AS ({audit.insert_from('changed', 10)})")
 
 
 async def reregister(
     conn: asyncpg.Connection,
     rows: Sequence[tuple[ParticipantRow, UUID, str]],
     *,
-    channel: str,
     audited: list[Any] | None = None,
 ) -> None:
     """One statement: write back people registered again, with their events and audit lines."""
@@ -166,7 +164,6 @@ async def reregister(
         [event for _, _, event in rows],
         records.STREAM,
         records.UPDATED,
-        channel,
     ]
     sql = REREGISTER if audited is None else REREGISTER_AUDITED
     await conn.execute(sql, *columns, *(audited or ()))
