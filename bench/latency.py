@@ -8,9 +8,12 @@ proposes openings and queues a signed webhook. Timed per participant, at a stead
 
 - intake → registered: POST returned → case plan and candidate rows committed (DB poll, 5 ms);
 - ready → inbox: ready POST returned → first `match` row committed (what
-  `GET /v1/organisations/{id}/matches?status=proposed` reads);
+  `GET /v1/organisations/{id}/matches?status=proposed` reads), seen when matching's outbox
+  NOTIFY (sent by the same transaction) wakes the bench, or by a fallback poll;
 - ready → webhook: ready POST returned → first `match.proposed` webhook received on 127.0.0.1;
-- intake → inbox / webhook: the whole path, the bench's reaction (≤ one poll) included.
+- intake → inbox / webhook: the whole path, the bench's reaction (≤ one poll) included;
+- the hops of a readiness (`bench/latency_spans.py`), matching's own share among them;
+- CPU seconds of each service and of the bench itself while intakes flow.
 
 Run: `python -m bench.latency [--intakes 2000] [--rate 200] [--openings 1000]`
 """
@@ -19,28 +22,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
+from bench import latency_spans as spans
+from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from bench.receiver import WebhookReceiver
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body, opening_body, organisation_body
 from shared.demo.region import build_region
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
+from shared.outbox import channel_of
 from shared.settings import SERVICES
 from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
 POLL_S = 0.005
+FALLBACK_POLL_S = 0.05
+"""Proposals are looked for on each NOTIFY of matching's outbox, else this often."""
 REGISTERED_SQL = """
 SELECT c.participant_id FROM caseplan.case_plan c
 JOIN matching.candidate m USING (participant_id) WHERE c.participant_id = ANY($1::uuid[])
@@ -49,18 +56,6 @@ PROPOSED_SQL = """
 SELECT DISTINCT participant_id FROM matching.match WHERE participant_id = ANY($1::uuid[])
 """
 ALL_KINDS = [k.value for k in OpeningKind]
-
-
-@dataclass
-class Timeline:
-    """When each step happened for each participant (time.monotonic seconds)."""
-
-    intake_done: dict[UUID, float] = field(default_factory=dict)
-    intake_call_s: list[float] = field(default_factory=list)
-    registered: dict[UUID, float] = field(default_factory=dict)
-    ready_done: dict[UUID, float] = field(default_factory=dict)
-    proposed: dict[UUID, float] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
 
 
 async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> httpx.Response:
@@ -106,7 +101,11 @@ async def set_up_region(
 
 
 async def fire_intakes(
-    client: httpx.AsyncClient, intake: str, bodies: list[dict[str, Any]], rate: float, t: Timeline
+    client: httpx.AsyncClient,
+    intake: str,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    t: spans.Timeline,
 ) -> None:
     """POST one intake every 1/rate seconds (not waiting for answers); note when each returns."""
 
@@ -132,7 +131,9 @@ async def fire_intakes(
     await asyncio.gather(*tasks)
 
 
-async def mark_ready(client: httpx.AsyncClient, caseplan: str, pid: UUID, t: Timeline) -> None:
+async def mark_ready(
+    client: httpx.AsyncClient, caseplan: str, pid: UUID, t: spans.Timeline
+) -> None:
     """What a support worker does once the participant is registered."""
     try:
         r = await client.post(
@@ -149,9 +150,9 @@ async def mark_ready(client: httpx.AsyncClient, caseplan: str, pid: UUID, t: Tim
 
 
 async def watch(
-    dsn: str, client: httpx.AsyncClient, caseplan: str, t: Timeline, done: asyncio.Event
+    dsn: str, client: httpx.AsyncClient, caseplan: str, t: spans.Timeline, done: asyncio.Event
 ) -> list[asyncio.Task[None]]:
-    """Poll the committed rows: mark registered participants ready, note first proposals."""
+    """Poll the committed rows: mark registered participants ready as soon as both hold them."""
     conn = await connect(dsn)
     tasks: list[asyncio.Task[None]] = []
     try:
@@ -162,34 +163,41 @@ async def watch(
                 for row in await conn.fetch(REGISTERED_SQL, waiting):
                     t.registered[row[0]] = now
                     tasks.append(asyncio.create_task(mark_ready(client, caseplan, row[0], t)))
-            unproposed = [p for p in t.ready_done if p not in t.proposed]
-            if unproposed:
-                now = time.monotonic()
-                for row in await conn.fetch(PROPOSED_SQL, unproposed):
-                    t.proposed[row[0]] = now
             await asyncio.sleep(POLL_S)
     finally:
         await conn.close()
     return tasks
 
 
-async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, float]:
-    """Participant → when the first webhook about one of their matches arrived."""
-    conn = await connect(dsn)
+async def watch_proposals(dsn: str, t: spans.Timeline, done: asyncio.Event) -> int:
+    """Note each participant's first committed proposal; wakes on matching's outbox NOTIFY
+    (sent at commit by the transaction that inserts the match rows). Returns the wake-ups."""
+    conn, listener = await connect(dsn), await connect(dsn)
+    woke, notified = asyncio.Event(), 0
+
+    def on_notify(*_: object) -> None:
+        nonlocal notified
+        notified += 1
+        woke.set()
+
+    await listener.add_listener(channel_of("matching"), on_notify)
     try:
-        rows = await conn.fetch(
-            "SELECT match_id::text, participant_id FROM matching.match WHERE match_id = ANY($1)",
-            list(arrived),
-        )
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woke.wait(), FALLBACK_POLL_S)
+            woke.clear()
+            now = time.monotonic()  # rows seen below committed before this
+            unproposed = [p for p in t.ready_done if p not in t.proposed]
+            if unproposed:
+                for row in await conn.fetch(PROPOSED_SQL, unproposed):
+                    t.proposed[row[0]] = now
     finally:
+        await listener.close()
         await conn.close()
-    first: dict[UUID, float] = {}
-    for match_id, pid in rows:
-        first[pid] = min(first.get(pid, float("inf")), arrived[match_id])
-    return first
+    return notified
 
 
-async def settle(t: Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
+async def settle(t: spans.Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
     """Until every intake is marked ready and no new proposal came for `quiet_s` seconds."""
     start = last_change = time.monotonic()
     seen = -1
@@ -201,53 +209,6 @@ async def settle(t: Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
         if (readied and now - last_change > quiet_s) or now - start > limit_s:
             return
         await asyncio.sleep(0.2)
-
-
-async def webhooks_settle(
-    receiver: WebhookReceiver, quiet_s: float = 3, limit_s: float = 30
-) -> None:
-    """Until no webhook arrived for `quiet_s` seconds (the sender works through its queue)."""
-    start = last_change = time.monotonic()
-    seen = -1
-    while time.monotonic() - last_change < quiet_s and time.monotonic() - start < limit_s:
-        if len(receiver.arrived) != seen:
-            seen, last_change = len(receiver.arrived), time.monotonic()
-        await asyncio.sleep(0.2)
-
-
-HOPS_SQL = """
-WITH r AS (SELECT (body::json->>'event_id')::uuid AS event_id, created_at, published_at
-           FROM caseplan.outbox WHERE type = 'participant.ready_for_matching')
-SELECT extract(epoch FROM r.published_at - r.created_at) * 1000 AS relay,
-       extract(epoch FROM i.processed_at - r.published_at) * 1000 AS to_consumer
-FROM r JOIN matching.inbox i ON i.event_id = r.event_id AND i.consumer = 'matching'
-"""
-
-
-async def ready_hops(dsn: str) -> dict[str, list[float]]:
-    """Where a readiness waits, from the services' own tables: caseplan's outbox row written ->
-    published by the relay (XADD) -> matching's transaction that handles it begins."""
-    conn = await connect(dsn)
-    try:
-        rows = await conn.fetch(HOPS_SQL)
-    finally:
-        await conn.close()
-    return {
-        "caseplan outbox -> XADD": [float(r["relay"]) for r in rows],
-        "XADD -> matching batch begins": [float(r["to_consumer"]) for r in rows],
-    }
-
-
-def _spans(start: dict[UUID, float], end: dict[UUID, float]) -> list[float]:
-    return [(end[p] - start[p]) * 1000 for p in start if p in end]
-
-
-def add_spans(report: Report, name: str, ms: list[float], target: str = "") -> None:
-    """p50/p95/p99 of one span."""
-    for q in (50, 95, 99):
-        report.add(
-            f"{name} p{q}", percentile(ms, q), "ms", target if q == 99 else "", f"n={len(ms)}"
-        )
 
 
 async def measure(
@@ -263,11 +224,13 @@ async def measure(
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     logs = Path(tempfile.mkdtemp(prefix="polku-latency-"))
     stack = Stack(dsn, redis.url, logs, **SERVICE_TIMINGS, matching_allow_private_webhooks="true")
-    t, done = Timeline(), asyncio.Event()
+    t, run = spans.Timeline(), spans.Run()
     try:
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
         stack.start()
+        pids = {s: [sp.proc.pid for sp in sps if sp.proc] for s, sps in stack.services.items()}
+        cpu = spans.CpuMeter(pids)
         limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
         async with httpx.AsyncClient(timeout=30, headers=headers, limits=limits) as client:
             urls = {s: stack[s].url for s in ("intake", "caseplan", "matching")}
@@ -275,32 +238,40 @@ async def measure(
                 client, urls["matching"], urls["caseplan"], receiver.url, openings, seed
             )
             bodies = [intake_body(p) for p in iter_participants(seed, intakes)]
-            watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
-            await fire_intakes(client, urls["intake"], bodies, rate, t)
-            await settle(t, settle_s)
-            done.set()
-            await asyncio.gather(*await watcher)
-        await webhooks_settle(receiver)
-        hooks = await first_webhooks(dsn, dict(receiver.arrived))
-        hops = await ready_hops(dsn)
+            cpu.begin()
+            run.notified = await _drive(dsn, client, urls, bodies, rate, t, settle_s)
+        await spans.webhooks_settle(receiver)
+        run.cpu_s = cpu.used()
+        run.hooks = await spans.first_webhooks(dsn, dict(receiver.arrived))
+        run.ready = await spans.readiness_xadds(redis.url)
+        await spans.add_database_times(dsn, run.ready)
     finally:
         receiver.shutdown()
         stack.stop()
         redis.stop()
         await drop_database(dsn)
-    report.context.update(errors=t.errors[:20], proposed=len(t.proposed), webhooks=len(hooks))
-    report.add("intakes registered", len(t.registered), "people", note=f"of {intakes} posted")
-    report.add("participants proposed", len(t.proposed), "people", note="others fit no opening")
-    report.add("requests failed", len(t.errors), "requests", note="; ".join(t.errors[:2])[:100])
-    add_spans(report, "POST /v1/intakes call", [s * 1000 for s in t.intake_call_s])
-    add_spans(report, "intake -> registered", _spans(t.intake_done, t.registered))
-    add_spans(report, "ready -> inbox", _spans(t.ready_done, t.proposed), "< 100")
-    add_spans(report, "ready -> webhook", _spans(t.ready_done, hooks), "< 100")
-    for hop, ms in hops.items():
-        add_spans(report, f"  ready hop: {hop}", ms)
-    add_spans(report, "intake -> inbox", _spans(t.intake_done, t.proposed), "< 100")
-    add_spans(report, "intake -> webhook", _spans(t.intake_done, hooks), "< 100")
+    spans.figures(report, t, run, intakes)
     return report
+
+
+async def _drive(
+    dsn: str,
+    client: httpx.AsyncClient,
+    urls: dict[str, str],
+    bodies: list[dict[str, Any]],
+    rate: float,
+    t: spans.Timeline,
+    settle_s: float,
+) -> int:
+    """Fire the intakes while watching; returns how many NOTIFYs woke the proposal watcher."""
+    done = asyncio.Event()
+    watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
+    proposals = asyncio.create_task(watch_proposals(dsn, t, done))
+    await fire_intakes(client, urls["intake"], bodies, rate, t)
+    await settle(t, settle_s)
+    done.set()
+    await asyncio.gather(*await watcher)
+    return await proposals
 
 
 def main() -> None:
