@@ -10,21 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
 from services.matching import repository as repo
 from services.matching import webhook_store
-from services.matching.domain import (
-    Explanation,
-    cell_key,
-    cells_within,
-    rank,
-    travel_limit_km,
-)
+from services.matching.catalog import OpeningCatalog
+from services.matching.domain import Explanation, Ranked, cell_key, cells_within, rank
+from services.matching.domain.allocation import Seeker, allocate
 from services.matching.settings import MatchingSettings
 from services.matching.views import candidate_of, opening_of, organisation_view, profile_of
+from shared.events.intake import ParticipantProfile
 from shared.events.matching import MatchProposed
 
 
@@ -41,30 +39,85 @@ def _proposable(row: asyncpg.Record | None) -> bool:
 
 
 async def propose_for_participant(
-    conn: asyncpg.Connection, participant_id: UUID, *, settings: MatchingSettings, now: datetime
+    conn: asyncpg.Connection,
+    participant_id: UUID,
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
 ) -> list[MatchProposed]:
     """Propose the best openings to a ready participant, up to their live-proposal limit."""
     if not _proposable(await repo.fetch_candidate(conn, participant_id)):
         return []  # most profile updates end here, without waiting for the lock
-    await repo.lock_proposals(conn)
-    row = await repo.fetch_candidate(conn, participant_id)
-    if not _proposable(row):
-        return []
-    wanted = settings.max_live_proposals - await repo.live_count(conn, participant_id)
-    if wanted <= 0:
-        return []
-    candidate = candidate_of(row, now)
-    view = candidate.view
-    cells: list[str] = []
-    if view.lat is not None and view.lon is not None:
-        radius = travel_limit_km(candidate, settings.walking_km)
-        cells = [cell_key(c) for c in cells_within(view.lat, view.lon, radius)]
-    rows = await repo.open_openings_near(
-        conn, participant_id=participant_id, cells=cells, remote=view.telework_ready
+    return await propose_for_participants(
+        conn, [participant_id], catalog=catalog, settings=settings, now=now
     )
-    by_id = {r["opening_id"]: r for r in rows if free_slots(r, settings) > 0}
-    ranked = rank([candidate], [opening_of(r) for r in by_id.values()], settings.scoring())
-    return [await _propose(conn, row, by_id[r.opening_id], r.explanation) for r in ranked[:wanted]]
+
+
+async def propose_for_participants(
+    conn: asyncpg.Connection,
+    participant_ids: list[UUID],
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
+    locked: bool = False,
+) -> list[MatchProposed]:
+    """Propose to distinct participants in turn (what proposing to each alone in this order
+    gives), from the in-memory catalog, in a fixed number of round trips for the batch."""
+    if not locked:
+        await repo.lock_proposals(conn)
+    rows = {r["participant_id"]: r for r in await repo.proposable_many(conn, participant_ids)}
+    order = [pid for pid in participant_ids if pid in rows]
+    if not order:
+        return []
+    await catalog.sync(conn)
+    profiles = {pid: profile_of(rows[pid]) for pid in order}
+    seekers = [
+        Seeker(
+            candidate=candidate_of(rows[pid], now, profiles[pid]),
+            wanted=settings.max_live_proposals - int(rows[pid]["live"]),
+            proposed_to=frozenset(rows[pid]["proposed_to"]),
+        )
+        for pid in order
+    ]
+    reach = catalog.reachable([s.candidate for s in seekers if s.wanted > 0], settings.walking_km)
+    ranked = allocate(
+        seekers,
+        catalog.index,
+        await catalog.loads(conn, reach),
+        config=settings.scoring(),
+        proposals_per_seat=settings.proposals_per_seat,
+        still_open=catalog.still_open,
+    )
+    return await _store_proposals(conn, ranked, rows, profiles, catalog)
+
+
+async def _store_proposals(
+    conn: asyncpg.Connection,
+    ranked: list[Ranked],
+    candidates: dict[UUID, asyncpg.Record],
+    profiles: dict[UUID, ParticipantProfile],
+    catalog: OpeningCatalog,
+) -> list[MatchProposed]:
+    """Insert the proposals and queue their webhooks: two statements for the whole batch."""
+    matches, deliveries, events = [], [], []
+    for r in ranked:
+        facts, match_id = catalog.facts[r.opening_id], uuid4()
+        explanation = r.explanation.as_dict()
+        ids = {"match_id": match_id, "participant_id": r.participant_id,
+               "opening_id": r.opening_id, "organisation_id": facts.organisation_id}  # fmt: skip
+        matches.append(ids | {"score": r.score, "explanation": explanation})
+        events.append(MatchProposed(**ids, score=r.score))
+        if facts.notifies:
+            body = webhook_body(
+                ids, facts.title, r.score, explanation, profiles[r.participant_id],
+                candidates[r.participant_id]["support_worker_contact"],
+            )  # fmt: skip
+            deliveries.append((facts.organisation_id, match_id, "match.proposed", body))
+    await repo.insert_matches(conn, matches)
+    await webhook_store.enqueue_many(conn, deliveries)
+    return events
 
 
 async def propose_for_opening(
@@ -101,6 +154,7 @@ async def top_up(
     *,
     openings: Iterable[UUID] = (),
     participants: Iterable[UUID] = (),
+    catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
@@ -108,8 +162,11 @@ async def top_up(
     proposed: list[MatchProposed] = []
     for opening_id in sorted(set(openings)):
         proposed += await propose_for_opening(conn, opening_id, settings=settings, now=now)
-    for participant_id in sorted(set(participants)):
-        proposed += await propose_for_participant(conn, participant_id, settings=settings, now=now)
+    people = sorted(set(participants))
+    if people:
+        proposed += await propose_for_participants(
+            conn, people, catalog=catalog, settings=settings, now=now
+        )
     return proposed
 
 
@@ -131,22 +188,17 @@ async def _propose(
     )
     organisation = await repo.fetch_organisation(conn, opening["organisation_id"])
     if organisation["webhook_url"]:
-        body = organisation_view(
-            match_id=match_id,
-            opening_id=opening["opening_id"],
-            opening_title=opening["title"],
-            status="proposed",
-            score=explanation.score,
-            explanation=explanation.as_dict(),
-            profile=profile_of(candidate),
-            contact=candidate["support_worker_contact"],
-        )
+        ids = {"match_id": match_id, "opening_id": opening["opening_id"]}
+        body = webhook_body(
+            ids, opening["title"], explanation.score, explanation.as_dict(),
+            profile_of(candidate), candidate["support_worker_contact"],
+        )  # fmt: skip
         await webhook_store.enqueue(
             conn,
             organisation_id=opening["organisation_id"],
             match_id=match_id,
             event_type="match.proposed",
-            body=json.dumps({"type": "match.proposed", "match": body}, sort_keys=True),
+            body=body,
         )
     return MatchProposed(
         match_id=match_id,
@@ -155,3 +207,25 @@ async def _propose(
         organisation_id=opening["organisation_id"],
         score=explanation.score,
     )
+
+
+def webhook_body(
+    ids: dict[str, Any],
+    title: str,
+    score: float,
+    explanation: dict[str, Any],
+    profile: ParticipantProfile,
+    contact: str | None,
+) -> str:
+    """The `match.proposed` webhook's JSON: the minimal organisation view of the proposal."""
+    match = organisation_view(
+        match_id=ids["match_id"],
+        opening_id=ids["opening_id"],
+        opening_title=title,
+        status="proposed",
+        score=score,
+        explanation=explanation,
+        profile=profile,
+        contact=contact,
+    )
+    return json.dumps({"type": "match.proposed", "match": match}, sort_keys=True)

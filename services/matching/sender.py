@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -44,30 +45,103 @@ def backoff_s(settings: MatchingSettings, attempts: int) -> float:
 
 
 def make_webhook_sender(settings: MatchingSettings) -> Callable[[Runtime], Awaitable[None]]:
-    """The background job: send due deliveries until the service stops."""
+    """The background job: send deliveries as they are queued, until the service stops."""
 
     async def webhook_sender(runtime: Runtime) -> None:
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_s) as client:
-            while True:
-                try:
-                    sent = await send_due(runtime, settings, client)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    log.warning("webhook sender: %r", exc)
-                    sent = 0
-                if not sent:
-                    await asyncio.sleep(settings.webhook_interval_s)
+        limits = httpx.Limits(max_connections=settings.webhook_concurrency)
+        async with httpx.AsyncClient(timeout=settings.webhook_timeout_s, limits=limits) as client:
+            await WebhookSender(runtime, settings, client).run()
 
     return webhook_sender
 
 
-async def send_due(runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient) -> int:
-    """Send every delivery that is due now; returns how many were tried."""
-    lease = settings.webhook_timeout_s * 2 + 5
-    rows = await webhook_store.claim_due(runtime.db, limit=20, lease_s=lease)
-    await asyncio.gather(*(_deliver(runtime, settings, client, row) for row in rows))
-    return len(rows)
+class WebhookSender:
+    """Sends due deliveries with at most `webhook_concurrency` in flight.
+
+    It wakes on the NOTIFY that the transaction queueing deliveries sends at its commit (from
+    any replica), when a slot frees while deliveries were waiting for one, and when the next
+    retry falls due; `webhook_interval_s` is only the fallback look (a lost NOTIFY, a retry
+    another replica scheduled and did not live to send)."""
+
+    def __init__(
+        self, runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient
+    ) -> None:
+        self.runtime, self.settings, self.client = runtime, settings, client
+        self.wake = asyncio.Event()
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self.saturated = False
+        self._listener: asyncpg.Connection | None = None
+
+    async def run(self) -> None:
+        """Send until cancelled."""
+        try:
+            while True:
+                try:
+                    await self._listen()
+                    if await self.send_round():
+                        continue  # every slot was filled: more may be due
+                    timeout = await self._idle_timeout()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("webhook sender: %r", exc)
+                    await self._unlisten()
+                    timeout = self.settings.webhook_interval_s
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout)
+        finally:
+            await self._unlisten()
+            for task in self.in_flight:
+                task.cancel()  # their lease runs out and they are sent again
+
+    async def send_round(self) -> bool:
+        """Claim due deliveries for the free slots and start sending them; True when every
+        free slot was filled."""
+        self.wake.clear()
+        free = self.settings.webhook_concurrency - len(self.in_flight)
+        if free <= 0:
+            self.saturated = True
+            return False
+        lease = self.settings.webhook_timeout_s * 2 + 5
+        rows = await webhook_store.claim_due(self.runtime.db, limit=free, lease_s=lease)
+        for row in rows:
+            task = asyncio.ensure_future(self._send(row))
+            self.in_flight.add(task)
+            task.add_done_callback(self._done)
+        self.saturated = len(rows) == free
+        return self.saturated
+
+    async def _send(self, row: asyncpg.Record) -> None:
+        try:
+            if await _deliver(self.runtime, self.settings, self.client, row) == "retry":
+                self.wake.set()  # look again when the new retry falls due
+        except Exception as exc:
+            log.warning("webhook %s: %r", row["delivery_id"], exc)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self.in_flight.discard(task)
+        if self.saturated:
+            self.wake.set()
+
+    async def _idle_timeout(self) -> float:
+        due_in = await webhook_store.next_due_in_s(self.runtime.db)
+        if due_in is None:
+            return self.settings.webhook_interval_s
+        return max(0.0, min(self.settings.webhook_interval_s, due_in))
+
+    async def _listen(self) -> None:
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        conn = await asyncpg.connect(self.runtime.settings.database_url)
+        await conn.add_listener(webhook_store.CHANNEL, lambda *_: self.wake.set())
+        conn.add_termination_listener(lambda _conn: self.wake.set())
+        self._listener = conn
+
+    async def _unlisten(self) -> None:
+        conn, self._listener = self._listener, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 2)
 
 
 async def _post(
@@ -101,13 +175,14 @@ async def _post(
 
 async def _deliver(
     runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient, row: asyncpg.Record
-) -> None:
+) -> str:
+    """One attempt; returns its outcome: delivered, retry or dead."""
     error = await _post(runtime, settings, client, row)
     delivery_id, attempts = row["delivery_id"], row["attempts"]
     if error is None:
         await webhook_store.mark_delivered(runtime.db, delivery_id)
         deliveries_counter(runtime).labels("delivered").inc()
-        return
+        return "delivered"
     if attempts < settings.webhook_max_attempts:
         retry = backoff_s(settings, attempts)
         await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=retry)
@@ -115,10 +190,11 @@ async def _deliver(
         log.info(
             "webhook %s attempt %d failed (%s); retry in %.1fs", delivery_id, attempts, error, retry
         )
-        return
+        return "retry"
     await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=None)
     deliveries_counter(runtime).labels("dead").inc()
     await _dead_letter(runtime, row, error)
+    return "dead"
 
 
 async def _dead_letter(runtime: Runtime, row: asyncpg.Record, error: str) -> None:

@@ -28,7 +28,10 @@ class MatchingSettings(BaseSettings):
     expiry_interval_s: float = Field(30.0, gt=0)
 
     allow_private_webhooks: bool = Field(False, description="allow loopback/private webhook URLs")
-    webhook_interval_s: float = Field(1.0, gt=0, description="how often deliveries are sent")
+    webhook_interval_s: float = Field(
+        1.0, gt=0, description="fallback look for due deliveries (NOTIFY wakes the sender)"
+    )
+    webhook_concurrency: int = Field(64, ge=1, description="deliveries in flight at once")
     webhook_max_attempts: int = Field(6, ge=1)
     webhook_backoff_s: float = Field(2.0, gt=0, description="first retry delay; doubles each time")
     webhook_timeout_s: float = Field(5.0, gt=0)

@@ -8,12 +8,15 @@ from uuid import UUID, uuid4
 import asyncpg
 
 Row = Any  # asyncpg.Record
+CHANNEL = "polku_matching_webhooks"
+"""NOTIFY channel: deliveries were queued (sent at commit, so the sender sees them)."""
 
 
 async def enqueue(
     conn: asyncpg.Connection, *, organisation_id: UUID, match_id: UUID, event_type: str, body: str
 ) -> UUID:
-    """Queue one webhook body for an organisation, in the caller's transaction."""
+    """Queue one webhook body for an organisation, in the caller's transaction (and wake the
+    senders at its commit)."""
     delivery_id = uuid4()
     await conn.execute(
         "INSERT INTO webhook_delivery (delivery_id, organisation_id, match_id, event_type, body)"
@@ -24,7 +27,32 @@ async def enqueue(
         event_type,
         body,
     )
+    await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
     return delivery_id
+
+
+async def enqueue_many(
+    conn: asyncpg.Connection, deliveries: list[tuple[UUID, UUID, str, str]]
+) -> None:
+    """Queue (organisation, match, event type, body) deliveries for organisations that have a
+    webhook URL, in the caller's transaction, and wake every sender at its commit."""
+    if not deliveries:
+        return
+    await conn.execute(
+        "WITH queued AS (INSERT INTO webhook_delivery"
+        " (delivery_id, organisation_id, match_id, event_type, body)"
+        " SELECT u.d, u.g, u.m, u.t, u.b FROM unnest($1::uuid[], $2::uuid[], $3::uuid[],"
+        "  $4::text[], $5::text[]) AS u(d, g, m, t, b)"
+        " JOIN organisation o ON o.organisation_id = u.g WHERE o.webhook_url IS NOT NULL"
+        " RETURNING 1)"
+        " SELECT pg_notify($6, '') FROM (SELECT 1 FROM queued LIMIT 1) AS any_queued",
+        [uuid4() for _ in deliveries],
+        [d[0] for d in deliveries],
+        [d[1] for d in deliveries],
+        [d[2] for d in deliveries],
+        [d[3] for d in deliveries],
+        CHANNEL,
+    )
 
 
 async def claim_due(pool: asyncpg.Pool, *, limit: int, lease_s: float) -> list[Row]:
@@ -40,6 +68,16 @@ async def claim_due(pool: asyncpg.Pool, *, limit: int, lease_s: float) -> list[R
         limit,
         lease_s,
     )
+
+
+async def next_due_in_s(pool: asyncpg.Pool) -> float | None:
+    """Seconds until the next pending delivery falls due (claimed ones count from their
+    lease's end); None when nothing is pending."""
+    value = await pool.fetchval(
+        "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM webhook_delivery"
+        " WHERE status = 'pending'"
+    )
+    return None if value is None else float(value)
 
 
 async def mark_delivered(pool: asyncpg.Pool, delivery_id: UUID) -> None:

@@ -98,3 +98,20 @@ async def list_matches(
         value,
         status,
     )
+
+
+async def insert_matches(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    """Store proposals with their explanations, in one statement."""
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO match (match_id, participant_id, opening_id, organisation_id, score,"
+        " explanation) SELECT m, p, o, g, s, e::jsonb FROM unnest($1::uuid[], $2::uuid[],"
+        " $3::uuid[], $4::uuid[], $5::float8[], $6::text[]) AS u(m, p, o, g, s, e)",
+        [r["match_id"] for r in rows],
+        [r["participant_id"] for r in rows],
+        [r["opening_id"] for r in rows],
+        [r["organisation_id"] for r in rows],
+        [r["score"] for r in rows],
+        [json.dumps(r["explanation"]) for r in rows],
+    )
