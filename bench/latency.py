@@ -72,10 +72,10 @@ async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> ht
     return r
 
 
-async def set_up_region(
-    client: httpx.AsyncClient, matching: str, caseplan: str, hook: str, openings: int, seed: int
+async def set_up_openings(
+    client: httpx.AsyncClient, matching: str, hook: str, openings: int, seed: int
 ) -> int:
-    """Organisations with a webhook, `openings` open openings, a few support workers."""
+    """Organisations with a webhook to `hook`, and `openings` open openings of the region."""
     region = build_region(seed, openings * 25)
     chosen = random.Random(seed).sample(list(region.openings), min(openings, len(region.openings)))
     org_ids: dict[str, str] = {}
@@ -92,12 +92,20 @@ async def set_up_region(
                 for o in chosen[i : i + 10]
             )
         )
+    return len(chosen)
+
+
+async def set_up_region(
+    client: httpx.AsyncClient, matching: str, caseplan: str, hook: str, openings: int, seed: int
+) -> int:
+    """Organisations with a webhook, `openings` open openings, a few support workers."""
+    posted = await set_up_openings(client, matching, hook, openings, seed)
     municipalities = sorted({p.municipality for p in iter_participants(seed, 500)})
     for n in range(10):
         worker = {"municipalities": municipalities, "caseload_limit": 500,
                   "contact": f"worker{n}@example.org"}  # fmt: skip
         await _post(client, f"{caseplan}/v1/support-workers", worker)
-    return len(chosen)
+    return posted
 
 
 async def fire_intakes(

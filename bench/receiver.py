@@ -14,6 +14,7 @@ class WebhookReceiver(ThreadingHTTPServer):
     """An organisation's webhook endpoint: notes when each match's notification arrived."""
 
     daemon_threads = True
+    request_queue_size = 256  # the default 5 resets connections when many arrive at once
 
     def __init__(self) -> None:
         self.arrived: dict[str, float] = {}
@@ -25,12 +26,15 @@ class WebhookReceiver(ThreadingHTTPServer):
 
 
 class _Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would: no connect per call
+
     def do_POST(self) -> None:
         now = time.monotonic()
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         match_id = json.loads(body)["match"]["match_id"]
         self.server.arrived.setdefault(match_id, now)  # type: ignore[attr-defined]
         self.send_response(204)
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -21,7 +21,7 @@ import asyncpg
 
 from services.matching import repository as repo
 from services.matching.domain import Candidate, OpeningIndex
-from services.matching.domain.allocation import OpeningLoad
+from services.matching.domain.allocation import OpeningLoad, OpeningLoads
 from services.matching.views import opening_of
 
 
@@ -90,18 +90,13 @@ class OpeningCatalog:
 
     def reachable(self, candidates: Iterable[Candidate], walking_km: float) -> set[UUID]:
         """Every indexed opening any of these participants might reach."""
-        found: set[UUID] = set()
-        for candidate in candidates:
-            found.update(self.index.nearby(candidate, walking_km))
-        return found
+        return self.index.reachable(candidates, walking_km)
 
-    async def loads(
-        self, conn: asyncpg.Connection, opening_ids: set[UUID]
-    ) -> dict[UUID, OpeningLoad]:
-        """The current capacity of these openings, read from the database."""
-        loads = {oid: OpeningLoad(seats=self.facts[oid].seats) for oid in opening_ids}
-        if opening_ids:
-            for row in await repo.opening_loads(conn, sorted(opening_ids)):
-                load = loads[row["opening_id"]]
-                load.accepted, load.live = int(row["accepted"]), int(row["live"])
-        return loads
+    async def loads(self, conn: asyncpg.Connection, reach: set[UUID]) -> OpeningLoads:
+        """The current capacity of the openings within reach, read from the database."""
+        counted = {}
+        if reach:
+            for row in await repo.opening_loads(conn, list(reach)):
+                oid = row["opening_id"]
+                counted[oid] = OpeningLoad(self.facts[oid].seats, row["accepted"], row["live"])
+        return OpeningLoads(reach, lambda oid: self.facts[oid].seats, counted)

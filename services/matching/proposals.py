@@ -86,7 +86,7 @@ async def propose_for_participants(
         seekers,
         catalog.index,
         await catalog.loads(conn, reach),
-        config=settings.scoring(),
+        config=settings.scoring_config,
         proposals_per_seat=settings.proposals_per_seat,
         still_open=catalog.still_open,
     )

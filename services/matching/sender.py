@@ -9,9 +9,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from uuid import UUID
 
+import aiohttp
 import asyncpg
-import httpx
 from prometheus_client import Counter
 
 from services.matching import webhook_store
@@ -24,6 +25,8 @@ log = logging.getLogger("polku.matching.webhooks")
 
 
 _COUNTERS: dict[int, Counter] = {}
+MAX_ANSWER_BYTES = 65536
+"""What is read of a receiver's answer (only its status counts)."""
 
 
 def deliveries_counter(runtime: Runtime) -> Counter:
@@ -48,8 +51,10 @@ def make_webhook_sender(settings: MatchingSettings) -> Callable[[Runtime], Await
     """The background job: send deliveries as they are queued, until the service stops."""
 
     async def webhook_sender(runtime: Runtime) -> None:
-        limits = httpx.Limits(max_connections=settings.webhook_concurrency)
-        async with httpx.AsyncClient(timeout=settings.webhook_timeout_s, limits=limits) as client:
+        # aiohttp, not httpx: about 0.2 ms of CPU per POST against httpx's 1-3 ms (bench/README.md)
+        connector = aiohttp.TCPConnector(limit=settings.webhook_concurrency)
+        timeout = aiohttp.ClientTimeout(total=settings.webhook_timeout_s)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
             await WebhookSender(runtime, settings, client).run()
 
     return webhook_sender
@@ -64,12 +69,13 @@ class WebhookSender:
     another replica scheduled and did not live to send)."""
 
     def __init__(
-        self, runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient
+        self, runtime: Runtime, settings: MatchingSettings, client: aiohttp.ClientSession
     ) -> None:
         self.runtime, self.settings, self.client = runtime, settings, client
         self.wake = asyncio.Event()
         self.in_flight: set[asyncio.Task[None]] = set()
         self.saturated = False
+        self.delivered = DeliveredMarks(runtime.db)
         self._listener: asyncpg.Connection | None = None
 
     async def run(self) -> None:
@@ -113,7 +119,10 @@ class WebhookSender:
 
     async def _send(self, row: asyncpg.Record) -> None:
         try:
-            if await _deliver(self.runtime, self.settings, self.client, row) == "retry":
+            outcome = await _deliver(
+                self.runtime, self.settings, self.client, row, mark=self.delivered.mark
+            )
+            if outcome == "retry":
                 self.wake.set()  # look again when the new retry falls due
         except Exception as exc:
             log.warning("webhook %s: %r", row["delivery_id"], exc)
@@ -144,8 +153,45 @@ class WebhookSender:
                 await asyncio.wait_for(conn.close(), 2)
 
 
+class DeliveredMarks:
+    """Marks deliveries delivered in as few UPDATEs as the rate allows: whoever comes while
+    one is in flight waits for the next, which carries them all."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self._pending: list[UUID] = []
+        self._next: asyncio.Future[None] | None = None
+        self._running = False
+        self._flushing: asyncio.Future[None] | None = None
+
+    async def mark(self, delivery_id: UUID) -> None:
+        """Record one delivery as delivered; returns once it is committed."""
+        self._pending.append(delivery_id)
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        committed = self._next
+        if not self._running:
+            self._running = True
+            self._flushing = asyncio.ensure_future(self._flush())
+        await committed
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                ids, committed = self._pending, self._next
+                self._pending, self._next = [], None
+                assert committed is not None
+                try:
+                    await webhook_store.mark_delivered_many(self.pool, ids)
+                    committed.set_result(None)
+                except Exception as exc:  # each waiter logs it; the lease sends them again
+                    committed.set_exception(exc)
+        finally:
+            self._running = False
+
+
 async def _post(
-    runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient, row: asyncpg.Record
+    runtime: Runtime, settings: MatchingSettings, client: aiohttp.ClientSession, row: asyncpg.Record
 ) -> str | None:
     url = row["webhook_url"]
     if not url:
@@ -165,22 +211,29 @@ async def _post(
         "User-Agent": "polku-matching-webhooks/1",
     }
     try:
-        response = await client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as exc:
+        async with client.post(url, data=body, headers=headers, allow_redirects=False) as response:
+            await response.content.read(MAX_ANSWER_BYTES)  # a longer answer closes the connection
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
-    if 200 <= response.status_code < 300:
+    if 200 <= status < 300:
         return None
-    return f"receiver answered HTTP {response.status_code}"
+    return f"receiver answered HTTP {status}"
 
 
 async def _deliver(
-    runtime: Runtime, settings: MatchingSettings, client: httpx.AsyncClient, row: asyncpg.Record
+    runtime: Runtime,
+    settings: MatchingSettings,
+    client: aiohttp.ClientSession,
+    row: asyncpg.Record,
+    *,
+    mark: Callable[[UUID], Awaitable[None]],
 ) -> str:
     """One attempt; returns its outcome: delivered, retry or dead."""
     error = await _post(runtime, settings, client, row)
     delivery_id, attempts = row["delivery_id"], row["attempts"]
     if error is None:
-        await webhook_store.mark_delivered(runtime.db, delivery_id)
+        await mark(delivery_id)
         deliveries_counter(runtime).labels("delivered").inc()
         return "delivered"
     if attempts < settings.webhook_max_attempts:

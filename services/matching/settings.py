@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -51,6 +53,11 @@ class MatchingSettings(BaseSettings):
             interests=self.weight_interests,
             waiting=self.weight_waiting,
         )
+
+    @cached_property
+    def scoring_config(self) -> ScoringConfig:
+        """`scoring()`, built once (proposals ask for it on every batch)."""
+        return self.scoring()
 
     def scoring(self) -> ScoringConfig:
         """Everything the pure scoring and constraint functions need."""

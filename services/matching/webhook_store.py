@@ -80,12 +80,12 @@ async def next_due_in_s(pool: asyncpg.Pool) -> float | None:
     return None if value is None else float(value)
 
 
-async def mark_delivered(pool: asyncpg.Pool, delivery_id: UUID) -> None:
-    """The receiver answered 2xx."""
+async def mark_delivered_many(pool: asyncpg.Pool, delivery_ids: list[UUID]) -> None:
+    """Receivers answered 2xx to these."""
     await pool.execute(
         "UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL"
-        " WHERE delivery_id = $1",
-        delivery_id,
+        " WHERE delivery_id = ANY($1::uuid[])",
+        delivery_ids,
     )
 
 

@@ -45,16 +45,13 @@ class Seeker:
 def allocate(
     seekers: list[Seeker],
     index: OpeningIndex,
-    loads: dict[UUID, OpeningLoad],
+    loads: OpeningLoads,
     *,
     config: ScoringConfig,
     proposals_per_seat: int,
     still_open: Callable[[UUID], bool] = lambda _id: True,
 ) -> list[Ranked]:
-    """Proposals for each seeker in turn, best first per seeker; updates `loads`.
-
-    `loads` must hold every opening the seekers can reach (`OpeningIndex.nearby`); an opening
-    missing from it is never proposed."""
+    """Proposals for each seeker in turn, best first per seeker; counts them into `loads`."""
     proposed: list[Ranked] = []
     for seeker in seekers:
         if seeker.wanted <= 0:
@@ -71,6 +68,34 @@ def allocate(
 
         best = index.best_for(seeker.candidate, seeker.wanted, config, allow=allowed)
         for ranked in best:
-            loads[ranked.opening_id].live += 1
+            loads.count_proposal(ranked.opening_id)
         proposed += best
     return proposed
+
+
+class OpeningLoads:
+    """The capacity of the openings some participants can reach: the counts read for those
+    with any accepted or live proposal, the seats alone for the others; an opening outside
+    `reach` is unknown (None), so it is never proposed."""
+
+    def __init__(
+        self,
+        reach: set[UUID],
+        seats: Callable[[UUID], int],
+        counted: dict[UUID, OpeningLoad] | None = None,
+    ) -> None:
+        self.reach, self._seats = reach, seats
+        self._loads = dict(counted or {})
+
+    def get(self, opening_id: UUID) -> OpeningLoad | None:
+        """The opening's load, or None when it is not within reach."""
+        load = self._loads.get(opening_id)
+        if load is None and opening_id in self.reach:
+            load = self._loads[opening_id] = OpeningLoad(seats=self._seats(opening_id))
+        return load
+
+    def count_proposal(self, opening_id: UUID) -> None:
+        """One more live proposal."""
+        load = self.get(opening_id)
+        assert load is not None, "proposed an opening out of reach"
+        load.live += 1

@@ -149,6 +149,17 @@ class OpeningIndex:
             found.update(shelf.everyone.members)
         return {o.opening_id: o for k, o in found.items() if self._current.get(k) is o}
 
+    def reachable(self, candidates: Iterable[Candidate], walking_km: float) -> set[UUID]:
+        """`nearby` for many participants at once: the ids of every opening they might reach."""
+        shelves: dict[int, _Shelf[OpeningView]] = {}
+        for candidate in candidates:
+            for _, shelf in self._shelves(candidate, walking_km, ScoringConfig()):
+                shelves[id(shelf)] = shelf
+        keys: set[int] = set()
+        for shelf in shelves.values():
+            keys.update(shelf.everyone.members)
+        return {self._current[k].opening_id for k in keys if k in self._current}
+
     def _groups(self, candidate: Candidate, config: ScoringConfig) -> Groups:
         """Each opening is in a group whose bound holds for it: sharing a required skill (or
         requiring none), else a nice-to-have one (or asking none), else an interest, else none.
