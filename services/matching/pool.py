@@ -15,7 +15,7 @@ import asyncpg
 
 from services.matching import repository as repo
 from services.matching.catalog import OpeningCatalog
-from services.matching.proposals import propose_for_participant, propose_for_participants, top_up
+from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import pool_columns
 from shared.events.caseplan import ParticipantReadyForMatching
@@ -109,14 +109,12 @@ async def make_ready(
         await repo.lock_proposals(conn)  # first: the pool rows are locked under it, not before
         kinds = [(r.participant_id, [str(k) for k in r.opening_kinds], r.support_worker_contact)
                  for r in part]  # fmt: skip
-        found = await repo.mark_ready_many(conn, kinds)
+        found = {row["participant_id"]: row for row in await repo.mark_ready_many(conn, kinds)}
         missing = [r.participant_id for r in part if r.participant_id not in found]
         if missing:
             raise RetryLater(f"participant {missing[0]} is not registered yet")
-        proposed += await propose_for_participants(
-            conn, [r.participant_id for r in part],
-            catalog=catalog, settings=settings, now=now, locked=True,
-        )  # fmt: skip
+        rows = [found[r.participant_id] for r in part]
+        proposed += await propose_to_ready(conn, rows, catalog=catalog, settings=settings, now=now)
     return proposed
 
 

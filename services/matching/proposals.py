@@ -61,25 +61,37 @@ async def propose_for_participants(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-    locked: bool = False,
 ) -> list[MatchProposed]:
     """Propose to distinct participants in turn (what proposing to each alone in this order
     gives), from the in-memory catalog, in a fixed number of round trips for the batch."""
-    if not locked:
-        await repo.lock_proposals(conn)
-    rows = {r["participant_id"]: r for r in await repo.proposable_many(conn, participant_ids)}
-    order = [pid for pid in participant_ids if pid in rows]
-    if not order:
+    await repo.lock_proposals(conn)
+    rows = await repo.proposable_many(conn, participant_ids)
+    position = {pid: i for i, pid in enumerate(participant_ids)}
+    rows.sort(key=lambda r: position[r["participant_id"]])
+    return await propose_to_ready(conn, rows, catalog=catalog, settings=settings, now=now)
+
+
+async def propose_to_ready(
+    conn: asyncpg.Connection,
+    rows: list[asyncpg.Record],
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
+) -> list[MatchProposed]:
+    """Propose to these pool rows (`proposable_many`'s, read under the proposal lock) in turn."""
+    if not rows:
         return []
     await catalog.sync(conn)
-    profiles = {pid: profile_of(rows[pid]) for pid in order}
+    by_id = {r["participant_id"]: r for r in rows}
+    profiles = {pid: profile_of(row) for pid, row in by_id.items()}
     seekers = [
         Seeker(
-            candidate=candidate_of(rows[pid], now, profiles[pid]),
-            wanted=settings.max_live_proposals - int(rows[pid]["live"]),
-            proposed_to=frozenset(rows[pid]["proposed_to"]),
+            candidate=candidate_of(r, now, profiles[r["participant_id"]]),
+            wanted=settings.max_live_proposals - int(r["live"]),
+            proposed_to=frozenset(r["proposed_to"]),
         )
-        for pid in order
+        for r in rows
     ]
     reach = catalog.reachable([s.candidate for s in seekers if s.wanted > 0], settings.walking_km)
     ranked = allocate(
@@ -90,7 +102,7 @@ async def propose_for_participants(
         proposals_per_seat=settings.proposals_per_seat,
         still_open=catalog.still_open,
     )
-    return await _store_proposals(conn, ranked, rows, profiles, catalog)
+    return await _store_proposals(conn, ranked, by_id, profiles, catalog)
 
 
 async def _store_proposals(
@@ -115,8 +127,7 @@ async def _store_proposals(
                 candidates[r.participant_id]["support_worker_contact"],
             )  # fmt: skip
             deliveries.append((facts.organisation_id, match_id, "match.proposed", body))
-    await repo.insert_matches(conn, matches)
-    await webhook_store.enqueue_many(conn, deliveries)
+    await repo.insert_matches(conn, matches, deliveries, webhook_store.CHANNEL)
     return events
 
 

@@ -31,30 +31,6 @@ async def enqueue(
     return delivery_id
 
 
-async def enqueue_many(
-    conn: asyncpg.Connection, deliveries: list[tuple[UUID, UUID, str, str]]
-) -> None:
-    """Queue (organisation, match, event type, body) deliveries for organisations that have a
-    webhook URL, in the caller's transaction, and wake every sender at its commit."""
-    if not deliveries:
-        return
-    await conn.execute(
-        "WITH queued AS (INSERT INTO webhook_delivery"
-        " (delivery_id, organisation_id, match_id, event_type, body)"
-        " SELECT u.d, u.g, u.m, u.t, u.b FROM unnest($1::uuid[], $2::uuid[], $3::uuid[],"
-        "  $4::text[], $5::text[]) AS u(d, g, m, t, b)"
-        " JOIN organisation o ON o.organisation_id = u.g WHERE o.webhook_url IS NOT NULL"
-        " RETURNING 1)"
-        " SELECT pg_notify($6, '') FROM (SELECT 1 FROM queued LIMIT 1) AS any_queued",
-        [uuid4() for _ in deliveries],
-        [d[0] for d in deliveries],
-        [d[1] for d in deliveries],
-        [d[2] for d in deliveries],
-        [d[3] for d in deliveries],
-        CHANNEL,
-    )
-
-
 async def claim_due(pool: asyncpg.Pool, *, limit: int, lease_s: float) -> list[Row]:
     """Take due deliveries for this sender: pushes their next attempt past a lease."""
     return await pool.fetch(

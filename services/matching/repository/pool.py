@@ -154,35 +154,38 @@ async def insert_candidates(conn: asyncpg.Connection, rows: list[dict[str, Any]]
     )
 
 
+_PROPOSABLE = (
+    " (SELECT count(*) FROM match m WHERE m.participant_id = c.participant_id"
+    "   AND m.status = 'proposed') AS live,"
+    " ARRAY(SELECT m.opening_id FROM match m"
+    "   WHERE m.participant_id = c.participant_id) AS proposed_to"
+)
+"""A pool row's live proposal count and every opening it was ever proposed to."""
+
+
 async def mark_ready_many(
     conn: asyncpg.Connection, ready: list[tuple[UUID, list[str], str | None]]
-) -> set[UUID]:
+) -> list[Row]:
     """`mark_ready` for (participant, opening kinds, contact) of distinct participants at once;
-    returns those found in the pool."""
-    rows = await conn.fetch(
+    returns the rows of those found in the pool, as `proposable_many` does."""
+    return await conn.fetch(
         "UPDATE candidate c SET ready_at = coalesce(c.ready_at, now()),"
         " opening_kinds = string_to_array(u.kinds, ','),"
         " support_worker_contact = coalesce(u.contact, c.support_worker_contact),"
         " placed_at = NULL"
         " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, kinds, contact)"
-        " WHERE c.participant_id = u.id RETURNING c.participant_id",
+        f" WHERE c.participant_id = u.id RETURNING c.*, {_PROPOSABLE}",
         [pid for pid, _, _ in ready],
         [",".join(kinds) for _, kinds, _ in ready],
         [contact for _, _, contact in ready],
     )
-    return {r["participant_id"] for r in rows}
 
 
 async def proposable_many(conn: asyncpg.Connection, participant_ids: list[UUID]) -> list[Row]:
     """Ready, unplaced participants among these, with their live proposal count and every
     opening they were ever proposed to (`live`, `proposed_to`)."""
     return await conn.fetch(
-        "SELECT c.*,"
-        " (SELECT count(*) FROM match m WHERE m.participant_id = c.participant_id"
-        "   AND m.status = 'proposed') AS live,"
-        " ARRAY(SELECT m.opening_id FROM match m"
-        "   WHERE m.participant_id = c.participant_id) AS proposed_to"
-        " FROM candidate c WHERE c.participant_id = ANY($1::uuid[])"
+        f"SELECT c.*, {_PROPOSABLE} FROM candidate c WHERE c.participant_id = ANY($1::uuid[])"
         " AND c.ready_at IS NOT NULL AND c.placed_at IS NULL",
         participant_ids,
     )
