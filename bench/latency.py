@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import random
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -228,8 +227,7 @@ async def measure(
 ) -> Report:
     """One run on a fresh database and private Redis, webhooks to a local receiver."""
     report = Report("latency", context={"intakes": intakes, "rate": rate, "seed": seed})
-    dsn, redis, receiver = await create_database(), RedisServer().start(), WebhookReceiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    dsn, redis, receiver = await create_database(), RedisServer().start(), WebhookReceiver().start()
     logs = Path(tempfile.mkdtemp(prefix="polku-latency-"))
     stack = Stack(dsn, redis.url, logs, **SERVICE_TIMINGS, matching_allow_private_webhooks="true")
     t, run = spans.Timeline(), spans.Run()
@@ -250,7 +248,7 @@ async def measure(
             run.notified = await _drive(dsn, client, urls, bodies, rate, t, settle_s)
         await spans.webhooks_settle(receiver)
         run.cpu_s = cpu.used()
-        run.hooks = await spans.first_webhooks(dsn, dict(receiver.arrived))
+        run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
         run.ready = await spans.readiness_xadds(redis.url)
         await spans.add_database_times(dsn, run.ready)
     finally:

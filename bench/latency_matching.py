@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -113,8 +112,11 @@ async def measure(
 ) -> Report:
     """One run on a fresh database and private Redis with matching alone."""
     report = Report("latency_matching", context={"participants": participants, "rate": rate})
-    dsn, server, receiver = await create_database(), RedisServer().start(), WebhookReceiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    dsn, server, receiver = (
+        await create_database(),
+        RedisServer().start(),
+        WebhookReceiver().start(),
+    )
     logs = Path(tempfile.mkdtemp(prefix="polku-latency-matching-"))
     stack = Stack(dsn, server.url, logs, **SERVICE_TIMINGS, matching_allow_private_webhooks="true")
     redis = aioredis.from_url(server.url)
@@ -132,6 +134,7 @@ async def measure(
             )
         events = registrations(seed, participants)
         cpu.begin()
+        print("registration phase", file=sys.stderr, flush=True)
         await xadd_all(redis, [e for person in events for e in person])
         await wait_for_pool(dsn, participants)
         cpu_ms["per registration"] = cpu.used()["matching"] * 1000 / participants
@@ -141,7 +144,7 @@ async def measure(
         run.notified = await _ready_phase(dsn, redis, people, rate, t)
         await spans.webhooks_settle(receiver)
         cpu_ms["per readiness"] = cpu.used()["matching"] * 1000 / participants
-        run.hooks = await spans.first_webhooks(dsn, dict(receiver.arrived))
+        run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
         run.ready = await spans.readiness_xadds(server.url)
         await spans.add_database_times(dsn, run.ready)
     finally:

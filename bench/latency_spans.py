@@ -6,7 +6,7 @@ Every time here is wall-clock (the bench, Redis and PostgreSQL share one machine
 - matching's batch begins: `matching.inbox.processed_at` of the readiness (its transaction's start);
 - the `match` row committed: when the bench saw it (woken by the NOTIFY of matching's outbox,
   which commits in the same transaction as the match row);
-- the webhook received: when the bench's receiver read the request.
+- the webhook received: when the bench's receiver (a process of its own) read the request.
 Matching's own share is XADD → committed (inbox) and XADD → webhook received.
 """
 
@@ -156,7 +156,9 @@ def hops(
 
 
 async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, float]:
-    """Participant → when the first webhook about one of their matches arrived."""
+    """Participant → when the first webhook about one of their matches arrived, on the
+    bench's monotonic clock (`arrived` is the receiver's wall clock)."""
+    to_monotonic = time.monotonic() - time.time()
     conn = await connect(dsn)
     try:
         rows = await conn.fetch(
@@ -167,7 +169,7 @@ async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, floa
         await conn.close()
     first: dict[UUID, float] = {}
     for match_id, pid in rows:
-        first[pid] = min(first.get(pid, float("inf")), arrived[match_id])
+        first[pid] = min(first.get(pid, float("inf")), arrived[match_id] + to_monotonic)
     return first
 
 
@@ -178,8 +180,8 @@ async def webhooks_settle(
     start = last_change = time.monotonic()
     seen = -1
     while time.monotonic() - last_change < quiet_s and time.monotonic() - start < limit_s:
-        if len(receiver.arrived) != seen:
-            seen, last_change = len(receiver.arrived), time.monotonic()
+        if receiver.count() != seen:
+            seen, last_change = receiver.count(), time.monotonic()
         await asyncio.sleep(0.2)
 
 
