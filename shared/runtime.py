@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
+from faststream.redis.message import FAKE_CONSUMER, RedisBatchStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 
 from shared.auth import install_api_keys
@@ -120,6 +121,8 @@ class Runtime:
                     polling_interval=s.consumer_block_ms,
                 ),
                 ack_policy=AckPolicy.MANUAL,
+                parser=_raw_batch,
+                decoder=_no_body,
             )
             sub(self._make_handler(stream))
             self._subscribers.append(sub)
@@ -270,6 +273,23 @@ class Runtime:
         except Exception as exc:
             checks["postgres"] = f"unavailable: {type(exc).__name__}"
         return checks
+
+
+async def _raw_batch(message: Any) -> RedisBatchStreamMessage:
+    """FastStream's message for a batch, without decoding its entries: `EventConsumer`
+    decodes each entry once (FastStream's own parser would parse every entry's JSON and
+    dump the batch as JSON again, for a body nobody reads)."""
+    return RedisBatchStreamMessage(
+        raw_message=message,
+        body=b"",
+        consumer=FAKE_CONSUMER,  # AckPolicy.MANUAL: EventConsumer acknowledges itself
+        group=None,
+    )
+
+
+async def _no_body(msg: Any) -> None:
+    """The handler reads the raw entries, not a decoded body."""
+    return None
 
 
 def _text(value: Any) -> str:
