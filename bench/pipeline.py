@@ -64,10 +64,13 @@ class RssSampler(threading.Thread):
     """Samples every service process (peak RSS, CPU time), the private Redis, PostgreSQL's
     processes and the whole machine's CPU time while a run lasts."""
 
-    def __init__(self, stack: Stack, redis_pid: int | None = None, interval_s: float = 0.25):
+    def __init__(
+        self, stack: Stack, redis_pid: int | None = None, database: str = "", interval_s=0.25
+    ) -> None:
         super().__init__(daemon=True)
         self.stack = stack
         self.redis_pid = redis_pid
+        self.database = database
         self.interval_s = interval_s
         self.peak: dict[str, float] = {}
         self.cpu: dict[int, tuple[str, float, float]] = {}  # pid: what, first, last seen
@@ -91,8 +94,9 @@ class RssSampler(threading.Thread):
         if self.redis_pid is not None:
             self._cpu_of(self.redis_pid, "redis")
         self._cpu_of(os.getpid(), "bench client")
-        for proc in psutil.process_iter(["name"]):
-            if proc.info["name"] == "postgres":
+        for proc in psutil.process_iter(["name", "cmdline"]):
+            title = " ".join(proc.info["cmdline"] or ())
+            if proc.info["name"] == "postgres" and f" {self.database} " in title:
                 self._cpu_of(proc.pid, "postgres")
 
     def _cpu_of(self, pid: int, what: str) -> float | None:
@@ -116,7 +120,7 @@ class RssSampler(threading.Thread):
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds used while sampled: each service (replicas summed), redis, postgres
-        (every postgres process of the machine) and `machine` (all CPUs, everything)."""
+        (the backends serving the run's database) and `machine` (all CPUs, everything)."""
         out: dict[str, float] = defaultdict(float)
         for what, first, last in self.cpu.values():
             out[what] += last - first
@@ -192,7 +196,7 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
         stack.start(replicas=replicas)
-        sampler = RssSampler(stack, redis.proc.pid if redis.proc else None)
+        sampler = RssSampler(stack, redis.proc.pid if redis.proc else None, dsn.rsplit("/", 1)[1])
         sampler.start()
         started = time.perf_counter()
         created = await post_all([sp.url for sp in stack.services["intake"]], files, headers)
@@ -235,7 +239,7 @@ def add_figures(report: Report, figs: dict[str, Any], replicas: int, best_ceilin
     for key, value in sorted(figs.items()):
         if key.startswith("cpu_ms_per_intake_"):
             service = key.removeprefix("cpu_ms_per_intake_")
-            note = {"machine": "every process, both CPUs", "postgres": "all its processes"}
+            note = {"machine": "every process, both CPUs", "postgres": "the run's backends"}
             report.add(
                 f"CPU {service} (x{replicas})", value, "ms/intake", "", note.get(service, "")
             )

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+def new_event_id() -> UUID:
+    """A time-ordered UUID (version 7: 48 bits of Unix milliseconds, then 74 random bits).
+
+    Events are keyed by id in every inbox, outbox and event log: ids that grow with time are
+    appended at the right edge of those indexes instead of landing on a random page each
+    (fewer page splits, a full-page WAL image per page rather than per insert).
+    """
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10))
+    rand_a, rand_b = (rand >> 62) & 0xFFF, rand & ((1 << 62) - 1)
+    return UUID(int=(ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
 
 
 class Payload(BaseModel):
@@ -29,7 +44,7 @@ class Envelope(BaseModel, Generic[P]):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    event_id: UUID = Field(default_factory=uuid4)
+    event_id: UUID = Field(default_factory=new_event_id)
     type: str
     version: int
     occurred_at: datetime
@@ -88,7 +103,7 @@ def new_event(
     occurred_at: datetime | None = None,
 ) -> Envelope[Any]:
     """Wrap a payload in a fresh envelope."""
-    event_id = uuid4()
+    event_id = new_event_id()
     # The payload is a validated model and the rest is built here: no need to validate again.
     return envelope_of(type(payload)).model_construct(
         event_id=event_id,
