@@ -7,6 +7,7 @@ never takes that lock; it locks the opening row instead, so seats are never over
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -24,6 +25,9 @@ from services.matching.settings import MatchingSettings
 from services.matching.views import candidate_of, opening_of, organisation_view, profile_of
 from shared.events.intake import ParticipantProfile
 from shared.events.matching import MatchProposed
+
+YIELD_EVERY = 25
+"""Participants allocated between two yields to the event loop (a batch can hold 200)."""
 
 
 def free_slots(opening: asyncpg.Record, settings: MatchingSettings) -> int:
@@ -94,14 +98,19 @@ async def propose_to_ready(
         for r in rows
     ]
     reach = catalog.reachable([s.candidate for s in seekers if s.wanted > 0], settings.walking_km)
-    ranked = allocate(
-        seekers,
-        catalog.index,
-        await catalog.loads(conn, reach),
-        config=settings.scoring_config,
-        proposals_per_seat=settings.proposals_per_seat,
-        still_open=catalog.still_open,
-    )
+    loads = await catalog.loads(conn, reach)
+    ranked: list[Ranked] = []
+    for i in range(0, len(seekers), YIELD_EVERY):
+        if i:
+            await asyncio.sleep(0)  # let the webhook sender and the relay run meanwhile
+        ranked += allocate(
+            seekers[i : i + YIELD_EVERY],
+            catalog.index,
+            loads,  # shared by the slices: each one's proposals count for the next
+            config=settings.scoring_config,
+            proposals_per_seat=settings.proposals_per_seat,
+            still_open=catalog.still_open,
+        )
     return await _store_proposals(conn, ranked, by_id, profiles, catalog)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -190,6 +191,16 @@ class DeliveredMarks:
             self._running = False
 
 
+@functools.lru_cache(maxsize=4096)
+def _unsealed(key_b64: str, stored: str, organisation_id: UUID) -> str:
+    return decrypt_secret(key_b64, stored, organisation_id)
+
+
+def _signing_secret(key_b64: str, row: asyncpg.Record) -> str:
+    """The organisation's signing secret, unsealed once per stored value (not per POST)."""
+    return _unsealed(key_b64, row["webhook_secret"], row["organisation_id"])
+
+
 async def _post(
     runtime: Runtime, settings: MatchingSettings, client: aiohttp.ClientSession, row: asyncpg.Record
 ) -> str | None:
@@ -199,9 +210,7 @@ async def _post(
     refused = await unsafe_url_reason(url, allow_private=settings.allow_private_webhooks)
     if refused:
         return refused
-    secret = decrypt_secret(
-        runtime.settings.encryption_key, row["webhook_secret"], row["organisation_id"]
-    )
+    secret = _signing_secret(runtime.settings.encryption_key, row)
     body = row["body"].encode()
     headers = {
         "Content-Type": "application/json",
