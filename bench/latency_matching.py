@@ -125,25 +125,14 @@ async def measure(
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
         stack.start("matching")
-        cpu = spans.CpuMeter(
-            {"matching": [sp.proc.pid for sp in stack.services["matching"] if sp.proc]}
-        )
+        matching = [sp.proc.pid for sp in stack.services["matching"] if sp.proc]
         async with httpx.AsyncClient(timeout=30, headers=headers) as client:
             report.context["openings"] = await set_up_openings(
                 client, stack["matching"].url, receiver.url, openings, seed
             )
-        events = registrations(seed, participants)
-        cpu.begin()
-        print("registration phase", file=sys.stderr, flush=True)
-        await xadd_all(redis, [e for person in events for e in person])
-        await wait_for_pool(dsn, participants)
-        cpu_ms["per registration"] = cpu.used()["matching"] * 1000 / participants
-        people = [person[0].participant_id for person in events]  # type: ignore[attr-defined]
-        cpu.begin()
-        print("readiness phase", file=sys.stderr, flush=True)  # for a profiler to attach now
-        run.notified = await _ready_phase(dsn, redis, people, rate, t)
-        await spans.webhooks_settle(receiver)
-        cpu_ms["per readiness"] = cpu.used()["matching"] * 1000 / participants
+        cpu = spans.CpuMeter({"matching": matching})
+        cpu_ms = await _phases(dsn, redis, receiver, cpu, t, run,
+                               participants=participants, rate=rate, seed=seed)  # fmt: skip
         run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
         run.ready = await spans.readiness_xadds(server.url)
         await spans.add_database_times(dsn, run.ready)
@@ -157,15 +146,38 @@ async def measure(
     return report
 
 
-async def _ready_phase(
-    dsn: str, redis: aioredis.Redis, people: list[UUID], rate: float, t: spans.Timeline
-) -> int:
+async def _phases(
+    dsn: str,
+    redis: aioredis.Redis,
+    receiver: WebhookReceiver,
+    cpu: spans.CpuMeter,
+    t: spans.Timeline,
+    run: spans.Run,
+    *,
+    participants: int,
+    rate: float,
+    seed: int,
+) -> dict[str, float]:
+    """Registrations all at once, then readiness at `rate`; matching's CPU (ms) per event."""
+    events = registrations(seed, participants)
+    cpu_ms = {}
+    cpu.begin()
+    print("registration phase", file=sys.stderr, flush=True)  # for a profiler to attach now
+    await xadd_all(redis, [e for person in events for e in person])
+    await wait_for_pool(dsn, participants)
+    cpu_ms["per registration"] = cpu.used()["matching"] * 1000 / participants
+    people = [person[0].participant_id for person in events]  # type: ignore[attr-defined]
+    cpu.begin()
+    print("readiness phase", file=sys.stderr, flush=True)
     done = asyncio.Event()
     watcher = asyncio.create_task(watch_proposals(dsn, t, done))
     await send_readiness(redis, people, rate, t)
     await settle(t, limit_s=60, quiet_s=3)
     done.set()
-    return await watcher
+    run.notified = await watcher
+    await spans.webhooks_settle(receiver)
+    cpu_ms["per readiness"] = cpu.used()["matching"] * 1000 / participants
+    return cpu_ms
 
 
 def _figures(report: Report, t: spans.Timeline, run: spans.Run, cpu_ms: dict[str, float]) -> None:

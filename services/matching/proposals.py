@@ -20,7 +20,7 @@ from services.matching import repository as repo
 from services.matching import webhook_store
 from services.matching.catalog import OpeningCatalog
 from services.matching.domain import Explanation, Ranked, cell_key, cells_within, rank
-from services.matching.domain.allocation import Seeker, allocate
+from services.matching.domain.allocation import OpeningLoads, Seeker, allocate
 from services.matching.settings import MatchingSettings
 from services.matching.views import candidate_of, opening_of, organisation_view, profile_of
 from shared.events.intake import ParticipantProfile
@@ -98,20 +98,29 @@ async def propose_to_ready(
         for r in rows
     ]
     reach = catalog.reachable([s.candidate for s in seekers if s.wanted > 0], settings.walking_km)
-    loads = await catalog.loads(conn, reach)
+    ranked = await _allocate(seekers, catalog, await catalog.loads(conn, reach), settings)
+    return await _store_proposals(conn, ranked, by_id, profiles, catalog)
+
+
+async def _allocate(
+    seekers: list[Seeker], catalog: OpeningCatalog, loads: OpeningLoads, settings: MatchingSettings
+) -> list[Ranked]:
+    """`allocate` in slices, yielding to the event loop between them (the webhook sender and
+    the relay run meanwhile); the slices share `loads`, so each one's proposals count for the
+    next, exactly as in one call."""
     ranked: list[Ranked] = []
     for i in range(0, len(seekers), YIELD_EVERY):
         if i:
-            await asyncio.sleep(0)  # let the webhook sender and the relay run meanwhile
+            await asyncio.sleep(0)
         ranked += allocate(
             seekers[i : i + YIELD_EVERY],
             catalog.index,
-            loads,  # shared by the slices: each one's proposals count for the next
+            loads,
             config=settings.scoring_config,
             proposals_per_seat=settings.proposals_per_seat,
             still_open=catalog.still_open,
         )
-    return await _store_proposals(conn, ranked, by_id, profiles, catalog)
+    return ranked
 
 
 async def _store_proposals(
