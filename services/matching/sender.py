@@ -87,7 +87,7 @@ class WebhookSender:
                     await self._listen()
                     if await self.send_round():
                         continue  # every slot was filled: more may be due
-                    timeout = await self._idle_timeout()
+                    timeout = await self._idle_timeout()  # a freed slot wakes it when full
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -134,6 +134,8 @@ class WebhookSender:
             self.wake.set()
 
     async def _idle_timeout(self) -> float:
+        if self.saturated:
+            return self.settings.webhook_interval_s
         due_in = await webhook_store.next_due_in_s(self.runtime.db)
         if due_in is None:
             return self.settings.webhook_interval_s
