@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import random
 import tempfile
 import time
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import httpx
+import aiohttp
 
 from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
@@ -55,24 +56,47 @@ PROPOSED_SQL = """
 SELECT DISTINCT participant_id FROM matching.match WHERE participant_id = ANY($1::uuid[])
 """
 ALL_KINDS = [k.value for k in OpeningKind]
+Client = aiohttp.ClientSession
 
 
-async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> httpx.Response:
-    """A setup POST that must succeed (a dropped connection is tried again)."""
+def client_session(headers: dict[str, str]) -> aiohttp.ClientSession:
+    """The bench's HTTP client: up to 400 connections, 30 s per request."""
+    return aiohttp.ClientSession(
+        headers=headers,
+        connector=aiohttp.TCPConnector(limit=400),
+        timeout=aiohttp.ClientTimeout(total=30),
+    )
+
+
+async def post_json(client: Client, url: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a JSON body; the status and the answer (JSON, or text when it is not JSON).
+
+    aiohttp, not httpx: the bench sends ~400 requests a second, and httpx's 1–3 ms of CPU per
+    request would make the bench itself late to note what it measures."""
+    async with client.post(url, json=body) as r:
+        text = await r.text()
+        try:
+            return r.status, json.loads(text)
+        except ValueError:
+            return r.status, text
+
+
+async def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    """A setup POST that must succeed (a dropped connection is tried again); its answer."""
     for attempt in range(3):
         try:
-            r = await client.post(url, json=body)
+            status, answer = await post_json(client, url, body)
             break
-        except httpx.TransportError:
+        except aiohttp.ClientConnectionError:
             if attempt == 2:
                 raise
-    if r.is_error:
-        raise RuntimeError(f"POST {url}: {r.status_code} {r.text[:500]}")
-    return r
+    if status >= 400:
+        raise RuntimeError(f"POST {url}: {status} {str(answer)[:500]}")
+    return answer
 
 
 async def set_up_openings(
-    client: httpx.AsyncClient, matching: str, hook: str, openings: int, seed: int
+    client: Client, matching: str, hook: str, openings: int, seed: int
 ) -> int:
     """Organisations with a webhook to `hook`, and `openings` open openings of the region."""
     region = build_region(seed, openings * 25)
@@ -81,7 +105,7 @@ async def set_up_openings(
     for org in region.organisations:
         if any(o.organisation_key == org.key for o in chosen):
             r = await _post(client, f"{matching}/v1/organisations", organisation_body(org, hook))
-            org_ids[org.key] = r.json()["organisation_id"]
+            org_ids[org.key] = r["organisation_id"]
     for i in range(0, len(chosen), 10):
         await asyncio.gather(
             *(
@@ -95,7 +119,7 @@ async def set_up_openings(
 
 
 async def set_up_region(
-    client: httpx.AsyncClient, matching: str, caseplan: str, hook: str, openings: int, seed: int
+    client: Client, matching: str, caseplan: str, hook: str, openings: int, seed: int
 ) -> int:
     """Organisations with a webhook, `openings` open openings, a few support workers."""
     posted = await set_up_openings(client, matching, hook, openings, seed)
@@ -108,7 +132,7 @@ async def set_up_region(
 
 
 async def fire_intakes(
-    client: httpx.AsyncClient,
+    client: Client,
     intake: str,
     bodies: list[dict[str, Any]],
     rate: float,
@@ -119,15 +143,15 @@ async def fire_intakes(
     async def one(body: dict[str, Any]) -> None:
         sent = time.monotonic()
         try:
-            r = await client.post(f"{intake}/v1/intakes", json=body)
-        except httpx.HTTPError as exc:
+            status, answer = await post_json(client, f"{intake}/v1/intakes", body)
+        except (aiohttp.ClientError, TimeoutError) as exc:
             t.errors.append(f"intake: {exc!r}")
             return
         done = time.monotonic()
-        if r.status_code != 201:
-            t.errors.append(f"intake {r.status_code}: {r.text[:200]}")
+        if status != 201:
+            t.errors.append(f"intake {status}: {str(answer)[:200]}")
             return
-        t.intake_done[UUID(r.json()["participant_id"])] = done
+        t.intake_done[UUID(answer["participant_id"])] = done
         t.intake_call_s.append(done - sent)
 
     start = time.monotonic()
@@ -138,26 +162,22 @@ async def fire_intakes(
     await asyncio.gather(*tasks)
 
 
-async def mark_ready(
-    client: httpx.AsyncClient, caseplan: str, pid: UUID, t: spans.Timeline
-) -> None:
+async def mark_ready(client: Client, caseplan: str, pid: UUID, t: spans.Timeline) -> None:
     """What a support worker does once the participant is registered."""
+    url = f"{caseplan}/v1/participants/{pid}/ready-for-matching"
     try:
-        r = await client.post(
-            f"{caseplan}/v1/participants/{pid}/ready-for-matching",
-            json={"opening_kinds": ALL_KINDS},
-        )
-    except httpx.HTTPError as exc:
+        status, answer = await post_json(client, url, {"opening_kinds": ALL_KINDS})
+    except (aiohttp.ClientError, TimeoutError) as exc:
         t.errors.append(f"ready: {exc!r}")
         return
-    if r.status_code != 200:
-        t.errors.append(f"ready {r.status_code}: {r.text[:200]}")
+    if status != 200:
+        t.errors.append(f"ready {status}: {str(answer)[:200]}")
         return
     t.ready_done[pid] = time.monotonic()
 
 
 async def watch(
-    dsn: str, client: httpx.AsyncClient, caseplan: str, t: spans.Timeline, done: asyncio.Event
+    dsn: str, client: Client, caseplan: str, t: spans.Timeline, done: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Poll the committed rows: mark registered participants ready as soon as both hold them."""
     conn = await connect(dsn)
@@ -237,8 +257,7 @@ async def measure(
         stack.start()
         pids = {s: [sp.proc.pid for sp in sps if sp.proc] for s, sps in stack.services.items()}
         cpu = spans.CpuMeter(pids)
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
-        async with httpx.AsyncClient(timeout=30, headers=headers, limits=limits) as client:
+        async with client_session(headers) as client:
             urls = {s: stack[s].url for s in ("intake", "caseplan", "matching")}
             report.context["openings"] = await set_up_region(
                 client, urls["matching"], urls["caseplan"], receiver.url, openings, seed
@@ -262,7 +281,7 @@ async def measure(
 
 async def _drive(
     dsn: str,
-    client: httpx.AsyncClient,
+    client: Client,
     urls: dict[str, str],
     bodies: list[dict[str, Any]],
     rate: float,

@@ -25,12 +25,11 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID, uuid4
 
-import httpx
 import redis.asyncio as aioredis
 
 from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
-from bench.latency import set_up_openings, settle, watch_proposals
+from bench.latency import client_session, set_up_openings, settle, watch_proposals
 from bench.receiver import WebhookReceiver
 from services.intake.registration import new_profile
 from services.intake.schemas import IntakeIn
@@ -126,7 +125,7 @@ async def measure(
         headers = await admin_headers(dsn)
         stack.start("matching")
         matching = [sp.proc.pid for sp in stack.services["matching"] if sp.proc]
-        async with httpx.AsyncClient(timeout=30, headers=headers) as client:
+        async with client_session(headers) as client:
             report.context["openings"] = await set_up_openings(
                 client, stack["matching"].url, receiver.url, openings, seed
             )
