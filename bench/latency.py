@@ -60,11 +60,12 @@ Client = aiohttp.ClientSession
 
 
 def client_session(headers: dict[str, str]) -> aiohttp.ClientSession:
-    """The bench's HTTP client: up to 400 connections, 30 s per request."""
+    """The bench's HTTP client: up to 400 connections; 30 s to get one and 30 s per read (as
+    httpx's timeout=30 was), no limit on a whole request, which may wait behind the others."""
     return aiohttp.ClientSession(
         headers=headers,
         connector=aiohttp.TCPConnector(limit=400),
-        timeout=aiohttp.ClientTimeout(total=30),
+        timeout=aiohttp.ClientTimeout(total=None, connect=30, sock_read=30),
     )
 
 
