@@ -42,19 +42,16 @@ def channel_of(schema: str) -> str:
 async def record(conn: asyncpg.Connection, events: Iterable[Envelope[Any]]) -> int:
     """Add events to the outbox inside the caller's transaction; returns how many.
 
-    One statement inserts the rows and sends the NOTIFY that wakes the relays when the
-    transaction commits; its payload is the range of ids inserted ("first,last"), so a relay
-    reads exactly those rows by primary key instead of scanning for unpublished ones."""
+    The outbox's trigger (migration 0003) queues the rows in `outbox_pending` and sends the
+    NOTIFY that wakes the relays when the transaction commits, naming the ids added
+    ("first,last"), so a relay reads exactly those rows by primary key."""
     rows = [(e.event_id, e.stream, e.type, e.model_dump_json()) for e in events]
     if not rows:
         return 0
     ids, streams_, types, bodies = (list(col) for col in zip(*rows, strict=True))
     await conn.execute(
-        "WITH added AS (INSERT INTO outbox (event_id, stream, type, body)"
-        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) RETURNING id),"
-        " pending AS (INSERT INTO outbox_pending (id) SELECT id FROM added)"
-        f" SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), min(id) || ',' || max(id))"
-        " FROM added",
+        "INSERT INTO outbox (event_id, stream, type, body)"
+        " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])",
         ids,
         streams_,
         types,

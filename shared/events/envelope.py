@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -12,18 +10,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from shared.ids import uuid7
+
 
 def new_event_id() -> UUID:
-    """A time-ordered UUID (version 7: 48 bits of Unix milliseconds, then 74 random bits).
-
-    Events are keyed by id in every inbox, outbox and event log: ids that grow with time are
-    appended at the right edge of those indexes instead of landing on a random page each
-    (fewer page splits, a full-page WAL image per page rather than per insert).
-    """
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10))
-    rand_a, rand_b = (rand >> 62) & 0xFFF, rand & ((1 << 62) - 1)
-    return UUID(int=(ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
+    """A fresh event id: time-ordered (every inbox, outbox and event log is keyed by it)."""
+    return uuid7()
 
 
 class Payload(BaseModel):

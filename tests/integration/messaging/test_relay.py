@@ -70,9 +70,10 @@ async def test_a_row_whose_notify_was_missed_is_published_by_the_poll(
         client = source.redis
         assert client is not None
         event = registered()
-        # Written as a writer that sends no NOTIFY (or while the relay was not listening).
+        # Queued without the trigger's NOTIFY: as if the relay had not been listening.
         conn = await asyncpg.connect(s.database_url, server_settings={"search_path": "probesource"})
         try:
+            await conn.execute("ALTER TABLE outbox DISABLE TRIGGER outbox_queue")
             await conn.execute(
                 "WITH added AS (INSERT INTO outbox (event_id, stream, type, body)"
                 " VALUES ($1, $2, $3, $4) RETURNING id)"
@@ -82,6 +83,7 @@ async def test_a_row_whose_notify_was_missed_is_published_by_the_poll(
                 event.type,
                 event.model_dump_json(),
             )
+            await conn.execute("ALTER TABLE outbox ENABLE TRIGGER outbox_queue")
         finally:
             await conn.close()
         await eventually(lambda: _stream_length(client, 1), within=5.0, what="poll scan")

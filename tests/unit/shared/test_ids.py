@@ -1,10 +1,10 @@
-"""Event ids: version-7 UUIDs that grow with time."""
+"""Time-ordered ids (UUIDv7) for events and growing tables."""
 
 from __future__ import annotations
 
 import time
 
-from shared.events.envelope import new_event_id
+from shared.ids import uuid7 as new_event_id
 
 
 def test_event_ids_are_version_7_and_carry_the_time() -> None:
