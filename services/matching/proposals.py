@@ -130,7 +130,7 @@ async def _store_proposals(
     profiles: dict[UUID, ParticipantProfile],
     catalog: OpeningCatalog,
 ) -> list[MatchProposed]:
-    """Insert the proposals and queue their webhooks: two statements for the whole batch."""
+    """Insert the proposals and queue their webhooks: one statement for the whole batch."""
     matches, deliveries, events = [], [], []
     for r in ranked:
         facts, match_id = catalog.facts[r.opening_id], uuid4()

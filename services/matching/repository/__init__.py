@@ -11,7 +11,6 @@ from services.matching.repository.matches import (
     insert_match,
     insert_matches,
     list_matches,
-    live_count,
     withdraw_live,
 )
 from services.matching.repository.openings import (
@@ -68,7 +67,6 @@ __all__ = [
     "insert_matches",
     "insert_organisation",
     "list_matches",
-    "live_count",
     "lock_proposals",
     "mark_not_ready",
     "mark_placed",

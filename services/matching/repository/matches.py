@@ -11,15 +11,6 @@ import asyncpg
 Row = Any  # asyncpg.Record (or None where a single row may be missing)
 
 
-async def live_count(conn: asyncpg.Connection, participant_id: UUID) -> int:
-    """Proposals the participant holds that nobody has answered yet."""
-    n = await conn.fetchval(
-        "SELECT count(*) FROM match WHERE participant_id = $1 AND status = 'proposed'",
-        participant_id,
-    )
-    return int(n)
-
-
 async def insert_match(conn: asyncpg.Connection, **m: Any) -> None:
     """Store a proposal with its explanation."""
     await conn.execute(
