@@ -429,10 +429,46 @@ class EventConsumer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopped.wait(), interval)
 
+    async def finish_own_pending(self) -> int:
+        """Apply and acknowledge what this consumer was delivered but never handled.
+
+        FastStream drops the answer of a read that returns after its subscriber was told to
+        stop: those entries stay pending under this consumer. A graceful stop settles them
+        here instead of leaving them for another consumer's claim.
+        """
+        assert self.redis is not None
+        handled = 0
+        for stream in self.streams:
+            after: bytes | str = "0"
+            while True:
+                answer: Any = await self.redis.xreadgroup(
+                    self.group,
+                    self.consumer,
+                    {stream: after},
+                    count=self.settings.consumer_batch_size,
+                )
+                entries = _entries_of(answer)
+                if not entries:
+                    break
+                after = entries[-1][0]
+                trimmed = [eid for eid, fields in entries if not fields]
+                if trimmed:
+                    await self._ack(stream, trimmed)
+                live = [(eid, fields) for eid, fields in entries if fields]
+                if live:
+                    await self.process(stream, live)
+                    handled += len(live)
+        return handled
+
     def stop(self) -> None:
         """Stop claiming (after the batch in hand) and stop waiting for the database."""
         self._stopping = True
         self._stopped.set()
+
+
+def _entries_of(answer: Any) -> list[Entry]:
+    """The entries of a one-stream XREADGROUP answer (`[[stream, [(id, fields), ...]]]`)."""
+    return list(answer[0][1]) if answer else []
 
 
 def _peek(original: dict[str, str], key: str) -> str:

@@ -239,6 +239,10 @@ class Runtime:
             self.relay.stop()
         if self.broker is not None:
             await self._stop_reading()
+            try:
+                await self.consumer.finish_own_pending()
+            except Exception as exc:  # Redis or PostgreSQL gone: others claim them later
+                log.warning("could not settle this consumer's pending entries: %r", exc)
             await self.broker.stop()  # waits for the batches in hand: applied and acked
         for task in self._tasks:
             task.cancel()

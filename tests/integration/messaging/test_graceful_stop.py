@@ -44,3 +44,31 @@ async def test_stop_finishes_and_acknowledges_the_batch_the_claim_loop_holds(
     probe_settings: Settings,
 ) -> None:
     await _stop_mid_handler(probe_settings, claimed=True)
+
+
+async def test_stop_settles_what_was_delivered_to_this_consumer_but_not_handed_over(
+    probe_settings: Settings,
+) -> None:
+    """A read that returns after its subscriber was told to stop is dropped by FastStream:
+    its entries stay pending under this consumer unless the stop settles them itself."""
+    s = probe_settings.model_copy(update={"claim_idle_ms": 600_000})  # no claim loop help
+    events = [registered() for _ in range(3)]
+    client = aioredis.from_url(s.redis_url)
+    try:
+        runtime = Runtime(PROBE, s)
+        await runtime.start()
+        try:
+            await runtime._stop_reading()  # the subscribers read nothing more
+            for event in events:
+                await client.xadd(streams.INTAKE, {"__data__": event.model_dump_json()})
+            # Delivered to this very consumer, as the cut-off read was.
+            await client.xreadgroup(
+                "probe", runtime.consumer.consumer, {streams.INTAKE: ">"}, count=10
+            )
+            assert (await client.xpending(streams.INTAKE, "probe"))["pending"] == 3
+        finally:
+            await runtime.stop()
+        assert await effects(s.database_url) == {e.payload.participant_id: 1 for e in events}
+        assert (await client.xpending(streams.INTAKE, "probe"))["pending"] == 0
+    finally:
+        await client.aclose()
