@@ -1,0 +1,182 @@
+"""Reads of the figure store: sums from the cube, or from the entries of one organisation's
+participants; the waiting list, activity gaps and openings on a day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.reporting.domain import layout
+from services.reporting.domain.periods import bucket_ranges
+from services.reporting.domain.snapshot import Opening
+from services.reporting.domain.sums import ALL_PLACES, FLAGGED, Ask, Sums, Tally
+
+
+@dataclass(frozen=True)
+class Population:
+    """Who a figure counts: a municipality, a risk group, an organisation (None: any)."""
+
+    municipality: str | None = None
+    risk_group: str | None = None
+    organisation_id: UUID | None = None
+
+
+class _Where:
+    """A WHERE clause and its parameters, built up condition by condition."""
+
+    def __init__(self, *args: Any) -> None:
+        self.args: list[Any] = list(args)
+        self.parts: list[str] = []
+
+    def param(self, value: Any) -> str:
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+    def add(self, sql: str) -> None:
+        self.parts.append(sql)
+
+    def sql(self) -> str:
+        return " AND ".join(self.parts) or "true"
+
+
+def _people(w: _Where, who: Population, alias: str) -> None:
+    if who.municipality is not None:
+        w.add(f"{alias}.municipality = {w.param(who.municipality)}")
+    if who.risk_group is not None:
+        w.add(f"{alias}.riskmask & {w.param(layout.RISK_BIT[who.risk_group])} <> 0")
+
+
+async def cube_sums(conn: asyncpg.Connection, ask: Ask, who: Population) -> Sums:
+    """One ask from the cube (no organisation filter)."""
+    ranges = bucket_ranges(ask.lo, ask.hi, by_month=ask.by_month)
+    if not ranges:
+        return {}
+    w = _Where(ask.figure)
+    w.add("c.figure = $1")
+    if who.municipality is None:
+        w.add("c.municipality <> ''" if ask.by_place else f"c.municipality = '{ALL_PLACES}'")
+    _people(w, who, "c")
+    spans = [f"(c.grain = '{r.grain}' AND c.bucket BETWEEN {w.param(r.first)} AND"
+             f" {w.param(r.last)})" for r in ranges]  # fmt: skip
+    w.add("(" + " OR ".join(spans) + ")")
+    flags = "".join(f", sum(c.{f})::bigint" for f in layout.FLAGS) if ask.figure in FLAGGED else ""
+    rows = await conn.fetch(
+        f"SELECT c.k, {_groups(ask, 'c', 'bucket')}, sum(c.n)::bigint, sum(c.x1)::bigint,"
+        " sum(c.x2)::bigint,"
+        f" sum(c.hours){flags} FROM figure_cube c WHERE {w.sql()} GROUP BY 1, 2, 3, 4",
+        *w.args,
+    )
+    out: Sums = {}
+    for r in rows:
+        tally = Tally(r[4], r[5], r[6], r[7])
+        if flags:
+            tally.flags.update({f: v for f, v in zip(layout.FLAGS, r[8:], strict=True) if v})
+        out[(r[0], r[1], r[2], r[3])] = tally
+    return out
+
+
+def _groups(ask: Ask, alias: str, day: str) -> str:
+    month = f"date_trunc('month', {alias}.{day})::date" if ask.by_month else "NULL::date"
+    place = f"{alias}.municipality" if ask.by_place else "NULL::text"
+    risk = f"{alias}.riskmask" if ask.by_risk else "NULL::int"
+    return f"{month}, {place}, {risk}"
+
+
+async def organisation_sums(
+    conn: asyncpg.Connection, asks: list[Ask], who: Population
+) -> list[Sums]:
+    """Every ask over the entries of the organisation's participants, in one statement."""
+    assert who.organisation_id is not None
+    out: list[Sums] = [{} for _ in asks]
+    for i, ask in enumerate(asks):
+        if ask.lo is not None and ask.hi is not None and ask.lo > ask.hi:
+            continue
+        w = _Where(who.organisation_id, ask.figure, ask.lo or date.min, ask.hi or date.max)
+        w.add("o.organisation_id = $1 AND e.figure = $2 AND e.on_day BETWEEN $3 AND $4")
+        if ask.here:
+            w.add("e.at_org = $1")
+        _people(w, who, "e")
+        rows = await conn.fetch(
+            f"SELECT e.k, {_groups(ask, 'e', 'on_day')}, e.flags, sum(e.n)::bigint,"
+            " sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours) FROM participant_org o JOIN figure_entry e"
+            f" ON e.participant_id = o.participant_id WHERE {w.sql()} GROUP BY 1, 2, 3, 4, 5",
+            *w.args,
+        )
+        for r in rows:
+            tally = out[i].setdefault((r[0], r[1], r[2], r[3]), Tally())
+            tally.n, tally.x1, tally.x2 = tally.n + r[5], tally.x1 + r[6], tally.x2 + r[7]
+            tally.hours += r[8]
+            for name in layout.flag_names(r[4]):
+                tally.flags[name] += r[5]
+    return out
+
+
+def _org_join(w: _Where, who: Population, alias: str) -> str:
+    if who.organisation_id is None:
+        return ""
+    return (f" JOIN participant_org o ON o.participant_id = {alias}.participant_id"
+            f" AND o.organisation_id = {w.param(who.organisation_id)}")  # fmt: skip
+
+
+async def waiting_on(
+    conn: asyncpg.Connection, day: date, who: Population
+) -> list[tuple[str, int, date]]:
+    """Per municipality: how many wait for a support worker on `day`, and since when."""
+    w = _Where(day)
+    join = _org_join(w, who, "v")
+    w.add("v.during @> $1::date")
+    _people(w, who, "v")
+    rows = await conn.fetch(
+        f"SELECT v.municipality, count(*), min(v.waitlisted_on) FROM waiting_interval v{join}"
+        f" WHERE {w.sql()} GROUP BY 1 ORDER BY 1",
+        *w.args,
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def straddling_gaps(
+    conn: asyncpg.Connection, first: date, last: date, who: Population
+) -> Counter[tuple[str, bool]]:
+    """Per activity type (and completed or not): gaps between activity days around the period."""
+    w = _Where(asyncpg.Range(first, last, upper_inc=True))
+    join = _org_join(w, who, "g")
+    w.add("g.gap @> $1::daterange")
+    _people(w, who, "g")
+    rows = await conn.fetch(
+        f"SELECT g.k, g.completed, count(*) FROM activity_gap g{join} WHERE {w.sql()}"
+        " GROUP BY 1, 2",
+        *w.args,
+    )
+    return Counter({(r[0], r[1]): r[2] for r in rows})
+
+
+async def openings(conn: asyncpg.Connection, who: Population) -> list[Opening]:
+    """Openings (of the municipality and organisation asked) with the placements filling them."""
+    w = _Where()
+    if who.municipality is not None:
+        w.add(f"o.municipality = {w.param(who.municipality)}")
+    if who.organisation_id is not None:
+        w.add(f"o.organisation_id = {w.param(who.organisation_id)}")
+    rows = await conn.fetch(
+        "SELECT o.opening_id, o.organisation_id, o.organisation_kind, o.municipality, o.kind,"
+        " o.seats, o.posted_on, c.closed_on, coalesce(f.filled, 0) AS filled"
+        " FROM opening_fact o LEFT JOIN opening_closed c USING (opening_id)"
+        f" LEFT JOIN opening_filled f USING (opening_id) WHERE {w.sql()} ORDER BY o.opening_id",
+        *w.args,
+    )
+    return [Opening(**{**dict(r), "filled": int(r["filled"])}) for r in rows]
+
+
+async def places(conn: asyncpg.Connection) -> list[str]:
+    """Every municipality of a participant or an opening."""
+    rows = await conn.fetch(
+        f"SELECT DISTINCT municipality FROM figure_cube WHERE figure = '{layout.ENTRY}'"
+        f" AND grain = 'y' AND municipality <> '{ALL_PLACES}' AND n > 0"
+        " UNION SELECT municipality FROM opening_fact"
+    )
+    return sorted(r[0] for r in rows)
