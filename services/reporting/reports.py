@@ -17,7 +17,6 @@ from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.layout import SEP
 from services.reporting.domain.periods import ONE_DAY
 from services.reporting.domain.record import ParticipantRecord
-from services.reporting.domain.snapshot import Snapshot
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
 from services.reporting.domain.sums import Ask, Sums, Tally, by_k, total
 from services.reporting.repository import figure_queries as q
@@ -170,8 +169,7 @@ async def waiting_list(r: Reader, s: ReportingSettings) -> Rows:
 
 async def openings(r: Reader, s: ReportingSettings) -> Rows:
     """Openings, seats and open seats by organisation kind and municipality on the day."""
-    found = await q.openings(r.conn, r.who)
-    return network.opening_rows(Snapshot(openings=found), r.f, r.day)
+    return await q.opening_rows(r.conn, r.day, r.who)
 
 
 def _groups_of(mask: int) -> list[str]:

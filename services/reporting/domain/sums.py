@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 from uuid import UUID
 
 from services.reporting.domain import layout
@@ -69,28 +71,51 @@ def cube_delta(
     removed: Iterable[Placed], added: Iterable[Placed]
 ) -> tuple[dict[CubeKey, Tally], Counter[UUID]]:
     """What replacing some entries by others changes in the cube and in the openings filled."""
-    cube: dict[CubeKey, Tally] = {}
+    base: dict[tuple[str, str, int, date, str, int], list[Any]] = {}
     filled: Counter[UUID] = Counter()
     for sign, placed in [(-1, p) for p in removed] + [(1, p) for p in added]:
         e = placed.entry
         if e.figure == layout.FILLED:
             filled[UUID(e.k)] += sign * e.n
             continue
-        for key in cube_keys(placed):
-            cube.setdefault(key, Tally()).add_entry(e, sign)
+        key = (e.figure, placed.municipality, placed.riskmask, e.on, e.k, e.flags)
+        acc = base.setdefault(key, [0, 0, 0, Decimal(0)])
+        acc[0] += sign * e.n
+        acc[1] += sign * e.x1
+        acc[2] += sign * e.x2
+        acc[3] += sign * e.hours
+    cube: dict[CubeKey, Tally] = {}
+    for (figure, place, mask, on, k, flags), (n, x1, x2, hours) in base.items():
+        if n or x1 or x2 or hours:
+            _spread(cube, figure, place, mask, on, k, _flag_names(flags), (n, x1, x2, hours))
     changed = {k: t for k, t in cube.items() if not t.is_zero()}
     return changed, Counter({k: v for k, v in filled.items() if v})
 
 
-def cube_keys(placed: Placed) -> list[CubeKey]:
-    """The cube rows an entry counts in: each grain, its municipality and all of them."""
-    e = placed.entry
-    places = {placed.municipality, ALL_PLACES}
-    return [
-        (e.figure, place, grain, bucket_of(grain, e.on), placed.riskmask, e.k)
-        for grain in GRAINS
-        for place in sorted(places)
-    ]
+@lru_cache(maxsize=4096)
+def _flag_names(flags: int) -> tuple[str, ...]:
+    return tuple(layout.flag_names(flags))
+
+
+def _spread(
+    cube: dict[CubeKey, Tally], figure: str, place: str, mask: int, on: date, k: str,
+    names: tuple[str, ...], values: tuple[int, int, int, Decimal],
+) -> None:  # fmt: skip
+    n, x1, x2, hours = values
+    places = (place, ALL_PLACES) if place != ALL_PLACES else (ALL_PLACES,)
+    for grain in GRAINS:
+        bucket = bucket_of(grain, on)
+        for where in places:
+            key = (figure, where, grain, bucket, mask, k)
+            t = cube.get(key)
+            if t is None:
+                t = cube[key] = Tally()
+            t.n += n
+            t.x1 += x1
+            t.x2 += x2
+            t.hours += hours
+            for name in names:
+                t.flags[name] += n
 
 
 @dataclass(frozen=True)

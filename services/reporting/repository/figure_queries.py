@@ -13,7 +13,6 @@ import asyncpg
 
 from services.reporting.domain import layout
 from services.reporting.domain.periods import bucket_ranges
-from services.reporting.domain.snapshot import Opening
 from services.reporting.domain.sums import ALL_PLACES, FLAGGED, Ask, Sums, Tally
 
 
@@ -133,10 +132,10 @@ async def waiting_on(
     _people(w, who, "v")
     rows = await conn.fetch(
         f"SELECT v.municipality, count(*), min(v.waitlisted_on) FROM waiting_interval v{join}"
-        f" WHERE {w.sql()} GROUP BY 1 ORDER BY 1",
+        f" WHERE {w.sql()} GROUP BY 1",
         *w.args,
     )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return sorted((r[0], r[1], r[2]) for r in rows)
 
 
 async def straddling_gaps(
@@ -155,21 +154,28 @@ async def straddling_gaps(
     return Counter({(r[0], r[1]): r[2] for r in rows})
 
 
-async def openings(conn: asyncpg.Connection, who: Population) -> list[Opening]:
-    """Openings (of the municipality and organisation asked) with the placements filling them."""
-    w = _Where()
+async def opening_rows(
+    conn: asyncpg.Connection, day: date, who: Population
+) -> list[dict[str, Any]]:
+    """Openings open on `day` (of the municipality and organisation asked), their seats and
+    the seats no placement going on now fills, by organisation kind and municipality."""
+    w = _Where(day)
+    w.add("o.posted_on <= $1 AND (c.closed_on IS NULL OR c.closed_on > $1)")  # network.open_on
     if who.municipality is not None:
         w.add(f"o.municipality = {w.param(who.municipality)}")
     if who.organisation_id is not None:
         w.add(f"o.organisation_id = {w.param(who.organisation_id)}")
     rows = await conn.fetch(
-        "SELECT o.opening_id, o.organisation_id, o.organisation_kind, o.municipality, o.kind,"
-        " o.seats, o.posted_on, c.closed_on, coalesce(f.filled, 0) AS filled"
+        "SELECT o.organisation_kind, o.municipality, count(*)::int AS openings,"
+        " sum(o.seats)::int AS seats,"
+        " sum(greatest(0, o.seats - coalesce(f.filled, 0)))::int AS open_seats"
         " FROM opening_fact o LEFT JOIN opening_closed c USING (opening_id)"
-        f" LEFT JOIN opening_filled f USING (opening_id) WHERE {w.sql()} ORDER BY o.opening_id",
+        f" LEFT JOIN opening_filled f USING (opening_id) WHERE {w.sql()} GROUP BY 1, 2",
         *w.args,
     )
-    return [Opening(**{**dict(r), "filled": int(r["filled"])}) for r in rows]
+    return sorted(
+        (dict(r) for r in rows), key=lambda r: (r["organisation_kind"], r["municipality"])
+    )
 
 
 async def places(conn: asyncpg.Connection) -> list[str]:
