@@ -276,7 +276,10 @@ async def measure(
                        note=f"{cpu:.0f} s CPU in Python; {stored} rows; "
                             f"{wall / participants * 1e6:.0f} us per participant")  # fmt: skip
             rss_before = psutil.Process().memory_info().rss
-            add_query_figures(report, await time_queries(pool, settings, names, repeat))
+            times = report.context["ms_per_filter"] = await time_queries(
+                pool, settings, names, repeat
+            )
+            add_query_figures(report, times)
             grown = (psutil.Process().memory_info().rss - rss_before) / 2**20
             report.add("RSS growth while querying", grown, "MB", note="this process")
             if check or participants <= 20_000:

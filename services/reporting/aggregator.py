@@ -53,12 +53,14 @@ async def recompute(conn: asyncpg.Connection, ids: list[UUID], settings: Reporti
     """Replace these participants' contributions and move the sums by the difference."""
     new = await contributions_of(conn, ids, settings)
     old = await store.stored_entries(conn, ids)
-    added = [Placed(e, c.municipality, c.riskmask) for c in new.values() for e in c.entries]
-    cube, filled = cube_delta(old, added)
+    added = [Placed(e, c.municipality, c.riskmask, c.organisations)
+             for c in new.values() for e in c.entries]  # fmt: skip
+    delta = cube_delta(old, added)
     await store.delete_contributions(conn, ids)
     await store.insert_contributions(conn, new)
-    await store.add_to_cube(conn, cube)
-    await store.add_filled(conn, filled)
+    await store.add_to_cube(conn, delta.cube)
+    await store.add_to_org_cube(conn, delta.org_cube)
+    await store.add_filled(conn, delta.filled)
 
 
 async def contributions_of(
@@ -86,6 +88,7 @@ async def recompute_all(
         if progress is not None:
             progress(done, total)
     await bulk.build_cube(conn)
+    await bulk.build_org_cube(conn)
     await bulk.build_filled(conn)
     await store.store_fingerprint(conn, layout.fingerprint(settings))
     return done

@@ -12,6 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from services.reporting.domain import layout, network
+from services.reporting.domain.contributions import UNEMPLOYMENT_PARTS
 from services.reporting.domain.esf import SEXES, all_indicators, indicator_row_of, sex_of
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.layout import SEP
@@ -35,10 +36,14 @@ class Reader:
         self.who = Population(f.municipality, f.risk_group, f.organisation_id)
 
     async def sums(self, *asks: Ask) -> list[Sums]:
-        """Each ask's sums (from the cube, or the organisation's participants' entries)."""
-        if self.who.organisation_id is not None:
-            return await q.organisation_sums(self.conn, list(asks), self.who)
-        return [await q.cube_sums(self.conn, ask, self.who) for ask in asks]
+        """Each ask's sums: from the cube, the organisation's cube, or (an organisation with a
+        municipality or risk group) that organisation's participants' stored entries."""
+        who = self.who
+        if who.organisation_id is None:
+            return [await q.cube_sums(self.conn, ask, who) for ask in asks]
+        if who.municipality is None and who.risk_group is None:
+            return [await q.organisation_cube_sums(self.conn, ask, who) for ask in asks]
+        return await q.participant_sums(self.conn, list(asks), who)
 
     def period(self, figure: str, **how: bool) -> Ask:
         """The figure's entries dated in the filter's period."""
@@ -102,7 +107,7 @@ async def indicators(r: Reader, s: ReportingSettings) -> Rows:
 async def activities(r: Reader, s: ReportingSettings) -> Rows:
     """Participants per activity type (and how many completed it), hours by activity type."""
     start, end = r.f.start, r.f.end
-    before = None if start is None else start - ONE_DAY
+    before = None if start is None or start == date.min else start - ONE_DAY
     first, last, done_first, done_last, hours = map(by_k, await r.sums(
         r.until(layout.ACTIVITY_FIRST, end), r.until(layout.ACTIVITY_LAST, before),
         r.until(layout.COMPLETED_FIRST, end), r.until(layout.COMPLETED_LAST, before),
@@ -181,33 +186,26 @@ def _groups_of(mask: int) -> list[str]:
 async def unemployment(r: Reader, s: ReportingSettings) -> Rows:
     """Participants who entered in the period by risk group, age band, ISCED level, months
     unemployed and municipality."""
-    parts, places, risks = await r.sums(
-        r.period(layout.UNEMPLOYMENT), r.period(layout.ENTRY, by_place=True),
-        r.period(layout.ENTRY, by_risk=True),
-    )  # fmt: skip
+    (parts,) = await r.sums(r.period(layout.UNEMPLOYMENT))
     counts: dict[str, Counter[str]] = {d: Counter() for d in DIMENSIONS}
-    for (k, *_), tally in parts.items():
-        for dimension, value in zip(
-            ("age_band", "isced_level", "months_unemployed"), k.split(SEP), strict=True
-        ):
+    for k, tally in by_k(parts).items():
+        *values, mask = k.split(SEP)
+        for dimension, value in zip(UNEMPLOYMENT_PARTS, values, strict=True):
             counts[dimension][value] += tally.n
-    for (_, _, place, _), tally in places.items():
-        counts["municipality"][str(place)] += tally.n
-    for (_, _, _, mask), tally in risks.items():
-        for group in _groups_of(mask or 0):
+        for group in _groups_of(int(mask)):
             counts["risk_group"][group] += tally.n
     return unemployment_table(counts)
 
 
 async def matches(r: Reader, s: ReportingSettings) -> Rows:
     """Matches proposed and accepted by sex, age band and risk group (the fairness view)."""
-    (found,) = await r.sums(r.period(layout.MATCH, by_risk=True, here=True))
+    (found,) = await r.sums(r.period(layout.MATCH, here=True))
     proposed = {d: Counter[str]() for d in ("sex", "age_band", "risk_group")}
     accepted = {d: Counter[str]() for d in ("sex", "age_band", "risk_group")}
-    for (k, _, _, mask), tally in found.items():
-        sex, band = k.split(SEP)
+    for k, tally in by_k(found).items():
+        sex, band, mask = k.split(SEP)
         for dimension, values in (("sex", [sex]), ("age_band", [band]),
-                                  ("risk_group", _groups_of(mask or 0))):  # fmt: skip
+                                  ("risk_group", _groups_of(int(mask)))):  # fmt: skip
             for v in values:
                 proposed[dimension][v] += tally.n
                 accepted[dimension][v] += tally.x1
@@ -225,7 +223,7 @@ async def timeseries(r: Reader, s: ReportingSettings) -> Rows:
                               ("placements_started", started, lambda t: t.n),
                               ("employed_on_leaving", leavers,
                                lambda t: t.flags["exit_employed"])):  # fmt: skip
-        for (_, month, _, _), tally in sums.items():
+        for (_, month), tally in sums.items():
             assert month is not None
             series.setdefault(network.month(month), Counter())[name] += value(tally)
     names = ("registrations", "placements_started", "employed_on_leaving")

@@ -26,9 +26,9 @@ from services.reporting.settings import ReportingSettings
 
 OUTPUT = [i for i in all_indicators() if i.kind == "output"]
 RESULTS = [i for i in all_indicators() if i.kind != "output"]
-UNEMPLOYMENT_PARTS = ("age_band", "isced_level", "months_unemployed")
-"""Dimensions of the structure of unemployment kept in k (risk group and municipality are
-the contribution's own columns)."""
+UNEMPLOYMENT_PARTS = ("age_band", "isced_level", "months_unemployed", "municipality")
+"""Dimensions of the structure of unemployment kept in k (with the risk groups' mask, so that
+an organisation's sums, which have no municipality or risk column, hold them too)."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,8 @@ def _entry(r: ParticipantRecord, s: ReportingSettings) -> Entry:
 def _unemployment(r: ParticipantRecord) -> Entry:
     parts = [list(DIMENSIONS[d](r)) for d in UNEMPLOYMENT_PARTS]
     assert all(len(p) == 1 for p in parts)  # one value each (unlike risk groups)
-    return Entry(layout.UNEMPLOYMENT, r.registered_on, SEP.join(p[0] for p in parts))
+    k = SEP.join([*(p[0] for p in parts), str(layout.riskmask(r.risk_groups))])
+    return Entry(layout.UNEMPLOYMENT, r.registered_on, k)
 
 
 def _exit(r: ParticipantRecord, s: ReportingSettings) -> list[Entry]:
@@ -207,7 +208,8 @@ def _matches(r: ParticipantRecord, matches: list[Match]) -> list[Entry]:
     for m in matches:
         on = m.proposed_on or m.accepted_on
         if on is not None:
-            k = SEP.join([*DIMENSIONS["sex"](r), *DIMENSIONS["age_band"](r)])
+            mask = str(layout.riskmask(r.risk_groups))
+            k = SEP.join([*DIMENSIONS["sex"](r), *DIMENSIONS["age_band"](r), mask])
             out.append(
                 Entry(layout.MATCH, on, k, m.organisation_id, x1=int(m.accepted_on is not None))
             )

@@ -94,6 +94,32 @@ CREATE TABLE figure_cube (
     PRIMARY KEY (figure, municipality, grain, bucket, riskmask, k)
 );
 
+-- The same sums for each organisation's participants (every organisation a participant is
+-- known at), without municipality or risk groups; here: at that organisation (placements and
+-- matches there).
+CREATE TABLE figure_org_cube (
+    organisation_id uuid    NOT NULL,
+    figure       text     NOT NULL,
+    grain        char(1)  NOT NULL,
+    bucket       date     NOT NULL,
+    k            text     NOT NULL,
+    here         boolean  NOT NULL,
+    n            bigint   NOT NULL,
+    x1           bigint   NOT NULL,
+    x2           bigint   NOT NULL,
+    hours        numeric  NOT NULL,
+    refused bigint, placed bigint, employed bigint, employed_on_leaving bigint,
+    exit_employed bigint,
+    co01 bigint, co02 bigint, co03 bigint, co04 bigint, co05 bigint, co06 bigint, co07 bigint,
+    co08 bigint, co09 bigint, co10 bigint, co11 bigint, co15 bigint, co16 bigint, co17 bigint,
+    cr01 bigint, cr02 bigint, cr03 bigint, cr04 bigint, cr05 bigint, cr06 bigint, cr07 bigint,
+    cr08 bigint, cr09 bigint,
+    eeco01 bigint, eeco02 bigint, eeco03 bigint, eeco04 bigint, eeco05 bigint, eeco06 bigint,
+    eeco07 bigint, eeco08 bigint, eeco09 bigint, eeco10 bigint, eeco11 bigint, eeco12 bigint,
+    eecr01 bigint, eecr02 bigint, eecr03 bigint, eecr04 bigint, eecr05 bigint, eecr06 bigint,
+    PRIMARY KEY (organisation_id, figure, grain, bucket, k, here)
+);
+
 -- What the sums were computed with (settings of the ESF rules, layout of the flags).
 CREATE TABLE figure_state (
     name  text PRIMARY KEY,

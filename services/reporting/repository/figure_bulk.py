@@ -9,7 +9,7 @@ import asyncpg
 
 from services.reporting.domain import layout
 from services.reporting.domain.sums import ALL_PLACES, FLAGGED
-from services.reporting.repository.figure_store import CUBE_KEY, CUBE_VALUES
+from services.reporting.repository.figure_store import CUBE_KEY, CUBE_VALUES, ORG_CUBE_KEY
 
 FACT_TABLES_WITH_PARTICIPANTS = ("participant_fact", "case_fact", "activity_fact",
                                  "activity_hours", "placement_fact", "exit_fact",
@@ -38,11 +38,11 @@ async def next_participant_ids(
     return [r[0] for r in rows]
 
 
-def _flag_sums() -> str:
+def _flag_sums(alias: str = "figure_entry") -> str:
     flagged = ", ".join(f"'{f}'" for f in sorted(FLAGGED))
     return ", ".join(
-        f"CASE WHEN figure IN ({flagged}) THEN coalesce(sum(n) FILTER"
-        f" (WHERE flags & {bit} <> 0), 0) END"
+        f"CASE WHEN {alias}.figure IN ({flagged}) THEN coalesce(sum({alias}.n) FILTER"
+        f" (WHERE {alias}.flags & {bit} <> 0), 0) END"
         for bit in layout.BIT.values()
     )
 
@@ -73,6 +73,25 @@ async def build_cube(conn: asyncpg.Connection) -> None:
         f" WHERE municipality <> '{ALL_PLACES}' GROUP BY figure, grain, bucket, riskmask, k"
         f" ON CONFLICT ({_KEYS}) DO UPDATE SET {update}"
     )
+
+
+async def build_org_cube(conn: asyncpg.Connection) -> None:
+    """Sum the entries of each organisation's participants: days, then months and years."""
+    keys, values = ", ".join(ORG_CUBE_KEY), ", ".join(CUBE_VALUES)
+    await conn.execute(
+        f"INSERT INTO figure_org_cube ({keys}, {values})"
+        " SELECT o.organisation_id, e.figure, 'd', e.on_day, e.k, e.at_org = o.organisation_id,"
+        f" sum(e.n), sum(e.x1), sum(e.x2), sum(e.hours), {_flag_sums('e')}"
+        " FROM figure_entry e JOIN participant_org o USING (participant_id)"
+        f" WHERE e.figure <> '{layout.FILLED}' GROUP BY 1, 2, 4, 5, 6"
+    )
+    for grain, source, unit in (("m", "d", "month"), ("y", "m", "year")):
+        await conn.execute(
+            f"INSERT INTO figure_org_cube ({keys}, {values})"
+            f" SELECT organisation_id, figure, '{grain}', date_trunc('{unit}', bucket)::date, k,"
+            f" here, {_SUMS} FROM figure_org_cube WHERE grain = '{source}'"
+            " GROUP BY 1, 2, 3, 4, 5, 6"
+        )
 
 
 async def build_filled(conn: asyncpg.Connection) -> None:

@@ -51,68 +51,89 @@ def _people(w: _Where, who: Population, alias: str) -> None:
 
 
 async def cube_sums(conn: asyncpg.Connection, ask: Ask, who: Population) -> Sums:
-    """One ask from the cube (no organisation filter)."""
-    ranges = bucket_ranges(ask.lo, ask.hi, by_month=ask.by_month)
-    if not ranges:
-        return {}
+    """One ask from the cube (a municipality and a risk group, or everyone)."""
+    assert who.organisation_id is None
     w = _Where(ask.figure)
     w.add("c.figure = $1")
     if who.municipality is None:
-        w.add("c.municipality <> ''" if ask.by_place else f"c.municipality = '{ALL_PLACES}'")
+        w.add(f"c.municipality = '{ALL_PLACES}'")
     _people(w, who, "c")
+    return await _bucket_sums(conn, "figure_cube", ask, w)
+
+
+async def organisation_cube_sums(conn: asyncpg.Connection, ask: Ask, who: Population) -> Sums:
+    """One ask from the organisation's sums (no municipality or risk group asked)."""
+    assert who.organisation_id is not None and who.municipality is who.risk_group is None
+    w = _Where(who.organisation_id, ask.figure)
+    w.add("c.organisation_id = $1 AND c.figure = $2")
+    if ask.here:
+        w.add("c.here")
+    return await _bucket_sums(conn, "figure_org_cube", ask, w)
+
+
+async def _bucket_sums(conn: asyncpg.Connection, table: str, ask: Ask, w: _Where) -> Sums:
+    ranges = bucket_ranges(ask.lo, ask.hi, by_month=ask.by_month)
+    if not ranges:
+        return {}
     spans = [f"(c.grain = '{r.grain}' AND c.bucket BETWEEN {w.param(r.first)} AND"
              f" {w.param(r.last)})" for r in ranges]  # fmt: skip
     w.add("(" + " OR ".join(spans) + ")")
-    flags = "".join(f", sum(c.{f})::bigint" for f in layout.FLAGS) if ask.figure in FLAGGED else ""
+    flagged = ask.figure in FLAGGED
+    flags = "".join(f", sum(c.{f})::bigint" for f in layout.FLAGS) if flagged else ""
+    month = "date_trunc('month', c.bucket)::date" if ask.by_month else "NULL::date"
     rows = await conn.fetch(
-        f"SELECT c.k, {_groups(ask, 'c', 'bucket')}, sum(c.n)::bigint, sum(c.x1)::bigint,"
-        " sum(c.x2)::bigint,"
-        f" sum(c.hours){flags} FROM figure_cube c WHERE {w.sql()} GROUP BY 1, 2, 3, 4",
+        f"SELECT c.k, {month}, sum(c.n)::bigint, sum(c.x1)::bigint, sum(c.x2)::bigint,"
+        f" sum(c.hours){flags} FROM {table} c WHERE {w.sql()} GROUP BY 1, 2",
         *w.args,
     )
     out: Sums = {}
     for r in rows:
-        tally = Tally(r[4], r[5], r[6], r[7])
-        if flags:
-            tally.flags.update({f: v for f, v in zip(layout.FLAGS, r[8:], strict=True) if v})
-        out[(r[0], r[1], r[2], r[3])] = tally
+        tally = Tally(r[2], r[3], r[4], r[5])
+        if flagged:
+            tally.flags.update({f: v for f, v in zip(layout.FLAGS, r[6:], strict=True) if v})
+        out[(r[0], r[1])] = tally
     return out
 
 
-def _groups(ask: Ask, alias: str, day: str) -> str:
-    month = f"date_trunc('month', {alias}.{day})::date" if ask.by_month else "NULL::date"
-    place = f"{alias}.municipality" if ask.by_place else "NULL::text"
-    risk = f"{alias}.riskmask" if ask.by_risk else "NULL::int"
-    return f"{month}, {place}, {risk}"
-
-
-async def organisation_sums(
+async def participant_sums(
     conn: asyncpg.Connection, asks: list[Ask], who: Population
 ) -> list[Sums]:
-    """Every ask over the entries of the organisation's participants, in one statement."""
+    """Every ask over the stored entries of the organisation's participants (one statement):
+    for an organisation together with a municipality or a risk group."""
     assert who.organisation_id is not None
+    asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
+    w = _Where(who.organisation_id, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]))
+    w.add("o.organisation_id = $1")
+    _people(w, who, "e")
+    rows = await conn.fetch(
+        "WITH a AS (SELECT * FROM unnest($2::int[], $3::text[], $4::date[], $5::date[],"
+        " $6::bool[], $7::bool[]) AS a(i, figure, lo, hi, by_month, here))"
+        " SELECT a.i, e.k, CASE WHEN a.by_month THEN date_trunc('month', e.on_day)::date END,"
+        " e.flags, sum(e.n)::bigint, sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours)"
+        " FROM participant_org o JOIN figure_entry e ON e.participant_id = o.participant_id"
+        " JOIN a ON a.figure = e.figure AND e.on_day BETWEEN a.lo AND a.hi"
+        f" AND (NOT a.here OR e.at_org = $1) WHERE {w.sql()} GROUP BY 1, 2, 3, 4",
+        *w.args,
+    )
     out: list[Sums] = [{} for _ in asks]
-    for i, ask in enumerate(asks):
-        if ask.lo is not None and ask.hi is not None and ask.lo > ask.hi:
-            continue
-        w = _Where(who.organisation_id, ask.figure, ask.lo or date.min, ask.hi or date.max)
-        w.add("o.organisation_id = $1 AND e.figure = $2 AND e.on_day BETWEEN $3 AND $4")
-        if ask.here:
-            w.add("e.at_org = $1")
-        _people(w, who, "e")
-        rows = await conn.fetch(
-            f"SELECT e.k, {_groups(ask, 'e', 'on_day')}, e.flags, sum(e.n)::bigint,"
-            " sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours) FROM participant_org o JOIN figure_entry e"
-            f" ON e.participant_id = o.participant_id WHERE {w.sql()} GROUP BY 1, 2, 3, 4, 5",
-            *w.args,
-        )
-        for r in rows:
-            tally = out[i].setdefault((r[0], r[1], r[2], r[3]), Tally())
-            tally.n, tally.x1, tally.x2 = tally.n + r[5], tally.x1 + r[6], tally.x2 + r[7]
-            tally.hours += r[8]
-            for name in layout.flag_names(r[4]):
-                tally.flags[name] += r[5]
+    for r in rows:
+        tally = out[r[0]].setdefault((r[1], r[2]), Tally())
+        tally.n, tally.x1, tally.x2 = tally.n + r[4], tally.x1 + r[5], tally.x2 + r[6]
+        tally.hours += r[7]
+        for name in layout.flag_names(r[3]):
+            tally.flags[name] += r[4]
     return out
+
+
+def _ask_columns(asks: list[Ask], ids: list[int]) -> list[list[Any]]:
+    return [
+        ids,
+        [a.figure for a in asks],
+        [a.lo or date.min for a in asks],
+        [a.hi or date.max for a in asks],
+        [a.by_month for a in asks],
+        [a.here for a in asks],
+    ]
 
 
 def _org_join(w: _Where, who: Population, alias: str) -> str:

@@ -12,17 +12,18 @@ import asyncpg
 
 from services.reporting.domain import layout
 from services.reporting.domain.contributions import Contribution, Entry
-from services.reporting.domain.sums import FLAGGED, CubeKey, Placed, Tally
+from services.reporting.domain.sums import FLAGGED, CubeKey, OrgKey, Placed, Tally
 
 NIL = UUID(int=0)
 """at_org of an entry that is at no organisation."""
 
 FIGURE_TABLES = ("figure_entry", "participant_org", "waiting_interval", "activity_gap",
-                 "opening_filled", "figure_cube", "figure_dirty")  # fmt: skip
+                 "opening_filled", "figure_cube", "figure_org_cube", "figure_dirty")  # fmt: skip
 """Everything the aggregator derives from the fact tables."""
 ENTRY_COLUMNS = ("participant_id", "figure", "on_day", "k", "at_org", "municipality",
                  "riskmask", "n", "flags", "x1", "x2", "hours")  # fmt: skip
 CUBE_KEY = ("figure", "municipality", "grain", "bucket", "riskmask", "k")
+ORG_CUBE_KEY = ("organisation_id", "figure", "grain", "bucket", "k", "here")
 CUBE_VALUES = ("n", "x1", "x2", "hours", *layout.FLAGS)
 
 
@@ -58,20 +59,27 @@ async def has_dirty(conn: asyncpg.Connection, up_to: int) -> bool:
 
 
 async def stored_entries(conn: asyncpg.Connection, ids: list[UUID]) -> list[Placed]:
-    """The entries stored for these participants."""
+    """The entries stored for these participants, with the organisations stored for them."""
+    orgs: dict[UUID, set[UUID]] = {}
+    for r in await conn.fetch(
+        "SELECT participant_id, organisation_id FROM participant_org"
+        " WHERE participant_id = ANY($1::uuid[])",
+        ids,
+    ):
+        orgs.setdefault(r[0], set()).add(r[1])
     rows = await conn.fetch(
-        "SELECT figure, on_day, k, at_org, municipality, riskmask, n, flags, x1, x2, hours"
-        " FROM figure_entry WHERE participant_id = ANY($1::uuid[])",
+        "SELECT participant_id, figure, on_day, k, at_org, municipality, riskmask, n, flags, x1,"
+        " x2, hours FROM figure_entry WHERE participant_id = ANY($1::uuid[])",
         ids,
     )
-    return [_placed(r) for r in rows]
+    return [_placed(r, frozenset(orgs.get(r["participant_id"], ()))) for r in rows]
 
 
-def _placed(r: asyncpg.Record) -> Placed:
+def _placed(r: asyncpg.Record, orgs: frozenset[UUID]) -> Placed:
     at_org = None if r["at_org"] == NIL else r["at_org"]
     entry = Entry(r["figure"], r["on_day"], r["k"], at_org, r["n"], r["flags"], r["x1"],
                   r["x2"], r["hours"])  # fmt: skip
-    return Placed(entry, r["municipality"], r["riskmask"])
+    return Placed(entry, r["municipality"], r["riskmask"], orgs)
 
 
 async def delete_contributions(conn: asyncpg.Connection, ids: list[UUID]) -> None:
@@ -118,25 +126,39 @@ async def _copy(
 
 async def add_to_cube(conn: asyncpg.Connection, delta: dict[CubeKey, Tally]) -> None:
     """Add changes to the cube's sums, in key order (one statement)."""
+    await _add(conn, "figure_cube", CUBE_KEY, _CUBE_TYPES, delta)
+
+
+async def add_to_org_cube(conn: asyncpg.Connection, delta: dict[OrgKey, Tally]) -> None:
+    """Add changes to the organisations' sums, in key order (one statement)."""
+    await _add(conn, "figure_org_cube", ORG_CUBE_KEY, _ORG_TYPES, delta)
+
+
+_CUBE_TYPES = ("text", "text", "text", "date", "int", "text")
+_ORG_TYPES = ("uuid", "text", "text", "date", "text", "bool")
+_VALUE_TYPES = ("bigint", "bigint", "bigint", "numeric", *("bigint",) * len(layout.FLAGS))
+
+
+async def _add(
+    conn: asyncpg.Connection, table: str, key: tuple[str, ...], types: tuple[str, ...],
+    delta: dict[Any, Tally],
+) -> None:  # fmt: skip
     if not delta:
         return
     keys = sorted(delta)
+    figure = key.index("figure")
     columns: list[list[Any]] = [list(col) for col in zip(*keys, strict=True)]
     columns += [[delta[k].n for k in keys], [delta[k].x1 for k in keys],
                 [delta[k].x2 for k in keys], [delta[k].hours for k in keys]]  # fmt: skip
     for name in layout.FLAGS:
-        columns.append([delta[k].flags[name] if k[0] in FLAGGED else None for k in keys])
-    await conn.execute(_UPSERT, *columns)
-
-
-_TYPES = ("text", "text", "text", "date", "int", "text", "bigint", "bigint", "bigint", "numeric")
-_UPSERT = (
-    f"INSERT INTO figure_cube ({', '.join(CUBE_KEY + CUBE_VALUES)})"
-    f" SELECT * FROM unnest("
-    + ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(_TYPES + ("bigint",) * len(layout.FLAGS)))
-    + f") ON CONFLICT ({', '.join(CUBE_KEY)}) DO UPDATE SET "
-    + ", ".join(f"{c} = figure_cube.{c} + EXCLUDED.{c}" for c in CUBE_VALUES)
-)
+        columns.append([delta[k].flags[name] if k[figure] in FLAGGED else None for k in keys])
+    params = ", ".join(f"${i + 1}::{t}[]" for i, t in enumerate(types + _VALUE_TYPES))
+    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in CUBE_VALUES)
+    await conn.execute(
+        f"INSERT INTO {table} ({', '.join(key + CUBE_VALUES)}) SELECT * FROM unnest({params})"
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}",
+        *columns,
+    )
 
 
 async def add_filled(conn: asyncpg.Connection, delta: Counter[UUID]) -> None:

@@ -90,6 +90,7 @@ async def assert_same_as_reference(pool: asyncpg.Pool, history: History) -> None
 async def nonzero_cube(pool: asyncpg.Pool) -> list[tuple[Any, ...]]:
     async with pool.acquire() as conn:
         rows = await conn.fetch("SELECT * FROM figure_cube ORDER BY 1, 2, 3, 4, 5, 6")
+        rows += await conn.fetch("SELECT * FROM figure_org_cube ORDER BY 1, 2, 3, 4, 5, 6")
         filled = await conn.fetch("SELECT * FROM opening_filled WHERE filled <> 0 ORDER BY 1")
     values = [tuple(r) for r in rows if any(v for v in tuple(r)[6:] if v)]
     return values + [tuple(r) for r in filled]
