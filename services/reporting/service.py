@@ -62,6 +62,7 @@ async def reading(
     """The figure store, caught up with every committed event, in one consistent view."""
     await catch_up(pool, settings)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        await conn.execute("SET LOCAL jit = off")  # compiling costs more than these sums
         yield Reader(conn, f, today())
 
 

@@ -37,6 +37,8 @@ CREATE TABLE figure_entry (
 CREATE TABLE participant_org (
     organisation_id uuid NOT NULL,
     participant_id  uuid NOT NULL,
+    municipality    text NOT NULL,
+    riskmask        int  NOT NULL,
     PRIMARY KEY (organisation_id, participant_id)
 );
 CREATE INDEX participant_org_participant_idx ON participant_org (participant_id);

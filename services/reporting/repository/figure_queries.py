@@ -104,7 +104,7 @@ async def participant_sums(
     asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
     w = _Where(who.organisation_id, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]))
     w.add("o.organisation_id = $1")
-    _people(w, who, "e")
+    _people(w, who, "o")  # the participant's municipality and risk groups, before their entries
     rows = await conn.fetch(
         "WITH a AS (SELECT * FROM unnest($2::int[], $3::text[], $4::date[], $5::date[],"
         " $6::bool[], $7::bool[]) AS a(i, figure, lo, hi, by_month, here))"

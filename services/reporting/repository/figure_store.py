@@ -95,13 +95,14 @@ async def insert_contributions(
     entries, orgs, waiting, gaps = [], [], [], []
     for pid, c in contributions.items():
         entries += [_entry_row(pid, e, c) for e in c.entries]
-        orgs += [(org, pid) for org in c.organisations]
+        orgs += [(org, pid, c.municipality, c.riskmask) for org in c.organisations]
         waiting += [(pid, c.municipality, c.riskmask, c.waitlisted_on, _span(first, end))
                     for first, end in c.waiting]  # fmt: skip
         gaps += [(pid, t, done, c.municipality, c.riskmask, asyncpg.Range(a, b, lower_inc=False))
                  for t, done, a, b in c.gaps]  # fmt: skip
     await _copy(conn, "figure_entry", entries, ENTRY_COLUMNS)
-    await _copy(conn, "participant_org", orgs, ("organisation_id", "participant_id"))
+    await _copy(conn, "participant_org", orgs,
+                ("organisation_id", "participant_id", "municipality", "riskmask"))  # fmt: skip
     await _copy(conn, "waiting_interval", waiting,
                 ("participant_id", "municipality", "riskmask", "waitlisted_on", "during"))  # fmt: skip
     await _copy(conn, "activity_gap", gaps,
