@@ -28,7 +28,7 @@ import asyncpg
 import psutil
 
 from bench.common import Report
-from bench.reporting_consumer import consumer_costs
+from bench.reporting_consumer import consumer_costs, service_process
 from services.reporting import aggregator, service
 from services.reporting.domain import reference
 from services.reporting.domain.filters import ReportFilter
@@ -131,7 +131,7 @@ participants' stored entries, `participant_org` -> `figure_entry`)."""
 
 async def fill(dsn: str, participants: int) -> dict[str, int]:
     """Reporting's fact tables, set-based; returns the row counts."""
-    await migrate(dsn, ["reporting"])
+    await migrate(dsn)  # every schema: the service process checks API keys
     conn = await asyncpg.connect(dsn, server_settings={"search_path": "reporting"})
     try:
         values = {
@@ -282,6 +282,7 @@ async def measure(
             add_query_figures(report, times)
             grown = (psutil.Process().memory_info().rss - rss_before) / 2**20
             report.add("RSS growth while querying", grown, "MB", note="this process")
+            report.figures += await service_process(dsn)
             if check or participants <= 20_000:
                 bad = await check_reference(pool, settings)
                 report.add("reports equal to the snapshot reference", float(bad == 0), "bool",

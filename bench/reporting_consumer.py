@@ -1,20 +1,25 @@
-"""Reporting's consumer cost per event, before and after the figure store, and the aggregator's
-per participant: the intake flow's events (participant.registered, caseplan.opened, then
+"""Reporting's consumer cost per event, before and after the figure store, the aggregator's
+per participant, and the service as a process. The intake flow's events (participant.registered, caseplan.opened, then
 caseplan.worker_assigned or caseplan.waitlisted) through `projection.apply_events` on a real
 database, in batches of 200 of one type, each in one transaction as the consumer applies them."""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import asyncpg
+import httpx
+import psutil
 
-from bench.common import Figure
+from bench.common import Figure, admin_headers
 from services.reporting import aggregator
 from services.reporting.projection import apply_events
 from services.reporting.repository import figure_store
@@ -23,7 +28,7 @@ from shared.events import Envelope, new_event
 from shared.events import caseplan as cp
 from shared.events import intake as ik
 from shared.migrate import migrate
-from shared.testing.servers import create_database, drop_database
+from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
 BATCH = 200
 
@@ -131,3 +136,48 @@ async def _aggregate(
                   note=f"{cpu / intakes * 1e6:.0f} us CPU/participant in Python, "
                        f"{wall / events * 1e6:.0f} us wall per event; rounds of "
                        f"{aggregator.ROUND_SIZE}")  # fmt: skip
+
+
+async def service_process(dsn: str, seconds: float = 30) -> list[Figure]:
+    """The reporting service as a process over the filled database: its RSS while it refreshes
+    its gauges, aggregates and answers every report over HTTP (no filter, a municipality, an
+    organisation), and the slowest answer."""
+    redis = RedisServer().start()
+    stack = Stack(dsn, redis.url, Path(tempfile.mkdtemp(prefix="polku-bench-")))
+    try:
+        sp = stack.start("reporting")["reporting"]
+        assert sp.proc is not None
+        proc = psutil.Process(sp.proc.pid)
+        started_mb = proc.memory_info().rss / 2**20
+        peak, slowest, calls = started_mb, (0.0, ""), 0
+        params = [{}, {"municipality": "Narva linn"},
+                  {"organisation": "00000000-0000-4000-a000-000000000007"}]  # fmt: skip
+        deadline = time.perf_counter() + seconds
+        async with httpx.AsyncClient(
+            base_url=sp.url, headers=await admin_headers(dsn), timeout=120
+        ) as client:
+            while time.perf_counter() < deadline or calls == 0:
+                for query in params:
+                    for path in [*(f"/v1/reports/{n}" for n in _REPORTS), "/v1/dashboard"]:
+                        began = time.perf_counter()
+                        answer = await client.get(path, params=query)
+                        answer.raise_for_status()
+                        ms = (time.perf_counter() - began) * 1000
+                        slowest = max(slowest, (ms, f"{path} {query}"))
+                        calls += 1
+                        peak = max(peak, proc.memory_info().rss / 2**20)
+                await asyncio.sleep(1)
+                peak = max(peak, proc.memory_info().rss / 2**20)
+    finally:
+        stack.stop()
+        redis.stop()
+    return [
+        Figure("reporting service: RSS at start", started_mb, "MB"),
+        Figure("reporting service: peak RSS", peak, "MB", "< 300",
+               f"over {calls} HTTP calls in {seconds:.0f} s with its gauges and aggregator"),
+        Figure("reporting service: slowest HTTP answer", slowest[0], "ms", "< 200", slowest[1]),
+    ]  # fmt: skip
+
+
+_REPORTS = ("summary", "indicators", "activities", "placements", "exits", "caseloads",
+            "waiting-list", "openings", "unemployment", "matches", "timeseries")  # fmt: skip
