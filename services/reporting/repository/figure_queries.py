@@ -98,23 +98,26 @@ async def _bucket_sums(conn: asyncpg.Connection, table: str, ask: Ask, w: _Where
 async def participant_sums(
     conn: asyncpg.Connection, asks: list[Ask], who: Population
 ) -> list[Sums]:
-    """Every ask over the stored entries of the organisation's participants (one statement):
-    for an organisation together with a municipality or a risk group."""
+    """Every ask over the stored entries of the organisation's participants in the municipality
+    or risk group asked (their ids first, so their entries are read by id, one statement)."""
     assert who.organisation_id is not None
-    asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
-    w = _Where(who.organisation_id, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]))
+    w = _Where(who.organisation_id)
     w.add("o.organisation_id = $1")
-    _people(w, who, "o")  # the participant's municipality and risk groups, before their entries
+    _people(w, who, "o")
+    ids = [r[0] for r in await conn.fetch(
+        f"SELECT o.participant_id FROM participant_org o WHERE {w.sql()}", *w.args
+    )]  # fmt: skip
+    asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
     rows = await conn.fetch(
-        "WITH a AS (SELECT * FROM unnest($2::int[], $3::text[], $4::date[], $5::date[],"
-        " $6::bool[], $7::bool[]) AS a(i, figure, lo, hi, by_month, here))"
+        "WITH a AS (SELECT * FROM unnest($3::int[], $4::text[], $5::date[], $6::date[],"
+        " $7::bool[], $8::bool[]) AS a(i, figure, lo, hi, by_month, here))"
         " SELECT a.i, e.k, CASE WHEN a.by_month THEN date_trunc('month', e.on_day)::date END,"
         " e.flags, sum(e.n)::bigint, sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours)"
-        " FROM participant_org o JOIN figure_entry e ON e.participant_id = o.participant_id"
-        " JOIN a ON a.figure = e.figure AND e.on_day BETWEEN a.lo AND a.hi"
-        f" AND (NOT a.here OR e.at_org = $1) WHERE {w.sql()} GROUP BY 1, 2, 3, 4",
-        *w.args,
-    )
+        " FROM figure_entry e JOIN a ON a.figure = e.figure AND e.on_day BETWEEN a.lo AND a.hi"
+        " AND (NOT a.here OR e.at_org = $1) WHERE e.participant_id = ANY($2::uuid[])"
+        " GROUP BY 1, 2, 3, 4",
+        who.organisation_id, ids, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]),
+    )  # fmt: skip
     out: list[Sums] = [{} for _ in asks]
     for r in rows:
         tally = out[r[0]].setdefault((r[1], r[2]), Tally())
