@@ -62,7 +62,9 @@ async def reading(
     """The figure store, caught up with every committed event, in one consistent view."""
     await catch_up(pool, settings)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        await conn.execute("SET LOCAL jit = off")  # compiling costs more than these sums
+        # compiling costs more than these sums; and one statement serves every figure, so a
+        # cached generic plan fitted to one figure's rows could be slow for another's
+        await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
         yield Reader(conn, f, today())
 
 
