@@ -8,9 +8,12 @@ proposes openings and queues a signed webhook. Timed per participant, at a stead
 
 - intake → registered: POST returned → case plan and candidate rows committed (DB poll, 5 ms);
 - ready → inbox: ready POST returned → first `match` row committed (what
-  `GET /v1/organisations/{id}/matches?status=proposed` reads);
+  `GET /v1/organisations/{id}/matches?status=proposed` reads), seen when matching's outbox
+  NOTIFY (sent by the same transaction) wakes the bench, or by a fallback poll;
 - ready → webhook: ready POST returned → first `match.proposed` webhook received on 127.0.0.1;
-- intake → inbox / webhook: the whole path, the bench's reaction (≤ one poll) included.
+- intake → inbox / webhook: the whole path, the bench's reaction (≤ one poll) included;
+- the hops of a readiness (`bench/latency_spans.py`), matching's own share among them;
+- CPU seconds of each service and of the bench itself while intakes flow.
 
 Run: `python -m bench.latency [--intakes 2000] [--rate 200] [--openings 1000]`
 """
@@ -19,28 +22,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import random
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import httpx
+import aiohttp
 
-from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
+from bench import latency_spans as spans
+from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from bench.receiver import WebhookReceiver
 from shared.demo import iter_participants
 from shared.demo.bodies import intake_body, opening_body, organisation_body
 from shared.demo.region import build_region
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
+from shared.outbox import channel_of
 from shared.settings import SERVICES
 from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
 POLL_S = 0.005
+FALLBACK_POLL_S = 0.05
+"""Proposals are looked for on each NOTIFY of matching's outbox, else this often."""
 REGISTERED_SQL = """
 SELECT c.participant_id FROM caseplan.case_plan c
 JOIN matching.candidate m USING (participant_id) WHERE c.participant_id = ANY($1::uuid[])
@@ -49,45 +56,57 @@ PROPOSED_SQL = """
 SELECT DISTINCT participant_id FROM matching.match WHERE participant_id = ANY($1::uuid[])
 """
 ALL_KINDS = [k.value for k in OpeningKind]
+Client = aiohttp.ClientSession
 
 
-@dataclass
-class Timeline:
-    """When each step happened for each participant (time.monotonic seconds)."""
-
-    intake_done: dict[UUID, float] = field(default_factory=dict)
-    intake_call_s: list[float] = field(default_factory=list)
-    registered: dict[UUID, float] = field(default_factory=dict)
-    ready_done: dict[UUID, float] = field(default_factory=dict)
-    proposed: dict[UUID, float] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+def client_session(headers: dict[str, str]) -> aiohttp.ClientSession:
+    """The bench's HTTP client: up to 400 connections; 30 s to get one and 30 s per read (as
+    httpx's timeout=30 was), no limit on a whole request, which may wait behind the others."""
+    return aiohttp.ClientSession(
+        headers=headers,
+        connector=aiohttp.TCPConnector(limit=400),
+        timeout=aiohttp.ClientTimeout(total=None, connect=30, sock_read=30),
+    )
 
 
-async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> httpx.Response:
-    """A setup POST that must succeed (a dropped connection is tried again)."""
+async def post_json(client: Client, url: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a JSON body; the status and the answer (JSON, or text when it is not JSON).
+
+    aiohttp, not httpx: the bench sends ~400 requests a second, and httpx's 1–3 ms of CPU per
+    request would make the bench itself late to note what it measures."""
+    async with client.post(url, json=body) as r:
+        text = await r.text()
+        try:
+            return r.status, json.loads(text)
+        except ValueError:
+            return r.status, text
+
+
+async def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    """A setup POST that must succeed (a dropped connection is tried again); its answer."""
     for attempt in range(3):
         try:
-            r = await client.post(url, json=body)
+            status, answer = await post_json(client, url, body)
             break
-        except httpx.TransportError:
+        except aiohttp.ClientConnectionError:
             if attempt == 2:
                 raise
-    if r.is_error:
-        raise RuntimeError(f"POST {url}: {r.status_code} {r.text[:500]}")
-    return r
+    if status >= 400:
+        raise RuntimeError(f"POST {url}: {status} {str(answer)[:500]}")
+    return answer
 
 
-async def set_up_region(
-    client: httpx.AsyncClient, matching: str, caseplan: str, hook: str, openings: int, seed: int
+async def set_up_openings(
+    client: Client, matching: str, hook: str, openings: int, seed: int
 ) -> int:
-    """Organisations with a webhook, `openings` open openings, a few support workers."""
+    """Organisations with a webhook to `hook`, and `openings` open openings of the region."""
     region = build_region(seed, openings * 25)
     chosen = random.Random(seed).sample(list(region.openings), min(openings, len(region.openings)))
     org_ids: dict[str, str] = {}
     for org in region.organisations:
         if any(o.organisation_key == org.key for o in chosen):
             r = await _post(client, f"{matching}/v1/organisations", organisation_body(org, hook))
-            org_ids[org.key] = r.json()["organisation_id"]
+            org_ids[org.key] = r["organisation_id"]
     for i in range(0, len(chosen), 10):
         await asyncio.gather(
             *(
@@ -97,31 +116,43 @@ async def set_up_region(
                 for o in chosen[i : i + 10]
             )
         )
+    return len(chosen)
+
+
+async def set_up_region(
+    client: Client, matching: str, caseplan: str, hook: str, openings: int, seed: int
+) -> int:
+    """Organisations with a webhook, `openings` open openings, a few support workers."""
+    posted = await set_up_openings(client, matching, hook, openings, seed)
     municipalities = sorted({p.municipality for p in iter_participants(seed, 500)})
     for n in range(10):
         worker = {"municipalities": municipalities, "caseload_limit": 500,
                   "contact": f"worker{n}@example.org"}  # fmt: skip
         await _post(client, f"{caseplan}/v1/support-workers", worker)
-    return len(chosen)
+    return posted
 
 
 async def fire_intakes(
-    client: httpx.AsyncClient, intake: str, bodies: list[dict[str, Any]], rate: float, t: Timeline
+    client: Client,
+    intake: str,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    t: spans.Timeline,
 ) -> None:
     """POST one intake every 1/rate seconds (not waiting for answers); note when each returns."""
 
     async def one(body: dict[str, Any]) -> None:
         sent = time.monotonic()
         try:
-            r = await client.post(f"{intake}/v1/intakes", json=body)
-        except httpx.HTTPError as exc:
+            status, answer = await post_json(client, f"{intake}/v1/intakes", body)
+        except (aiohttp.ClientError, TimeoutError) as exc:
             t.errors.append(f"intake: {exc!r}")
             return
         done = time.monotonic()
-        if r.status_code != 201:
-            t.errors.append(f"intake {r.status_code}: {r.text[:200]}")
+        if status != 201:
+            t.errors.append(f"intake {status}: {str(answer)[:200]}")
             return
-        t.intake_done[UUID(r.json()["participant_id"])] = done
+        t.intake_done[UUID(answer["participant_id"])] = done
         t.intake_call_s.append(done - sent)
 
     start = time.monotonic()
@@ -132,26 +163,24 @@ async def fire_intakes(
     await asyncio.gather(*tasks)
 
 
-async def mark_ready(client: httpx.AsyncClient, caseplan: str, pid: UUID, t: Timeline) -> None:
+async def mark_ready(client: Client, caseplan: str, pid: UUID, t: spans.Timeline) -> None:
     """What a support worker does once the participant is registered."""
+    url = f"{caseplan}/v1/participants/{pid}/ready-for-matching"
     try:
-        r = await client.post(
-            f"{caseplan}/v1/participants/{pid}/ready-for-matching",
-            json={"opening_kinds": ALL_KINDS},
-        )
-    except httpx.HTTPError as exc:
+        status, answer = await post_json(client, url, {"opening_kinds": ALL_KINDS})
+    except (aiohttp.ClientError, TimeoutError) as exc:
         t.errors.append(f"ready: {exc!r}")
         return
-    if r.status_code != 200:
-        t.errors.append(f"ready {r.status_code}: {r.text[:200]}")
+    if status != 200:
+        t.errors.append(f"ready {status}: {str(answer)[:200]}")
         return
     t.ready_done[pid] = time.monotonic()
 
 
 async def watch(
-    dsn: str, client: httpx.AsyncClient, caseplan: str, t: Timeline, done: asyncio.Event
+    dsn: str, client: Client, caseplan: str, t: spans.Timeline, done: asyncio.Event
 ) -> list[asyncio.Task[None]]:
-    """Poll the committed rows: mark registered participants ready, note first proposals."""
+    """Poll the committed rows: mark registered participants ready as soon as both hold them."""
     conn = await connect(dsn)
     tasks: list[asyncio.Task[None]] = []
     try:
@@ -162,34 +191,41 @@ async def watch(
                 for row in await conn.fetch(REGISTERED_SQL, waiting):
                     t.registered[row[0]] = now
                     tasks.append(asyncio.create_task(mark_ready(client, caseplan, row[0], t)))
-            unproposed = [p for p in t.ready_done if p not in t.proposed]
-            if unproposed:
-                now = time.monotonic()
-                for row in await conn.fetch(PROPOSED_SQL, unproposed):
-                    t.proposed[row[0]] = now
             await asyncio.sleep(POLL_S)
     finally:
         await conn.close()
     return tasks
 
 
-async def first_webhooks(dsn: str, arrived: dict[str, float]) -> dict[UUID, float]:
-    """Participant → when the first webhook about one of their matches arrived."""
-    conn = await connect(dsn)
+async def watch_proposals(dsn: str, t: spans.Timeline, done: asyncio.Event) -> int:
+    """Note each participant's first committed proposal; wakes on matching's outbox NOTIFY
+    (sent at commit by the transaction that inserts the match rows). Returns the wake-ups."""
+    conn, listener = await connect(dsn), await connect(dsn)
+    woke, notified = asyncio.Event(), 0
+
+    def on_notify(*_: object) -> None:
+        nonlocal notified
+        notified += 1
+        woke.set()
+
+    await listener.add_listener(channel_of("matching"), on_notify)
     try:
-        rows = await conn.fetch(
-            "SELECT match_id::text, participant_id FROM matching.match WHERE match_id = ANY($1)",
-            list(arrived),
-        )
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woke.wait(), FALLBACK_POLL_S)
+            woke.clear()
+            now = time.monotonic()  # rows seen below committed before this
+            unproposed = [p for p in t.ready_done if p not in t.proposed]
+            if unproposed:
+                for row in await conn.fetch(PROPOSED_SQL, unproposed):
+                    t.proposed[row[0]] = now
     finally:
+        await listener.close()
         await conn.close()
-    first: dict[UUID, float] = {}
-    for match_id, pid in rows:
-        first[pid] = min(first.get(pid, float("inf")), arrived[match_id])
-    return first
+    return notified
 
 
-async def settle(t: Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
+async def settle(t: spans.Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
     """Until every intake is marked ready and no new proposal came for `quiet_s` seconds."""
     start = last_change = time.monotonic()
     seen = -1
@@ -203,53 +239,6 @@ async def settle(t: Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
         await asyncio.sleep(0.2)
 
 
-async def webhooks_settle(
-    receiver: WebhookReceiver, quiet_s: float = 3, limit_s: float = 30
-) -> None:
-    """Until no webhook arrived for `quiet_s` seconds (the sender works through its queue)."""
-    start = last_change = time.monotonic()
-    seen = -1
-    while time.monotonic() - last_change < quiet_s and time.monotonic() - start < limit_s:
-        if len(receiver.arrived) != seen:
-            seen, last_change = len(receiver.arrived), time.monotonic()
-        await asyncio.sleep(0.2)
-
-
-HOPS_SQL = """
-WITH r AS (SELECT (body::json->>'event_id')::uuid AS event_id, created_at, published_at
-           FROM caseplan.outbox WHERE type = 'participant.ready_for_matching')
-SELECT extract(epoch FROM r.published_at - r.created_at) * 1000 AS relay,
-       extract(epoch FROM i.processed_at - r.published_at) * 1000 AS to_consumer
-FROM r JOIN matching.inbox i ON i.event_id = r.event_id AND i.consumer = 'matching'
-"""
-
-
-async def ready_hops(dsn: str) -> dict[str, list[float]]:
-    """Where a readiness waits, from the services' own tables: caseplan's outbox row written ->
-    published by the relay (XADD) -> matching's transaction that handles it begins."""
-    conn = await connect(dsn)
-    try:
-        rows = await conn.fetch(HOPS_SQL)
-    finally:
-        await conn.close()
-    return {
-        "caseplan outbox -> XADD": [float(r["relay"]) for r in rows],
-        "XADD -> matching batch begins": [float(r["to_consumer"]) for r in rows],
-    }
-
-
-def _spans(start: dict[UUID, float], end: dict[UUID, float]) -> list[float]:
-    return [(end[p] - start[p]) * 1000 for p in start if p in end]
-
-
-def add_spans(report: Report, name: str, ms: list[float], target: str = "") -> None:
-    """p50/p95/p99 of one span."""
-    for q in (50, 95, 99):
-        report.add(
-            f"{name} p{q}", percentile(ms, q), "ms", target if q == 99 else "", f"n={len(ms)}"
-        )
-
-
 async def measure(
     intakes: int = 2000,
     rate: float = 200,
@@ -259,48 +248,56 @@ async def measure(
 ) -> Report:
     """One run on a fresh database and private Redis, webhooks to a local receiver."""
     report = Report("latency", context={"intakes": intakes, "rate": rate, "seed": seed})
-    dsn, redis, receiver = await create_database(), RedisServer().start(), WebhookReceiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    dsn, redis, receiver = await create_database(), RedisServer().start(), WebhookReceiver().start()
     logs = Path(tempfile.mkdtemp(prefix="polku-latency-"))
     stack = Stack(dsn, redis.url, logs, **SERVICE_TIMINGS, matching_allow_private_webhooks="true")
-    t, done = Timeline(), asyncio.Event()
+    t, run = spans.Timeline(), spans.Run()
     try:
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
         stack.start()
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
-        async with httpx.AsyncClient(timeout=30, headers=headers, limits=limits) as client:
+        pids = {s: [sp.proc.pid for sp in sps if sp.proc] for s, sps in stack.services.items()}
+        cpu = spans.CpuMeter(pids)
+        async with client_session(headers) as client:
             urls = {s: stack[s].url for s in ("intake", "caseplan", "matching")}
             report.context["openings"] = await set_up_region(
                 client, urls["matching"], urls["caseplan"], receiver.url, openings, seed
             )
             bodies = [intake_body(p) for p in iter_participants(seed, intakes)]
-            watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
-            await fire_intakes(client, urls["intake"], bodies, rate, t)
-            await settle(t, settle_s)
-            done.set()
-            await asyncio.gather(*await watcher)
-        await webhooks_settle(receiver)
-        hooks = await first_webhooks(dsn, dict(receiver.arrived))
-        hops = await ready_hops(dsn)
+            cpu.begin()
+            run.notified = await _drive(dsn, client, urls, bodies, rate, t, settle_s)
+        await spans.webhooks_settle(receiver)
+        run.cpu_s = cpu.used()
+        run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
+        run.ready = await spans.readiness_xadds(redis.url)
+        await spans.add_database_times(dsn, run.ready)
     finally:
         receiver.shutdown()
         stack.stop()
         redis.stop()
         await drop_database(dsn)
-    report.context.update(errors=t.errors[:20], proposed=len(t.proposed), webhooks=len(hooks))
-    report.add("intakes registered", len(t.registered), "people", note=f"of {intakes} posted")
-    report.add("participants proposed", len(t.proposed), "people", note="others fit no opening")
-    report.add("requests failed", len(t.errors), "requests", note="; ".join(t.errors[:2])[:100])
-    add_spans(report, "POST /v1/intakes call", [s * 1000 for s in t.intake_call_s])
-    add_spans(report, "intake -> registered", _spans(t.intake_done, t.registered))
-    add_spans(report, "ready -> inbox", _spans(t.ready_done, t.proposed), "< 100")
-    add_spans(report, "ready -> webhook", _spans(t.ready_done, hooks), "< 100")
-    for hop, ms in hops.items():
-        add_spans(report, f"  ready hop: {hop}", ms)
-    add_spans(report, "intake -> inbox", _spans(t.intake_done, t.proposed), "< 100")
-    add_spans(report, "intake -> webhook", _spans(t.intake_done, hooks), "< 100")
+    spans.figures(report, t, run, intakes)
     return report
+
+
+async def _drive(
+    dsn: str,
+    client: Client,
+    urls: dict[str, str],
+    bodies: list[dict[str, Any]],
+    rate: float,
+    t: spans.Timeline,
+    settle_s: float,
+) -> int:
+    """Fire the intakes while watching; returns how many NOTIFYs woke the proposal watcher."""
+    done = asyncio.Event()
+    watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
+    proposals = asyncio.create_task(watch_proposals(dsn, t, done))
+    await fire_intakes(client, urls["intake"], bodies, rate, t)
+    await settle(t, settle_s)
+    done.set()
+    await asyncio.gather(*await watcher)
+    return await proposals
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -33,12 +34,16 @@ from shared.migrate import migrate
 from shared.settings import SERVICES
 from shared.testing.servers import RedisServer, Stack, create_database, drop_database
 
-COUNTS_SQL = """
-SELECT (SELECT count(*) FROM intake.participant) AS intake,
-       (SELECT count(*) FROM caseplan.case_plan) AS caseplan,
-       (SELECT count(*) FROM matching.candidate) AS matching,
-       (SELECT count(*) FROM reporting.participant_fact) AS reporting
-"""
+COUNTED = {
+    "intake": "intake.participant",
+    "caseplan": "caseplan.case_plan",
+    "matching": "matching.candidate",
+    "reporting": "reporting.participant_fact",
+}
+"""Where each service holds what it made of an intake."""
+POLL_S = 0.25
+"""How often the tables are counted: each count is a scan that loads PostgreSQL, so a table
+is no longer counted once it holds every intake (the end is known to within one poll)."""
 STALL_S = 180.0
 """Give up when no count moved for this long (the logs are printed)."""
 
@@ -56,32 +61,76 @@ def uploads(intakes: int, chunk: int, seed: int) -> list[tuple[str, bytes]]:
 
 
 class RssSampler(threading.Thread):
-    """Samples the resident set size of every service process; keeps each service's peak."""
+    """Samples every service process (peak RSS, CPU time), the private Redis, PostgreSQL's
+    processes and the whole machine's CPU time while a run lasts."""
 
-    def __init__(self, stack: Stack, interval_s: float = 0.25) -> None:
+    def __init__(
+        self, stack: Stack, redis_pid: int | None = None, database: str = "", interval_s=0.25
+    ) -> None:
         super().__init__(daemon=True)
         self.stack = stack
+        self.redis_pid = redis_pid
+        self.database = database
         self.interval_s = interval_s
         self.peak: dict[str, float] = {}
+        self.cpu: dict[int, tuple[str, float, float]] = {}  # pid: what, first, last seen
+        self.machine_start = _machine_cpu()
+        self.machine_used = 0.0
         self.stop_event = threading.Event()
 
     def run(self) -> None:
         while not self.stop_event.is_set():
-            for sp in self.stack.all():
-                if sp.proc is None or sp.proc.poll() is not None:
-                    continue
-                try:
-                    rss = psutil.Process(sp.proc.pid).memory_info().rss / 2**20
-                except psutil.Error:
-                    continue
-                self.peak[sp.service] = max(self.peak.get(sp.service, 0.0), rss)
+            self._sample()
             self.stop_event.wait(self.interval_s)
+        self._sample()
+        self.machine_used = _machine_cpu() - self.machine_start
+
+    def _sample(self) -> None:
+        for sp in self.stack.all():
+            if sp.proc is not None and sp.proc.poll() is None:
+                rss = self._cpu_of(sp.proc.pid, sp.service)
+                if rss is not None:
+                    self.peak[sp.service] = max(self.peak.get(sp.service, 0.0), rss)
+        if self.redis_pid is not None:
+            self._cpu_of(self.redis_pid, "redis")
+        self._cpu_of(os.getpid(), "bench client")
+        for proc in psutil.process_iter(["name", "cmdline"]):
+            title = " ".join(proc.info["cmdline"] or ())
+            if proc.info["name"] == "postgres" and f" {self.database} " in title:
+                self._cpu_of(proc.pid, "postgres")
+
+    def _cpu_of(self, pid: int, what: str) -> float | None:
+        """Record the process's CPU time; its RSS in MB (None if it is gone)."""
+        try:
+            proc = psutil.Process(pid)
+            with proc.oneshot():
+                times, rss = proc.cpu_times(), proc.memory_info().rss / 2**20
+        except psutil.Error:
+            return None
+        used = times.user + times.system
+        first = self.cpu.get(pid, (what, used, used))[1]
+        self.cpu[pid] = (what, first, used)
+        return rss
 
     def finish(self) -> dict[str, float]:
         """Stop sampling; the peaks in MB by service."""
         self.stop_event.set()
         self.join()
         return dict(self.peak)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used while sampled: each service (replicas summed), redis, postgres
+        (the backends serving the run's database) and `machine` (all CPUs, everything)."""
+        out: dict[str, float] = defaultdict(float)
+        for what, first, last in self.cpu.values():
+            out[what] += last - first
+        out["machine"] = self.machine_used
+        return dict(out)
+
+
+def _machine_cpu() -> float:
+    t = psutil.cpu_times()
+    return float(t.user + t.nice + t.system + t.irq + t.softirq)
 
 
 async def post_all(
@@ -117,19 +166,22 @@ async def post_all(
 async def wait_through(dsn: str, intakes: int, stack: Stack, started: float) -> dict[str, int]:
     """Poll the four services' tables until each holds every intake; fail on a stall."""
     conn = await connect(dsn)
-    last: dict[str, int] = {}
+    counts = dict.fromkeys(COUNTED, 0)
     moved = time.perf_counter()
     try:
         while True:
-            counts = dict(await conn.fetchrow(COUNTS_SQL))
+            before = dict(counts)
+            for service, table in COUNTED.items():
+                if counts[service] < intakes:
+                    counts[service] = await conn.fetchval(f"SELECT count(*) FROM {table}")
             if all(v >= intakes for v in counts.values()):
                 return counts
-            if counts != last:
-                last, moved = counts, time.perf_counter()
+            if counts != before:
+                moved = time.perf_counter()
                 print(f"  {time.perf_counter() - started:7.1f} s {counts}", file=sys.stderr)
             elif time.perf_counter() - moved > STALL_S:
                 raise TimeoutError(f"pipeline stalled at {counts}\n{stack.logs()}")
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(POLL_S)
     finally:
         await conn.close()
 
@@ -144,7 +196,7 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
         stack.start(replicas=replicas)
-        sampler = RssSampler(stack)
+        sampler = RssSampler(stack, redis.proc.pid if redis.proc else None, dsn.rsplit("/", 1)[1])
         sampler.start()
         started = time.perf_counter()
         created = await post_all([sp.url for sp in stack.services["intake"]], files, headers)
@@ -152,12 +204,14 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
         await wait_through(dsn, created, stack, started)
         elapsed = time.perf_counter() - started
         peaks = sampler.finish()
+        cpu = sampler.cpu_seconds()
         return {
             "intakes": created,
             "intakes_per_s": created / elapsed,
             "accepted_per_s": created / accepted,
             "elapsed_s": elapsed,
             **{f"peak_rss_mb_{k}": v for k, v in peaks.items()},
+            **{f"cpu_ms_per_intake_{k}": 1000 * v / created for k, v in cpu.items()},
         }
     finally:
         stack.stop()
@@ -182,6 +236,13 @@ def add_figures(report: Report, figs: dict[str, Any], replicas: int, best_ceilin
         if key.startswith("peak_rss_mb_"):
             service = key.removeprefix("peak_rss_mb_")
             report.add(f"peak RSS {service} (x{replicas})", value, "MB", "< 300")
+    for key, value in sorted(figs.items()):
+        if key.startswith("cpu_ms_per_intake_"):
+            service = key.removeprefix("cpu_ms_per_intake_")
+            note = {"machine": "every process, both CPUs", "postgres": "the run's backends"}
+            report.add(
+                f"CPU {service} (x{replicas})", value, "ms/intake", "", note.get(service, "")
+            )
 
 
 async def measure(

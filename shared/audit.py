@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -37,6 +37,31 @@ async def record(
         list(fields),
         p.client if p else None,
     )
+
+
+def insert_from(source: str, first: int) -> str:
+    """SQL appending one line per `participant_id` of `source` (a CTE), to fold into a
+    statement that changes those participants; its parameters are `params(...)` from `$first`."""
+    a, f, c = (f"${first + i}" for i in (0, 4, 5))
+    key, org, role = (f"${first + i}" for i in (1, 2, 3))
+    return (
+        "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
+        f" client) SELECT {key}::uuid, {org}::uuid, {role}::text, {a}::text, participant_id,"
+        f" {f}::text[], {c}::text FROM {source}"
+    )
+
+
+def params(principal: Principal | None, action: str, fields: Sequence[str]) -> list[Any]:
+    """The parameters of `insert_from`, in order."""
+    p = principal
+    return [
+        action,
+        p.key_id if p else None,
+        p.organisation_id if p else None,
+        p.role if p else None,
+        list(fields),
+        p.client if p else None,
+    ]
 
 
 class AuditEntry(BaseModel):

@@ -151,7 +151,7 @@ def Allow(*roles: str) -> Any:
     assert not unknown, f"unknown roles {unknown}"
     allowed = frozenset(roles)
 
-    def allow(
+    async def allow(  # async: a plain `def` dependency would run in a worker thread
         request: Request,
         _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:

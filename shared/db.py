@@ -28,6 +28,13 @@ def is_infrastructure_error(exc: BaseException) -> bool:
     return isinstance(exc, INFRASTRUCTURE_ERRORS)
 
 
+async def _no_reset_query(conn: asyncpg.Connection) -> None:
+    """Released connections skip asyncpg's reset query (one round trip per acquire):
+    Polku sets no session state on pooled connections: its settings come with the
+    connection, its advisory locks are transaction-scoped, LISTEN has its own connection.
+    asyncpg still rolls back a transaction left open."""
+
+
 async def create_pool(
     dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10, wait_s: float = 60.0
 ) -> asyncpg.Pool:
@@ -42,6 +49,7 @@ async def create_pool(
                 max_size=max_size,
                 server_settings={"search_path": f"{schema},public", "application_name": schema},
                 command_timeout=60,
+                reset=_no_reset_query,
             )
             assert pool is not None
             return pool

@@ -84,9 +84,7 @@ async def pipeline_status(redis: aioredis.Redis, dsn: str) -> dict[str, Any]:
         for service in SERVICES:
             try:
                 backlog[service] = int(
-                    await conn.fetchval(
-                        f'SELECT count(*) FROM "{service}".outbox WHERE published_at IS NULL'
-                    )
+                    await conn.fetchval(f'SELECT count(*) FROM "{service}".outbox_pending')
                 )
             except asyncpg.UndefinedTableError:
                 backlog[service] = None

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeAlias
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 
@@ -23,6 +23,7 @@ from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, 
 from services.caseplan.repository import plans
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
+from shared.ids import uuid7
 from shared.messaging import RetryLater
 
 log = logging.getLogger("polku.caseplan")
@@ -66,7 +67,7 @@ async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list
 
 def _open(r: Registration) -> tuple[CasePlan, list[Payload]]:
     return cases.open_case_plan(
-        case_plan_id=uuid4(),
+        case_plan_id=uuid7(),
         participant_id=r.participant_id,
         municipality=r.municipality,
         opened_on=r.opened_on,

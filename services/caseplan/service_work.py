@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 
@@ -26,6 +26,7 @@ from services.caseplan.service import awaited_plan, worker_contact
 from shared.events.envelope import Payload
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import ActivityStatus, PlacementOutcome
+from shared.ids import uuid7
 
 log = logging.getLogger("polku.caseplan")
 Conn: TypeAlias = asyncpg.Connection
@@ -92,7 +93,7 @@ async def start_placement(conn: Conn, match: MatchAccepted, today: date) -> list
     """An organisation accepted a match: the participant's placement starts."""
     plan = await awaited_plan(conn, match.participant_id, lock=True)
     placement = Placement(
-        placement_id=uuid4(),
+        placement_id=uuid7(),
         case_plan_id=plan.case_plan_id,
         participant_id=plan.participant_id,
         organisation_id=match.organisation_id,

@@ -67,16 +67,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (OSError, IntakeError) as exc:
         print(f"polku import: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
-    result = asyncio.run(_register(rows, Settings()))
-    print(result.model_dump_json(indent=None))
-    print(
-        json.dumps({k: getattr(result, k) for k in ("created", "updated", "rejected")}),
-        file=sys.stderr,
-    )
-    return 1 if result.rejected else 0
+    result = asyncio.run(_register(rows, Settings())).body
+    print(json.dumps(result))
+    print(json.dumps({k: result[k] for k in ("created", "updated", "rejected")}), file=sys.stderr)
+    return 1 if result["rejected"] else 0
 
 
-async def _register(rows: list[batch.ParsedRow], settings: Settings) -> batch.BatchOut:
+async def _register(rows: list[batch.ParsedRow], settings: Settings) -> batch.BatchResult:
     bar = ProgressBar(len(rows), out=sys.stderr)
     pool = await create_pool(settings.database_url, schema="intake", min_size=1, max_size=2)
     try:

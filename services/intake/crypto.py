@@ -30,8 +30,11 @@ class PersonalDataVault:
 
     def seal(self, data: dict[str, Any], *, bound_to: bytes) -> bytes:
         """Encrypt a JSON-able dict; `bound_to` (the participant id) must match to open it."""
+        return self.seal_bytes(json.dumps(data, separators=(",", ":")).encode(), bound_to=bound_to)
+
+    def seal_bytes(self, plain: bytes, *, bound_to: bytes) -> bytes:
+        """Encrypt JSON text already encoded; `open` reads it back as a dict."""
         nonce = os.urandom(NONCE_BYTES)
-        plain = json.dumps(data, separators=(",", ":")).encode()
         return nonce + self._aead.encrypt(nonce, plain, bound_to)
 
     def open(self, sealed: bytes, *, bound_to: bytes) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Any
 
 import asyncpg
 
-from services.intake.inbound import decode_request
+from services.intake.inbound import decode_request, intake_of
+from services.intake.records import Cause
 from services.intake.registration import register_many
-from services.intake.schemas import IntakeIn
-from services.intake.service import PRODUCER, vault_of
+from services.intake.service import vault_of
 from shared.events import Envelope, streams
 from shared.events.intake import IntakeRequested
 from shared.messaging import EventConsumer
@@ -24,9 +24,10 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_intake_requested(
         conn: asyncpg.Connection, events: list[Envelope[IntakeRequested]]
     ) -> list[Envelope[Any]]:
-        intakes = [IntakeIn.model_validate(e.payload.body) for e in events]
+        intakes = [intake_of(e.payload) for e in events]
         today = datetime.now(UTC).date()
-        regs = await register_many(conn, intakes, vault=vault, today=today)
-        return [e.follow(r.event, producer=PRODUCER) for e, r in zip(events, regs, strict=True)]
+        causes = [Cause(e.correlation_id, e.event_id) for e in events]
+        await register_many(conn, intakes, vault=vault, today=today, causes=causes)
+        return []  # their events are in the outbox already, written with the participants
 
     consumer.subscribe_raw(streams.INTAKE_REQUESTS, decode_request)

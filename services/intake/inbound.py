@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-from pydantic import ValidationError
+from pydantic import PrivateAttr, ValidationError
 
 from services.intake.errors import field_errors
 from services.intake.schemas import IntakeIn
@@ -19,6 +19,27 @@ from shared.messaging import entry_body
 REQUEST_NAMESPACE = UUID("7f1c1f3e-3b0a-4d55-9a53-0c4f1e0b5a21")
 """Namespace of the event ids derived from request ids, so a re-sent request counts once."""
 MAX_REQUEST_ID = 200
+
+
+class CheckedRequest(IntakeRequested):
+    """An intake.requested payload as the decoder made it, holding the intake it validated,
+    so the handler need not validate the body again (same type, same JSON; never published)."""
+
+    _intake: IntakeIn | None = PrivateAttr(None)
+
+    @classmethod
+    def of(cls, request_id: str | None, intake: IntakeIn) -> CheckedRequest:
+        """The payload of a validated intake."""
+        payload = cls(request_id=request_id, body=intake.model_dump(mode="json"))
+        payload._intake = intake
+        return payload
+
+
+def intake_of(payload: IntakeRequested) -> IntakeIn:
+    """The intake a request carries: the decoder's validated one, else validated now."""
+    if isinstance(payload, CheckedRequest) and payload._intake is not None:
+        return payload._intake
+    return IntakeIn.model_validate(payload.body)
 
 
 def decode_request(fields: dict[bytes, bytes]) -> Envelope[Any]:
@@ -40,7 +61,7 @@ def decode_request(fields: dict[bytes, bytes]) -> Envelope[Any]:
     except ValidationError as exc:
         reasons = [f"{e['field']}: {e['reason']}" for e in field_errors(exc.errors(), skip=())]
         raise InvalidPayload("; ".join(reasons)) from None
-    payload = IntakeRequested(request_id=request_id, body=intake.model_dump(mode="json"))
+    payload = CheckedRequest.of(request_id, intake)
     key = f"request:{request_id}" if request_id else f"body:{hashlib.sha256(raw).hexdigest()}"
     event_id = uuid5(REQUEST_NAMESPACE, key)
     return Envelope[IntakeRequested](

@@ -1,28 +1,36 @@
-"""Registering participants, set-based: one person is one participant, however often seen."""
+"""Registering participants, set-based: one person is one participant, however often seen.
+
+A chunk of intakes is one statement in the common case: every person is inserted as new,
+with their event and audit lines, skipping id hashes already known; only
+the people known before (or registered concurrently) are then locked and updated.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import asyncpg
 
 from services.intake import repository
 from services.intake.crypto import PersonalDataVault
-from services.intake.domain import age_band, age_on, changed_fields, coarse, parse_national_id
-from services.intake.places import centre_of
-from services.intake.repository import ParticipantRow
-from services.intake.schemas import HomeLocation, IntakeIn, ParticipantDetails
-from shared.events.envelope import Payload
-from shared.events.intake import (
-    CoarseLocation,
-    ParticipantProfile,
-    ParticipantRegistered,
-    ParticipantUpdated,
+from services.intake.domain import changed_fields
+from services.intake.records import (
+    UPDATED,
+    Cause,
+    event_json,
+    new_participant,
+    new_profile,
+    occurred_at,
+    seal_personal,
 )
+from services.intake.repository import ParticipantRow
+from services.intake.schemas import IntakeIn
+from shared import audit
+from shared.auth import Principal
 
 CHUNK = 1000
 FROZEN_AT_ENTRY = (
@@ -37,59 +45,28 @@ FROZEN_AT_ENTRY = (
 )
 """ESF: status at entry is recorded at the first entry and kept when the person comes again."""
 
-_PROFILE_FIELDS = (
-    "languages risk_groups labour_market_status months_unemployed in_education_or_training"
-    " isced_level skills interests availability_hours transport max_travel_km telework_ready"
-    " accessibility_needs special_categories_refused"
-).split()
-
 
 @dataclass(frozen=True)
 class Registration:
-    """The outcome of registering one intake, with the event it implies."""
+    """The outcome of registering one intake: created, or updated when the person was known."""
 
     participant_id: UUID
     status: str
-    event: Payload
 
 
-def coarse_location(municipality: str, home: HomeLocation | None) -> CoarseLocation | None:
-    """Home coordinates to about 1 km, else the municipality centre, else unknown."""
-    point = (home.coordinates() if home else None) or centre_of(municipality)
-    if point is None:
-        return None
-    return CoarseLocation(municipality=municipality, lat=coarse(point[0]), lon=coarse(point[1]))
+@dataclass(frozen=True)
+class AuditAs:
+    """Who registers, for the audit lines written with the registrations."""
+
+    principal: Principal | None
+    fields: Sequence[str]
+
+    def params(self, status: str) -> list[Any]:
+        """The audit parameters of a registration with this outcome."""
+        return audit.params(self.principal, f"participant.{status}", self.fields)
 
 
-def profile_fields(details: ParticipantDetails, municipality: str) -> dict[str, Any]:
-    """The pseudonymous profile fields that come straight from a participant's details."""
-    data = details.model_dump(mode="json", include=set(_PROFILE_FIELDS))
-    data["languages"] = sorted(set(data["languages"]), key=data["languages"].index)
-    data["risk_groups"] = sorted(set(data["risk_groups"]), key=data["risk_groups"].index)
-    location = coarse_location(municipality, details.home)
-    data["location"] = None if location is None else location.model_dump(mode="json")
-    return data
-
-
-def personal_data(details: ParticipantDetails) -> dict[str, Any]:
-    """What stays sealed in intake: names, contact and the exact home."""
-    return details.model_dump(mode="json", include={"given_name", "family_name", "contact", "home"})
-
-
-def new_profile(intake: IntakeIn, participant_id: UUID, today: date) -> ParticipantProfile:
-    """The profile of a registration, with birth year, age and sex from the national id."""
-    nid = parse_national_id(intake.national_id)
-    age = age_on(nid.birth_date, today)
-    return ParticipantProfile(
-        participant_id=participant_id,
-        municipality=intake.municipality,
-        registered_on=today,
-        birth_year=nid.birth_date.year,
-        age_at_entry=age,
-        age_band=age_band(age),
-        sex=nid.sex,
-        **profile_fields(intake, intake.municipality),
-    )
+_Item = tuple[bytes, IntakeIn, Cause | None]
 
 
 def _rounds(hashes: Sequence[bytes]) -> list[list[int]]:
@@ -111,82 +88,75 @@ async def register_many(
     *,
     vault: PersonalDataVault,
     today: date,
+    causes: Sequence[Cause] | None = None,
+    audit_as: AuditAs | None = None,
 ) -> list[Registration]:
-    """Register intakes inside the caller's transaction; results are in the input's order."""
+    """Register intakes and record their events (and audit lines) in the caller's transaction.
+
+    Results are in the input's order; `causes` correlates each event with a request's.
+    """
     hashes = [vault.id_hash(i.national_id) for i in intakes]
+    now = occurred_at(datetime.now(UTC))
     results: dict[int, Registration] = {}
     for indexes in _rounds(hashes):
-        chunk = [(hashes[i], intakes[i]) for i in indexes]
-        for index, reg in zip(
-            indexes, await _register_chunk(conn, chunk, vault, today), strict=True
-        ):
-            results[index] = reg
+        chunk = [(hashes[i], intakes[i], causes[i] if causes else None) for i in indexes]
+        regs = await _register_chunk(conn, chunk, vault, today, now, audit_as)
+        results.update(zip(indexes, regs, strict=True))
     return [results[i] for i in range(len(intakes))]
 
 
 async def _register_chunk(
     conn: asyncpg.Connection,
-    chunk: list[tuple[bytes, IntakeIn]],
+    chunk: list[_Item],
     vault: PersonalDataVault,
     today: date,
+    now: str,
+    audit_as: AuditAs | None,
 ) -> list[Registration]:
-    existing = {r.id_hash: r for r in await repository.lock_by_hash(conn, [h for h, _ in chunk])}
     # Sorted, so concurrent batches wait on each other's new rows in one order, never deadlock.
     fresh = sorted(
-        (_new_row(h, i, vault, today) for h, i in chunk if h not in existing),
+        (new_participant(i, h, vault, today=today, now=now, cause=c) for h, i, c in chunk),
         key=lambda r: r.id_hash,
     )
-    inserted = await repository.insert_new(conn, fresh)
-    lost_race = [r.id_hash for r in fresh if r.id_hash not in inserted]
-    if lost_race:  # registered concurrently by another transaction: an update after all
-        existing.update({r.id_hash: r for r in await repository.lock_by_hash(conn, lost_race)})
-    new_by_hash = {r.id_hash: r for r in fresh if r.id_hash in inserted}
-    results, updated_rows = _outcomes(chunk, new_by_hash, existing, vault, today)
-    await repository.update_many(conn, updated_rows, reregistration=True)
-    return results
+    audited = audit_as.params("created") if audit_as else None
+    created = await repository.insert_registered(conn, fresh, audited=audited)
+    new_by_hash = {r.id_hash: r.participant_id for r in fresh if r.participant_id in created}
+    known = [item for item in chunk if item[0] not in new_by_hash]
+    updated = await _register_known(conn, known, vault, today, now, audit_as) if known else {}
+    return [
+        Registration(new_by_hash[h], "created")
+        if h in new_by_hash
+        else Registration(updated[h], "updated")
+        for h, _, _ in chunk
+    ]
 
 
-def _outcomes(
-    chunk: list[tuple[bytes, IntakeIn]],
-    new_by_hash: dict[bytes, ParticipantRow],
-    existing: dict[bytes, ParticipantRow],
+async def _register_known(
+    conn: asyncpg.Connection,
+    known: list[_Item],
     vault: PersonalDataVault,
     today: date,
-) -> tuple[list[Registration], list[ParticipantRow]]:
-    """Each intake's registration, and the existing rows it updates."""
-    results, updated_rows = [], []
-    for h, intake in chunk:
-        if h in new_by_hash:
-            row = new_by_hash[h]
-            event: Payload = ParticipantRegistered(**row.profile)
-            results.append(Registration(row.participant_id, "created", event))
-            continue
-        row, event = _reregister(existing[h], intake, vault, today)
-        updated_rows.append(row)
-        results.append(Registration(row.participant_id, "updated", event))
-    return results, updated_rows
-
-
-def _new_row(
-    id_hash: bytes, intake: IntakeIn, vault: PersonalDataVault, today: date
-) -> ParticipantRow:
-    participant_id = uuid4()
-    return ParticipantRow(
-        participant_id=participant_id,
-        id_hash=id_hash,
-        municipality=intake.municipality,
-        registered_on=today,
-        profile=new_profile(intake, participant_id, today).model_dump(mode="json"),
-        personal=vault.seal(personal_data(intake), bound_to=participant_id.bytes),
-        consent=intake.consent.model_dump(mode="json"),
-    )
+    now: str,
+    audit_as: AuditAs | None,
+) -> dict[bytes, UUID]:
+    """Update the people registered before (locked first); their ids by id hash."""
+    existing = {r.id_hash: r for r in await repository.lock_by_hash(conn, [h for h, _, _ in known])}
+    updates = [_reregister(existing[h], i, vault, today, now, c) for h, i, c in known]
+    audited = audit_as.params("updated") if audit_as else None
+    await repository.reregister(conn, updates, audited=audited)
+    return {row.id_hash: row.participant_id for row, _, _ in updates}
 
 
 def _reregister(
-    row: ParticipantRow, intake: IntakeIn, vault: PersonalDataVault, today: date
-) -> tuple[ParticipantRow, ParticipantUpdated]:
+    row: ParticipantRow,
+    intake: IntakeIn,
+    vault: PersonalDataVault,
+    today: date,
+    now: str,
+    cause: Cause | None,
+) -> tuple[ParticipantRow, UUID, str]:
     """The person came again: take the new details, keep what ESF freezes at first entry."""
-    fresh = new_profile(intake, row.participant_id, today).model_dump(mode="json")
+    fresh = new_profile(intake, row.participant_id, today)
     fresh.update({k: row.profile[k] for k in FROZEN_AT_ENTRY if k in row.profile})
     changed = changed_fields(row.profile, fresh)
     new_row = ParticipantRow(
@@ -195,7 +165,28 @@ def _reregister(
         municipality=intake.municipality,
         registered_on=row.registered_on,
         profile=fresh,
-        personal=vault.seal(personal_data(intake), bound_to=row.participant_id.bytes),
+        personal=seal_personal(vault, intake, row.participant_id),
         consent=intake.consent.model_dump(mode="json"),
     )
-    return new_row, ParticipantUpdated(**fresh, changed_fields=changed)
+    event_id, event = event_json(
+        UPDATED, {**fresh, "changed_fields": changed}, now=now, cause=cause
+    )
+    return new_row, event_id, event
+
+
+async def register_new(
+    conn: asyncpg.Connection,
+    intake: IntakeIn,
+    *,
+    vault: PersonalDataVault,
+    today: date,
+    audit_as: AuditAs | None = None,
+) -> Registration | None:
+    """Register a person not seen before in one statement (a transaction of its own, or the
+    caller's); None, with nothing written, when their id hash is already known."""
+    row = new_participant(
+        intake, vault.id_hash(intake.national_id), vault, today=today, now=datetime.now(UTC)
+    )
+    audited = audit_as.params("created") if audit_as else None
+    created = await repository.insert_registered(conn, [row], audited=audited)
+    return Registration(row.participant_id, "created") if created else None

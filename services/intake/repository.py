@@ -11,6 +11,10 @@ from uuid import UUID
 
 import asyncpg
 
+from services.intake import records
+from services.intake.records import NewParticipant
+from shared import audit
+
 _COLUMNS = (
     "participant_id, id_hash, municipality, registered_on, profile::text AS profile,"
     " personal, consent::text AS consent, consent_withdrawn_at"
@@ -87,19 +91,82 @@ def _columns(rows: Sequence[ParticipantRow]) -> list[list[Any]]:
     ]
 
 
-async def insert_new(conn: asyncpg.Connection, rows: Sequence[ParticipantRow]) -> set[bytes]:
-    """Insert participants, skipping any whose id hash exists; returns the hashes inserted."""
-    if not rows:
-        return set()
-    inserted = await conn.fetch(
-        "INSERT INTO participant (participant_id, id_hash, municipality, registered_on,"
-        " profile, personal, consent)"
-        " SELECT p, h, m, r, pr::jsonb, pe, c::jsonb FROM unnest($1::uuid[], $2::bytea[],"
-        " $3::text[], $4::date[], $5::text[], $6::bytea[], $7::text[]) AS t(p, h, m, r, pr, pe, c)"
-        " ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash",
-        *_columns(rows),
-    )
-    return {bytes(r["id_hash"]) for r in inserted}
+_INSERT_REGISTERED = (
+    "WITH t AS (SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::text[], $4::date[],"
+    " $5::bytea[], $6::text[], $7::uuid[], $8::text[]) AS t(p, h, m, r, pe, c, e, body)),"
+    " new AS (INSERT INTO participant (participant_id, id_hash, municipality, registered_on,"
+    " profile, personal, consent) SELECT p, h, m, r, body::jsonb -> 'payload', pe, c::jsonb"
+    " FROM t ON CONFLICT (id_hash) DO NOTHING RETURNING participant_id),"
+    " event AS (INSERT INTO outbox (event_id, stream, type, body)"
+    " SELECT t.e, $9, $10, t.body FROM t JOIN new ON new.participant_id = t.p)"
+    "{audit} SELECT array_agg(participant_id) AS created FROM new"
+)
+INSERT_REGISTERED = _INSERT_REGISTERED.format(audit="")
+INSERT_REGISTERED_AUDITED = _INSERT_REGISTERED.format(
+    audit=f", audit AS ({audit.insert_from('new', 11)})"
+)
+
+
+async def insert_registered(
+    conn: asyncpg.Connection,
+    rows: Sequence[NewParticipant],
+    *,
+    audited: list[Any] | None = None,
+) -> set[UUID]:
+    """One statement: insert the participants whose id hash is new, their events and the
+    audit lines (`audit.params`); returns the ids inserted. (The outbox's trigger queues the
+    events and sends the relay's NOTIFY.)"""
+    columns = [
+        [r.participant_id for r in rows],
+        [r.id_hash for r in rows],
+        [r.municipality for r in rows],
+        [r.registered_on for r in rows],
+        [r.personal for r in rows],
+        [r.consent for r in rows],
+        [r.event_id for r in rows],
+        [r.event for r in rows],
+        records.STREAM,
+        records.REGISTERED,
+    ]
+    sql = INSERT_REGISTERED if audited is None else INSERT_REGISTERED_AUDITED
+    created = await conn.fetchval(sql, *columns, *(audited or ()))
+    return set(created or ())
+
+
+_REREGISTER = (
+    "WITH t AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[],"
+    " $5::text[], $6::uuid[], $7::text[]) AS t(p, m, pr, pe, c, e, body)),"
+    " changed AS (UPDATE participant SET municipality = t.m, profile = t.pr::jsonb,"
+    " personal = t.pe, consent = t.c::jsonb, updated_at = now(), consent_withdrawn_at = NULL,"
+    " registrations = registrations + 1 FROM t WHERE participant_id = t.p"
+    " RETURNING participant_id),"
+    " event AS (INSERT INTO outbox (event_id, stream, type, body) SELECT e, $8, $9, body FROM t)"
+    "{audit} SELECT count(*) FROM changed"
+)
+REREGISTER = _REREGISTER.format(audit="")
+REREGISTER_AUDITED = _REREGISTER.format(audit=f", audit AS ({audit.insert_from('changed', 10)})")
+
+
+async def reregister(
+    conn: asyncpg.Connection,
+    rows: Sequence[tuple[ParticipantRow, UUID, str]],
+    *,
+    audited: list[Any] | None = None,
+) -> None:
+    """One statement: write back people registered again, with their events and audit lines."""
+    columns = [
+        [r.participant_id for r, _, _ in rows],
+        [r.municipality for r, _, _ in rows],
+        [json.dumps(r.profile) for r, _, _ in rows],
+        [r.personal for r, _, _ in rows],
+        [json.dumps(r.consent) for r, _, _ in rows],
+        [event_id for _, event_id, _ in rows],
+        [event for _, _, event in rows],
+        records.STREAM,
+        records.UPDATED,
+    ]
+    sql = REREGISTER if audited is None else REREGISTER_AUDITED
+    await conn.execute(sql, *columns, *(audited or ()))
 
 
 async def update_many(

@@ -153,6 +153,12 @@ class IntakeIn(ParticipantDetails):
     consent: Consent
 
 
+class UploadedIntake(IntakeIn):
+    """A row of a batch upload, whose municipality may be left out (the upload names it)."""
+
+    municipality: str | None = None  # type: ignore[assignment]
+
+
 _NULLABLE_IN_CORRECTION = frozenset({"isced_level", "home"})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,8 @@ from services.intake import repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import changed_fields
 from services.intake.errors import IntakeError
-from services.intake.registration import personal_data, profile_fields, register_many
+from services.intake.records import profile_fields, seal_personal
+from services.intake.registration import AuditAs, Registration, register_many, register_new
 from services.intake.repository import ParticipantRow
 from services.intake.schemas import (
     ConsentWithdrawal,
@@ -40,10 +42,13 @@ PERSONAL_FIELDS = ["given_name", "family_name", "contact", "home"]
 
 
 def vault_of(settings: Settings) -> PersonalDataVault:
-    """The vault keyed by the service's settings."""
-    return PersonalDataVault(
-        id_hash_secret=settings.id_hash_secret, encryption_key=settings.encryption_key
-    )
+    """The vault keyed by the service's settings (made once per pair of secrets)."""
+    return _vault(settings.id_hash_secret, settings.encryption_key)
+
+
+@functools.lru_cache(maxsize=8)
+def _vault(id_hash_secret: str, encryption_key: str) -> PersonalDataVault:
+    return PersonalDataVault(id_hash_secret=id_hash_secret, encryption_key=encryption_key)
 
 
 @dataclass(frozen=True)
@@ -64,26 +69,37 @@ async def register(
 ) -> Answer:
     """Register one intake; with an idempotency key, a retry gets the first answer.
 
-    Keys are scoped by municipality, so two case systems cannot collide.
+    Keys are scoped by municipality, so two case systems cannot collide. Without a key a
+    new person costs one statement; a known one is updated in a transaction.
     """
     check_municipality(principal, intake.municipality)
-    request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
-    async with pool.acquire() as conn, conn.transaction():
-        key = f"{intake.municipality}:{idempotency_key}" if idempotency_key else None
-        if key and (earlier := await claim_or_replay(conn, key, request_hash)):
-            return earlier
-        today = datetime.now(UTC).date()
-        [reg] = await register_many(conn, [intake], vault=vault, today=today)
-        await outbox.record(conn, [new_event(reg.event, producer=PRODUCER)])
-        action = f"participant.{reg.status}"
-        await audit.record(conn, principal, action, [reg.participant_id], PERSONAL_FIELDS)
-        answer = Answer(
-            201 if reg.status == "created" else 200,
-            {"participant_id": str(reg.participant_id), "status": reg.status},
-        )
-        if key:
+    today = datetime.now(UTC).date()
+    audit_as = AuditAs(principal, PERSONAL_FIELDS)
+    async with pool.acquire() as conn:
+        if not idempotency_key:
+            reg = await register_new(conn, intake, vault=vault, today=today, audit_as=audit_as)
+            if reg is None:
+                async with conn.transaction():
+                    [reg] = await register_many(
+                        conn, [intake], vault=vault, today=today, audit_as=audit_as
+                    )
+            return _answer(reg)
+        key = f"{intake.municipality}:{idempotency_key}"
+        request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
+        async with conn.transaction():
+            if earlier := await claim_or_replay(conn, key, request_hash):
+                return earlier
+            [reg] = await register_many(conn, [intake], vault=vault, today=today, audit_as=audit_as)
+            answer = _answer(reg)
             await repository.store_response(conn, key, answer.status_code, answer.body)
     return answer
+
+
+def _answer(reg: Registration) -> Answer:
+    return Answer(
+        201 if reg.status == "created" else 200,
+        {"participant_id": str(reg.participant_id), "status": reg.status},
+    )
 
 
 async def claim_or_replay(conn: asyncpg.Connection, key: str, request_hash: str) -> Answer | None:
@@ -177,7 +193,7 @@ async def correct(
         profile = {**row.profile, **profile_fields(merged, row.municipality)}
         changed = changed_fields(row.profile, profile)
         row.profile = profile
-        row.personal = vault.seal(personal_data(merged), bound_to=participant_id.bytes)
+        row.personal = seal_personal(vault, merged, participant_id)
         await repository.update_many(conn, [row], reregistration=False)
         if changed:
             event = ParticipantUpdated(**profile, changed_fields=changed)

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from services.matching import repository as repo
+from services.matching.catalog import OpeningCatalog
 from services.matching.errors import MatchingError, not_found
 from services.matching.proposals import top_up
 from services.matching.settings import MatchingSettings
@@ -79,7 +80,12 @@ async def expire_due(conn: asyncpg.Connection, *, settings: MatchingSettings) ->
 
 
 async def after_accepted(
-    conn: asyncpg.Connection, accepted: MatchAccepted, *, settings: MatchingSettings, now: datetime
+    conn: asyncpg.Connection,
+    accepted: MatchAccepted,
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
 ) -> list[MatchProposed]:
     """The participant's other proposals and a now-full opening's proposals are withdrawn."""
     await repo.lock_proposals(conn)
@@ -94,13 +100,16 @@ async def after_accepted(
         )
         people = [r["participant_id"] for r in full]
     openings = [r["opening_id"] for r in freed]
-    return await top_up(conn, openings=openings, participants=people, settings=settings, now=now)
+    return await top_up(
+        conn, openings=openings, participants=people, catalog=catalog, settings=settings, now=now
+    )
 
 
 async def after_freed(
     conn: asyncpg.Connection,
     freed: MatchDeclined | MatchExpired,
     *,
+    catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
@@ -109,16 +118,22 @@ async def after_freed(
         conn,
         openings=[freed.opening_id],
         participants=[freed.participant_id],
+        catalog=catalog,
         settings=settings,
         now=now,
     )
 
 
 async def after_closed(
-    conn: asyncpg.Connection, closed: OpeningClosed, *, settings: MatchingSettings, now: datetime
+    conn: asyncpg.Connection,
+    closed: OpeningClosed,
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
 ) -> list[MatchProposed]:
     """A closed opening's live proposals are withdrawn; those people get other proposals."""
     await repo.lock_proposals(conn)
     rows = await repo.withdraw_live(conn, reason="opening closed", opening_id=closed.opening_id)
     people = [r["participant_id"] for r in rows]
-    return await top_up(conn, participants=people, settings=settings, now=now)
+    return await top_up(conn, participants=people, catalog=catalog, settings=settings, now=now)

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from services.matching import decisions, pool, proposals
+from services.matching.catalog import OpeningCatalog
 from services.matching.settings import MatchingSettings
 from shared.events import Envelope
 from shared.events.caseplan import ParticipantExited, ParticipantReadyForMatching
@@ -22,6 +23,7 @@ from shared.events.matching import (
     MatchAccepted,
     MatchDeclined,
     MatchExpired,
+    MatchProposed,
     OpeningClosed,
     OpeningPosted,
     OpeningUpdated,
@@ -37,31 +39,35 @@ def _follow(event: Envelope[Any], payloads: list[Any]) -> Emitted:
 
 
 def register_handlers(consumer: EventConsumer, settings: MatchingSettings | None = None) -> None:
-    """Subscribe matching to the events it needs."""
+    """Subscribe matching to the events it needs; this process's catalog of open openings
+    serves every proposal its handlers make."""
     ms = settings or MatchingSettings()
-    _register_pool(consumer, ms)
-    _register_follow_ups(consumer, ms)
+    catalog = OpeningCatalog()
+    _register_pool(consumer, ms, catalog)
+    _register_follow_ups(consumer, ms, catalog)
 
 
-def _register_pool(consumer: EventConsumer, ms: MatchingSettings) -> None:
-    @consumer.on(ParticipantRegistered)
-    async def on_participant_registered(conn: asyncpg.Connection, event: Envelope[Any]) -> None:
-        await pool.register_candidate(
-            conn, event.payload, at=event.occurred_at, walking_km=ms.walking_km
-        )
+def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: OpeningCatalog) -> None:
+    @consumer.on_batch(ParticipantRegistered)
+    async def on_participants_registered(
+        conn: asyncpg.Connection, events: list[Envelope[Any]]
+    ) -> None:
+        registered = [(e.payload, e.occurred_at) for e in events]
+        await pool.register_candidates(conn, registered, walking_km=ms.walking_km)
 
     @consumer.on(ParticipantUpdated)
     async def on_participant_updated(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         proposed = await pool.update_candidate(
-            conn, event.payload, at=event.occurred_at, settings=ms, now=now
+            conn, event.payload, at=event.occurred_at, catalog=catalog, settings=ms, now=now
         )
         return _follow(event, proposed)
 
     async def on_participant_left(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        return _follow(event, await pool.remove_candidate(conn, pid, settings=ms, now=now))
+        left = await pool.remove_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+        return _follow(event, left)
 
     consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
     consumer.on(ParticipantErased)(on_participant_left)
@@ -70,15 +76,28 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings) -> None:
     async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        return _follow(event, await pool.retire_candidate(conn, pid, settings=ms, now=now))
+        retired = await pool.retire_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+        return _follow(event, retired)
 
-    @consumer.on(ParticipantReadyForMatching)
-    async def on_ready_for_matching(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+    @consumer.on_batch(ParticipantReadyForMatching)
+    async def on_ready_for_matching(
+        conn: asyncpg.Connection, events: list[Envelope[Any]]
+    ) -> Emitted:
         now = datetime.now(UTC)
-        return _follow(event, await pool.make_ready(conn, event.payload, settings=ms, now=now))
+        ready = [e.payload for e in events]
+        proposed = await pool.make_ready(conn, ready, catalog=catalog, settings=ms, now=now)
+        return _follow_each(events, proposed)
 
 
-def _register_follow_ups(consumer: EventConsumer, ms: MatchingSettings) -> None:
+def _follow_each(events: list[Envelope[Any]], proposed: list[MatchProposed]) -> Emitted:
+    """Each proposal follows the (last) readiness of its participant."""
+    cause = {e.payload.participant_id: e for e in events}
+    return [cause[p.participant_id].follow(p, producer=PRODUCER) for p in proposed]
+
+
+def _register_follow_ups(
+    consumer: EventConsumer, ms: MatchingSettings, catalog: OpeningCatalog
+) -> None:
     async def on_opening_changed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         oid = event.payload.opening_id
@@ -91,20 +110,27 @@ def _register_follow_ups(consumer: EventConsumer, ms: MatchingSettings) -> None:
     async def on_opening_closed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         return _follow(
-            event, await decisions.after_closed(conn, event.payload, settings=ms, now=now)
+            event,
+            await decisions.after_closed(
+                conn, event.payload, catalog=catalog, settings=ms, now=now
+            ),
         )
 
     @consumer.on(MatchAccepted)
     async def on_match_accepted(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         return _follow(
-            event, await decisions.after_accepted(conn, event.payload, settings=ms, now=now)
+            event,
+            await decisions.after_accepted(
+                conn, event.payload, catalog=catalog, settings=ms, now=now
+            ),
         )
 
     async def on_slot_freed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         return _follow(
-            event, await decisions.after_freed(conn, event.payload, settings=ms, now=now)
+            event,
+            await decisions.after_freed(conn, event.payload, catalog=catalog, settings=ms, now=now),
         )
 
     consumer.on(MatchDeclined)(on_slot_freed)

@@ -14,7 +14,8 @@ from uuid import UUID
 import asyncpg
 
 from services.matching import repository as repo
-from services.matching.proposals import propose_for_participant, top_up
+from services.matching.catalog import OpeningCatalog
+from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import pool_columns
 from shared.events.caseplan import ParticipantReadyForMatching
@@ -23,11 +24,16 @@ from shared.events.matching import MatchProposed
 from shared.messaging import RetryLater
 
 
-async def register_candidate(
-    conn: asyncpg.Connection, profile: ParticipantProfile, *, at: datetime, walking_km: float
+async def register_candidates(
+    conn: asyncpg.Connection,
+    registered: list[tuple[ParticipantProfile, datetime]],
+    *,
+    walking_km: float,
 ) -> None:
-    """A registered participant enters the pool (not yet proposable: see `make_ready`)."""
-    await repo.insert_candidate(conn, at=at, **pool_columns(profile, walking_km))
+    """Registered participants (profile, when) enter the pool in one statement; they are not
+    yet proposable (see `make_ready`)."""
+    rows = [pool_columns(profile, walking_km) | {"at": at} for profile, at in registered]
+    await repo.insert_candidates(conn, rows)
 
 
 async def update_candidate(
@@ -35,6 +41,7 @@ async def update_candidate(
     profile: ParticipantProfile,
     *,
     at: datetime,
+    catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
@@ -43,11 +50,18 @@ async def update_candidate(
     columns = pool_columns(profile, settings.walking_km)
     if not await repo.update_candidate(conn, at=at, **columns):
         raise RetryLater(f"participant {profile.participant_id} is not registered yet")
-    return await propose_for_participant(conn, profile.participant_id, settings=settings, now=now)
+    return await propose_for_participant(
+        conn, profile.participant_id, catalog=catalog, settings=settings, now=now
+    )
 
 
 async def remove_candidate(
-    conn: asyncpg.Connection, participant_id: UUID, *, settings: MatchingSettings, now: datetime
+    conn: asyncpg.Connection,
+    participant_id: UUID,
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
 ) -> list[MatchProposed]:
     """Consent withdrawn or erased: out of the pool, live proposals withdrawn, slots refilled."""
     await repo.lock_proposals(conn)
@@ -56,11 +70,16 @@ async def remove_candidate(
     )
     await repo.delete_candidate(conn, participant_id)
     freed = [r["opening_id"] for r in withdrawn]
-    return await top_up(conn, openings=freed, settings=settings, now=now)
+    return await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)
 
 
 async def retire_candidate(
-    conn: asyncpg.Connection, participant_id: UUID, *, settings: MatchingSettings, now: datetime
+    conn: asyncpg.Connection,
+    participant_id: UUID,
+    *,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
 ) -> list[MatchProposed]:
     """The participant left the operation: not proposable, live proposals withdrawn."""
     await repo.lock_proposals(conn)
@@ -69,20 +88,46 @@ async def retire_candidate(
     )
     await repo.mark_not_ready(conn, participant_id)
     freed = [r["opening_id"] for r in withdrawn]
-    return await top_up(conn, openings=freed, settings=settings, now=now)
+    return await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)
 
 
 async def make_ready(
     conn: asyncpg.Connection,
-    ready: ParticipantReadyForMatching,
+    ready: list[ParticipantReadyForMatching],
     *,
+    catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
-    """A support worker marked the participant ready: propose them the best openings."""
-    kinds = [str(k) for k in ready.opening_kinds]
-    if not await repo.mark_ready(
-        conn, ready.participant_id, kinds=kinds, contact=ready.support_worker_contact
-    ):
-        raise RetryLater(f"participant {ready.participant_id} is not registered yet")
-    return await propose_for_participant(conn, ready.participant_id, settings=settings, now=now)
+    """Support workers marked participants ready: propose them the best openings, in turn.
+
+    A participant marked ready twice in one batch splits it, so each readiness applies in
+    order as if handled alone; one not yet registered fails the batch (`RetryLater`), which
+    the consumer then applies event by event."""
+    proposed: list[MatchProposed] = []
+    for part in distinct_runs(ready):
+        await repo.lock_proposals(conn)  # first: the pool rows are locked under it, not before
+        kinds = [(r.participant_id, [str(k) for k in r.opening_kinds], r.support_worker_contact)
+                 for r in part]  # fmt: skip
+        found = {row["participant_id"]: row for row in await repo.mark_ready_many(conn, kinds)}
+        missing = [r.participant_id for r in part if r.participant_id not in found]
+        if missing:
+            raise RetryLater(f"participant {missing[0]} is not registered yet")
+        rows = [found[r.participant_id] for r in part]
+        proposed += await propose_to_ready(conn, rows, catalog=catalog, settings=settings, now=now)
+    return proposed
+
+
+def distinct_runs(
+    ready: list[ParticipantReadyForMatching],
+) -> list[list[ParticipantReadyForMatching]]:
+    """The events in order, cut wherever a participant comes again."""
+    runs: list[list[ParticipantReadyForMatching]] = [[]]
+    seen: set[UUID] = set()
+    for r in ready:
+        if r.participant_id in seen:
+            runs.append([])
+            seen.clear()
+        runs[-1].append(r)
+        seen.add(r.participant_id)
+    return [run for run in runs if run]

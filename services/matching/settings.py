@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,7 +30,10 @@ class MatchingSettings(BaseSettings):
     expiry_interval_s: float = Field(30.0, gt=0)
 
     allow_private_webhooks: bool = Field(False, description="allow loopback/private webhook URLs")
-    webhook_interval_s: float = Field(1.0, gt=0, description="how often deliveries are sent")
+    webhook_interval_s: float = Field(
+        1.0, gt=0, description="fallback look for due deliveries (NOTIFY wakes the sender)"
+    )
+    webhook_concurrency: int = Field(64, ge=1, description="deliveries in flight at once")
     webhook_max_attempts: int = Field(6, ge=1)
     webhook_backoff_s: float = Field(2.0, gt=0, description="first retry delay; doubles each time")
     webhook_timeout_s: float = Field(5.0, gt=0)
@@ -48,6 +53,11 @@ class MatchingSettings(BaseSettings):
             interests=self.weight_interests,
             waiting=self.weight_waiting,
         )
+
+    @cached_property
+    def scoring_config(self) -> ScoringConfig:
+        """`scoring()`, built once (proposals ask for it on every batch)."""
+        return self.scoring()
 
     def scoring(self) -> ScoringConfig:
         """Everything the pure scoring and constraint functions need."""

@@ -26,23 +26,26 @@ def profile_of(row: asyncpg.Record) -> ParticipantProfile:
     return ParticipantProfile.model_validate_json(row["profile"])
 
 
-def candidate_of(row: asyncpg.Record, now: datetime) -> Candidate:
-    """A pool row as the domain's candidate; waiting counts from when they became ready."""
+def candidate_of(
+    row: asyncpg.Record, now: datetime, profile: ParticipantProfile | None = None
+) -> Candidate:
+    """A pool row (its profile parsed already, or not) as the domain's candidate; waiting
+    counts from when they became ready."""
     return candidate_from_profile(
-        profile_of(row),
+        profile or profile_of(row),
         waiting_since=row["ready_at"] or row["registered_at"],
         now=now,
         opening_kinds=list(row["opening_kinds"]),
     )
 
 
-def opening_of(row: asyncpg.Record) -> OpeningView:
-    """An opening row (with its accepted count) as the domain's view."""
+def opening_of(row: asyncpg.Record, accepted: int | None = None) -> OpeningView:
+    """An opening row with its accepted count (or the count given) as the domain's view."""
     return OpeningView(
         opening_id=row["opening_id"],
         organisation_id=row["organisation_id"],
         kind=row["kind"],
-        seats_left=row["seats"] - row["accepted"],
+        seats_left=row["seats"] - (row["accepted"] if accepted is None else accepted),
         lat=row["lat"],
         lon=row["lon"],
         remote=row["remote"],

@@ -8,12 +8,15 @@ from uuid import UUID, uuid4
 import asyncpg
 
 Row = Any  # asyncpg.Record
+CHANNEL = "polku_matching_webhooks"
+"""NOTIFY channel: deliveries were queued (sent at commit, so the sender sees them)."""
 
 
 async def enqueue(
     conn: asyncpg.Connection, *, organisation_id: UUID, match_id: UUID, event_type: str, body: str
 ) -> UUID:
-    """Queue one webhook body for an organisation, in the caller's transaction."""
+    """Queue one webhook body for an organisation, in the caller's transaction (and wake the
+    senders at its commit)."""
     delivery_id = uuid4()
     await conn.execute(
         "INSERT INTO webhook_delivery (delivery_id, organisation_id, match_id, event_type, body)"
@@ -24,6 +27,7 @@ async def enqueue(
         event_type,
         body,
     )
+    await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
     return delivery_id
 
 
@@ -42,12 +46,22 @@ async def claim_due(pool: asyncpg.Pool, *, limit: int, lease_s: float) -> list[R
     )
 
 
-async def mark_delivered(pool: asyncpg.Pool, delivery_id: UUID) -> None:
-    """The receiver answered 2xx."""
+async def next_due_in_s(pool: asyncpg.Pool) -> float | None:
+    """Seconds until the next pending delivery falls due (claimed ones count from their
+    lease's end); None when nothing is pending."""
+    value = await pool.fetchval(
+        "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM webhook_delivery"
+        " WHERE status = 'pending'"
+    )
+    return None if value is None else float(value)
+
+
+async def mark_delivered_many(pool: asyncpg.Pool, delivery_ids: list[UUID]) -> None:
+    """Receivers answered 2xx to these."""
     await pool.execute(
         "UPDATE webhook_delivery SET status = 'delivered', delivered_at = now(), last_error = NULL"
-        " WHERE delivery_id = $1",
-        delivery_id,
+        " WHERE delivery_id = ANY($1::uuid[])",
+        delivery_ids,
     )
 
 

@@ -40,8 +40,7 @@ async def truth(live: LiveStack) -> dict[str, Any]:
     conn = await asyncpg.connect(live.database_url)
     try:
         backlog = {
-            s: await conn.fetchval(f"SELECT count(*) FROM {s}.outbox WHERE published_at IS NULL")
-            for s in SERVICES
+            s: await conn.fetchval(f"SELECT count(*) FROM {s}.outbox_pending") for s in SERVICES
         }
     finally:
         await conn.close()

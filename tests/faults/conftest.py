@@ -236,9 +236,7 @@ async def _read_end_state(dsn: str) -> EndState:
             for row in await conn.fetch(sql):
                 counter[row["p"]] += row["n"]
         for s in SERVICES:
-            state.backlog[s] = await conn.fetchval(
-                f"SELECT count(*) FROM {s}.outbox WHERE published_at IS NULL"
-            )
+            state.backlog[s] = await conn.fetchval(f"SELECT count(*) FROM {s}.outbox_pending")
             if s != "intake":
                 state.inbox[s] = await conn.fetchval(f"SELECT count(*) FROM {s}.inbox")
     finally:

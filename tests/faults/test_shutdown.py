@@ -66,7 +66,8 @@ async def _published_intake_events(dsn: str, redis_url: str) -> tuple[set[str], 
     conn = await asyncpg.connect(dsn)
     try:
         rows = await conn.fetch(
-            "SELECT event_id::text AS e FROM intake.outbox WHERE published_at IS NOT NULL"
+            "SELECT event_id::text AS e FROM intake.outbox o"
+            " WHERE NOT EXISTS (SELECT FROM intake.outbox_pending p WHERE p.id = o.id)"
         )
     finally:
         await conn.close()

@@ -82,8 +82,8 @@ async def test_export_then_erasure_leaves_no_trace(
         try:
             event_id = await _eventually(
                 lambda: conn.fetchval(
-                    "SELECT event_id FROM intake.outbox WHERE type = 'participant.erased'"
-                    " AND published_at IS NOT NULL"
+                    "SELECT event_id FROM intake.outbox o WHERE type = 'participant.erased'"
+                    " AND NOT EXISTS (SELECT FROM intake.outbox_pending p WHERE p.id = o.id)"
                 ),
                 "participant.erased published",
             )

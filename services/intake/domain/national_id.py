@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,7 +36,12 @@ class NationalId:
 
 def parse_national_id(raw: str) -> NationalId:
     """Validate an Estonian or Finnish identity number; raises InvalidNationalId."""
-    value = raw.strip().upper()
+    return _parse(raw.strip().upper())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(value: str) -> NationalId:
+    # Cached: validating an intake parses its id, and building its profile parses it again.
     if len(value) == 11 and value.isdigit():
         return parse_isikukood(value)
     if len(value) == 11 and value[6] in FINNISH_CENTURY:
@@ -44,9 +51,11 @@ def parse_national_id(raw: str) -> NationalId:
 
 def estonian_check_digit(first_ten: str) -> int:
     """The isikukood check digit of its first ten digits."""
-    digits = [int(c) for c in first_ten]
+    if len(first_ten) != 10:
+        raise ValueError("ten digits")
+    digits = list(map(int, first_ten))
     for weights in (_EE_WEIGHTS_1, _EE_WEIGHTS_2):
-        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        remainder = sum(map(operator.mul, digits, weights)) % 11
         if remainder != 10:
             return remainder
     return 0

@@ -2,14 +2,7 @@
 
 from services.matching.domain.constraints import Rejection, first_failure, travel_limit_km
 from services.matching.domain.geo import cell_key, cell_of, cells_within, haversine_km
-from services.matching.domain.index import (
-    CandidateIndex,
-    OpeningIndex,
-    Ranked,
-    brute_best_candidates,
-    brute_best_openings,
-    rank,
-)
+from services.matching.domain.index import CandidateIndex, OpeningIndex
 from services.matching.domain.model import (
     Candidate,
     CandidateView,
@@ -19,6 +12,12 @@ from services.matching.domain.model import (
     distance_km,
     eligibility_groups,
     words,
+)
+from services.matching.domain.ranking import (
+    Ranked,
+    brute_best_candidates,
+    brute_best_openings,
+    rank,
 )
 from services.matching.domain.scoring import (
     Explanation,

@@ -13,77 +13,24 @@ explained. The results are the same as the brute-force functions below, which th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from services.matching.domain.constraints import travel_limit_km
 from services.matching.domain.geo import Cell, cell_of, cells_within
 from services.matching.domain.model import Candidate, OpeningView
-from services.matching.domain.scoring import Explanation, ScoringConfig, explain
+from services.matching.domain.ranking import (  # re-exported: tests and callers import them here
+    Ranked,
+    _explain_every_pair,  # noqa: F401
+    brute_best_candidates,  # noqa: F401
+    brute_best_openings,  # noqa: F401
+    rank,  # noqa: F401
+)
+from services.matching.domain.scoring import ScoringConfig, explain
 from services.matching.domain.search import Group, best_k, distance_bound, feasible_score
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """A feasible pair with its explanation."""
-
-    participant_id: UUID
-    opening_id: UUID
-    explanation: Explanation
-
-    @property
-    def score(self) -> float:
-        return self.explanation.score
-
-
-def _key(r: Ranked) -> tuple[float, str, str]:
-    return (-r.score, str(r.opening_id), str(r.participant_id))
-
-
-def rank(
-    candidates: Iterable[Candidate], openings: Iterable[OpeningView], config: ScoringConfig
-) -> list[Ranked]:
-    """Every feasible pair of the given candidates and openings, best first (only feasible
-    pairs are explained: the cheap check screens out the rest)."""
-    openings = list(openings)
-    out = [
-        Ranked(c.participant_id, o.opening_id, explain(c, o, config))
-        for c in candidates
-        for o in openings
-        if feasible_score(c, o, config) is not None
-    ]
-    return sorted(out, key=_key)
-
-
-def _explain_every_pair(
-    candidates: Iterable[Candidate], openings: Iterable[OpeningView], config: ScoringConfig
-) -> list[Ranked]:
-    openings = list(openings)
-    out = []
-    for c in candidates:
-        for o in openings:
-            e = explain(c, o, config)
-            if e.rejected is None:
-                out.append(Ranked(c.participant_id, o.opening_id, e))
-    return sorted(out, key=_key)
-
-
-def brute_best_openings(
-    candidate: Candidate, openings: Iterable[OpeningView], k: int, config: ScoringConfig
-) -> list[Ranked]:
-    """The k best openings for a participant, explaining every pair (the reference)."""
-    return _explain_every_pair([candidate], openings, config)[:k]
-
-
-def brute_best_candidates(
-    opening: OpeningView, candidates: Iterable[Candidate], k: int, config: ScoringConfig
-) -> list[Ranked]:
-    """The k best candidates for an opening, explaining every pair (the reference)."""
-    return _explain_every_pair(candidates, [opening], config)[:k]
 
 
 ANY_LANGUAGE = "*"
@@ -119,6 +66,16 @@ class _Shelf(Generic[T]):
         for facet in facets:
             self.facets[facet].put(key, entry, waiting_days)
 
+    def drop(self, key: int, facets: list[tuple[str, str]]) -> None:
+        """Take an entry out of everyone and its facets (a list's bound stays an upper bound)."""
+        self.everyone.members.pop(key, None)
+        for facet in facets:
+            group = self.facets.get(facet)
+            if group is not None:
+                group.members.pop(key, None)
+                if not group.members:
+                    del self.facets[facet]
+
 
 def _opening_facets(o: OpeningView) -> list[tuple[str, str]]:
     return [
@@ -140,15 +97,32 @@ class OpeningIndex:
         self._current: dict[int, OpeningView] = {}  # by the id's integer
 
     def add(self, opening: OpeningView) -> None:
-        """Index an opening (re-adding replaces it)."""
+        """Index an opening (re-adding replaces it, wherever it was filed before)."""
+        self.remove(opening.opening_id)
         self._current[opening.opening_id.int] = opening
         facets = _opening_facets(opening)
+        for shelf in self._filed_under(opening):
+            shelf.put(opening.opening_id.int, opening, facets, 0.0)
+
+    def remove(self, opening_id: UUID) -> None:
+        """Forget an opening (closed, or about to be re-filed); unknown ids are ignored."""
+        old = self._current.pop(opening_id.int, None)
+        if old is not None:
+            facets = _opening_facets(old)
+            for shelf in self._filed_under(old):
+                shelf.drop(opening_id.int, facets)
+
+    def _filed_under(self, opening: OpeningView) -> list[_Shelf[OpeningView]]:
+        shelves = []
         for language in list(opening.languages) or [ANY_LANGUAGE]:
-            shelves = [self._remote[language]] if opening.remote else []
+            if opening.remote:
+                shelves.append(self._remote[language])
             if opening.lat is not None and opening.lon is not None:
                 shelves.append(self._by_cell[(cell_of(opening.lat, opening.lon), language)])
-            for shelf in shelves:
-                shelf.put(opening.opening_id.int, opening, facets, 0.0)
+        return shelves
+
+    def __len__(self) -> int:
+        return len(self._current)
 
     def _shelves(
         self, candidate: Candidate, walking_km: float, config: ScoringConfig
@@ -175,6 +149,17 @@ class OpeningIndex:
             found.update(shelf.everyone.members)
         return {o.opening_id: o for k, o in found.items() if self._current.get(k) is o}
 
+    def reachable(self, candidates: Iterable[Candidate], walking_km: float) -> set[UUID]:
+        """`nearby` for many participants at once: the ids of every opening they might reach."""
+        shelves: dict[int, _Shelf[OpeningView]] = {}
+        for candidate in candidates:
+            for _, shelf in self._shelves(candidate, walking_km, ScoringConfig()):
+                shelves[id(shelf)] = shelf
+        keys: set[int] = set()
+        for shelf in shelves.values():
+            keys.update(shelf.everyone.members)
+        return {self._current[k].opening_id for k in keys if k in self._current}
+
     def _groups(self, candidate: Candidate, config: ScoringConfig) -> Groups:
         """Each opening is in a group whose bound holds for it: sharing a required skill (or
         requiring none), else a nice-to-have one (or asking none), else an interest, else none.
@@ -197,12 +182,21 @@ class OpeningIndex:
             groups.append((near + waited, shelf.everyone.members.items()))
         return groups
 
-    def best_for(self, candidate: Candidate, k: int, config: ScoringConfig) -> list[Ranked]:
-        """The k best openings for a participant."""
+    def best_for(
+        self,
+        candidate: Candidate,
+        k: int,
+        config: ScoringConfig,
+        allow: Callable[[OpeningView], bool] | None = None,
+    ) -> list[Ranked]:
+        """The k best openings for a participant, among those `allow` lets through (the
+        service's own limits: free proposal slots, pairs never proposed twice)."""
 
         def score(o: OpeningView) -> float | None:
             live = self._current.get(o.opening_id.int) is o
-            return feasible_score(candidate, o, config) if live else None
+            if not live or (allow is not None and not allow(o)):
+                return None
+            return feasible_score(candidate, o, config)
 
         best = best_k(self._groups(candidate, config), k, score)
         pid = candidate.participant_id

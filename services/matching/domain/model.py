@@ -79,7 +79,7 @@ def words(values: Iterable[object] | None) -> frozenset[str]:
     """Normalise a list of tags, skills or language codes for comparison."""
     if not values:
         return frozenset()
-    return frozenset(str(v).strip().lower() for v in values if str(v).strip())
+    return frozenset(w for v in values if (w := str(v).strip().lower()))
 
 
 def candidate_view(

@@ -69,10 +69,14 @@ class Explanation:
         """A JSON-ready form, stored with each proposal."""
         return {
             "score": self.score,
-            "factors": [asdict(f) for f in self.factors],
+            "factors": [
+                {"name": f.name, "value": f.value, "weight": f.weight,
+                 "contribution": f.contribution, "text": f.text}
+                for f in self.factors
+            ],  # what asdict() gives, without its deep copies
             "rejected": asdict(self.rejected) if self.rejected else None,
             "plain_words": self.plain_words(),
-        }
+        }  # fmt: skip
 
 
 def _share(have: frozenset[str], wanted: frozenset[str]) -> float:

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 
 Row = Any  # asyncpg.Record (or None where a single row may be missing)
-
-
-async def live_count(conn: asyncpg.Connection, participant_id: UUID) -> int:
-    """Proposals the participant holds that nobody has answered yet."""
-    n = await conn.fetchval(
-        "SELECT count(*) FROM match WHERE participant_id = $1 AND status = 'proposed'",
-        participant_id,
-    )
-    return int(n)
 
 
 async def insert_match(conn: asyncpg.Connection, **m: Any) -> None:
@@ -97,4 +88,42 @@ async def list_matches(
         f" ORDER BY m.score DESC, m.proposed_at",
         value,
         status,
+    )
+
+
+async def insert_matches(
+    conn: asyncpg.Connection,
+    rows: list[dict[str, Any]],
+    webhooks: list[tuple[UUID, UUID, str, str]],
+    channel: str,
+) -> None:
+    """Store proposals with their explanations and queue their (organisation, match, event
+    type, body) webhooks for organisations with a URL, NOTIFYing `channel` if any was queued:
+    one statement."""
+    if not rows:
+        return
+    await conn.execute(
+        "WITH proposed AS (INSERT INTO match (match_id, participant_id, opening_id,"
+        " organisation_id, score, explanation) SELECT m, p, o, g, s, e::jsonb FROM"
+        " unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::float8[], $6::text[])"
+        " AS u(m, p, o, g, s, e)),"
+        " queued AS (INSERT INTO webhook_delivery"
+        " (delivery_id, organisation_id, match_id, event_type, body)"
+        " SELECT w.d, w.g, w.m, w.t, w.b FROM unnest($7::uuid[], $8::uuid[], $9::uuid[],"
+        "  $10::text[], $11::text[]) AS w(d, g, m, t, b)"
+        " JOIN organisation o ON o.organisation_id = w.g WHERE o.webhook_url IS NOT NULL"
+        " RETURNING 1)"
+        " SELECT pg_notify($12, '') FROM (SELECT 1 FROM queued LIMIT 1) AS any_queued",
+        [r["match_id"] for r in rows],
+        [r["participant_id"] for r in rows],
+        [r["opening_id"] for r in rows],
+        [r["organisation_id"] for r in rows],
+        [r["score"] for r in rows],
+        [json.dumps(r["explanation"]) for r in rows],
+        [uuid4() for _ in webhooks],
+        [w[0] for w in webhooks],
+        [w[1] for w in webhooks],
+        [w[2] for w in webhooks],
+        [w[3] for w in webhooks],
+        channel,
     )

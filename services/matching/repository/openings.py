@@ -98,17 +98,42 @@ async def fetch_opening(
     )
 
 
-async def open_openings_near(
-    conn: asyncpg.Connection, *, participant_id: UUID, cells: list[str], remote: bool
+_SNAPSHOT = (
+    "(SELECT pg_snapshot_xmax(s)::text AS xmax,"
+    " ARRAY(SELECT x::text FROM pg_snapshot_xip(s) x) AS xip, current_date AS today"
+    " FROM pg_current_snapshot() s) AS snap"
+)
+_CATALOG_ROWS = "(opening o JOIN organisation g USING (organisation_id))"
+_CATALOG_COLUMNS = (
+    "snap.*, o.*, o.changed_xid::text AS changed, g.webhook_url IS NOT NULL AS notifies"
+)
+
+
+async def openings_changed(
+    conn: asyncpg.Connection, seen: tuple[str, list[str]] | None
 ) -> list[Row]:
-    """Open openings in the given cells (or remote ones) never proposed to this participant."""
+    """Opening rows written by transactions the snapshot `seen` (its xmax and in-progress
+    ids) did not show, or every open opening when `seen` is None; each row also carries this
+    statement's snapshot (`xmax`, `xip`) and `today`, and one row with only those comes back
+    when nothing changed."""
+    if seen is None:
+        return await conn.fetch(
+            f"SELECT {_CATALOG_COLUMNS} FROM {_SNAPSHOT}"
+            f" LEFT JOIN {_CATALOG_ROWS} ON o.status = 'open'"
+        )
     return await conn.fetch(
-        f"SELECT o.*, {_COUNTS} FROM opening o WHERE o.status = 'open'"
-        " AND (o.ends_on IS NULL OR o.ends_on >= current_date)"
-        " AND (o.grid_cell = ANY($2::text[]) OR ($3 AND o.remote))"
-        " AND NOT EXISTS (SELECT 1 FROM match m WHERE m.opening_id = o.opening_id"
-        "   AND m.participant_id = $1)",
-        participant_id,
-        cells,
-        remote,
+        f"SELECT {_CATALOG_COLUMNS} FROM {_SNAPSHOT} LEFT JOIN {_CATALOG_ROWS}"
+        " ON o.changed_xid >= $1::text::xid8 OR o.changed_xid = ANY($2::text[]::xid8[])",
+        *seen,
+    )
+
+
+async def opening_loads(conn: asyncpg.Connection, opening_ids: list[UUID]) -> list[Row]:
+    """Accepted and live proposal counts of these openings (those with any)."""
+    return await conn.fetch(
+        "SELECT opening_id, count(*) FILTER (WHERE status = 'accepted') AS accepted,"
+        " count(*) FILTER (WHERE status = 'proposed') AS live FROM match"
+        " WHERE opening_id = ANY($1::uuid[]) AND status IN ('accepted', 'proposed')"
+        " GROUP BY opening_id",
+        opening_ids,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -121,3 +122,70 @@ async def max_reach_km(conn: asyncpg.Connection) -> float:
         "SELECT max(reach_km) FROM candidate WHERE ready_at IS NOT NULL AND placed_at IS NULL"
     )
     return float(value or 0.0)
+
+
+async def insert_candidates(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    """Add registered participants to the pool in one statement; redeliveries change nothing.
+
+    Each row is `pool_columns(...)` plus `at`; languages and skills travel as JSON arrays
+    (unnest cannot take one array per row)."""
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO candidate (participant_id, municipality, profile, registered_at, languages,"
+        " skills, grid_cell, telework_ready, reach_km, updated_at)"
+        " SELECT u.id, u.municipality, u.profile::jsonb, u.at,"
+        "  ARRAY(SELECT jsonb_array_elements_text(u.languages::jsonb)),"
+        "  ARRAY(SELECT jsonb_array_elements_text(u.skills::jsonb)),"
+        "  u.cell, u.telework, u.reach, u.at"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],"
+        "  $6::text[], $7::text[], $8::bool[], $9::float8[])"
+        "  AS u(id, municipality, profile, at, languages, skills, cell, telework, reach)"
+        " ON CONFLICT (participant_id) DO NOTHING",
+        [r["participant_id"] for r in rows],
+        [r["municipality"] for r in rows],
+        [r["profile"] for r in rows],
+        [r["at"] for r in rows],
+        [json.dumps(r["languages"]) for r in rows],
+        [json.dumps(r["skills"]) for r in rows],
+        [r["grid_cell"] for r in rows],
+        [r["telework_ready"] for r in rows],
+        [r["reach_km"] for r in rows],
+    )
+
+
+_PROPOSABLE = (
+    " (SELECT count(*) FROM match m WHERE m.participant_id = c.participant_id"
+    "   AND m.status = 'proposed') AS live,"
+    " ARRAY(SELECT m.opening_id FROM match m"
+    "   WHERE m.participant_id = c.participant_id) AS proposed_to"
+)
+"""A pool row's live proposal count and every opening it was ever proposed to."""
+
+
+async def mark_ready_many(
+    conn: asyncpg.Connection, ready: list[tuple[UUID, list[str], str | None]]
+) -> list[Row]:
+    """`mark_ready` for (participant, opening kinds, contact) of distinct participants at once;
+    returns the rows of those found in the pool, as `proposable_many` does."""
+    return await conn.fetch(
+        "UPDATE candidate c SET ready_at = coalesce(c.ready_at, now()),"
+        " opening_kinds = string_to_array(u.kinds, ','),"
+        " support_worker_contact = coalesce(u.contact, c.support_worker_contact),"
+        " placed_at = NULL"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, kinds, contact)"
+        f" WHERE c.participant_id = u.id RETURNING c.*, {_PROPOSABLE}",
+        [pid for pid, _, _ in ready],
+        [",".join(kinds) for _, kinds, _ in ready],
+        [contact for _, _, contact in ready],
+    )
+
+
+async def proposable_many(conn: asyncpg.Connection, participant_ids: list[UUID]) -> list[Row]:
+    """Ready, unplaced participants among these, with their live proposal count and every
+    opening they were ever proposed to (`live`, `proposed_to`)."""
+    return await conn.fetch(
+        f"SELECT c.*, {_PROPOSABLE} FROM candidate c WHERE c.participant_id = ANY($1::uuid[])"
+        " AND c.ready_at IS NOT NULL AND c.placed_at IS NULL",
+        participant_ids,
+    )

@@ -105,7 +105,7 @@ async def participant_count(conn: asyncpg.Connection) -> int:
 
 async def outbox_backlog(conn: asyncpg.Connection) -> int:
     """Reporting's own outbox rows not yet published."""
-    return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+    return int(await conn.fetchval("SELECT count(*) FROM outbox_pending"))
 
 
 async def events_logged(conn: asyncpg.Connection) -> int:

@@ -83,3 +83,11 @@ async def test_participants_are_listed_per_municipality_a_page_at_a_time(
 async def test_unknown_participant_is_404_with_reason(client: httpx.AsyncClient) -> None:
     r = await client.get("/v1/participants/00000000-0000-4000-8000-000000000000")
     assert (r.status_code, r.json()["detail"]["reason"]) == (404, "participant_not_found")
+
+
+async def test_a_nul_character_in_a_filter_is_refused_not_a_server_error(
+    client: httpx.AsyncClient,
+) -> None:
+    r = await client.get("/v1/participants", params={"municipality": "Rapla\x00vald"})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"]["reason"] == "invalid_character"

@@ -35,6 +35,11 @@ class Receiver:
     statuses: list[int]
     requests: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    gate: threading.Event | None = None
+    """When given, each request waits for it to be set before it is answered."""
+    waiting: int = 0
+    most_waiting: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
@@ -50,6 +55,13 @@ class Receiver:
                 headers = {k: v for k, v in self.headers.items()}
                 receiver.requests.append(Received(time.monotonic(), headers, body))
                 n = len(receiver.requests)
+                if receiver.gate is not None:
+                    with receiver.lock:
+                        receiver.waiting += 1
+                        receiver.most_waiting = max(receiver.most_waiting, receiver.waiting)
+                    receiver.gate.wait(30)
+                    with receiver.lock:
+                        receiver.waiting -= 1
                 status = receiver.statuses[min(n, len(receiver.statuses)) - 1]
                 self.send_response(status)
                 self.end_headers()

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from services.intake.batch import csv_record_to_body, parse
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import field_errors
-from services.intake.inbound import decode_request
+from services.intake.inbound import decode_request, intake_of
 from services.intake.schemas import IntakeIn, ParticipantCorrection
-from shared.events.envelope import InvalidPayload, MalformedEvent
+from shared.events.envelope import InvalidPayload, MalformedEvent, decode
+from shared.events.intake import IntakeRequested
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -114,6 +115,16 @@ def test_inbound_request_becomes_an_envelope_with_a_stable_id() -> None:
     assert first.type == "intake.requested"
     assert first.event_id == again.event_id
     assert first.payload.body["national_id"] == "38001085718"
+
+
+def test_inbound_request_carries_its_validated_intake_and_its_json_gives_the_same() -> None:
+    env = decode_request({b"data": json.dumps(body(languages=["ET"])).encode()})
+    intake = intake_of(env.payload)
+    assert isinstance(intake, IntakeIn) and intake.languages == ["et"]
+    assert intake_of(env.payload) is intake  # validated once, by the decoder
+    again = decode(env.model_dump_json())
+    assert again is not None and type(again.payload) is IntakeRequested
+    assert intake_of(again.payload).model_dump() == intake.model_dump()
 
 
 def test_inbound_bad_requests_are_poison_with_reasons() -> None:
