@@ -1,33 +1,37 @@
 """Reporting: every ESF indicator and network figure over a large read model, per query.
 
-A fresh database gets reporting's tables (its migrations), filled set-based in SQL
-(`generate_series`): participants with their cases, activities and hours, placements and
-hours, exits, follow-ups, openings and matches. Then every report `/v1/reports/{name}` (and the
-summary) is timed through reporting's own use cases (`service.build_report`,
-`service.key_figures`, exactly what the HTTP handlers call), without filters and with each
-filter. Reporting keeps no aggregates: every query loads the whole read model
-(`load_snapshot`) and computes in Python; the bench times that load apart, and shows
-EXPLAIN ANALYZE of its heaviest statement.
+A fresh database gets reporting's tables (its migrations), the fact tables filled set-based in
+SQL (`generate_series`): participants with their cases, activities and hours, placements and
+hours, exits, follow-ups, openings and matches. Then the figure store is computed from them by
+the service's own code (`aggregator.recompute_all`, what `polku reporting rebuild` runs: the pure
+rules per participant, the sums in SQL), and every report `/v1/reports/{name}`, the summary,
+the dashboard's figures and the gauges' figures are timed through reporting's own use cases
+(what the HTTP handlers call), without filters and with each filter, internal and external.
+At 20,000 participants or fewer (or with --check) every report under every filter is compared
+with the reference computation over a whole snapshot. The consumer's cost per event (projection
+plus noting whom to recompute) and the aggregator's per participant are measured apart.
 
-Run: `python -m bench.reporting [--participants 1000000] [--repeat 1]`
+Run: `python -m bench.reporting [--participants 1000000] [--repeat 3] [--check]`
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import time
 from datetime import date
+from statistics import median
+from typing import Any
 from uuid import UUID
 
 import asyncpg
+import psutil
 
 from bench.common import Report
-from services.reporting import service
+from bench.reporting_consumer import consumer_costs, service_process
+from services.reporting import aggregator, service
+from services.reporting.domain import reference
 from services.reporting.domain.filters import ReportFilter
-from services.reporting.domain.snapshot import Snapshot
-from services.reporting.repository import queries
 from services.reporting.settings import ReportingSettings
 from services.reporting.snapshot_loader import load_snapshot
 from shared.migrate import migrate
@@ -107,9 +111,27 @@ FILL_SQL = [
 ]
 
 
+STRATEGY = {
+    "summary": "cube (entry, exit, follow_up, placements, active: sums by year/month/day)"
+    " + waiting-list intervals (GiST) + openings (SQL)",
+    "indicators": "cube: per-indicator columns of entry (output) and exit (results)",
+    "activities": "cube: first/last day per type + gaps straddling the period (GiST) + hours",
+    "placements": "cube: placement_start, placement_end",
+    "exits": "cube: exit_outcome",
+    "caseloads": "cube: +1/-1 per caseload span per support worker, summed to the day",
+    "waiting-list": "per-participant waiting spans, GiST stabbing query on the day",
+    "openings": "per-query SQL over openings + opening_filled (kept by the aggregator)",
+    "unemployment": "cube: unemployment (age band, ISCED, months) + entry by place, risk",
+    "matches": "cube: match (sex, age band) by risk groups",
+    "timeseries": "cube: entry, placement_start, exit by month (month and day buckets)",
+}
+"""How each figure is served (organisation filter: the same sums over that organisation's
+participants' stored entries, `participant_org` -> `figure_entry`)."""
+
+
 async def fill(dsn: str, participants: int) -> dict[str, int]:
-    """Reporting's tables, set-based; returns the row counts."""
-    await migrate(dsn, ["reporting"])
+    """Reporting's fact tables, set-based; returns the row counts."""
+    await migrate(dsn)  # every schema: the service process checks API keys
     conn = await asyncpg.connect(dsn, server_settings={"search_path": "reporting"})
     try:
         values = {
@@ -127,145 +149,150 @@ async def fill(dsn: str, participants: int) -> dict[str, int]:
         await conn.close()
 
 
+async def aggregate(pool: asyncpg.Pool, settings: ReportingSettings) -> tuple[float, float, int]:
+    """The figure store from the facts as a rebuild computes it: wall s, CPU s, rows stored."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            await aggregator.recompute_all(conn, settings, chunk=5000)
+        await conn.execute("ANALYZE")
+        rows = await conn.fetchval(
+            "SELECT (SELECT count(*) FROM figure_entry) + (SELECT count(*) FROM figure_cube)"
+        )
+    return time.perf_counter() - wall, time.process_time() - cpu, int(rows)
+
+
 def filters() -> dict[str, ReportFilter]:
-    """No filter, and each filter the API takes."""
+    """No filter, each filter the API takes, and combinations."""
+    year = {"start": date(2025, 1, 1), "end": date(2025, 12, 31)}
+    org = UUID("00000000-0000-4000-a000-000000000007")
     return {
         "none": ReportFilter(),
-        "period": ReportFilter(start=date(2025, 1, 1), end=date(2025, 12, 31)),
+        "period": ReportFilter(**year),
+        "from": ReportFilter(start=date(2025, 3, 15)),
+        "to": ReportFilter(end=date(2025, 6, 30)),
         "municipality": ReportFilter(municipality=MUNICIPALITIES[0]),
-        "organisation": ReportFilter(organisation_id=UUID("00000000-0000-4000-a000-000000000007")),
+        "organisation": ReportFilter(organisation_id=org),
         "risk_group": ReportFilter(risk_group="disability"),
+        "combination": ReportFilter(
+            **year, municipality=MUNICIPALITIES[1], risk_group="disability"
+        ),
+        "combination+org": ReportFilter(
+            **year, municipality=MUNICIPALITIES[2], organisation_id=org
+        ),
     }
 
 
-PROPOSED_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS activity_fact_participant ON activity_fact (participant_id)",
-    "CREATE INDEX IF NOT EXISTS placement_hours_placement ON placement_hours (placement_id)",
-    "CREATE INDEX IF NOT EXISTS placement_fact_opening ON placement_fact (opening_id)",
-]
-"""What the snapshot's correlated sub-queries need (without them each is a scan per row)."""
-
-
-def _participants_sql() -> str:
-    source = inspect.getsource(queries.participants)
-    return source.split('"""', 3)[3].rsplit('"""', 1)[0]
-
-
-async def explain(conn: asyncpg.Connection, analyze: bool) -> list[str]:
-    """The plan of the snapshot's participant query (its heaviest statement)."""
-    options = "ANALYZE, BUFFERS" if analyze else "COSTS"
-    rows = await conn.fetch(f"EXPLAIN ({options}) {_participants_sql()}")
-    return [r[0] for r in rows]
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000
-
-
-async def load_timed(pool: asyncpg.Pool, timeout_s: float) -> tuple[float, Snapshot | None]:
-    """How long `load_snapshot` takes (None: not within the timeout)."""
-    async with pool.acquire() as conn:
-        await conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
+async def _timed(repeat: int, call: Any) -> float:
+    times = []
+    for _ in range(repeat):
         started = time.perf_counter()
-        try:
-            snap = await load_snapshot(conn)
-        except asyncpg.QueryCanceledError:
-            return _ms(started), None
-        finally:
-            await conn.execute("RESET statement_timeout")
-        return _ms(started), snap
+        await call()
+        times.append((time.perf_counter() - started) * 1000)
+    return median(times)
 
 
-def build_times(snap: Snapshot, settings: ReportingSettings, names: list[str]) -> dict[str, float]:
-    """Milliseconds to compute each report from a loaded snapshot, under each named filter."""
-    out: dict[str, float] = {}
+async def time_queries(
+    pool: asyncpg.Pool, settings: ReportingSettings, names: list[str], repeat: int
+) -> dict[str, dict[str, float]]:
+    """Milliseconds (median of `repeat`) of every figure under each named filter."""
+    out: dict[str, dict[str, float]] = {}
+    threshold = settings.small_count_threshold
+    for fname in names:
+        f = filters()[fname]
+        for name in sorted(service.REPORTS):
+
+            async def internal(name: str = name, f: ReportFilter = f) -> Any:
+                return await service.build_report(pool, name, f, settings)
+
+            async def external(name: str = name, f: ReportFilter = f) -> Any:
+                rows = await service.build_report(pool, name, f, settings)
+                return service.external(name, rows, threshold)
+
+            out.setdefault(f"{name}", {})[fname] = await _timed(repeat, internal)
+            out.setdefault(f"{name} (external)", {})[fname] = await _timed(repeat, external)
+        calls = {"GET /v1/reports/summary (key_figures)": service.key_figures,
+                 "dashboard figures": service.dashboard_figures}  # fmt: skip
+        for label, fn in calls.items():
+            out.setdefault(label, {})[fname] = await _timed(
+                repeat, lambda fn=fn, f=f: fn(pool, f, settings)
+            )
+    out["domain gauges (key figures, no filter)"] = {
+        "none": await _timed(repeat, lambda: service.key_figures(pool, ReportFilter(), settings))
+    }
+    return out
+
+
+async def check_reference(pool: asyncpg.Pool, settings: ReportingSettings) -> int:
+    """Every report under every filter, against the whole-snapshot computation; mismatches."""
     day = service.today()
-    for fname, f in filters().items():
-        if fname not in names:
-            continue
-        for name, rep in sorted(service.REPORTS.items()):
-            started = time.perf_counter()
-            rep.build(snap, f, settings, day)
-            out[f"{name} [{fname}]"] = _ms(started)
-    return out
-
-
-async def end_to_end(pool: asyncpg.Pool, settings: ReportingSettings) -> dict[str, float]:
-    """A report the way the HTTP handler makes it (load + build), to check the sum."""
-    out = {}
-    for name, fname in (("indicators", "municipality"),):
-        started = time.perf_counter()
-        await service.build_report(pool, name, filters()[fname], settings)
-        out[f"{name} [{fname}]"] = _ms(started)
-    return out
-
-
-async def _time_variant(
-    report: Report, pool: asyncpg.Pool, label: str, timeout_s: float, names: list[str]
-) -> None:
-    settings = ReportingSettings()
-    load_ms, snap = await load_timed(pool, timeout_s)
     async with pool.acquire() as conn:
-        plan = await explain(conn, analyze=snap is not None)
-    report.context[f"explain_participants ({label})"] = plan
-    if snap is None:
-        report.add(
-            f"load_snapshot ({label})", load_ms, "ms", "< 200", f"cancelled after {timeout_s:.0f} s"
+        snap = await load_snapshot(conn)
+    bad = 0
+    for f in filters().values():
+        for name in service.REPORTS:
+            got = await service.build_report(pool, name, f, settings)
+            bad += got != reference.REPORTS[name](snap, f, settings, day)
+        bad += await service.dashboard_figures(pool, f, settings) != reference.dashboard(
+            snap, f, settings, day
         )
-        return
-    report.add(f"load_snapshot ({label})", load_ms, "ms", note="every query starts with it")
-    builds = build_times(snap, settings, names)
-    del snap
-    report.context[f"build_ms ({label})"] = builds
-    for name in sorted(service.REPORTS):
-        mine = {k: v for k, v in builds.items() if k.startswith(f"{name} [")}
-        worst = max(mine, key=mine.__getitem__)
-        report.add(
-            f"{name} ({label})",
-            load_ms + mine[worst],
-            "ms/query",
-            "< 200",
-            f"load + build; build {min(mine.values()):.0f}-{mine[worst]:.0f} ms, worst {worst}",
-        )
-    for key, ms in (await end_to_end(pool, settings)).items():  # load + build, as served
-        report.add(f"via service.build_report: {key} ({label})", ms, "ms/query", "< 200")
+    return bad
+
+
+def add_query_figures(report: Report, times: dict[str, dict[str, float]]) -> None:
+    """One row per figure: its slowest filter against the target."""
+    for label, per_filter in times.items():
+        worst = max(per_filter, key=per_filter.__getitem__)
+        base = label.split(" ")[0]
+        how = STRATEGY.get(base, "the reports above")
+        note = f"worst [{worst}], best {min(per_filter.values()):.1f} ms; {how}"
+        report.add(label, per_filter[worst], "ms/query", "< 200", note)
 
 
 async def measure(
     participants: int,
-    indexes: bool = True,
+    check: bool = False,
     timeout_s: float = 300,
     filter_names: list[str] | None = None,
+    repeat: int = 3,
 ) -> Report:
-    """Fill a fresh database, then time the reports as migrated and with the proposed indexes."""
-    report = Report("reporting", context={"participants": participants})
+    """Fill a fresh database, compute the figure store, time every figure (and check them)."""
+    report = Report("reporting", context={"participants": participants, "strategy": STRATEGY})
     names = filter_names or list(filters())
-    report.context["filters"] = names
+    report.context["filters"] = {n: str(filters()[n]) for n in names}
+    settings = ReportingSettings()
     dsn = await create_database()
     try:
         started = time.perf_counter()
-        report.context["rows"] = await fill(dsn, participants)
-        report.add(
-            "fill read model (set-based SQL)",
-            _ms(started) / 1000,
-            "s",
-            note=str(report.context["rows"]),
-        )
+        rows = report.context["rows"] = await fill(dsn, participants)
+        report.add("fill fact tables (set-based SQL)", time.perf_counter() - started, "s",
+                   note=str(rows))  # fmt: skip
         pool = await asyncpg.create_pool(
             dsn, min_size=1, max_size=2, server_settings={"search_path": "reporting"}
         )
         try:
-            await _time_variant(report, pool, "as migrated", timeout_s, names)
-            if indexes:
-                async with pool.acquire() as conn:
-                    for sql in PROPOSED_INDEXES:
-                        await conn.execute(sql)
-                    await conn.execute("ANALYZE")
-                await _time_variant(report, pool, "with proposed indexes", timeout_s, names)
+            wall, cpu, stored = await aggregate(pool, settings)
+            report.add("figure store from the facts (recompute_all)", wall, "s",
+                       note=f"{cpu:.0f} s CPU in Python; {stored} rows; "
+                            f"{wall / participants * 1e6:.0f} us per participant")  # fmt: skip
+            rss_before = psutil.Process().memory_info().rss
+            times = report.context["ms_per_filter"] = await time_queries(
+                pool, settings, names, repeat
+            )
+            add_query_figures(report, times)
+            grown = (psutil.Process().memory_info().rss - rss_before) / 2**20
+            report.add("RSS growth while querying", grown, "MB", note="this process")
+            report.figures += await service_process(dsn)
+            if check or participants <= 20_000:
+                bad = await check_reference(pool, settings)
+                report.add("reports equal to the snapshot reference", float(bad == 0), "bool",
+                           "1", f"{bad} mismatches over every report x filter")  # fmt: skip
         finally:
             await pool.close()
     finally:
         await drop_database(dsn)
+    for fig in await consumer_costs():
+        report.figures.append(fig)
     return report
 
 
@@ -273,12 +300,12 @@ def main() -> None:
     """Parse arguments, run, print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--participants", type=int, default=1_000_000)
-    parser.add_argument("--timeout", type=float, default=300, help="seconds per snapshot load")
-    parser.add_argument("--no-indexes", action="store_true", help="skip the indexed variant")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query (median)")
+    parser.add_argument("--check", action="store_true", help="compare with the reference")
     parser.add_argument("--filters", nargs="+", choices=list(filters()), default=list(filters()))
     args = parser.parse_args()
     report = asyncio.run(
-        measure(args.participants, not args.no_indexes, args.timeout, args.filters)
+        measure(args.participants, args.check, filter_names=args.filters, repeat=args.repeat)
     )
     print(report.table())
     print(f"written to {report.write()}")

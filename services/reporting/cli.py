@@ -27,10 +27,13 @@ def progress_bar(stream: TextIO = sys.stderr, width: int = 40) -> Callable[[int,
 async def run_rebuild(database_url: str, *, chunk: int = 1000) -> int:
     """Rebuild reporting's read model in its schema; returns the events replayed."""
     from services.reporting.projection import rebuild
+    from services.reporting.settings import ReportingSettings
 
     pool = await create_pool(database_url, schema="reporting")
     try:
-        return await rebuild(pool, chunk=chunk, progress=progress_bar())
+        return await rebuild(
+            pool, chunk=chunk, progress=progress_bar(), settings=ReportingSettings()
+        )
     finally:
         await pool.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.reporting.aggregator import run_aggregator
 from services.reporting.api import router
 from services.reporting.dashboard import router as dashboard_router
 from services.reporting.errors import install_error_handlers
@@ -18,14 +19,17 @@ from shared.settings import Settings
 
 
 def definition(reporting: ReportingSettings) -> ServiceDefinition:
-    """What makes reporting itself: figures API, dashboard, handlers, gauge refresher."""
+    """What makes reporting itself: figures API, dashboard, handlers, aggregator, gauges."""
     return ServiceDefinition(
         name="reporting",
         title="Polku reporting",
         description="The network's figures and ESF indicators, built only from events.",
         routers=[router, subject_router, audit.router, dashboard_router],
         register_handlers=register_handlers,
-        background=[lambda runtime: refresh_domain_gauges(runtime, reporting)],
+        background=[
+            lambda runtime: run_aggregator(runtime.db, reporting),
+            lambda runtime: refresh_domain_gauges(runtime, reporting),
+        ],
     )
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
+from services.reporting.aggregator import AGGREGATOR_LOCK, recompute_all
 from services.reporting.repository import caseplan_projection as cp
-from services.reporting.repository import erasure
+from services.reporting.repository import erasure, figure_store
 from services.reporting.repository import matching_projection as mp
 from services.reporting.repository import projection as store
+from services.reporting.settings import ReportingSettings
 from shared.events import EVENT_TYPES, Envelope, Payload, caseplan, decode, intake, matching
 from shared.events.streams import ALL_EVENT_STREAMS
 
@@ -58,10 +61,17 @@ def consumed_payloads() -> list[type[Payload]]:
 
 
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
-    """Log the envelopes and project them, in order, inside the caller's transaction."""
+    """Log the envelopes and project them, in order, inside the caller's transaction; note
+    whose figures changed (the aggregator recomputes them)."""
     events = await erasure.remap_erased(conn, events)
     await store.log_events(conn, events)
     await project(conn, events)
+    if events and events[0].type != intake.ParticipantErased.TYPE:  # an erasure changes no figure
+        await figure_store.mark_dirty(conn, _participants(events))
+
+
+def _participants(events: Sequence[Envelope[Any]]) -> list[UUID]:
+    return [e.payload.participant_id for e in events if hasattr(e.payload, "participant_id")]
 
 
 async def project(
@@ -88,12 +98,18 @@ async def _project_run(
 
 
 async def rebuild(
-    pool: asyncpg.Pool, *, chunk: int = 1000, progress: Callable[[int, int], None] | None = None
+    pool: asyncpg.Pool,
+    *,
+    chunk: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+    settings: ReportingSettings | None = None,
 ) -> int:
-    """Truncate the read model and replay the event log into it, in one transaction."""
+    """Truncate the read model, replay the event log into it and recompute the figure store,
+    in one transaction."""
     done = 0
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("LOCK TABLE event_log IN EXCLUSIVE MODE")
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
         total = await store.log_size(conn)
         await store.truncate_read_model(conn)
         after = 0
@@ -104,4 +120,5 @@ async def rebuild(
             done += len(rows)
             if progress is not None:
                 progress(done, total)
+        await recompute_all(conn, settings or ReportingSettings())
     return done

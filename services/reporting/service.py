@@ -1,86 +1,52 @@
-"""Reporting's use cases: load the read model as values, and build any named report."""
+"""Reporting's use cases: any named report, the headline figures and the dashboard's tables,
+summed from the figure store (see aggregator.py) after it caught up with the events."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
 
-from services.reporting.domain import figures, network, structure
-from services.reporting.domain.esf import indicator_table
+from services.reporting import reports
+from services.reporting.aggregator import catch_up
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.privacy import suppress_row, suppress_summary
-from services.reporting.domain.snapshot import Snapshot
-from services.reporting.repository import queries
+from services.reporting.reports import Reader
+from services.reporting.repository import figure_queries, queries
 from services.reporting.settings import ReportingSettings
-from services.reporting.snapshot_loader import load_snapshot
 
 Rows = list[dict[str, Any]]
-Builder = Callable[[Snapshot, ReportFilter, ReportingSettings, date], Rows]
+
+_SEX = frozenset({"total", "female", "male", "non_binary", "unknown", "not_reported"})
+PEOPLE: dict[str, frozenset[str]] = {
+    "summary": frozenset(),
+    "indicators": _SEX,
+    "activities": frozenset({"participants", "completed"}),
+    "placements": frozenset({"count"}),
+    "exits": frozenset({"participants"}),
+    "caseloads": frozenset({"cases"}),
+    "waiting-list": frozenset({"participants"}),
+    "openings": frozenset(),
+    "unemployment": frozenset({"participants"}),
+    "matches": frozenset({"proposed", "accepted"}),
+    "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),
+}
+"""Which columns of each report count people (for the '<5' rule)."""
 
 
 @dataclass(frozen=True)
 class Report:
     """A named table of figures and which of its columns count people."""
 
-    build: Builder
+    build: reports.Builder
     people: frozenset[str]
 
 
-def _indicators(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
-    """Output indicators over entries in the period; results over exits in the period."""
-    entrants = figures.registered(snap, f)
-    leavers = figures.exited(snap, f)
-    rows = indicator_table(entrants, s)
-    results = {r["code"]: r for r in indicator_table(leavers, s)}
-    return [r if r["kind"] == "output" else results[r["code"]] for r in rows]
-
-
-def _caseloads(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
-    people = figures.admitted(snap, f)
-    day = f.end or today
-    return network.caseload_rows(
-        people, day, s.support_worker_capacity, figures.is_active, figures.is_waiting
-    )
-
-
-def _waiting(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
-    return network.waiting_rows(figures.admitted(snap, f), f.end or today, figures.is_waiting)
-
-
-def _summary(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
-    return [{"figure": k, "value": v} for k, v in figures.key_figures(snap, f, s, today).items()]
-
-
-_SEX = frozenset({"total", "female", "male", "non_binary", "unknown", "not_reported"})
-REPORTS: dict[str, Report] = {
-    "summary": Report(_summary, frozenset()),
-    "indicators": Report(_indicators, _SEX),
-    "activities": Report(
-        lambda sn, f, s, t: figures.activity_rows(sn, f), frozenset({"participants", "completed"})
-    ),
-    "placements": Report(lambda sn, f, s, t: figures.placement_rows(sn, f), frozenset({"count"})),
-    "exits": Report(lambda sn, f, s, t: figures.exit_rows(sn, f), frozenset({"participants"})),
-    "caseloads": Report(_caseloads, frozenset({"cases"})),
-    "waiting-list": Report(_waiting, frozenset({"participants"})),
-    "openings": Report(lambda sn, f, s, t: network.opening_rows(sn, f, f.end or t), frozenset()),
-    "unemployment": Report(
-        lambda sn, f, s, t: structure.unemployment_rows(figures.registered(sn, f)),
-        frozenset({"participants"}),
-    ),
-    "matches": Report(
-        lambda sn, f, s, t: structure.match_rows(sn, f, figures.admitted(sn, f)),
-        frozenset({"proposed", "accepted"}),
-    ),
-    "timeseries": Report(
-        lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
-        frozenset({"registrations", "placements_started", "employed_on_leaving"}),
-    ),
-}
+REPORTS: dict[str, Report] = {n: Report(reports.BUILDERS[n], PEOPLE[n]) for n in PEOPLE}
 """Every report `/v1/reports/{name}` serves."""
 
 
@@ -89,23 +55,33 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+@asynccontextmanager
+async def reading(
+    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
+) -> AsyncIterator[Reader]:
+    """The figure store, caught up with every committed event, in one consistent view."""
+    await catch_up(pool, settings)
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        # compiling costs more than these sums; and one statement serves every figure, so a
+        # cached generic plan fitted to one figure's rows could be slow for another's
+        await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
+        yield Reader(conn, f, today())
+
+
 async def build_report(
     pool: asyncpg.Pool, name: str, f: ReportFilter, settings: ReportingSettings
 ) -> Rows:
     """One named report over the current read model."""
-    async with pool.acquire() as conn:
-        snap = await load_snapshot(conn)
-    # Figures are pure CPU work: a thread keeps the event consumer answering meanwhile.
-    return await asyncio.to_thread(REPORTS[name].build, snap, f, settings, today())
+    async with reading(pool, f, settings) as reader:
+        return await REPORTS[name].build(reader, settings)
 
 
 async def key_figures(
     pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
 ) -> dict[str, Any]:
     """The headline figures as one object."""
-    async with pool.acquire() as conn:
-        snap = await load_snapshot(conn)
-    return await asyncio.to_thread(figures.key_figures, snap, f, settings, today())
+    async with reading(pool, f, settings) as reader:
+        return await reports.key_figures(reader, settings)
 
 
 def external(name: str, rows: Rows, threshold: int) -> Rows:
@@ -136,19 +112,10 @@ DASHBOARD_REPORTS = (
 async def dashboard_figures(
     pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
 ) -> dict[str, Any]:
-    """Key figures and the dashboard's tables, from one snapshot of the read model."""
-    async with pool.acquire() as conn:
-        snap = await load_snapshot(conn)
-    return await asyncio.to_thread(_dashboard_figures, snap, f, settings, today())
-
-
-def _dashboard_figures(
-    snap: Snapshot, f: ReportFilter, settings: ReportingSettings, day: date
-) -> dict[str, Any]:
-    out: dict[str, Any] = {"summary": figures.key_figures(snap, f, settings, day)}
-    out["municipalities"] = sorted(
-        {p.municipality for p in snap.participants} | {o.municipality for o in snap.openings}
-    )
-    for name in DASHBOARD_REPORTS:
-        out[name] = REPORTS[name].build(snap, f, settings, day)
-    return out
+    """Key figures and the dashboard's tables, from one consistent view of the figure store."""
+    async with reading(pool, f, settings) as reader:
+        out: dict[str, Any] = {"summary": await reports.key_figures(reader, settings)}
+        out["municipalities"] = await figure_queries.places(reader.conn)
+        for name in DASHBOARD_REPORTS:
+            out[name] = await REPORTS[name].build(reader, settings)
+        return out

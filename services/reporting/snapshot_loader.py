@@ -1,4 +1,5 @@
-"""Turn the read model's rows into the domain's values (a Snapshot)."""
+"""Turn the read model's rows into the domain's values: a whole Snapshot (the reference the
+tests and the bench compare with), or the facts of a few participants (the aggregator's)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.reporting.domain.contributions import ParticipantFacts
 from services.reporting.domain.record import ParticipantRecord, Placement
 from services.reporting.domain.snapshot import (
     Activity,
@@ -40,6 +42,27 @@ async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
             openings=[_opening(r) for r in await queries.openings(conn)],
             matches=[_match(r) for r in await queries.matches(conn)],
         )
+
+
+async def load_facts(conn: asyncpg.Connection, ids: list[UUID]) -> list[ParticipantFacts]:
+    """The facts of each participant id (inside the caller's transaction)."""
+    placement_rows = await queries.placements(conn, ids)
+    facts = {i: ParticipantFacts(i, None) for i in ids}
+    by_participant: dict[UUID, list[Placement]] = defaultdict(list)
+    for r in placement_rows:
+        by_participant[r["participant_id"]].append(_placement(r).placement)
+        if r["starts_on"] is not None and r["ended_on"] is None and r["opening_id"] is not None:
+            facts[r["participant_id"]].open_placements.append((r["opening_id"], r["starts_on"]))
+    for r in await queries.participants(conn, ids):
+        pid = r["participant_id"]
+        facts[pid].record = _participant(r, by_participant[pid])
+    for r in await queries.activities(conn, ids):
+        facts[r["participant_id"]].activities.append(_activity(r))
+    for r in await queries.activity_hours(conn, ids):
+        facts[r["participant_id"]].hours.append(HoursLog(**dict(r)))
+    for r in await queries.matches(conn, ids):
+        facts[r["participant_id"]].matches.append(_match(r))
+    return list(facts.values())
 
 
 def _participant(r: asyncpg.Record, placements: list[Placement]) -> ParticipantRecord:

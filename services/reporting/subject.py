@@ -25,8 +25,12 @@ FACT_TABLES = (
     "exit_fact",
     "follow_up_fact",
     "match_fact",
+    "figure_entry",
+    "participant_org",
+    "waiting_interval",
+    "activity_gap",
 )
-"""Reporting's tables keyed by the participant's id."""
+"""Reporting's tables keyed by the participant's id (the figure store's contributions too)."""
 
 router = APIRouter(prefix="/v1", tags=["reporting"])
 

@@ -37,15 +37,25 @@ def indicator_row(
     ind: Indicator, records: Iterable[ParticipantRecord], settings: ReportingSettings
 ) -> dict[str, Any]:
     """One indicator's count, its breakdown by sex, and refusals counted as 'not reported'."""
-    row: dict[str, Any] = {"code": ind.code, "title": ind.title, "programme": ind.programme}
-    row["kind"] = ind.kind
     by_sex = dict.fromkeys(SEXES, 0)
     not_reported = 0
     for record in records:
         if ind.special_category and record.special_categories_refused:
             not_reported += 1
         elif ind.counts(record, settings):
-            by_sex[record.sex if record.sex in by_sex else "unknown"] += 1
+            by_sex[sex_of(record.sex)] += 1
+    return indicator_row_of(ind, by_sex, not_reported)
+
+
+def sex_of(sex: str) -> str:
+    """The breakdown column a participant's sex is counted in."""
+    return sex if sex in SEXES else "unknown"
+
+
+def indicator_row_of(ind: Indicator, by_sex: dict[str, int], not_reported: int) -> dict[str, Any]:
+    """The indicator's row from its counts by sex and the refusals."""
+    row: dict[str, Any] = {"code": ind.code, "title": ind.title, "programme": ind.programme}
+    row["kind"] = ind.kind
     row["total"] = sum(by_sex.values())
     row.update(by_sex)
     row["not_reported"] = not_reported if ind.special_category else None

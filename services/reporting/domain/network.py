@@ -39,16 +39,25 @@ def opening_rows(snap: Snapshot, f: ReportFilter, day: date) -> list[Row]:
     return [groups[k] for k in sorted(groups)]
 
 
+def in_caseload(p: ParticipantRecord, day: date, active: Any, waiting: Any) -> bool:
+    """Counted in the support worker's caseload on `day`: active, not waiting, assigned by then."""
+    if p.support_worker_id is None or not active(p, day) or waiting(p, day):
+        return False
+    return p.assigned_on is not None and p.assigned_on <= day
+
+
 def caseload_rows(
     people: list[ParticipantRecord], day: date, capacity: int, active: Any, waiting: Any
 ) -> list[Row]:
     """Active cases per support worker on `day`, and how full each worker's caseload is."""
-    cases: Counter[str] = Counter()
-    for p in people:
-        if p.support_worker_id is None or not active(p, day) or waiting(p, day):
-            continue
-        if p.assigned_on is not None and p.assigned_on <= day:
-            cases[str(p.support_worker_id)] += 1
+    cases: Counter[str] = Counter(
+        str(p.support_worker_id) for p in people if in_caseload(p, day, active, waiting)
+    )
+    return caseload_table(cases, capacity)
+
+
+def caseload_table(cases: Counter[str], capacity: int) -> list[Row]:
+    """Caseload rows from the number of cases per support worker, fullest first."""
     return [
         {
             "support_worker_id": worker,

@@ -35,14 +35,26 @@ DIMENSIONS: dict[str, Callable[[ParticipantRecord], Iterable[str]]] = {
 """How participants are grouped; a participant may be in several risk groups."""
 
 
+UNEMPLOYMENT_DIMENSIONS = ("risk_group", "age_band", "isced_level", "months_unemployed",
+                           "municipality")  # fmt: skip
+MATCH_DIMENSIONS = ("sex", "age_band", "risk_group")
+
+
 def unemployment_rows(people: list[ParticipantRecord]) -> list[Row]:
     """Participants by risk group, age band, ISCED level, months unemployed and municipality."""
+    return unemployment_table(
+        {d: Counter(v for p in people for v in DIMENSIONS[d](p)) for d in UNEMPLOYMENT_DIMENSIONS}
+    )
+
+
+def unemployment_table(counts: dict[str, Counter[str]]) -> list[Row]:
+    """The structure of unemployment from the participants counted per dimension value."""
     rows: list[Row] = []
-    for dimension in ("risk_group", "age_band", "isced_level", "months_unemployed", "municipality"):
-        counts = Counter(v for p in people for v in DIMENSIONS[dimension](p))
+    for dimension in UNEMPLOYMENT_DIMENSIONS:
         rows += [
             {"dimension": dimension, "value": v, "participants": n}
-            for v, n in sorted(counts.items())
+            for v, n in sorted(counts[dimension].items())
+            if n
         ]
     return rows
 
@@ -50,27 +62,34 @@ def unemployment_rows(people: list[ParticipantRecord]) -> list[Row]:
 def match_rows(snap: Snapshot, f: ReportFilter, people: list[ParticipantRecord]) -> list[Row]:
     """Matches proposed and accepted by sex, age band and risk group (the fairness view)."""
     by_id = {p.participant_id: p for p in people}
-    rows: list[Row] = []
-    for dimension in ("sex", "age_band", "risk_group"):
-        proposed: Counter[str] = Counter()
-        accepted: Counter[str] = Counter()
-        for m in snap.matches:
-            p = by_id.get(m.participant_id)
-            if p is None or not f.in_period(m.proposed_on or m.accepted_on):
-                continue
-            if f.organisation_id is not None and m.organisation_id != f.organisation_id:
-                continue
+    proposed: dict[str, Counter[str]] = {d: Counter() for d in MATCH_DIMENSIONS}
+    accepted: dict[str, Counter[str]] = {d: Counter() for d in MATCH_DIMENSIONS}
+    for m in snap.matches:
+        p = by_id.get(m.participant_id)
+        if p is None or not f.in_period(m.proposed_on or m.accepted_on):
+            continue
+        if f.organisation_id is not None and m.organisation_id != f.organisation_id:
+            continue
+        for dimension in MATCH_DIMENSIONS:
             for value in DIMENSIONS[dimension](p):
-                proposed[value] += 1
-                accepted[value] += m.accepted_on is not None
+                proposed[dimension][value] += 1
+                accepted[dimension][value] += m.accepted_on is not None
+    return match_table(proposed, accepted)
+
+
+def match_table(proposed: dict[str, Counter[str]], accepted: dict[str, Counter[str]]) -> list[Row]:
+    """The fairness view from the matches proposed and accepted per dimension value."""
+    rows: list[Row] = []
+    for dimension in MATCH_DIMENSIONS:
+        p, a = proposed[dimension], accepted[dimension]
         rows += [
             {
                 "dimension": dimension,
                 "value": v,
-                "proposed": proposed[v],
-                "accepted": accepted[v],
-                "acceptance_rate": round(accepted[v] / proposed[v], 3) if proposed[v] else None,
+                "proposed": p[v],
+                "accepted": a[v],
+                "acceptance_rate": round(a[v] / p[v], 3) if p[v] else None,
             }
-            for v in sorted(proposed)
+            for v in sorted(k for k, n in p.items() if n)
         ]
     return rows

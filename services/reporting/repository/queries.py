@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 import asyncpg
 
 Rows = list[asyncpg.Record]
 
 
-async def participants(conn: asyncpg.Connection) -> Rows:
-    """Every participant with their case, exit, follow-up and organisations."""
+def _only(column: str, ids: list[UUID] | None) -> str:
+    """A WHERE condition limiting rows to some participants ($1), or none."""
+    return "" if ids is None else f" WHERE {column} = ANY($1::uuid[])"
+
+
+def _args(ids: list[UUID] | None) -> tuple[Any, ...]:
+    return () if ids is None else (ids,)
+
+
+async def participants(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every participant (or those of `ids`) with their case, exit, follow-up and organisations."""
     return await conn.fetch(  # type: ignore[no-any-return]
-        """
+        f"""
         WITH orgs AS (
             SELECT participant_id, array_agg(DISTINCT organisation_id) AS organisations
-            FROM activity_fact WHERE organisation_id IS NOT NULL GROUP BY participant_id
+            FROM activity_fact WHERE organisation_id IS NOT NULL
+            {"" if ids is None else "AND participant_id = ANY($1::uuid[])"}
+            GROUP BY participant_id
         )
         SELECT p.*, c.opened_on, c.waitlisted_on, c.support_worker_id, c.assigned_on,
                c.organisation_id AS case_organisation_id,
@@ -24,34 +38,40 @@ async def participants(conn: asyncpg.Connection) -> Rows:
         LEFT JOIN case_fact c USING (participant_id)
         LEFT JOIN exit_fact x USING (participant_id)
         LEFT JOIN follow_up_fact f USING (participant_id)
-        LEFT JOIN orgs o USING (participant_id)
+        LEFT JOIN orgs o USING (participant_id){_only("p.participant_id", ids)}
         ORDER BY p.registered_on, p.participant_id
-        """
+        """,
+        *_args(ids),
     )
 
 
-async def placements(conn: asyncpg.Connection) -> Rows:
-    """Every placement with its logged hours."""
+async def placements(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every placement (or those of `ids`' participants) with its logged hours."""
     return await conn.fetch(  # type: ignore[no-any-return]
         "WITH hours AS (SELECT placement_id, sum(hours) AS hours FROM placement_hours"
-        " GROUP BY placement_id)"
+        f"{_only('participant_id', ids)} GROUP BY placement_id)"
         " SELECT pl.*, coalesce(h.hours, 0)::float AS hours"
-        " FROM placement_fact pl LEFT JOIN hours h USING (placement_id)"
-        " ORDER BY pl.placement_id"
+        f" FROM placement_fact pl LEFT JOIN hours h USING (placement_id){_only('pl.participant_id', ids)}"
+        " ORDER BY pl.placement_id",
+        *_args(ids),
     )
 
 
-async def activities(conn: asyncpg.Connection) -> Rows:
-    """Every activity's newest state."""
-    return await conn.fetch("SELECT * FROM activity_fact ORDER BY activity_id")  # type: ignore[no-any-return]
+async def activities(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every activity's newest state (or those of `ids`' participants)."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        f"SELECT * FROM activity_fact{_only('participant_id', ids)} ORDER BY activity_id",
+        *_args(ids),
+    )
 
 
-async def activity_hours(conn: asyncpg.Connection) -> Rows:
-    """Every logging of hours on an activity."""
+async def activity_hours(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every logging of hours on an activity (or those of `ids`' participants)."""
     return await conn.fetch(  # type: ignore[no-any-return]
         "SELECT h.participant_id, h.activity_type, a.organisation_id, h.hours::float AS hours,"
         " h.worked_on FROM activity_hours h LEFT JOIN activity_fact a USING (activity_id)"
-        " ORDER BY h.event_id"
+        f"{_only('h.participant_id', ids)} ORDER BY h.event_id",
+        *_args(ids),
     )
 
 
@@ -71,9 +91,11 @@ async def openings(conn: asyncpg.Connection) -> Rows:
     )
 
 
-async def matches(conn: asyncpg.Connection) -> Rows:
-    """Every match with its dates."""
-    return await conn.fetch("SELECT * FROM match_fact ORDER BY match_id")  # type: ignore[no-any-return]
+async def matches(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every match with its dates (or those of `ids`' participants)."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        f"SELECT * FROM match_fact{_only('participant_id', ids)} ORDER BY match_id", *_args(ids)
+    )
 
 
 async def participant_count(conn: asyncpg.Connection) -> int:

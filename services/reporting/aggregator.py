@@ -1,0 +1,121 @@
+"""Keeps the figure store up to date: each participant's contribution recomputed from their
+facts when they change, and the cube's sums moved by the difference.
+
+The consumer only notes which participants changed (`figure_dirty`, one statement per batch);
+a round here takes the notes, loads those participants' facts, evaluates the pure rules
+(`domain.contributions`) and writes the difference, in one transaction under an advisory lock
+(one writer of the sums at a time, so replicas never contend on them). A background loop runs
+rounds; every query first runs the rounds for what is noted, so it sees every committed event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from uuid import UUID
+
+import asyncpg
+
+from services.reporting.domain import layout
+from services.reporting.domain.contributions import Contribution, contribution
+from services.reporting.domain.sums import Placed, cube_delta
+from services.reporting.repository import figure_bulk as bulk
+from services.reporting.repository import figure_store as store
+from services.reporting.repository.erasure import hold_erasure_lock
+from services.reporting.settings import ReportingSettings
+from services.reporting.snapshot_loader import load_facts
+
+log = logging.getLogger("polku.reporting.aggregator")
+
+AGGREGATOR_LOCK = 0x52414747  # "RAGG": one writer of the figure store at a time
+ROUND_SIZE = 2000
+"""Participants per round (bounds a round's memory and its transaction)."""
+
+
+async def aggregate_round(
+    conn: asyncpg.Connection, settings: ReportingSettings, limit: int = ROUND_SIZE
+) -> int:
+    """Recompute up to `limit` noted participants; returns how many (0: nothing noted)."""
+    async with conn.transaction():
+        await hold_erasure_lock(conn, exclusive=False)
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+        if await store.stored_fingerprint(conn) != layout.fingerprint(settings):
+            log.warning("figure store computed with other rules or layout: recomputing it")
+            return await recompute_all(conn, settings)
+        ids = await store.take_dirty(conn, limit)
+        if ids:
+            await recompute(conn, ids, settings)
+        return len(ids)
+
+
+async def recompute(conn: asyncpg.Connection, ids: list[UUID], settings: ReportingSettings) -> None:
+    """Replace these participants' contributions and move the sums by the difference."""
+    new = await contributions_of(conn, ids, settings)
+    old = await store.stored_entries(conn, ids)
+    added = [Placed(e, c.municipality, c.riskmask, c.organisations)
+             for c in new.values() for e in c.entries]  # fmt: skip
+    delta = cube_delta(old, added)
+    await store.delete_contributions(conn, ids)
+    await store.insert_contributions(conn, new)
+    await store.add_to_cube(conn, delta.cube)
+    await store.add_to_org_cube(conn, delta.org_cube)
+    await store.add_filled(conn, delta.filled)
+
+
+async def contributions_of(
+    conn: asyncpg.Connection, ids: list[UUID], settings: ReportingSettings
+) -> dict[UUID, Contribution]:
+    """Each participant's contribution, from their facts."""
+    return {f.participant_id: contribution(f, settings) for f in await load_facts(conn, ids)}
+
+
+async def recompute_all(
+    conn: asyncpg.Connection,
+    settings: ReportingSettings,
+    *,
+    chunk: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """The whole figure store from the fact tables (in the caller's transaction)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+    await store.truncate_figures(conn)
+    total = await bulk.collect_participant_ids(conn)
+    done, after = 0, None
+    while ids := await bulk.next_participant_ids(conn, after, chunk):
+        await store.insert_contributions(conn, await contributions_of(conn, ids, settings))
+        done, after = done + len(ids), ids[-1]
+        if progress is not None:
+            progress(done, total)
+    await bulk.build_cube(conn)
+    await bulk.build_org_cube(conn)
+    await bulk.build_filled(conn)
+    await store.store_fingerprint(conn, layout.fingerprint(settings))
+    return done
+
+
+async def catch_up(pool: asyncpg.Pool, settings: ReportingSettings) -> None:
+    """Run rounds until everything noted before the call is aggregated."""
+    async with pool.acquire() as conn:
+        bound = await store.last_dirty(conn)
+        current = await store.stored_fingerprint(conn) == layout.fingerprint(settings)
+        while not current or (bound is not None and await store.has_dirty(conn, bound)):
+            await aggregate_round(conn, settings)
+            current = True
+
+
+async def run_aggregator(
+    pool: asyncpg.Pool, settings: ReportingSettings, idle_seconds: float = 0.2
+) -> None:
+    """Background job: aggregate what the consumer notes, a round at a time."""
+    while True:
+        try:
+            async with pool.acquire() as conn:
+                done = await aggregate_round(conn, settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("figures not aggregated: %r", exc)
+            done = 0
+        if done < ROUND_SIZE:
+            await asyncio.sleep(idle_seconds)

@@ -1,0 +1,73 @@
+"""The figures computed straight from a whole snapshot of the read model: the reference
+definitions the figure store must agree with (the tests and the bench compare the two).
+
+The service no longer computes this way (it loads everything into memory on every query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from services.reporting.domain import figures, network, structure
+from services.reporting.domain.esf import indicator_table
+from services.reporting.domain.filters import ReportFilter
+from services.reporting.domain.snapshot import Snapshot
+from services.reporting.settings import ReportingSettings
+
+Rows = list[dict[str, Any]]
+Builder = Callable[[Snapshot, ReportFilter, ReportingSettings, date], Rows]
+
+
+def _indicators(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    """Output indicators over entries in the period; results over exits in the period."""
+    entrants = figures.registered(snap, f)
+    leavers = figures.exited(snap, f)
+    rows = indicator_table(entrants, s)
+    results = {r["code"]: r for r in indicator_table(leavers, s)}
+    return [r if r["kind"] == "output" else results[r["code"]] for r in rows]
+
+
+def _caseloads(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    people = figures.admitted(snap, f)
+    day = f.end or today
+    return network.caseload_rows(
+        people, day, s.support_worker_capacity, figures.is_active, figures.is_waiting
+    )
+
+
+def _waiting(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    return network.waiting_rows(figures.admitted(snap, f), f.end or today, figures.is_waiting)
+
+
+def _summary(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    return [{"figure": k, "value": v} for k, v in figures.key_figures(snap, f, s, today).items()]
+
+
+REPORTS: dict[str, Builder] = {
+    "summary": _summary,
+    "indicators": _indicators,
+    "activities": lambda sn, f, s, t: figures.activity_rows(sn, f),
+    "placements": lambda sn, f, s, t: figures.placement_rows(sn, f),
+    "exits": lambda sn, f, s, t: figures.exit_rows(sn, f),
+    "caseloads": _caseloads,
+    "waiting-list": _waiting,
+    "openings": lambda sn, f, s, t: network.opening_rows(sn, f, f.end or t),
+    "unemployment": lambda sn, f, s, t: structure.unemployment_rows(figures.registered(sn, f)),
+    "matches": lambda sn, f, s, t: structure.match_rows(sn, f, figures.admitted(sn, f)),
+    "timeseries": lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
+}
+"""Every report, from a whole snapshot."""
+
+
+def dashboard(snap: Snapshot, f: ReportFilter, s: ReportingSettings, day: date) -> dict[str, Any]:
+    """The dashboard's figures from a whole snapshot."""
+    out: dict[str, Any] = {"summary": figures.key_figures(snap, f, s, day)}
+    out["municipalities"] = sorted(
+        {p.municipality for p in snap.participants} | {o.municipality for o in snap.openings}
+    )
+    for name in ("timeseries", "caseloads", "waiting-list", "activities", "openings",
+                 "indicators"):  # fmt: skip
+        out[name] = REPORTS[name](snap, f, s, day)
+    return out
