@@ -1,4 +1,5 @@
-"""Every benchmark in one run: the ceiling first, then pipeline, latency, matching, reporting.
+"""Every benchmark in one run: the ceiling first, then intake, pipeline, latency, matching,
+reporting.
 
 Prints one table (each figure with its target and whether it was met; throughput also as a
 ratio of the ceiling measured in the same run) and writes it as JSON to bench/results/.
@@ -16,24 +17,26 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bench import ceiling, latency, matching, pipeline, reporting
+from bench import ceiling, intake, latency, matching, pipeline, reporting
 from bench.common import Report
 
 FULL: dict[str, dict[str, Any]] = {
     "ceiling": {"events": 20_000},
+    "intake": {"sequential": 1_000, "steady": 2_000, "rate": 200.0, "batch": 20_000},
     "pipeline": {"intakes": 100_000, "chunk": 2_000, "replicas": [1, 2]},
     "latency": {"intakes": 2_000, "rate": 200.0, "openings": 1_000},
     "matching": {"participants": 100_000, "openings": 10_000, "samples": 200, "brute": 10},
-    "reporting": {"participants": 1_000_000, "timeout_s": 120, "filters": ["none", "municipality"]},
+    "reporting": {"participants": 1_000_000, "filters": None},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "ceiling": {"events": 5_000},
+    "intake": {"sequential": 200, "steady": 300, "rate": 50.0, "batch": 2_000},
     "pipeline": {"intakes": 2_000, "chunk": 1_000, "replicas": [1]},
     "latency": {"intakes": 300, "rate": 50.0, "openings": 200},
     "matching": {"participants": 20_000, "openings": 2_000, "samples": 50, "brute": 3},
-    "reporting": {"participants": 20_000, "timeout_s": 60, "filters": ["none", "municipality"]},
+    "reporting": {"participants": 20_000, "filters": ["none", "municipality"]},
 }
-ORDER = ["ceiling", "pipeline", "latency", "matching", "reporting"]
+ORDER = ["ceiling", "intake", "pipeline", "latency", "matching", "reporting"]
 
 
 async def _pipeline(sizes: dict[str, Any], best_ceiling: float) -> Report:
@@ -43,6 +46,13 @@ async def _pipeline(sizes: dict[str, Any], best_ceiling: float) -> Report:
         report.context[f"run_x{n}"] = figs
         pipeline.add_figures(report, figs, n, best_ceiling)
     return report
+
+
+def _intake(sizes: dict[str, Any]) -> Awaitable[Report]:
+    args = argparse.Namespace(
+        **sizes, chunk=2_000, stream=0, seed=5, py_spy=None
+    )  # the inbound stream: `python -m bench.intake --stream N`
+    return intake.measure(args)
 
 
 def _matching(sizes: dict[str, Any]) -> Report:
@@ -63,14 +73,12 @@ async def run(sizes: dict[str, dict[str, Any]], only: list[str]) -> Report:
     best = max(f.value for f in ceil.figures)
     combined.context["ceiling_events_per_s"] = best
     jobs: dict[str, Callable[[], Awaitable[Report]]] = {
+        "intake": lambda: _intake(sizes["intake"]),
         "pipeline": lambda: _pipeline(sizes["pipeline"], best),
         "latency": lambda: latency.measure(**{**sizes["latency"], "seed": 3}),
         "matching": lambda: asyncio.to_thread(_matching, sizes["matching"]),
         "reporting": lambda: reporting.measure(
-            sizes["reporting"]["participants"],
-            False,  # the indexed variant: `python -m bench.reporting` (it changes little)
-            sizes["reporting"]["timeout_s"],
-            sizes["reporting"]["filters"],
+            sizes["reporting"]["participants"], filter_names=sizes["reporting"]["filters"]
         ),
     }
     parts = [ceil]

@@ -186,6 +186,20 @@ async def wait_through(dsn: str, intakes: int, stack: Stack, started: float) -> 
         await conn.close()
 
 
+async def wait_for_figures(dsn: str, stack: Stack) -> None:
+    """Wait until reporting's aggregator has summed every participant it was told of (its
+    notes are deleted in the transaction that moves the sums)."""
+    conn = await connect(dsn)
+    moved = time.perf_counter()
+    try:
+        while await conn.fetchval("SELECT EXISTS (SELECT FROM reporting.figure_dirty)"):
+            if time.perf_counter() - moved > STALL_S:
+                raise TimeoutError(f"reporting's figure store did not catch up\n{stack.logs()}")
+            await asyncio.sleep(POLL_S)
+    finally:
+        await conn.close()
+
+
 async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[str, float]:
     """One measured run on a fresh database and a private Redis; returns figures."""
     files = uploads(intakes, chunk, seed)
@@ -203,6 +217,8 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
         accepted = time.perf_counter() - started
         await wait_through(dsn, created, stack, started)
         elapsed = time.perf_counter() - started
+        await wait_for_figures(dsn, stack)
+        figures = time.perf_counter() - started
         peaks = sampler.finish()
         cpu = sampler.cpu_seconds()
         return {
@@ -210,6 +226,8 @@ async def run_once(intakes: int, chunk: int, replicas: int, seed: int) -> dict[s
             "intakes_per_s": created / elapsed,
             "accepted_per_s": created / accepted,
             "elapsed_s": elapsed,
+            "to_figures_per_s": created / figures,
+            "figures_s": figures,
             **{f"peak_rss_mb_{k}": v for k, v in peaks.items()},
             **{f"cpu_ms_per_intake_{k}": 1000 * v / created for k, v in cpu.items()},
         }
@@ -228,6 +246,13 @@ def add_figures(report: Report, figs: dict[str, Any], replicas: int, best_ceilin
         "intakes/s",
         ">= 2000",
         f"{rate / best_ceiling:.3f} of the ceiling; {figs['intakes']:.0f} in {figs['elapsed_s']:.1f} s",
+    )
+    report.add(
+        f"pipeline x{replicas}: to reporting's figures",
+        figs["to_figures_per_s"],
+        "intakes/s",
+        "",
+        f"figure store caught up {figs['figures_s'] - figs['elapsed_s']:.1f} s later",
     )
     report.add(
         f"pipeline x{replicas}: batch endpoint accepted", figs["accepted_per_s"], "intakes/s"
