@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from uuid import UUID
 
@@ -31,19 +33,25 @@ log = logging.getLogger("polku.reporting.aggregator")
 AGGREGATOR_LOCK = 0x52414747  # "RAGG": one writer of the figure store at a time
 ROUND_SIZE = 2000
 """Participants per round (bounds a round's memory and its transaction)."""
+SETTLE_SECONDS = 2.0
+"""How old a note is before the background job takes it (see `run_aggregator`)."""
 
 
 async def aggregate_round(
-    conn: asyncpg.Connection, settings: ReportingSettings, limit: int = ROUND_SIZE
+    conn: asyncpg.Connection,
+    settings: ReportingSettings,
+    limit: int = ROUND_SIZE,
+    up_to: int | None = None,
 ) -> int:
-    """Recompute up to `limit` noted participants; returns how many (0: nothing noted)."""
+    """Recompute up to `limit` noted participants (those noted up to sequence number
+    `up_to`, or any); returns how many (0: nothing noted)."""
     async with conn.transaction():
         await hold_erasure_lock(conn, exclusive=False)
         await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
         if await store.stored_fingerprint(conn) != layout.fingerprint(settings):
             log.warning("figure store computed with other rules or layout: recomputing it")
             return await recompute_all(conn, settings)
-        ids = await store.take_dirty(conn, limit)
+        ids = await store.take_dirty(conn, limit, up_to)
         if ids:
             await recompute(conn, ids, settings)
         return len(ids)
@@ -105,17 +113,36 @@ async def catch_up(pool: asyncpg.Pool, settings: ReportingSettings) -> None:
 
 
 async def run_aggregator(
-    pool: asyncpg.Pool, settings: ReportingSettings, idle_seconds: float = 0.2
+    pool: asyncpg.Pool,
+    settings: ReportingSettings,
+    idle_seconds: float = 0.2,
+    settle_seconds: float = SETTLE_SECONDS,
 ) -> None:
-    """Background job: aggregate what the consumer notes, a round at a time."""
+    """Background job: aggregate what the consumer notes, a round at a time.
+
+    It takes a participant once their first note is `settle_seconds` old: the few events
+    one intake causes (registered, case opened, worker or waiting list) arrive within that
+    and are recomputed together, not once each. Queries do not wait for it (`catch_up`).
+    """
+    seen: deque[tuple[float, int]] = deque()  # (when, the newest note's seq then)
     while True:
+        done = 0
         try:
             async with pool.acquire() as conn:
-                done = await aggregate_round(conn, settings)
+                now = time.monotonic()
+                newest = await store.last_dirty(conn)
+                if newest is not None:
+                    seen.append((now, newest))
+                bound = None
+                while seen and seen[0][0] <= now - settle_seconds:
+                    bound = seen.popleft()[1]
+                if bound is not None:
+                    done = await aggregate_round(conn, settings, up_to=bound)
+                    if done >= ROUND_SIZE:
+                        seen.appendleft((now - settle_seconds, bound))  # more of it left
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.warning("figures not aggregated: %r", exc)
-            done = 0
         if done < ROUND_SIZE:
             await asyncio.sleep(idle_seconds)

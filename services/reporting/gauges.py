@@ -37,8 +37,9 @@ def make_gauges(runtime: Runtime) -> dict[str, Gauge]:
 async def refresh_once(
     runtime: Runtime, gauges: dict[str, Gauge], reporting: ReportingSettings
 ) -> None:
-    """Set every domain gauge from the read model."""
-    figures = await service.key_figures(runtime.db, ReportFilter(), reporting)
+    """Set every domain gauge from the figure store as the aggregator keeps it (seconds
+    behind at most: forcing it to catch up would recompute a burst's participants twice)."""
+    figures = await service.key_figures(runtime.db, ReportFilter(), reporting, fresh=False)
     for figure, gauge in gauges.items():
         gauge.set(figures[figure])
 

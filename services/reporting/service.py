@@ -57,10 +57,12 @@ def today() -> date:
 
 @asynccontextmanager
 async def reading(
-    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
+    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings, *, fresh: bool = True
 ) -> AsyncIterator[Reader]:
-    """The figure store, caught up with every committed event, in one consistent view."""
-    await catch_up(pool, settings)
+    """The figure store, caught up with every committed event (unless `fresh` is False:
+    as the background aggregator left it), in one consistent view."""
+    if fresh:
+        await catch_up(pool, settings)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # compiling costs more than these sums; and one statement serves every figure, so a
         # cached generic plan fitted to one figure's rows could be slow for another's
@@ -77,10 +79,10 @@ async def build_report(
 
 
 async def key_figures(
-    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
+    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings, *, fresh: bool = True
 ) -> dict[str, Any]:
     """The headline figures as one object."""
-    async with reading(pool, f, settings) as reader:
+    async with reading(pool, f, settings, fresh=fresh) as reader:
         return await reports.key_figures(reader, settings)
 
 

@@ -36,12 +36,15 @@ async def mark_dirty(conn: asyncpg.Connection, ids: Iterable[UUID]) -> None:
         )
 
 
-async def take_dirty(conn: asyncpg.Connection, limit: int) -> list[UUID]:
-    """Remove and return up to `limit` noted participants (committed notes only)."""
+async def take_dirty(conn: asyncpg.Connection, limit: int, up_to: int | None = None) -> list[UUID]:
+    """Remove and return up to `limit` noted participants (committed notes only): those with
+    a note up to sequence number `up_to` (any), with every note they have, so a participant
+    whose events came in a burst is recomputed once."""
     rows = await conn.fetch(
-        "DELETE FROM figure_dirty WHERE seq IN"
-        " (SELECT seq FROM figure_dirty ORDER BY seq LIMIT $1) RETURNING participant_id",
+        "DELETE FROM figure_dirty WHERE participant_id IN (SELECT participant_id"
+        " FROM figure_dirty WHERE seq <= $2 ORDER BY seq LIMIT $1) RETURNING participant_id",
         limit,
+        up_to if up_to is not None else 2**63 - 1,
     )
     return list(dict.fromkeys(r[0] for r in rows))
 

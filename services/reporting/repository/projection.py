@@ -30,10 +30,16 @@ READ_MODEL_TABLES = (
 
 async def log_events(conn: asyncpg.Connection, events: Events) -> None:
     """Append the raw envelopes to the event log (a re-delivered one is logged once)."""
-    await conn.executemany(
+    if not events:
+        return
+    await conn.execute(
         "INSERT INTO event_log (event_id, type, occurred_at, envelope)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
-        [(e.event_id, e.type, e.occurred_at, e.model_dump_json()) for e in events],
+        " SELECT i, t, o, j FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]::json[])"
+        " WITH ORDINALITY AS e(i, t, o, j, n) ORDER BY n ON CONFLICT (event_id) DO NOTHING",
+        [e.event_id for e in events],
+        [e.type for e in events],
+        [e.occurred_at for e in events],
+        [e.model_dump_json() for e in events],
     )
 
 

@@ -8,6 +8,7 @@ import random
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
@@ -19,6 +20,7 @@ from services.reporting.domain import reference
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.projection import apply_events
 from services.reporting.reports import Reader
+from services.reporting.repository import figure_store as store
 from services.reporting.settings import ReportingSettings
 from services.reporting.snapshot_loader import load_snapshot
 from shared.db import create_pool
@@ -52,7 +54,9 @@ async def project(pool: asyncpg.Pool, history: History, seed: int) -> None:
                 await apply_events(conn, group)
         if rng.random() < 0.5:
             async with pool.acquire() as conn:
-                await aggregate_round(conn, SETTINGS, limit=rng.randint(1, 40))
+                newest = await store.last_dirty(conn)  # the background job settles notes
+                up_to = rng.randint(0, newest) if newest and rng.random() < 0.5 else None
+                await aggregate_round(conn, SETTINGS, limit=rng.randint(1, 40), up_to=up_to)
 
 
 def filters(history: History) -> list[ReportFilter]:
@@ -121,3 +125,18 @@ async def test_changed_rules_recompute_the_store(pool: asyncpg.Pool) -> None:
     want = reference.REPORTS["indicators"](snap, ReportFilter(), stricter, service.today())
     assert rows == want
     assert rows != reference.REPORTS["indicators"](snap, ReportFilter(), SETTINGS, service.today())
+
+
+async def test_a_taken_participant_takes_all_their_notes_and_only_settled_ones_are_chosen(
+    pool: asyncpg.Pool,
+) -> None:
+    a, b, c = uuid4(), uuid4(), uuid4()
+    async with pool.acquire() as conn:
+        for who in (a, b, a, c):
+            await store.mark_dirty(conn, [who])
+        seqs = [r[0] for r in await conn.fetch("SELECT seq FROM figure_dirty ORDER BY seq")]
+        taken = await store.take_dirty(conn, 10, up_to=seqs[1])  # a and b are settled
+        left = [r[0] for r in await conn.fetch("SELECT participant_id FROM figure_dirty")]
+        assert sorted(map(str, taken)) == sorted(map(str, (a, b)))
+        assert left == [c]  # a's later note went with a
+        assert await store.take_dirty(conn, 10) == [c]
