@@ -305,14 +305,15 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def get_runtime(request: Request) -> Runtime:
-    """FastAPI dependency: the running service."""
+async def get_runtime(request: Request) -> Runtime:
+    """FastAPI dependency: the running service (async: FastAPI runs a plain `def`
+    dependency in a worker thread, a thread hop per request)."""
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+async def get_pool(request: Request) -> asyncpg.Pool:
     """FastAPI dependency: the service's connection pool."""
-    return get_runtime(request).db
+    return request.app.state.runtime.db  # type: ignore[no-any-return]
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg
 from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
@@ -23,7 +22,7 @@ from services.intake.schemas import (
 )
 from shared import audit
 from shared.auth import Allow, Principal
-from shared.runtime import Runtime
+from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 
@@ -35,22 +34,10 @@ REASONS: dict[int | str, dict[str, Any]] = {
 }
 
 
-# Async dependencies: FastAPI runs a plain `def` dependency in a worker thread, a hop that
-# costs more than everything the dependency does.
-async def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-async def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.runtime.db
-
-
-async def _vault(request: Request) -> PersonalDataVault:
+async def _vault(request: Request) -> PersonalDataVault:  # async: no worker thread
     return service.vault_of(request.app.state.runtime.settings)
 
 
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
-PoolDep = Annotated[asyncpg.Pool, Depends(_pool)]
 VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
 
 

@@ -42,7 +42,7 @@ Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The participant's municipality, or an admin."""
 
 
-def get_matching_settings(request: Request) -> MatchingSettings:
+async def get_matching_settings(request: Request) -> MatchingSettings:
     """FastAPI dependency: matching's own settings."""
     return request.app.state.matching_settings  # type: ignore[no-any-return]
 

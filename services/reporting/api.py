@@ -28,7 +28,7 @@ router = APIRouter(prefix="/v1", tags=["reporting"], dependencies=[Allow("operat
 """Figures and pipeline health: operators and admins (no personal data is served here)."""
 
 
-def get_reporting_settings(request: Request) -> ReportingSettings:
+async def get_reporting_settings(request: Request) -> ReportingSettings:
     """FastAPI dependency: reporting's own settings."""
     return request.app.state.reporting_settings  # type: ignore[no-any-return]
 
@@ -59,7 +59,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 Day = Annotated[date | None, BeforeValidator(_iso_date)]
 
 
-def report_filter(
+async def report_filter(
     start: Annotated[Day, Query(alias="from", description="first day of the period")] = None,
     end: Annotated[Day, Query(alias="to", description="last day of the period")] = None,
     municipality: Place = None,
