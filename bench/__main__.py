@@ -17,6 +17,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import uvloop
+
 from bench import ceiling, intake, latency, matching, pipeline, reporting
 from bench.common import Report
 
@@ -105,7 +107,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (checks the harness)")
     parser.add_argument("--only", nargs="+", choices=ORDER, default=ORDER)
     args = parser.parse_args()
-    report = asyncio.run(run(QUICK if args.quick else FULL, args.only))
+    report = uvloop.run(run(QUICK if args.quick else FULL, args.only))
     print(report.table())
     print(f"written to {report.write()}")
 

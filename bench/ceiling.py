@@ -10,13 +10,13 @@ Run: `python -m bench.ceiling [--events 20000]`
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 import uuid
 from datetime import UTC, date, datetime
 
 import asyncpg
 import redis.asyncio as aioredis
+import uvloop
 
 from bench.common import Report
 from shared.events import Envelope, decode, new_event
@@ -149,7 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=20_000)
     args = parser.parse_args()
-    report = asyncio.run(measure(args.events))
+    report = uvloop.run(measure(args.events))
     print(report.table())
     print(f"written to {report.write()}")
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx
 import psutil
+import uvloop
 
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
 from shared.demo import iter_participants
@@ -302,7 +303,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--py-spy", type=Path, default=None, help="write py-spy samples here")
     args = parser.parse_args()
-    report = asyncio.run(measure(args))
+    report = uvloop.run(measure(args))
     print(report.table())
     print(f"written to {report.write()}")
 

@@ -32,6 +32,7 @@ from typing import Any
 from uuid import UUID
 
 import aiohttp
+import uvloop
 
 from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
@@ -308,7 +309,7 @@ def main() -> None:
     parser.add_argument("--openings", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
-    report = asyncio.run(measure(args.intakes, args.rate, args.openings, args.seed))
+    report = uvloop.run(measure(args.intakes, args.rate, args.openings, args.seed))
     print(report.table())
     print(f"written to {report.write()}")
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import redis.asyncio as aioredis
+import uvloop
 
 from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
@@ -208,7 +209,7 @@ def main() -> None:
     parser.add_argument("--openings", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
-    report = asyncio.run(measure(args.participants, args.rate, args.openings, args.seed))
+    report = uvloop.run(measure(args.participants, args.rate, args.openings, args.seed))
     print(report.table())
     print(f"written to {report.write()}")
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import psutil
+import uvloop
 
 from bench import ceiling
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
@@ -295,7 +296,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ceiling-events", type=int, default=20_000)
     args = parser.parse_args()
-    report = asyncio.run(
+    report = uvloop.run(
         measure(args.intakes, args.chunk, args.replicas, args.seed, args.ceiling_events)
     )
     print(report.table())

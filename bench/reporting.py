@@ -17,7 +17,6 @@ Run: `python -m bench.reporting [--participants 1000000] [--repeat 3] [--check]`
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 from datetime import date
 from statistics import median
@@ -26,6 +25,7 @@ from uuid import UUID
 
 import asyncpg
 import psutil
+import uvloop
 
 from bench.common import Report
 from bench.reporting_consumer import consumer_costs, service_process
@@ -304,7 +304,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="compare with the reference")
     parser.add_argument("--filters", nargs="+", choices=list(filters()), default=list(filters()))
     args = parser.parse_args()
-    report = asyncio.run(
+    report = uvloop.run(
         measure(args.participants, args.check, filter_names=args.filters, repeat=args.repeat)
     )
     print(report.table())

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import psutil
 import redis
+import uvloop
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.common import Report, admin_headers
@@ -187,7 +188,7 @@ if __name__ == "__main__":
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--rss-growth-mb", type=float, default=64)
     args = parser.parse_args()
-    result = asyncio.run(main(args.minutes, args.rate, args.replicas, args.rss_growth_mb))
+    result = uvloop.run(main(args.minutes, args.rate, args.replicas, args.rss_growth_mb))
     print(result.table())
     print(f"written to {result.write()}")
     held = result.context["drained"] and not any(
