@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +75,14 @@ class Report:
         }
         path.write_text(json.dumps(body, indent=2))
         return path
+
+
+_STARTED = time.monotonic()
+
+
+def progress(message: str) -> None:
+    """One line on stderr with the seconds since the benchmark started (stdout keeps the table)."""
+    print(f"  [{time.monotonic() - _STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 def machine() -> dict[str, Any]:

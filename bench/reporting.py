@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from datetime import date
 from statistics import median
 from typing import Any
@@ -27,7 +28,7 @@ import asyncpg
 import psutil
 import uvloop
 
-from bench.common import Report
+from bench.common import Report, progress
 from bench.reporting_consumer import consumer_costs, service_process
 from services.reporting import aggregator, service
 from services.reporting.domain import reference
@@ -149,12 +150,24 @@ async def fill(dsn: str, participants: int) -> dict[str, int]:
         await conn.close()
 
 
+def _every_tenth() -> Callable[[int, int], None]:
+    """A progress callback that reports each further tenth of the participants."""
+    shown = [0]
+
+    def report(done: int, total: int) -> None:
+        if done * 10 >= (shown[0] + 1) * total or done == total:
+            shown[0] = done * 10 // max(total, 1)
+            progress(f"figure store: {done:,} of {total:,} participants")
+
+    return report
+
+
 async def aggregate(pool: asyncpg.Pool, settings: ReportingSettings) -> tuple[float, float, int]:
     """The figure store from the facts as a rebuild computes it: wall s, CPU s, rows stored."""
     wall, cpu = time.perf_counter(), time.process_time()
     async with pool.acquire() as conn:
         async with conn.transaction():
-            await aggregator.recompute_all(conn, settings, chunk=5000)
+            await aggregator.recompute_all(conn, settings, chunk=5000, progress=_every_tenth())
         await conn.execute("ANALYZE")
         rows = await conn.fetchval(
             "SELECT (SELECT count(*) FROM figure_entry) + (SELECT count(*) FROM figure_cube)"
@@ -264,6 +277,7 @@ async def measure(
     dsn = await create_database()
     try:
         started = time.perf_counter()
+        progress(f"filling the fact tables with {participants:,} participants")
         rows = report.context["rows"] = await fill(dsn, participants)
         report.add("fill fact tables (set-based SQL)", time.perf_counter() - started, "s",
                    note=str(rows))  # fmt: skip
@@ -275,6 +289,7 @@ async def measure(
             report.add("figure store from the facts (recompute_all)", wall, "s",
                        note=f"{cpu:.0f} s CPU in Python; {stored} rows; "
                             f"{wall / participants * 1e6:.0f} us per participant")  # fmt: skip
+            progress(f"timing every figure under {len(names)} filters, median of {repeat}")
             rss_before = psutil.Process().memory_info().rss
             times = report.context["ms_per_filter"] = await time_queries(
                 pool, settings, names, repeat
@@ -282,8 +297,10 @@ async def measure(
             add_query_figures(report, times)
             grown = (psutil.Process().memory_info().rss - rss_before) / 2**20
             report.add("RSS growth while querying", grown, "MB", note="this process")
+            progress("the reporting service as a process over the filled model")
             report.figures += await service_process(dsn)
             if check or participants <= 20_000:
+                progress("every report against the snapshot reference")
                 bad = await check_reference(pool, settings)
                 report.add("reports equal to the snapshot reference", float(bad == 0), "bool",
                            "1", f"{bad} mismatches over every report x filter")  # fmt: skip
@@ -291,6 +308,7 @@ async def measure(
             await pool.close()
     finally:
         await drop_database(dsn)
+    progress("the consumer's and the aggregator's costs")
     for fig in await consumer_costs():
         report.figures.append(fig)
     return report
