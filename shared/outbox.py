@@ -187,9 +187,6 @@ class OutboxRelay:
             where = " WHERE id BETWEEN $2 AND $3"
             args += [first, last]
         async with self.pool.acquire() as conn, conn.transaction():
-            # A mark lost in a crash only means publishing those rows again (inboxes drop
-            # the copies): no need to wait for the WAL flush.
-            await conn.execute("SET LOCAL synchronous_commit = off")
             # Claimed and marked in one statement; XADD happens before the commit, so a
             # failed publish rolls the mark back and the rows are tried again.
             rows = await conn.fetch(

@@ -107,6 +107,8 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
 
 async def assign_workers(conn: Conn, pairs: list[tuple[UUID, UUID]]) -> None:
     """Give each (case plan, support worker) pair's case to the worker."""
+    if not pairs:
+        return
     await conn.execute(
         "UPDATE case_plan c SET support_worker_id = p.worker FROM"
         " unnest($1::uuid[], $2::uuid[]) AS p(plan, worker) WHERE c.case_plan_id = p.plan",
@@ -201,6 +203,8 @@ async def release_case(conn: Conn, worker_id: UUID) -> None:
 # -- waiting list -------------------------------------------------------------------------
 async def add_waiting(conn: Conn, waiting_plans: list[CasePlan]) -> None:
     """Put case plans on the waiting list, in the given order, each at most once."""
+    if not waiting_plans:
+        return
     await conn.execute(
         "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id)"
         " SELECT c, p, m, o FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[])"
