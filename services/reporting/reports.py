@@ -19,7 +19,7 @@ from services.reporting.domain.layout import SEP
 from services.reporting.domain.periods import ONE_DAY
 from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
-from services.reporting.domain.sums import Ask, Sums, Tally, by_k, total
+from services.reporting.domain.sums import Ask, DayTotal, Sums, Tally, by_k, sums_of_days, total
 from services.reporting.repository import figure_queries as q
 from services.reporting.repository.figure_queries import Population
 from services.reporting.settings import ReportingSettings
@@ -34,16 +34,26 @@ class Reader:
         self.conn, self.f = conn, f
         self.day = f.end or today
         self.who = Population(f.municipality, f.risk_group, f.organisation_id)
+        self._ids: list[UUID] | None = None
+        self._days: dict[str, list[DayTotal]] = {}
 
     async def sums(self, *asks: Ask) -> list[Sums]:
         """Each ask's sums: from the cube, the organisation's cube, or (an organisation with a
-        municipality or risk group) that organisation's participants' stored entries."""
+        municipality or risk group) that organisation's participants' stored entries, read
+        once per figure for the reader (the dashboard asks the same figures many times)."""
         who = self.who
         if who.organisation_id is None:
             return [await q.cube_sums(self.conn, ask, who) for ask in asks]
         if who.municipality is None and who.risk_group is None:
             return [await q.organisation_cube_sums(self.conn, ask, who) for ask in asks]
-        return await q.participant_sums(self.conn, list(asks), who)
+        if self._ids is None:
+            self._ids = await q.population_ids(self.conn, who)
+        missing = sorted({a.figure for a in asks} - self._days.keys())
+        if missing:
+            self._days |= await q.population_days(
+                self.conn, who.organisation_id, self._ids, missing
+            )
+        return [sums_of_days(self._days[a.figure], a) for a in asks]
 
     def period(self, figure: str, **how: bool) -> Ask:
         """The figure's entries dated in the filter's period."""

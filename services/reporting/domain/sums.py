@@ -159,6 +159,34 @@ Group = tuple[str, date | None]
 Sums = dict[Group, Tally]
 
 
+DayTotal = tuple[str, date, bool, int, int, int, int, Decimal]
+"""Stored entries of one figure summed: k, day, at the filter's organisation, flags, then the
+sums of n, x1, x2 and hours."""
+
+
+def sums_of_days(days: Iterable[DayTotal], ask: Ask) -> Sums:
+    """One ask over a figure's day totals: those dated lo..hi (at the organisation if `here`),
+    by k and, if asked, month; what the cube's buckets give for the same entries."""
+    lo, hi = ask.lo or date.min, ask.hi or date.max
+    out: Sums = {}
+    if lo > hi:
+        return out
+    for k, on, at_org, flags, n, x1, x2, hours in days:
+        if on < lo or on > hi or (ask.here and not at_org):
+            continue
+        group = (k, on.replace(day=1) if ask.by_month else None)
+        t = out.get(group)
+        if t is None:
+            t = out[group] = Tally()
+        t.n += n
+        t.x1 += x1
+        t.x2 += x2
+        t.hours += hours
+        for name in _flag_names(flags):
+            t.flags[name] += n
+    return out
+
+
 def by_k(sums: Sums) -> dict[str, Tally]:
     """The sums per k (over months, municipalities and risk groups)."""
     out: dict[str, Tally] = {}

@@ -13,7 +13,7 @@ import asyncpg
 
 from services.reporting.domain import layout
 from services.reporting.domain.periods import bucket_ranges
-from services.reporting.domain.sums import ALL_PLACES, FLAGGED, Ask, Sums, Tally
+from services.reporting.domain.sums import ALL_PLACES, FLAGGED, Ask, DayTotal, Sums, Tally
 
 
 @dataclass(frozen=True)
@@ -95,48 +95,33 @@ async def _bucket_sums(conn: asyncpg.Connection, table: str, ask: Ask, w: _Where
     return out
 
 
-async def participant_sums(
-    conn: asyncpg.Connection, asks: list[Ask], who: Population
-) -> list[Sums]:
-    """Every ask over the stored entries of the organisation's participants in the municipality
-    or risk group asked (their ids first, so their entries are read by id, one statement)."""
+async def population_ids(conn: asyncpg.Connection, who: Population) -> list[UUID]:
+    """The organisation's participants in the municipality or risk group asked."""
     assert who.organisation_id is not None
     w = _Where(who.organisation_id)
     w.add("o.organisation_id = $1")
     _people(w, who, "o")
-    ids = [r[0] for r in await conn.fetch(
-        f"SELECT o.participant_id FROM participant_org o WHERE {w.sql()}", *w.args
-    )]  # fmt: skip
-    asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
+    rows = await conn.fetch(f"SELECT o.participant_id FROM participant_org o WHERE {w.sql()}",
+                            *w.args)  # fmt: skip
+    return [r[0] for r in rows]
+
+
+async def population_days(
+    conn: asyncpg.Connection, organisation_id: UUID, ids: list[UUID], figures: list[str]
+) -> dict[str, list[DayTotal]]:
+    """The figures' stored entries of these participants, summed per k, day, flags and whether
+    at the organisation (read by participant id, one statement; `sums_of_days` answers asks)."""
     rows = await conn.fetch(
-        "WITH a AS (SELECT * FROM unnest($3::int[], $4::text[], $5::date[], $6::date[],"
-        " $7::bool[], $8::bool[]) AS a(i, figure, lo, hi, by_month, here))"
-        " SELECT a.i, e.k, CASE WHEN a.by_month THEN date_trunc('month', e.on_day)::date END,"
-        " e.flags, sum(e.n)::bigint, sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours)"
-        " FROM figure_entry e JOIN a ON a.figure = e.figure AND e.on_day BETWEEN a.lo AND a.hi"
-        " AND (NOT a.here OR e.at_org = $1) WHERE e.participant_id = ANY($2::uuid[])"
-        " GROUP BY 1, 2, 3, 4",
-        who.organisation_id, ids, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]),
+        "SELECT figure, k, on_day, at_org = $1, flags, sum(n)::bigint, sum(x1)::bigint,"
+        " sum(x2)::bigint, sum(hours) FROM figure_entry"
+        " WHERE participant_id = ANY($2::uuid[]) AND figure = ANY($3::text[])"
+        " GROUP BY 1, 2, 3, 4, 5",
+        organisation_id, ids, figures,
     )  # fmt: skip
-    out: list[Sums] = [{} for _ in asks]
+    out: dict[str, list[DayTotal]] = {f: [] for f in figures}
     for r in rows:
-        tally = out[r[0]].setdefault((r[1], r[2]), Tally())
-        tally.n, tally.x1, tally.x2 = tally.n + r[4], tally.x1 + r[5], tally.x2 + r[6]
-        tally.hours += r[7]
-        for name in layout.flag_names(r[3]):
-            tally.flags[name] += r[4]
+        out[r[0]].append((r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
     return out
-
-
-def _ask_columns(asks: list[Ask], ids: list[int]) -> list[list[Any]]:
-    return [
-        ids,
-        [a.figure for a in asks],
-        [a.lo or date.min for a in asks],
-        [a.hi or date.max for a in asks],
-        [a.by_month for a in asks],
-        [a.here for a in asks],
-    ]
 
 
 def _org_join(w: _Where, who: Population, alias: str) -> str:
