@@ -57,17 +57,22 @@ def today() -> date:
 
 @asynccontextmanager
 async def reading(
-    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings, *, fresh: bool = True
+    pool: asyncpg.Pool,
+    f: ReportFilter,
+    settings: ReportingSettings,
+    *,
+    fresh: bool = True,
+    many: bool = False,
 ) -> AsyncIterator[Reader]:
     """The figure store, caught up with every committed event (unless `fresh` is False:
-    as the background aggregator left it), in one consistent view."""
+    as the background aggregator left it), in one consistent view (`many`: for many reports)."""
     if fresh:
         await catch_up(pool, settings)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         # compiling costs more than these sums; and one statement serves every figure, so a
         # cached generic plan fitted to one figure's rows could be slow for another's
         await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
-        yield Reader(conn, f, today())
+        yield Reader(conn, f, today(), many=many)
 
 
 async def build_report(
@@ -115,7 +120,7 @@ async def dashboard_figures(
     pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
 ) -> dict[str, Any]:
     """Key figures and the dashboard's tables, from one consistent view of the figure store."""
-    async with reading(pool, f, settings) as reader:
+    async with reading(pool, f, settings, many=True) as reader:
         out: dict[str, Any] = {"summary": await reports.key_figures(reader, settings)}
         out["municipalities"] = await figure_queries.places(reader.conn)
         for name in DASHBOARD_REPORTS:

@@ -124,6 +124,45 @@ async def population_days(
     return out
 
 
+async def participant_sums(
+    conn: asyncpg.Connection, asks: list[Ask], who: Population, ids: list[UUID]
+) -> list[Sums]:
+    """Every ask over the stored entries of these participants (`population_ids`), summed by
+    PostgreSQL in one statement: what one report needs; a reader answering many reports
+    reads `population_days` once instead."""
+    assert who.organisation_id is not None
+    asks_ = [(i, a) for i, a in enumerate(asks) if (a.lo or date.min) <= (a.hi or date.max)]
+    rows = await conn.fetch(
+        "WITH a AS (SELECT * FROM unnest($3::int[], $4::text[], $5::date[], $6::date[],"
+        " $7::bool[], $8::bool[]) AS a(i, figure, lo, hi, by_month, here))"
+        " SELECT a.i, e.k, CASE WHEN a.by_month THEN date_trunc('month', e.on_day)::date END,"
+        " e.flags, sum(e.n)::bigint, sum(e.x1)::bigint, sum(e.x2)::bigint, sum(e.hours)"
+        " FROM figure_entry e JOIN a ON a.figure = e.figure AND e.on_day BETWEEN a.lo AND a.hi"
+        " AND (NOT a.here OR e.at_org = $1) WHERE e.participant_id = ANY($2::uuid[])"
+        " GROUP BY 1, 2, 3, 4",
+        who.organisation_id, ids, *_ask_columns([a for _, a in asks_], [i for i, _ in asks_]),
+    )  # fmt: skip
+    out: list[Sums] = [{} for _ in asks]
+    for r in rows:
+        tally = out[r[0]].setdefault((r[1], r[2]), Tally())
+        tally.n, tally.x1, tally.x2 = tally.n + r[4], tally.x1 + r[5], tally.x2 + r[6]
+        tally.hours += r[7]
+        for name in layout.flag_names(r[3]):
+            tally.flags[name] += r[4]
+    return out
+
+
+def _ask_columns(asks: list[Ask], ids: list[int]) -> list[list[Any]]:
+    return [
+        ids,
+        [a.figure for a in asks],
+        [a.lo or date.min for a in asks],
+        [a.hi or date.max for a in asks],
+        [a.by_month for a in asks],
+        [a.here for a in asks],
+    ]
+
+
 def _org_join(w: _Where, who: Population, alias: str) -> str:
     if who.organisation_id is None:
         return ""
