@@ -61,6 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one service in this process (what a container runs)."""
     import uvicorn
 
+    from shared.gc_tuning import tune_for_service
     from shared.logs import setup_logging
 
     settings = _settings()
@@ -71,6 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         asyncio.run(migrate(settings.database_url, (args.service,)))
     module = importlib.import_module(f"services.{args.service}.main")
     app = module.create_app(settings)
+    tune_for_service()
     uvicorn.run(
         app,
         host=settings.host,
