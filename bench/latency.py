@@ -54,8 +54,12 @@ SELECT c.participant_id FROM caseplan.case_plan c
 JOIN matching.candidate m USING (participant_id) WHERE c.participant_id = ANY($1::uuid[])
 """
 PROPOSED_SQL = """
-SELECT DISTINCT participant_id FROM matching.match WHERE participant_id = ANY($1::uuid[])
+SELECT DISTINCT participant_id FROM matching.match
+WHERE participant_id = ANY($1::uuid[]) AND status = 'proposed'
 """
+"""No one answers a proposal during the run, so every match is still `proposed`; saying so lets
+PostgreSQL use `match_live_participant` instead of scanning every match row against the list
+of participants not yet proposed on each wake-up (a quarter fit no opening and stay on it)."""
 ALL_KINDS = [k.value for k in OpeningKind]
 Client = aiohttp.ClientSession
 
@@ -266,7 +270,9 @@ async def measure(
             )
             bodies = [intake_body(p) for p in iter_participants(seed, intakes)]
             cpu.begin()
-            run.notified = await _drive(dsn, client, urls, bodies, rate, t, settle_s)
+            run.notified, run.firing_cpus = await _drive(
+                dsn, client, urls, bodies, rate, t, settle_s, cpu
+            )
         await spans.webhooks_settle(receiver)
         run.cpu_s = cpu.used()
         run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
@@ -289,16 +295,19 @@ async def _drive(
     rate: float,
     t: spans.Timeline,
     settle_s: float,
-) -> int:
-    """Fire the intakes while watching; returns how many NOTIFYs woke the proposal watcher."""
+    cpu: spans.CpuMeter,
+) -> tuple[int, float]:
+    """Fire the intakes while watching; how many NOTIFYs woke the proposal watcher, and how
+    many of the machine's CPUs were busy on average while the intakes were being posted."""
     done = asyncio.Event()
     watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
     proposals = asyncio.create_task(watch_proposals(dsn, t, done))
     await fire_intakes(client, urls["intake"], bodies, rate, t)
+    firing_cpus = cpu.used()["machine"] / max(cpu.elapsed(), 1e-9)
     await settle(t, settle_s)
     done.set()
     await asyncio.gather(*await watcher)
-    return await proposals
+    return await proposals, firing_cpus
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,20 +62,28 @@ class Readiness:
 
 @dataclass
 class CpuMeter:
-    """CPU seconds used by each service process and by the bench itself over a window."""
+    """CPU seconds used by each service process, by the bench itself and by the whole machine
+    (both CPUs: PostgreSQL, Redis and the webhook receiver included) over a window."""
 
     pids: dict[str, list[int]]
     start: dict[str, float] = field(default_factory=dict)
+    started_at: float = 0.0
 
     def _now(self) -> dict[str, float]:
-        used = {"bench": _cpu(psutil.Process())}
+        t = psutil.cpu_times()
+        used = {"bench": _cpu(psutil.Process()),
+                "machine": float(t.user + t.nice + t.system + t.irq + t.softirq)}  # fmt: skip
         for service, pids in self.pids.items():
             used[service] = sum(_cpu(psutil.Process(p)) for p in pids)
         return used
 
     def begin(self) -> None:
         """Start the window."""
-        self.start = self._now()
+        self.start, self.started_at = self._now(), time.monotonic()
+
+    def elapsed(self) -> float:
+        """Wall seconds since `begin`."""
+        return time.monotonic() - self.started_at
 
     def used(self) -> dict[str, float]:
         """CPU seconds per process group since `begin`."""
@@ -204,6 +213,7 @@ class Run:
     hooks: dict[UUID, float] = field(default_factory=dict)
     ready: dict[UUID, Readiness] = field(default_factory=dict)
     cpu_s: dict[str, float] = field(default_factory=dict)
+    firing_cpus: float = 0.0
     notified: int = 0
 
 
@@ -233,3 +243,6 @@ def figures(report: Report, t: Timeline, run: Run, intakes: int) -> None:
     for who, seconds in sorted(run.cpu_s.items()):
         per = seconds * 1000 / max(1, len(t.registered))
         report.add(f"CPU {who}", seconds, "s", note=f"{per:.2f} ms per intake")
+    if run.firing_cpus:
+        report.add("CPUs busy while posting", run.firing_cpus, "CPUs",
+                   note=f"of {os.cpu_count()}; the whole machine, on average")  # fmt: skip
