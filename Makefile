@@ -6,10 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: up run test lint bench install servers clean
 
-$(STAMP): pyproject.toml
+LOCKS  := -c constraints.txt -c constraints-dev.txt
+
+# Only the locked versions are installed (deploy/scripts/lock.py writes both locks).
+$(STAMP): pyproject.toml constraints.txt constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,embedded,test]"
+	$(PY) -m pip install --quiet $(LOCKS) pip
+	$(PY) -m pip install --quiet $(LOCKS) -e ".[dev,embedded,test]"
 	touch $(STAMP)
 
 install: $(STAMP)

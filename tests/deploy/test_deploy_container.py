@@ -187,9 +187,9 @@ def test_polku_run_help_lists_the_four_services(capsys: pytest.CaptureFixture[st
         parser.parse_args(["run", "payroll"])
 
 
-def pins() -> dict[str, str]:
+def pins(lock_file: str = "constraints.txt") -> dict[str, str]:
     found: dict[str, str] = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
+    for line in (ROOT / lock_file).read_text().splitlines():
         if line and not line.startswith("#"):
             name, _, version = line.partition("==")
             found[canonicalize_name(name)] = version
@@ -200,9 +200,26 @@ def test_constraints_pin_every_runtime_dependency_at_the_tested_version() -> Non
     pinned = pins()
     needed = lock.closure(lock.runtime_requirements())
     missing = sorted(set(needed) - set(pinned))
-    assert not missing, f"regenerate: deploy/scripts/lock.py > constraints.txt; missing {missing}"
+    assert not missing, f"regenerate: deploy/scripts/lock.py; missing {missing}"
     for name, version in pinned.items():
         assert metadata.version(name) == version, f"{name}: tested {metadata.version(name)}"
+
+
+def test_the_dev_lock_pins_every_tool_at_the_tested_version() -> None:
+    pinned = pins("constraints-dev.txt")
+    missing = sorted(set(lock.dev_closure()) - set(pinned))
+    assert not missing, f"regenerate: deploy/scripts/lock.py; missing {missing}"
+    for name, version in pinned.items():
+        assert metadata.version(name) == version, f"{name}: tested {metadata.version(name)}"
+    assert {"pytest", "ruff", "mypy", "pip"} <= set(pinned)
+    assert not set(pinned) & set(pins()), "a runtime pin belongs in constraints.txt only"
+
+
+def test_make_installs_only_locked_versions() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    installs = [line for line in makefile.splitlines() if "pip install" in line]
+    assert installs and all("$(LOCKS)" in line for line in installs), installs
+    assert "LOCKS  := -c constraints.txt -c constraints-dev.txt" in makefile
 
 
 def test_constraints_satisfy_pyproject_and_hold_no_dev_tools() -> None:
