@@ -171,6 +171,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     import redis.asyncio as aioredis
 
     from shared.ops import dead_letters, replay_dead_letter
+    from shared.sealing import Sealer
 
     settings = _settings()
 
@@ -185,7 +186,9 @@ def cmd_dlq(args: argparse.Namespace) -> int:
                 print("polku dlq replay needs an entry ID", file=sys.stderr)
                 return 2
             try:
-                print(json.dumps(await replay_dead_letter(client, settings.database_url, args.id)))
+                sealer = Sealer(settings.encryption_key)
+                replayed = await replay_dead_letter(client, settings.database_url, args.id, sealer)
+                print(json.dumps(replayed))
             except LookupError as exc:
                 print(str(exc), file=sys.stderr)
                 return 1

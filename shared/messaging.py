@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
@@ -19,19 +18,20 @@ import time
 from collections.abc import Awaitable, Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from shared import outbox
+from shared import dead_letters, outbox
 from shared.db import is_infrastructure_error
+from shared.dead_letters import Failure, SubjectOf
 from shared.events import streams
 from shared.events.envelope import Envelope, Payload, PoisonEvent, decode, decode_hinted
 from shared.logs import event_context
 from shared.metrics import ServiceMetrics
+from shared.sealing import Sealer
 from shared.settings import Settings
 
 log = logging.getLogger("polku.messaging")
@@ -121,6 +121,9 @@ class EventConsumer:
         self.redis = redis
         self._routes: dict[str, _Route] = {}
         self._streams: dict[str, EntryDecoder | None] = {}
+        self._subjects: dict[str, SubjectOf] = {}
+        self._deleting: set[str] = set()
+        self._sealer = Sealer(settings.encryption_key)
         self._stopping = False
         self._stopped = asyncio.Event()
 
@@ -145,9 +148,23 @@ class EventConsumer:
 
         return register
 
-    def subscribe_raw(self, stream: str, decoder: EntryDecoder) -> None:
-        """Consume a stream whose entries are not Polku envelopes (e.g. inbound requests)."""
+    def subscribe_raw(
+        self,
+        stream: str,
+        decoder: EntryDecoder,
+        *,
+        delete_settled: bool = False,
+        subject: SubjectOf | None = None,
+    ) -> None:
+        """Consume a stream whose entries are not Polku envelopes (e.g. inbound requests).
+
+        `delete_settled`: XDEL each entry with its XACK (a stream only this group reads,
+        whose entries hold personal data); `subject` names whom a dead letter is about."""
         self._streams[stream] = decoder
+        if delete_settled:
+            self._deleting.add(stream)
+        if subject is not None:
+            self._subjects[stream] = subject
 
     @property
     def streams(self) -> list[str]:
@@ -354,23 +371,16 @@ class EventConsumer:
         attempts: int,
         env: Envelope[Any] | None = None,
     ) -> None:
-        """Write the entry, with why it failed, to the dead-letter stream."""
+        """Write the entry, with why it failed, to the dead-letter stream (its personal
+        data redacted for operators and sealed for replay: `shared.dead_letters`)."""
         assert self.redis is not None
-        original = {
-            k.decode(errors="replace"): v.decode(errors="replace") for k, v in fields.items()
-        }
-        record = {
-            "stream": stream,
-            "entry_id": entry_id.decode(),
-            "consumer": self.group,
-            "reason": reason,
-            "error": error[:2000],
-            "attempts": str(attempts),
-            "event_type": env.type if env else _peek(original, "type"),
-            "event_id": str(env.event_id) if env else _peek(original, "event_id"),
-            "dead_lettered_at": datetime.now(UTC).isoformat(),
-            "fields": json.dumps(original),
-        }
+        record = dead_letters.record_of(
+            Failure(stream, entry_id, self.group, reason, error, attempts),
+            fields,
+            env,
+            sealer=self._sealer,
+            subject=self._subjects.get(stream),
+        )
         await self.redis.xadd(streams.DEAD_LETTER, record, maxlen=100_000, approximate=True)  # type: ignore[arg-type]
         self.metrics.dead_lettered.labels(self.service, stream, reason).inc()
         self.metrics.events_consumed.labels(
@@ -380,7 +390,15 @@ class EventConsumer:
 
     async def _ack(self, stream: str, ids: list[bytes]) -> None:
         assert self.redis is not None
-        await self.redis.xack(stream, self.group, *ids)
+        if stream not in self._deleting:
+            await self.redis.xack(stream, self.group, *ids)
+            return
+        # Settled means deleted too, in one MULTI. A crash before it leaves the entry
+        # pending: claimed again, it is a duplicate for the inbox, then acked and deleted.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(stream, self.group, *ids)
+            pipe.xdel(stream, *ids)
+            await pipe.execute()
 
     # -- claiming -------------------------------------------------------------------------
     async def claim_once(self) -> int:
@@ -469,12 +487,3 @@ class EventConsumer:
 def _entries_of(answer: Any) -> list[Entry]:
     """The entries of a one-stream XREADGROUP answer (`[[stream, [(id, fields), ...]]]`)."""
     return list(answer[0][1]) if answer else []
-
-
-def _peek(original: dict[str, str], key: str) -> str:
-    body = original.get("__data__") or original.get("data") or original.get("event") or ""
-    try:
-        value = json.loads(_strip_faststream_binary(body.encode())).get(key)
-        return "" if value is None else str(value)
-    except (ValueError, AttributeError):
-        return ""

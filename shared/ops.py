@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
 
+from shared import dead_letters as letters
 from shared.events import streams
+from shared.sealing import Sealer
 from shared.settings import SERVICES
 
 
@@ -18,18 +19,23 @@ def _s(value: Any) -> str:
 
 
 async def dead_letters(redis: aioredis.Redis, *, limit: int = 50) -> list[dict[str, str]]:
-    """The newest dead-letter entries, newest first."""
+    """The newest dead-letter entries, newest first, personal data redacted (never the seal)."""
     rows: Any = await redis.xrevrange(streams.DEAD_LETTER, count=limit)
-    return [{"id": _s(eid), **{_s(k): _s(v) for k, v in fields.items()}} for eid, fields in rows]
+    return [
+        letters.listed(_s(eid), {_s(k): _s(v) for k, v in fields.items()}) for eid, fields in rows
+    ]
 
 
-async def replay_dead_letter(redis: aioredis.Redis, dsn: str, entry_id: str) -> dict[str, str]:
-    """Send one dead-letter entry back to its stream; clears its failed attempts."""
+async def replay_dead_letter(
+    redis: aioredis.Redis, dsn: str, entry_id: str, sealer: Sealer
+) -> dict[str, str]:
+    """Send one dead-letter entry back to its stream, opening its seal; clears its failed
+    attempts."""
     rows: Any = await redis.xrange(streams.DEAD_LETTER, min=entry_id, max=entry_id)
     if not rows:
         raise LookupError(f"no dead-letter entry {entry_id}")
     fields = {_s(k): _s(v) for k, v in rows[0][1].items()}
-    original = json.loads(fields["fields"])
+    original: Any = letters.original_of(fields, sealer)
     new_id = await redis.xadd(fields["stream"], original)
     consumer = fields.get("consumer", "")
     if consumer in SERVICES and fields.get("event_id"):

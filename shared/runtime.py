@@ -20,6 +20,7 @@ from faststream.redis.message import FAKE_CONSUMER, RedisBatchStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import erasure
 from shared.auth import install_api_keys
 from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
@@ -94,6 +95,14 @@ class Runtime:
         self._relay_task = asyncio.ensure_future(self.relay.run())
         self._spawn(self._watch_redis())
         self._spawn(self._refresh_gauges())
+        self._spawn(
+            erasure.forget_loop(
+                self.pool,
+                self.redis,
+                interval_s=s.claim_interval_ms / 1000,
+                stopping=lambda: self._stopping,
+            )
+        )
         for job in self.definition.background:
             self._spawn(job(self))
 

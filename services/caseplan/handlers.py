@@ -8,6 +8,7 @@ import asyncpg
 
 from services.caseplan import retention, service, service_work
 from services.caseplan.domain.case_plan import ClosedBecause
+from shared import erasure
 from shared.events import Envelope
 from shared.events.envelope import Payload
 from shared.events.intake import (
@@ -73,7 +74,9 @@ def register_handlers(consumer: EventConsumer) -> None:
             conn, event.payload.participant_id, event.occurred_at.date(), ClosedBecause.ERASED
         )
         await retention.anonymise_participant(conn, event.payload.participant_id)
-        return _follow(event, freed)
+        followed = _follow(event, freed)
+        await erasure.forget_events(conn, event.payload.participant_id, also=followed)
+        return followed
 
     @consumer.on(MatchAccepted)
     async def on_match_accepted(

@@ -145,10 +145,10 @@ async def withdraw_consent(
 
 @router.post("/participants/{participant_id}/erasure", responses={404: {"description": "Unknown"}})
 async def erase_participant(
-    participant_id: UUID, pool: PoolDep, principal: Municipal
+    participant_id: UUID, pool: PoolDep, runtime: RuntimeDep, principal: Municipal
 ) -> dict[str, str]:
     """Erase the participant (GDPR art. 17): intake deletes; participant.erased tells the rest."""
-    await privacy.erase(pool, participant_id, principal)
+    await privacy.erase(pool, participant_id, principal, runtime.redis)
     return {"participant_id": str(participant_id), "status": "erased"}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.intake.inbound import decode_request, intake_of
+from services.intake.inbound import decode_request, intake_of, request_subject
 from services.intake.records import Cause
 from services.intake.registration import register_many
 from services.intake.service import vault_of
@@ -30,4 +30,11 @@ def register_handlers(consumer: EventConsumer) -> None:
         await register_many(conn, intakes, vault=vault, today=today, causes=causes)
         return []  # their events are in the outbox already, written with the participants
 
-    consumer.subscribe_raw(streams.INTAKE_REQUESTS, decode_request)
+    # Only intake reads the inbound stream: a settled request (registered or dead-lettered,
+    # its personal data sealed there) is deleted with its XACK.
+    consumer.subscribe_raw(
+        streams.INTAKE_REQUESTS,
+        decode_request,
+        delete_settled=True,
+        subject=request_subject(vault),
+    )

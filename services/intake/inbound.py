@@ -10,8 +10,11 @@ from uuid import UUID, uuid5
 
 from pydantic import PrivateAttr, ValidationError
 
+from services.intake.crypto import PersonalDataVault
+from services.intake.domain import InvalidNationalId, parse_national_id
 from services.intake.errors import field_errors
 from services.intake.schemas import IntakeIn
+from shared.dead_letters import SubjectOf
 from shared.events.envelope import Envelope, InvalidPayload, MalformedEvent
 from shared.events.intake import IntakeRequested
 from shared.messaging import entry_body
@@ -73,3 +76,27 @@ def decode_request(fields: dict[bytes, bytes]) -> Envelope[Any]:
         correlation_id=event_id,
         payload=payload,
     )
+
+
+def person_subject(id_hash: bytes) -> str:
+    """The dead-letter subject of a request about the person with this national id hash."""
+    return f"person:{id_hash.hex()}"
+
+
+def request_subject(vault: PersonalDataVault) -> SubjectOf:
+    """Whom an inbound request is about (its national id's keyed hash), for erasure."""
+
+    def subject(fields: dict[bytes, bytes]) -> str | None:
+        data = json.loads(entry_body(fields))
+        if "national_id" not in data:  # a handler's failure: the envelope of the request
+            data = data.get("payload", {}).get("body", {})
+        national_id = data.get("national_id")
+        if not isinstance(national_id, str):
+            return None
+        try:
+            normal = parse_national_id(national_id).value
+        except InvalidNationalId:
+            normal = national_id.strip().upper()
+        return person_subject(vault.id_hash(normal))
+
+    return subject

@@ -9,14 +9,17 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+import redis.asyncio as aioredis
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.intake import repository
 from services.intake.crypto import PersonalDataVault
+from services.intake.inbound import person_subject
 from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
-from shared import audit, outbox
+from shared import audit, dead_letters, erasure, outbox
 from shared.auth import Principal
+from shared.dead_letters import participant_subject
 from shared.events import new_event
 from shared.events.intake import ParticipantErased
 from shared.settings import Settings
@@ -42,11 +45,21 @@ def service_url(settings: Settings, service: str) -> str:
     return configured or f"http://{settings.host}:{settings.port_of(service)}"
 
 
-async def erase(pool: asyncpg.Pool, participant_id: UUID, principal: Principal | None) -> None:
-    """Delete everything intake holds about the person; every service hears participant.erased."""
+async def erase(
+    pool: asyncpg.Pool,
+    participant_id: UUID,
+    principal: Principal | None,
+    redis: aioredis.Redis | None = None,
+) -> None:
+    """Delete everything intake holds about the person; every service hears participant.erased.
+
+    Their events leave the outbox and `polku.intake` once settled (`shared.erasure`; the
+    erasure event stays: it holds only the id); their dead letters are deleted."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await repository.get(conn, participant_id, lock=True)
-        visible(row, participant_id, principal)
+        row = visible(
+            await repository.get(conn, participant_id, lock=True), participant_id, principal
+        )
+        await erasure.forget_events(conn, participant_id, keep_types=[ParticipantErased.TYPE])
         await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
         await conn.execute(
             "DELETE FROM idempotency_key WHERE response->>'participant_id' = $1",
@@ -55,6 +68,9 @@ async def erase(pool: asyncpg.Pool, participant_id: UUID, principal: Principal |
         await audit.record(conn, principal, "participant.erased", [participant_id], ["*"])
         event = ParticipantErased(participant_id=participant_id)
         await outbox.record(conn, [new_event(event, producer=PRODUCER)])
+    if redis is not None:
+        subjects = [participant_subject(participant_id), person_subject(row.id_hash)]
+        await dead_letters.forget(redis, subjects)
 
 
 async def own_part(

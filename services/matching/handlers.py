@@ -9,7 +9,9 @@ import asyncpg
 
 from services.matching import decisions, pool, proposals
 from services.matching.catalog import OpeningCatalog
+from services.matching.repository import erasure as erasure_sql
 from services.matching.settings import MatchingSettings
+from shared import erasure
 from shared.events import Envelope
 from shared.events.caseplan import ParticipantExited, ParticipantReadyForMatching
 from shared.events.envelope import Payload
@@ -70,7 +72,15 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
         return _follow(event, left)
 
     consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
-    consumer.on(ParticipantErased)(on_participant_left)
+
+    @consumer.on(ParticipantErased)
+    async def on_participant_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        """Out of the pool, matches cut from them, their events forgotten once settled."""
+        pid = event.payload.participant_id
+        left = await on_participant_left(conn, event)
+        await erasure_sql.anonymise_matches(conn, pid)
+        await erasure.forget_events(conn, pid, also=left)
+        return left
 
     @consumer.on(ParticipantExited)
     async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

@@ -13,7 +13,9 @@ import asyncpg
 import redis.asyncio as aioredis
 from messaging_probe import PROBE, effects, eventually, registered, running
 
+from shared.dead_letters import original_of
 from shared.events import streams
+from shared.sealing import Sealer
 from shared.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,7 +50,9 @@ async def test_malformed_unknown_version_and_invalid_payload_are_dead_lettered(
     assert "version 99" in dead[1]["error"]
     assert "participant_id" in dead[2]["error"]
     assert all(d["stream"] == streams.INTAKE and d["consumer"] == "probe" for d in dead)
-    assert json.loads(dead[0]["fields"]) == {"__data__": "{not json"}
+    # Operators read the fields redacted; the original is sealed with the project's key.
+    assert json.loads(dead[0]["fields"]) == {"__data__": "«sealed» (not JSON, 9 characters)"}
+    assert original_of(dead[0], Sealer(s.encryption_key)) == {"__data__": "{not json"}
     assert await effects(s.database_url) == {good.payload.participant_id: 1}
 
 
