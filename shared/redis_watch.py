@@ -137,7 +137,9 @@ def guard_reads(
     FastStream 0.7.8 sleeps a fixed 5 s after any fetch error (`CONSUME_ERROR_BACKOFF_SECONDS`
     in `faststream/redis/subscriber/usecases/basic.py`) and, on NOGROUP, logs CRITICAL
     "restart the application to recreate the group" and stops the subscriber for good
-    (`_StreamHandlerMixin._consume`). Neither is a hook, so the subscriber's read step
+    (`_StreamHandlerMixin._consume`); a read blocked while the stream is flushed gets
+    UNBLOCKED, which its task supervisor logs as an error with a traceback. None of it is a
+    hook, so the subscriber's read step
     `_get_msgs` is wrapped: an outage is waited out by pinging every 0.05-0.5 s, and a lost
     group is recreated at `0` on the spot; FastStream's loop then simply reads again.
     """
@@ -147,7 +149,8 @@ def guard_reads(
         try:
             await read(*args)
         except ResponseError as exc:
-            if "NOGROUP" not in str(exc):
+            # NOGROUP: the group is gone; UNBLOCKED: the stream vanished under a blocked read.
+            if not str(exc).startswith(("NOGROUP", "UNBLOCKED")):
                 raise
             log.info("consumer group on %s is gone (Redis lost its data): recreating it", stream)
             group_lost()

@@ -175,8 +175,11 @@ class FakeSubscriber:
             raise self.failures.pop(0)
 
 
-async def test_guarded_read_recreates_a_lost_group_instead_of_stopping() -> None:
-    sub, redis = FakeSubscriber(ResponseError("NOGROUP No such key")), FakeRedis()
+@pytest.mark.parametrize(
+    "error", ["NOGROUP No such key", "UNBLOCKED the stream key no longer exists"]
+)
+async def test_guarded_read_recreates_a_lost_group_instead_of_stopping(error: str) -> None:
+    sub, redis = FakeSubscriber(ResponseError(error)), FakeRedis()
     recreated, lost = [], []
 
     async def recreate() -> None:
