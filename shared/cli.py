@@ -8,10 +8,8 @@ import importlib
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,22 +109,20 @@ def cmd_up(args: argparse.Namespace) -> int:
         return supervise(env, wait_for=args.wait_for)
     finally:
         if embedded is not None:
+            print("polku: stopping the embedded Redis and PostgreSQL")
             embedded.stop()
 
 
 def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None) -> int:
-    """Run the four services with prefixed logs; stop them all on Ctrl-C or SIGTERM."""
+    """Run the four services with prefixed logs, restarting a crashed one with a back-off;
+    stop them all on Ctrl-C or SIGTERM."""
+    from shared.supervisor import Supervisor
+
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    procs: dict[str, subprocess.Popen[str]] = {}
-    for service in SERVICES:
-        procs[service] = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "run", service],
-            env={**env, "POLKU_LOG_JSON": env.get("POLKU_LOG_JSON", "false")},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=_prefix, args=(service, procs[service]), daemon=True).start()
+    child_env = {**env, "POLKU_LOG_JSON": env.get("POLKU_LOG_JSON", "false")}
+    commands = {s: [sys.executable, "-m", "shared.cli", "run", s] for s in SERVICES}
+    supervisor = Supervisor(commands, env=child_env)
+    supervisor.start_all()
     for service in SERVICES:
         print(f"polku: {service:<9} http://{settings.host}:{settings.port_of(service)}/docs")
     print(f"polku: dashboard  http://{settings.host}:{settings.reporting_port}/")
@@ -135,34 +131,17 @@ def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None)
         signal.signal(sig, lambda *_: stop.set())
     if wait_for is not None:
         threading.Thread(target=lambda: _then(wait_for, stop.set), daemon=True).start()
-    while not stop.is_set():
-        dead = [s for s, p in procs.items() if p.poll() is not None]
-        if dead:
-            print(f"polku: {', '.join(dead)} exited; stopping the others", file=sys.stderr)
-            break
-        stop.wait(0.5)
-    for p in procs.values():
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 30
-    for p in procs.values():
-        try:
-            p.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            p.kill()
-    return 0 if stop.is_set() else 1
+    try:
+        supervisor.run(stop)
+    finally:
+        supervisor.say("stopping the services")
+        supervisor.stop_all()
+    return 0
 
 
 def _then(first: Callable[[], Any], second: Callable[[], Any]) -> None:
     first()
     second()
-
-
-def _prefix(service: str, proc: subprocess.Popen[str]) -> None:
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        sys.stdout.write(f"{service:<9}| {line}")
-        sys.stdout.flush()
 
 
 @command("dlq")

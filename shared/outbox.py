@@ -32,6 +32,27 @@ types they do not want without parsing the JSON)."""
 
 
 CHANNEL_PREFIX = "polku_outbox_"
+EPOCH = "redis_epoch"
+"""The `relay_state` key holding the Redis epoch this service last published into."""
+
+PRUNE_OUTBOX = (
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox o"
+    " WHERE created_at < now() - make_interval(secs => $1)"
+    " AND NOT EXISTS (SELECT FROM outbox_pending p WHERE p.id = o.id)"
+    " ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+)
+PRUNE_INBOX = (
+    "DELETE FROM inbox WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM inbox"
+    " WHERE processed_at < now() - make_interval(secs => $1)"
+    " ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+)
+PRUNE_FAILED = (
+    "DELETE FROM failed_attempt WHERE (consumer, entry_key) IN (SELECT consumer, entry_key"
+    " FROM failed_attempt WHERE updated_at < now() - make_interval(secs => $1)"
+    " LIMIT $2 FOR UPDATE SKIP LOCKED)"
+)
+"""Each deletes one batch (`$2` rows) older than `$1` seconds; SKIP LOCKED lets the relays
+of several replicas prune side by side."""
 
 
 def channel_of(schema: str) -> str:
@@ -58,6 +79,23 @@ async def record(conn: asyncpg.Connection, events: Iterable[Envelope[Any]]) -> i
         bodies,
     )
     return len(rows)
+
+
+class Backoff:
+    """Delays between retries that double up to a cap, and start short again on `reset`."""
+
+    def __init__(self, first: float = 0.2, cap: float = 5.0) -> None:
+        self.first, self.cap = first, cap
+        self._next = first
+
+    def next(self) -> float:
+        """The delay to wait now; the one after it doubles."""
+        delay, self._next = self._next, min(self._next * 2, self.cap)
+        return delay
+
+    def reset(self) -> None:
+        """A success: the next failure waits `first` again."""
+        self._next = self.first
 
 
 class OutboxRelay:
@@ -95,6 +133,7 @@ class OutboxRelay:
         self._scan = True
         self._stopping = False
         self._listen_conn: asyncpg.Connection | None = None
+        self.backoff = Backoff()
 
     def wake(self) -> None:
         """Ask the relay to look for every unpublished row now."""
@@ -116,20 +155,18 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until stopped, surviving PostgreSQL and Redis outages."""
-        delay = 0.2
         while not self._stopping:
             try:
                 await self._listen()
                 await self._loop()
-                delay = 0.2
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                delay = self.backoff.next()
                 level = logging.WARNING if is_infrastructure_error(exc) else logging.ERROR
                 log.log(level, "outbox relay interrupted: %r; retrying in %.1fs", exc, delay)
                 await self._unlisten()
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
         await self._unlisten()
 
     async def _listen(self) -> None:
@@ -160,6 +197,7 @@ class OutboxRelay:
                 self._scan = False
                 if await self.publish_batch() >= self.settings.outbox_batch_size:
                     self._scan = True  # more left: go on at once
+            self.backoff.reset()  # PostgreSQL and Redis answered: the next outage starts short
             if self._ranges or self._scan:
                 continue
             try:
@@ -222,33 +260,64 @@ class OutboxRelay:
         for stream, args in by_stream.items():
             await self._xadd_script(keys=[stream], args=[self.settings.stream_maxlen, *args])
 
-    async def republish_window(self) -> int:
-        """Queue every row of the retention window for publishing again."""
+    async def _queue_window(self, conn: asyncpg.Connection) -> int:
+        status = await conn.execute(
+            "INSERT INTO outbox_pending (id) SELECT id FROM outbox"
+            " WHERE created_at > now() - make_interval(secs => $1) ON CONFLICT DO NOTHING",
+            self.settings.outbox_retention_days * 86400,
+        )
+        return int(status.split()[-1])
+
+    async def known_redis_epoch(self) -> str | None:
+        """The Redis epoch (see `shared.redis_watch`) this service last published into."""
         async with self.pool.acquire() as conn:
-            status = await conn.execute(
-                "INSERT INTO outbox_pending (id) SELECT id FROM outbox"
-                " WHERE created_at > now() - make_interval(secs => $1) ON CONFLICT DO NOTHING",
-                self.settings.outbox_retention_days * 86400,
+            value = await conn.fetchval(f"SELECT value FROM relay_state WHERE key = '{EPOCH}'")
+        return None if value is None else str(value)
+
+    async def adopt_redis_epoch(self, epoch: str) -> None:
+        """Remember the first epoch this service sees (nothing to republish into it)."""
+        async with self.pool.acquire() as conn:
+            await conn.execute(
+                f"INSERT INTO relay_state (key, value) VALUES ('{EPOCH}', $1)"
+                " ON CONFLICT (key) DO NOTHING",
+                epoch,
             )
-        count = int(status.split()[-1])
+
+    async def republish_into(self, old: str, new: str) -> int | None:
+        """Move this service from epoch `old` to `new` and queue its retention window, in one
+        transaction; None when another replica already did (so the window goes out once)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            moved = await conn.execute(
+                f"UPDATE relay_state SET value = $2 WHERE key = '{EPOCH}' AND value = $1",
+                old,
+                new,
+            )
+            if moved != "UPDATE 1":
+                return None
+            count = await self._queue_window(conn)
         log.warning("Redis lost its data: republishing %d retained events", count)
         self.wake()
         return count
 
     async def prune(self) -> int:
-        """Delete published rows, and inbox rows, older than the retention window."""
+        """Delete what is older than the retention window, in small batches: published
+        outbox rows, inbox rows (kept twice as long) and failed attempts; how many."""
         secs = self.settings.outbox_retention_days * 86400
-        async with self.pool.acquire() as conn:
-            status = await conn.execute(
-                "DELETE FROM outbox o WHERE created_at < now() - make_interval(secs => $1)"
-                " AND NOT EXISTS (SELECT FROM outbox_pending p WHERE p.id = o.id)",
-                secs,
-            )
-            await conn.execute(
-                "DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => $1)",
-                secs * 2,
-            )
-        return int(status.split()[-1])
+        batch = self.settings.outbox_prune_batch_size
+        total = 0
+        for statement, keep in (
+            (PRUNE_OUTBOX, secs),
+            (PRUNE_INBOX, 2 * secs),
+            (PRUNE_FAILED, secs),
+        ):
+            while not self._stopping:
+                async with self.pool.acquire() as conn:
+                    status = await conn.execute(statement, keep, batch)
+                done = int(status.split()[-1])
+                total += done
+                if done < batch:
+                    break
+        return total
 
     async def backlog(self) -> int:
         """Rows waiting to be published."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ from shared.db import create_pool, is_infrastructure_error
 from shared.messaging import Entry, EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
+from shared.redis_watch import DataLossWatch, guard_reads, remove_idle_consumers
 from shared.settings import Settings
 
 log = logging.getLogger("polku.runtime")
@@ -79,10 +81,16 @@ class Runtime:
         self.pool = await create_pool(
             s.database_url, schema=self.name, min_size=1, max_size=s.db_pool_size
         )
-        self.redis = aioredis.from_url(s.redis_url, health_check_interval=10)
+        self.redis = aioredis.from_url(s.redis_url, health_check_interval=10, **_timeouts(s))
         self.consumer.pool, self.consumer.redis = self.pool, self.redis
         self.relay = OutboxRelay(
             pool=self.pool, redis=self.redis, schema=self.name, settings=s, metrics=self.metrics
+        )
+        self.watch = DataLossWatch(
+            redis=self.redis,
+            store=self.relay,
+            recreate_groups=self.consumer.ensure_groups,
+            republished=lambda _count: self.metrics.redis_resets.labels(self.name).inc(),
         )
         for hook in self.definition.on_startup:
             await hook(self)
@@ -94,6 +102,7 @@ class Runtime:
             self._claim_task = asyncio.ensure_future(self.consumer.claim_loop())
         self._relay_task = asyncio.ensure_future(self.relay.run())
         self._spawn(self._watch_redis())
+        self._spawn(self._prune())
         self._spawn(self._refresh_gauges())
         self._spawn(
             erasure.forget_loop(
@@ -117,6 +126,7 @@ class Runtime:
                 RedisPrometheusMiddleware(registry=self.metrics.registry, app_name=self.name)
             ],
             graceful_timeout=15,
+            **_timeouts(s),  # type: ignore[arg-type]
             logger=logging.getLogger(f"polku.{self.name}.faststream"),
             # FastStream's "Received"/"Processed" per batch at DEBUG: the consumer's own
             # line per batch (logger polku.events) names the events and correlation ids.
@@ -140,6 +150,13 @@ class Runtime:
                 decoder=_entries,
             )
             sub(self._make_handler(stream))
+            guard_reads(
+                sub,
+                stream=stream,
+                redis=self.redis,  # type: ignore[arg-type]
+                recreate_groups=self.consumer.ensure_groups,
+                group_lost=self.watch.poke,
+            )
             self._subscribers.append(sub)
         return broker
 
@@ -166,41 +183,47 @@ class Runtime:
         await self.redis.ping()
 
     async def _watch_redis(self) -> None:
-        """Notice Redis restarted empty (new run_id): recreate groups, resubscribe, republish."""
-        assert self.redis is not None
+        """Notice Redis lost its data (see `shared.redis_watch`), restart any subscriber that
+        stopped anyway, and remove dead consumers now and then."""
         interval = self.settings.redis_check_ms / 1000
+        tidy_every = min(self.settings.consumer_remove_idle_ms / 2000, 60.0)
+        tidied = 0.0
         while not self._stopping:
             try:
-                run_id = (await self.redis.info("server"))["run_id"]
-                known = await self._stored_run_id()
-                if known != run_id:
-                    await self._on_redis_reset(run_id, first_seen=known is None)
+                await self.watch.check()
                 await self._revive_subscribers()
+                if self.consumer.streams and time.monotonic() - tidied >= tidy_every:
+                    tidied = time.monotonic()
+                    await self.remove_idle_consumers()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.debug("Redis watch: %r", exc)
-            await asyncio.sleep(interval)
+            await self.watch.wait(interval)
 
-    async def _stored_run_id(self) -> str | None:
-        async with self.db.acquire() as conn:
-            value = await conn.fetchval("SELECT value FROM relay_state WHERE key = 'redis_run_id'")
-        return None if value is None else str(value)
+    async def remove_idle_consumers(self) -> list[str]:
+        """Remove this group's dead consumers (idle, nothing pending) from every stream."""
+        assert self.redis is not None
+        return await remove_idle_consumers(
+            self.redis,
+            self.consumer.streams,
+            self.consumer.group,
+            me=self.consumer.consumer,
+            idle_ms=self.settings.consumer_remove_idle_ms,
+        )
 
-    async def _on_redis_reset(self, run_id: str, *, first_seen: bool) -> None:
-        if not first_seen:
-            log.warning("Redis restarted without its data (run_id %s)", run_id)
-            await self.consumer.ensure_groups()
-            assert self.relay is not None
-            await self.relay.republish_window()
-        async with self.db.acquire() as conn:
-            await conn.execute(
-                "INSERT INTO relay_state (key, value) VALUES ('redis_run_id', $1)"
-                " ON CONFLICT (key) DO UPDATE SET value = $1",
-                run_id,
-            )
-        if not first_seen:  # counted once handled: a step that failed above is retried
-            self.metrics.redis_resets.labels(self.name).inc()
+    async def _prune(self) -> None:
+        """Delete what is past the retention window, every `outbox_prune_interval_s`."""
+        assert self.relay is not None
+        while not self._stopping:
+            try:
+                if pruned := await self.relay.prune():
+                    log.info("pruned %d rows past the retention window", pruned)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("pruning failed: %r; trying again at the next interval", exc)
+            await asyncio.sleep(self.settings.outbox_prune_interval_s)
 
     async def _revive_subscribers(self) -> None:
         stopped = [sub for sub in self._subscribers if not sub.running]
@@ -308,6 +331,15 @@ async def _entries(msg: RedisBatchStreamMessage) -> list[Entry]:
     """The batch's (entry id, fields) pairs: what the handler is given."""
     raw = msg.raw_message
     return list(zip(raw["message_ids"], raw["data"], strict=True))
+
+
+def _timeouts(settings: Settings) -> dict[str, float]:
+    """Connect and reply timeouts of every Redis client: a Redis that stops answering (a
+    dropped network, not a refused connection) fails a call instead of hanging it."""
+    return {
+        "socket_connect_timeout": settings.redis_connect_timeout_s,
+        "socket_timeout": settings.redis_socket_timeout_s,
+    }
 
 
 def _text(value: Any) -> str:

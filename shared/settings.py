@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("intake", "caseplan", "matching", "reporting")
@@ -47,7 +47,20 @@ class Settings(BaseSettings):
     outbox_poll_ms: int = Field(
         1000, ge=10, description="relay fallback poll when no NOTIFY arrives"
     )
-    redis_check_ms: int = Field(1000, ge=50, description="how often Redis run_id is checked")
+    outbox_prune_interval_s: float = Field(
+        3600, gt=0, description="how often rows older than the retention window are deleted"
+    )
+    outbox_prune_batch_size: int = Field(1000, ge=1, le=100_000, description="rows per DELETE")
+    redis_check_ms: int = Field(1000, ge=50, description="how often Redis's epoch is checked")
+    redis_connect_timeout_s: float = Field(2.0, gt=0, description="Redis connect timeout")
+    redis_socket_timeout_s: float = Field(
+        10.0, gt=0, description="Redis reply timeout (longer than the XREADGROUP block)"
+    )
+    consumer_remove_idle_ms: int = Field(
+        600_000,
+        ge=1000,
+        description="idle time after which a consumer without pending entries is removed",
+    )
 
     id_hash_secret: str = Field(
         "dev-only-id-hash-secret-000000000000", description="HMAC key for national id hashes"
@@ -66,6 +79,12 @@ class Settings(BaseSettings):
         if value.strip() == "" or value == _PLACEHOLDER:
             raise ValueError("set a real secret, not a placeholder")
         return value
+
+    @model_validator(mode="after")
+    def _socket_timeout_outlasts_block(self) -> Settings:
+        if self.redis_socket_timeout_s * 1000 <= self.consumer_block_ms:
+            raise ValueError("redis_socket_timeout_s must exceed consumer_block_ms")
+        return self
 
     def port_of(self, service: str) -> int:
         """HTTP port of one service."""
