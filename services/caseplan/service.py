@@ -214,16 +214,16 @@ async def exit_participant(
     """The participant leaves: the case closes and its place goes to the next in line."""
     await plans.lock_assignment(conn)
     plan = await known_plan(conn, participant_id, lock=True)
-    closed, events = cases.exit_case(plan, outcome, exited_on)
+    closed, events = cases.exit_case(plan, outcome, exited_on, today)
     await plans.save_case_plan(conn, closed)
     return events + await _free_capacity(conn, plan, today)
 
 
 async def follow_up(
-    conn: Conn, participant_id: UUID, outcome: FollowUpOutcome, followed_up_on: date
+    conn: Conn, participant_id: UUID, outcome: FollowUpOutcome, followed_up_on: date, today: date
 ) -> list[Payload]:
     """Record the situation six months after leaving."""
     plan = await known_plan(conn, participant_id, lock=True)
-    done, events = cases.record_follow_up(plan, outcome, followed_up_on)
+    done, events = cases.record_follow_up(plan, outcome, followed_up_on, today)
     await plans.save_case_plan(conn, done)
     return events

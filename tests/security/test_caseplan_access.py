@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -64,6 +64,9 @@ PLACEMENT = {
     "admin": 200,
 }
 TODAY = date.today().isoformat()
+OPENED = date.today() - timedelta(days=250)
+LEFT = (date.today() - timedelta(days=200)).isoformat()
+"""The case opened and was left long enough ago for the six-month follow-up to be due."""
 
 MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("GET", "/v1/participants/{pid}/case-plan", None, VIEWERS),
@@ -136,7 +139,7 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     (
         "POST",
         "/v1/participants/{pid}/exit",
-        {"outcome": "employed"},
+        {"outcome": "employed", "exited_on": LEFT},
         {**SW_ONLY, "support_worker": 200, "admin": 409},
     ),
     (
@@ -193,7 +196,7 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
     pid = uuid4()
     await _publish(
         settings,
-        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=date.today()),
+        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=OPENED),
     )
     plan = await _until(
         http, f"/v1/participants/{pid}/case-plan", keys["admin"], lambda p: p["support_worker"]
