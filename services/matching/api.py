@@ -170,7 +170,8 @@ async def set_programme(
     participants in one of them who did not refuse special-category processing are proposed.
     The opening's organisation never sees the programme or why someone was proposed."""
     async with pool.acquire() as conn, conn.transaction():
-        groups = await openings.set_programme(conn, opening_id, body.groups)
+        groups, updated = await openings.set_programme(conn, opening_id, body.groups)
+        await _record(conn, updated)
     return ProgrammeOut(opening_id=opening_id, groups=groups)
 
 

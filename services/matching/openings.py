@@ -165,9 +165,12 @@ async def change_opening(
     return OpeningUpdated(**_event_fields(opening_id, body, org))
 
 
-async def set_programme(conn: asyncpg.Connection, opening_id: UUID, groups: list[str]) -> list[str]:
+async def set_programme(
+    conn: asyncpg.Connection, opening_id: UUID, groups: list[str]
+) -> tuple[list[str], OpeningUpdated]:
     """The network aims an opening's programme at these groups (none: open to all); the
-    opening's organisation is never told, and only participants in a group are proposed."""
+    opening's organisation is never told, and only participants in a group are proposed from
+    now on (`opening.updated` fills its free proposal slots; the event names no group)."""
     check_groups(groups, by_network=True, field="groups")
     row = await repo.fetch_opening(conn, opening_id, lock=True)
     if row is None:
@@ -176,7 +179,9 @@ async def set_programme(conn: asyncpg.Connection, opening_id: UUID, groups: list
         raise MatchingError(409, "opening_closed", "a closed opening cannot change")
     aimed = sorted(words(groups))
     await repo.save_programme(conn, opening_id, aimed)
-    return aimed
+    body = opening_body(row)
+    org = await repo.fetch_organisation(conn, body.organisation_id)
+    return aimed, OpeningUpdated(**_event_fields(opening_id, body, org))
 
 
 async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> OpeningClosed:
