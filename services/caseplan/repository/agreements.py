@@ -41,19 +41,6 @@ async def insert_agreement(
     return None if row is None else _agreement(row)
 
 
-async def live_agreement(
-    conn: Conn, organisation_id: UUID, municipality: str
-) -> ServiceAgreement | None:
-    """The live agreement of an organisation with a municipality."""
-    row = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM service_agreement WHERE organisation_id = $1"
-        " AND municipality = $2 AND ended_at IS NULL",
-        organisation_id,
-        municipality,
-    )
-    return None if row is None else _agreement(row)
-
-
 async def agreement(
     conn: Conn, agreement_id: UUID, *, lock: bool = False
 ) -> ServiceAgreement | None:
