@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import aiohttp
 import uvloop
@@ -130,9 +130,13 @@ async def set_up_region(
     """Organisations with a webhook, `openings` open openings, a few support workers."""
     posted = await set_up_openings(client, matching, hook, openings, seed)
     municipalities = sorted({p.municipality for p in iter_participants(seed, 500)})
+    organisation = str(uuid4())  # one support organisation, agreed with every municipality
+    for place in municipalities:
+        agreement = {"organisation_id": organisation, "municipality": place}
+        await _post(client, f"{caseplan}/v1/service-agreements", agreement)
     for n in range(10):
-        worker = {"municipalities": municipalities, "caseload_limit": 500,
-                  "contact": f"worker{n}@example.org"}  # fmt: skip
+        worker = {"organisation_id": organisation, "municipalities": municipalities,
+                  "caseload_limit": 500, "contact": f"worker{n}@example.org"}  # fmt: skip
         await _post(client, f"{caseplan}/v1/support-workers", worker)
     return posted
 

@@ -123,11 +123,13 @@ async def visible_plans(
 
 
 async def _served_municipalities(conn: asyncpg.Connection, principal: Principal | None) -> set[str]:
-    """Municipalities a support worker's organisation serves (its waiting list there)."""
+    """Municipalities a support worker's organisation serves by a live service agreement
+    (its waiting list there)."""
     if principal is None or principal.role != "support_worker":
         return set()
     rows = await conn.fetch(
-        "SELECT DISTINCT unnest(municipalities) AS m FROM support_worker WHERE organisation_id = $1",
+        "SELECT municipality AS m FROM service_agreement"
+        " WHERE organisation_id = $1 AND ended_at IS NULL",
         principal.organisation_id,
     )
     return {r["m"] for r in rows}

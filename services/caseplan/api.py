@@ -187,7 +187,7 @@ async def follow_up(
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         on = body.followed_up_on or today()
         return _events(
-            participant_id, await service.follow_up(conn, participant_id, body.outcome, on)
+            participant_id, await service.follow_up(conn, participant_id, body.outcome, on, today())
         )
 
     return await run(pool, use_case)

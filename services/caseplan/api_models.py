@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -75,6 +75,24 @@ class SupportWorkerOut(BaseModel):
     free_capacity: int
     active: bool
     contact: str | None = None
+
+
+class ServiceAgreementIn(_Body):
+    """An organisation that is to serve the municipality's participants."""
+
+    organisation_id: UUID
+    municipality: Municipality
+
+
+class ServiceAgreementOut(BaseModel):
+    """A service agreement; `ended_at` is set once it has ended."""
+
+    agreement_id: UUID
+    organisation_id: UUID
+    municipality: str
+    created_at: datetime | None
+    ended_at: datetime | None
+    live: bool
 
 
 class GoalIn(_Body):

@@ -92,7 +92,7 @@ async def log_activity_hours(
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
         return await service_work.log_activity_hours(
-            conn, case_plan_id, activity_id, body.hours, body.worked_on
+            conn, case_plan_id, activity_id, body.hours, body.worked_on, today()
         )
 
     return views.activity_out(await run(pool, use_case))
@@ -107,7 +107,7 @@ async def log_placement_hours(
 
     async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
         placement, events = await service_work.log_placement_hours(
-            conn, placement_id, body.organisation_id, body.hours, body.worked_on
+            conn, placement_id, body.organisation_id, body.hours, body.worked_on, today()
         )
         return views.placement_out(placement), events
 

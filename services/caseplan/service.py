@@ -17,10 +17,11 @@ from uuid import UUID
 import asyncpg
 
 from services.caseplan.domain import case_plan as cases
+from services.caseplan.domain.agreements import require_agreed
 from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
-from services.caseplan.repository import plans
+from services.caseplan.repository import agreements, plans
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
 from shared.ids import uuid7
@@ -45,6 +46,7 @@ async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list
     await plans.lock_assignment(conn)
     fresh = await plans.insert_case_plans(conn, [plan for plan, _ in opened])
     workers = await plans.workers(conn, active_only=True)
+    agreed = await agreements.agreed(conn)
     before = {w.support_worker_id: w.caseload for w in workers}
     emitted: list[list[Payload]] = []
     waiting: list[CasePlan] = []
@@ -53,7 +55,7 @@ async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list
         if plan.case_plan_id not in fresh:
             emitted.append([])  # already registered: nothing new happens
             continue
-        plan, workers, more = assign_or_waitlist(plan, workers, plan.opened_on)
+        plan, workers, more = assign_or_waitlist(plan, workers, plan.opened_on, agreed=agreed)
         if plan.support_worker_id is None:
             waiting.append(plan)
         else:
@@ -86,12 +88,13 @@ async def drain_waiting_list(conn: Conn, today: date) -> list[Payload]:
     free = [w for w in workers if w.free_capacity > 0]
     if not free:
         return []
+    agreed = await agreements.agreed(conn)
     candidates = await plans.waiting(
         conn,
         municipalities=sorted({m for w in free for m in w.municipalities}),
         organisations=[w.organisation_id for w in free if w.organisation_id is not None],
     )
-    updated, assignments, events = drain(workers, candidates, today)
+    updated, assignments, events = drain(workers, candidates, today, agreed=agreed)
     if assignments:
         await plans.remove_waiting(conn, [a.entry.case_plan_id for a in assignments])
         await plans.assign_workers(
@@ -170,6 +173,7 @@ async def add_worker(conn: Conn, worker: SupportWorker, today: date) -> list[Pay
     """A new support worker takes waiting participants at once."""
     await plans.lock_assignment(conn)
     check_limit(replace(worker, caseload=0), worker.caseload_limit)
+    require_agreed(await agreements.agreed(conn), worker.organisation_id, worker.municipalities)
     await plans.save_worker(conn, replace(worker, caseload=0))
     return await drain_waiting_list(conn, today)
 
@@ -185,6 +189,9 @@ async def change_worker(
     if "caseload_limit" in changes:
         check_limit(current, changes["caseload_limit"])
     changed = replace(current, **changes)
+    if {"organisation_id", "municipalities"} & changes.keys():
+        agreed = await agreements.agreed(conn)
+        require_agreed(agreed, changed.organisation_id, changed.municipalities)
     await plans.save_worker(conn, changed)
     return changed, await drain_waiting_list(conn, today)
 
@@ -214,16 +221,16 @@ async def exit_participant(
     """The participant leaves: the case closes and its place goes to the next in line."""
     await plans.lock_assignment(conn)
     plan = await known_plan(conn, participant_id, lock=True)
-    closed, events = cases.exit_case(plan, outcome, exited_on)
+    closed, events = cases.exit_case(plan, outcome, exited_on, today)
     await plans.save_case_plan(conn, closed)
     return events + await _free_capacity(conn, plan, today)
 
 
 async def follow_up(
-    conn: Conn, participant_id: UUID, outcome: FollowUpOutcome, followed_up_on: date
+    conn: Conn, participant_id: UUID, outcome: FollowUpOutcome, followed_up_on: date, today: date
 ) -> list[Payload]:
     """Record the situation six months after leaving."""
     plan = await known_plan(conn, participant_id, lock=True)
-    done, events = cases.record_follow_up(plan, outcome, followed_up_on)
+    done, events = cases.record_follow_up(plan, outcome, followed_up_on, today)
     await plans.save_case_plan(conn, done)
     return events

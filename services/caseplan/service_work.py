@@ -75,14 +75,19 @@ async def change_activity(
 
 
 async def log_activity_hours(
-    conn: Conn, case_plan_id: UUID, activity_id: UUID, hours: Decimal, worked_on: date
+    conn: Conn,
+    case_plan_id: UUID,
+    activity_id: UUID,
+    hours: Decimal,
+    worked_on: date,
+    today: date,
 ) -> tuple[Activity, list[Payload]]:
     """Log hours worked on one day of a work practice or training activity."""
     plan = await _plan(conn, case_plan_id)
     activity = await _activity(conn, case_plan_id, activity_id)
     already = await work.activity_hours_on(conn, activity_id, worked_on)
     logged, exact, events = acts.log_hours(
-        plan, activity, hours=hours, worked_on=worked_on, already_that_day=already
+        plan, activity, hours=hours, worked_on=worked_on, already_that_day=already, today=today
     )
     await work.add_activity_hours(conn, activity_id, worked_on, exact)
     return logged, events
@@ -126,7 +131,12 @@ async def _placement(conn: Conn, placement_id: UUID) -> tuple[CasePlan, Placemen
 
 
 async def log_placement_hours(
-    conn: Conn, placement_id: UUID, organisation_id: UUID, hours: Decimal, worked_on: date
+    conn: Conn,
+    placement_id: UUID,
+    organisation_id: UUID,
+    hours: Decimal,
+    worked_on: date,
+    today: date,
 ) -> tuple[Placement, list[Payload]]:
     """Workshop staff log hours worked on one day of a placement."""
     _, placement = await _placement(conn, placement_id)
@@ -137,6 +147,7 @@ async def log_placement_hours(
         hours=hours,
         worked_on=worked_on,
         already_that_day=already,
+        today=today,
     )
     await work.add_placement_hours(conn, placement_id, worked_on, exact)
     return logged, events

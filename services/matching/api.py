@@ -22,6 +22,8 @@ from services.matching.schemas import (
     OrganisationIn,
     OrganisationMatchOut,
     OrganisationOut,
+    ProgrammeIn,
+    ProgrammeOut,
 )
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
@@ -39,6 +41,8 @@ Admin = Annotated[Principal, Allow("admin")]
 Provider = Annotated[Principal, Allow("workshop", "employer", "admin")]
 """A workshop or employer (its own openings and matches only), or an admin."""
 Municipal = Annotated[Principal, Allow("municipality", "admin")]
+Network = Annotated[Principal, Allow("support_worker", "operator", "admin")]
+"""The network: a support organisation or the operator (never the opening's organisation)."""
 """The participant's municipality, or an admin."""
 
 
@@ -117,7 +121,7 @@ async def post_opening(body: OpeningIn, pool: PoolDep, principal: Provider) -> O
     """Post an opening; proposals for its seats follow from `opening.posted`."""
     access.check_organisation(principal, body.organisation_id)
     async with pool.acquire() as conn, conn.transaction():
-        opening_id, posted = await openings.post_opening(conn, body)
+        opening_id, posted = await openings.post_opening(conn, body, by_network=_network(principal))
         await _record(conn, posted)
     return await _opening(opening_id, pool)
 
@@ -146,8 +150,29 @@ async def change_opening(
     """Change an opening's fields; `opening.updated` carries its new state."""
     await access.check_opening(pool, principal, opening_id)
     async with pool.acquire() as conn, conn.transaction():
-        await _record(conn, await openings.change_opening(conn, opening_id, change))
+        changed = await openings.change_opening(
+            conn, opening_id, change, by_network=_network(principal)
+        )
+        await _record(conn, changed)
     return await _opening(opening_id, pool)
+
+
+def _network(principal: Principal | None) -> bool:
+    """The caller speaks for the network (an admin, or no HTTP caller), not an organisation."""
+    return principal is None or principal.is_admin
+
+
+@router.put("/openings/{opening_id}/programme")
+async def set_programme(
+    opening_id: UUID, body: ProgrammeIn, pool: PoolDep, _: Network
+) -> ProgrammeOut:
+    """Aim the opening at a network programme's groups (special categories allowed): only
+    participants in one of them who did not refuse special-category processing are proposed.
+    The opening's organisation never sees the programme or why someone was proposed."""
+    async with pool.acquire() as conn, conn.transaction():
+        groups, updated = await openings.set_programme(conn, opening_id, body.groups)
+        await _record(conn, updated)
+    return ProgrammeOut(opening_id=opening_id, groups=groups)
 
 
 @router.post("/openings/{opening_id}/close")

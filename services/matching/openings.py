@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from services.matching import repository as repo
 from services.matching.domain import cell_key, cell_of, words
+from services.matching.domain.eligibility import group_refusal
 from services.matching.errors import MatchingError, not_found
 from services.matching.schemas import OpeningChange, OpeningIn, OrganisationIn, OrganisationOut
 from services.matching.settings import MatchingSettings
@@ -91,8 +92,23 @@ def _event_fields(opening_id: UUID, body: OpeningIn, org: asyncpg.Record) -> dic
     }
 
 
-async def post_opening(conn: asyncpg.Connection, body: OpeningIn) -> tuple[UUID, OpeningPosted]:
+def check_groups(groups: list[str] | None, *, by_network: bool, field: str) -> None:
+    """Unknown groups are a 422 on the field; special categories set by an organisation a 403."""
+    refused = group_refusal(groups or [], by_network=by_network)
+    if refused is None:
+        return
+    reason, message = refused
+    if reason == "unknown_group":
+        error = {"loc": ("body", field), "msg": message, "type": reason}
+        raise RequestValidationError([error])
+    raise MatchingError(403, reason, message)
+
+
+async def post_opening(
+    conn: asyncpg.Connection, body: OpeningIn, *, by_network: bool = False
+) -> tuple[UUID, OpeningPosted]:
     """Store a new opening; `opening.posted` makes the proposals for its seats."""
+    check_groups(body.eligible_groups, by_network=by_network, field="eligible_groups")
     org = await repo.fetch_organisation(conn, body.organisation_id)
     if org is None:
         raise not_found("organisation")
@@ -128,9 +144,10 @@ def opening_body(row: asyncpg.Record) -> OpeningIn:
 
 
 async def change_opening(
-    conn: asyncpg.Connection, opening_id: UUID, change: OpeningChange
+    conn: asyncpg.Connection, opening_id: UUID, change: OpeningChange, *, by_network: bool = False
 ) -> OpeningUpdated:
     """Change some fields of an open opening; the whole new state goes in `opening.updated`."""
+    check_groups(change.eligible_groups, by_network=by_network, field="eligible_groups")
     row = await repo.fetch_opening(conn, opening_id, lock=True)
     if row is None:
         raise not_found("opening")
@@ -146,6 +163,25 @@ async def change_opening(
     await repo.save_opening(conn, _columns(opening_id, body))
     org = await repo.fetch_organisation(conn, body.organisation_id)
     return OpeningUpdated(**_event_fields(opening_id, body, org))
+
+
+async def set_programme(
+    conn: asyncpg.Connection, opening_id: UUID, groups: list[str]
+) -> tuple[list[str], OpeningUpdated]:
+    """The network aims an opening's programme at these groups (none: open to all); the
+    opening's organisation is never told, and only participants in a group are proposed from
+    now on (`opening.updated` fills its free proposal slots; the event names no group)."""
+    check_groups(groups, by_network=True, field="groups")
+    row = await repo.fetch_opening(conn, opening_id, lock=True)
+    if row is None:
+        raise not_found("opening")
+    if row["status"] != "open":
+        raise MatchingError(409, "opening_closed", "a closed opening cannot change")
+    aimed = sorted(words(groups))
+    await repo.save_programme(conn, opening_id, aimed)
+    body = opening_body(row)
+    org = await repo.fetch_organisation(conn, body.organisation_id)
+    return aimed, OpeningUpdated(**_event_fields(opening_id, body, org))
 
 
 async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> OpeningClosed:

@@ -114,6 +114,20 @@ class OpeningOut(OpeningIn):
     seats_taken: int = 0
 
 
+class ProgrammeIn(BaseModel):
+    """The groups a network programme on an opening is aimed at (empty: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    groups: Tags = Field(max_length=20)
+
+
+class ProgrammeOut(BaseModel):
+    """An opening's programme as set."""
+
+    opening_id: UUID
+    groups: list[str]
+
+
 class MatchOut(BaseModel):
     """A proposal or decided match, with the explanation of its score."""
 

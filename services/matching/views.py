@@ -57,6 +57,7 @@ def opening_of(row: asyncpg.Record, accepted: int | None = None) -> OpeningView:
         accessibility=words(row["accessibility"]),
         eligible_groups=words(row["eligible_groups"]),
         tags=words(row["tags"]),
+        programme_groups=words(row["programme_groups"]),
     )
 
 

@@ -66,11 +66,44 @@ def decrypt_secret(key_b64: str, stored: str, organisation_id: UUID) -> str:
     return aead.decrypt(raw[:12], raw[12:], organisation_id.bytes).decode()
 
 
-async def unsafe_url_reason(url: str, *, allow_private: bool) -> str | None:
-    """Why a webhook URL is refused (bad scheme, no host, a non-public address), or None."""
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition address carries (mapped, translated, NAT64,
+    IPv4-compatible, 6to4, Teredo server and client), which the packet may really go to."""
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if any(address in net for net in (NAT64, IPV4_COMPATIBLE, IPV4_TRANSLATED)):
+        found.append(low)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
+
+
+def address_reason(address: Address) -> str | None:
+    """Why a webhook may not be sent to this address (not public, or hiding one), or None."""
+    refused = f"webhook_url points at a non-public address ({address})"
+    if not address.is_global or address.is_multicast:
+        return refused
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in LOCAL_NAT64:  # local-use NAT64 (RFC 8215): inside a network by definition
+            return refused
+        if any(not v4.is_global or v4.is_multicast for v4 in embedded_ipv4(address)):
+            return refused
+    return None
+
+
+def url_reason(url: str, *, allow_private: bool) -> str | None:
+    """Why a webhook URL is refused without looking its host up (bad scheme, no host, an
+    address literal that is not public), or None."""
     try:
         parts = urlsplit(url)
-        host, port = parts.hostname, parts.port
+        host, _ = parts.hostname, parts.port
     except ValueError:
         return "webhook_url is not a valid URL"
     if parts.scheme not in ("http", "https") or not host:
@@ -78,16 +111,31 @@ async def unsafe_url_reason(url: str, *, allow_private: bool) -> str | None:
     if allow_private:
         return None
     try:
-        addresses = [ipaddress.ip_address(host)]
+        return address_reason(ipaddress.ip_address(host))
     except ValueError:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port or 443, type=socket.SOCK_STREAM
-            )
-        except (OSError, UnicodeError):
-            return "webhook_url host does not resolve"
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    for address in addresses:
-        if not address.is_global or address.is_multicast:
-            return f"webhook_url points at a non-public address ({address})"
+        return None  # a name: its addresses are checked where it is resolved
+
+
+async def unsafe_url_reason(url: str, *, allow_private: bool) -> str | None:
+    """Why a webhook URL is refused (bad scheme, no host, a non-public address), or None."""
+    refused = url_reason(url, allow_private=allow_private)
+    if refused or allow_private:
+        return refused
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return None  # a literal, checked above
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            host, parts.port or 443, type=socket.SOCK_STREAM
+        )
+    except (OSError, UnicodeError):
+        return "webhook_url host does not resolve"
+    for info in infos:
+        refused = address_reason(ipaddress.ip_address(info[4][0]))
+        if refused:
+            return refused
     return None

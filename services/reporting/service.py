@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ import asyncpg
 
 from services.reporting import reports
 from services.reporting.aggregator import catch_up
+from services.reporting.domain.esf import SEXES
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.privacy import suppress_row, suppress_summary
 from services.reporting.reports import Reader
@@ -44,9 +45,15 @@ class Report:
 
     build: reports.Builder
     people: frozenset[str]
+    totals: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-REPORTS: dict[str, Report] = {n: Report(reports.BUILDERS[n], PEOPLE[n]) for n in PEOPLE}
+TOTALS: dict[str, dict[str, tuple[str, ...]]] = {"indicators": {"total": SEXES}}
+"""Columns of a report that are the sum of others (for complementary suppression)."""
+
+REPORTS: dict[str, Report] = {
+    n: Report(reports.BUILDERS[n], PEOPLE[n], TOTALS.get(n, {})) for n in PEOPLE
+}
 """Every report `/v1/reports/{name}` serves."""
 
 
@@ -92,11 +99,13 @@ async def key_figures(
 
 
 def external(name: str, rows: Rows, threshold: int) -> Rows:
-    """Rows fit for outside the network: counts of people below the threshold as '<5'."""
+    """Rows fit for outside the network: counts of people below the threshold as '<5', and
+    the parts beside them that would give them away through a total as 'x'."""
     if name == "summary":
         figures_ = suppress_summary({r["figure"]: r["value"] for r in rows}, threshold)
         return [{"figure": k, "value": v} for k, v in figures_.items()]
-    return [suppress_row(row, REPORTS[name].people, threshold) for row in rows]
+    report = REPORTS[name]
+    return [suppress_row(row, report.people, threshold, report.totals) for row in rows]
 
 
 async def participant_count(pool: asyncpg.Pool) -> int:

@@ -19,6 +19,7 @@ ROUTES: dict[str, Candidates] = {
         ("matching", "post", "/v1/openings"),
         ("matching", "post", "/v1/organisations/{organisation_id}/openings"),
     ),
+    "agree_service": (("caseplan", "post", "/v1/service-agreements"),),
     "add_support_worker": (("caseplan", "post", "/v1/support-workers"),),
     "get_case_plan": (("caseplan", "get", "/v1/participants/{participant_id}/case-plan"),),
     "mark_ready": (

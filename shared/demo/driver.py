@@ -15,7 +15,7 @@ from shared.demo.apis import Api
 from shared.demo.bodies import opening_body, organisation_body, support_worker_body
 from shared.demo.employer import DemoEmployer
 from shared.demo.flow import ParticipantFlow
-from shared.demo.keys import KeyRing
+from shared.demo.keys import KeyRing, municipality
 from shared.demo.people import iter_participants
 from shared.demo.receiver import WebhookReceiver
 from shared.demo.region import Opening, Organisation, Region, SupportWorker, build_region
@@ -26,6 +26,8 @@ from shared.demo.year import HORIZON_DAYS, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
 UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
+AGREED_ALREADY = frozenset({"agreement_exists"})
+"""A second run of the demo against the same services finds its agreements made."""
 DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true"}
 """Settings `polku demo` gives the services it starts: its employers listen on 127.0.0.1."""
 
@@ -105,14 +107,17 @@ async def _run(
 
 
 async def create_region(caller: Caller, region: Region, receiver: WebhookReceiver) -> None:
-    """Organisations and openings in matching, support workers in caseplan (concurrently,
-    within the API's limit of requests in flight)."""
+    """Organisations and openings in matching; in caseplan the municipalities' service
+    agreements with them, then support workers (concurrently, within the API's limit of
+    requests in flight)."""
     await asyncio.gather(
         *(
             register_organisation(caller, org, receiver, str(n))
             for n, org in enumerate(region.organisations)
         )
     )
+    served = {(w.organisation_key, m) for w in region.support_workers for m in w.municipalities}
+    await asyncio.gather(*(agree_service(caller, org, place) for org, place in sorted(served)))
     await asyncio.gather(
         *(add_support_worker(caller, worker) for worker in region.support_workers),
         *(post_opening(caller, opening) for opening in region.openings),
@@ -138,6 +143,19 @@ async def register_organisation(
         caller.report.count("organisations_registered")
         state.organisation_kinds[org_id] = org.kind.value
     state.organisation_ids[org.key] = org_id or str(uuid.uuid5(uuid.NAMESPACE_URL, org.key))
+
+
+async def agree_service(caller: Caller, organisation_key: str, place: str) -> None:
+    """The municipality agrees that an organisation's support workers serve its people."""
+    body = {
+        "organisation_id": caller.state.organisation_ids[organisation_key],
+        "municipality": place,
+    }
+    answer = await caller.send(
+        "agree_service", body, refusals=AGREED_ALREADY, identity=municipality(place)
+    )
+    if answer is not None:
+        caller.report.count("service_agreements_made")
 
 
 async def add_support_worker(caller: Caller, worker: SupportWorker) -> None:

@@ -20,6 +20,8 @@ LATE_ANSWERS = frozenset(
 )  # fmt: skip
 """Refusals a live system gives an employer who answers late: counted, not errors."""
 PLACEMENT_OVER = frozenset({"placement_ended", "case_closed"})
+NOT_YET_WORKED = frozenset({*PLACEMENT_OVER, "worked_in_future"})
+"""The demo plays a year in minutes, but caseplan takes hours only for days already worked."""
 DECLINE_REASONS = ("no seat right now", "hours do not fit", "looking for other skills")
 
 
@@ -201,7 +203,7 @@ class DemoEmployer:
                 await self.caller.send(
                     "log_placement_hours",
                     body,
-                    refusals=PLACEMENT_OVER,
+                    refusals=NOT_YET_WORKED,
                     identity=self.staff_of(body["organisation_id"]),
                     placement_id=placement_id,
                 )

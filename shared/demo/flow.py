@@ -17,6 +17,11 @@ from shared.demo.year import Action, PlannedActivity
 if TYPE_CHECKING:
     from shared.demo.employer import DemoEmployer
 
+NOT_YET_WORKED = frozenset({"worked_in_future"})
+"""The demo plays a year in minutes, but caseplan takes hours only for days already worked
+and a six-month follow-up only once six months have passed: those refusals are counted."""
+NOT_YET_DUE = frozenset({"follow_up_too_early"})
+
 
 class ParticipantFlow:
     """Runs each scheduled action, one at a time per participant, in schedule order."""
@@ -148,6 +153,7 @@ class ParticipantFlow:
                 await self.caller.send(
                     "log_activity_hours",
                     body,
+                    refusals=NOT_YET_WORKED,
                     activity_id=activity_id,
                     identity=self.caller.worker_of(action.index),
                     participant_id=participant_id,
@@ -210,6 +216,7 @@ class ParticipantFlow:
             await self.caller.send(
                 "record_follow_up",
                 body,
+                refusals=NOT_YET_DUE,
                 identity=self.caller.worker_of(action.index),
                 participant_id=participant_id,
             )

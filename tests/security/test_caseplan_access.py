@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -63,7 +63,19 @@ PLACEMENT = {
     "other_support_worker": 404,
     "admin": 200,
 }
+AGREEMENT_SETTERS = {
+    "municipality": 201,
+    "other_municipality": 403,
+    "support_worker": 403,
+    "other_support_worker": 403,
+    "admin": 409,  # the municipality made the same agreement just before
+}
 TODAY = date.today().isoformat()
+AGREED_LATER = uuid4()
+"""An organisation the municipality agrees with during the walk."""
+OPENED = date.today() - timedelta(days=250)
+LEFT = (date.today() - timedelta(days=200)).isoformat()
+"""The case opened and was left long enough ago for the six-month follow-up to be due."""
 
 MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("GET", "/v1/participants/{pid}/case-plan", None, VIEWERS),
@@ -136,7 +148,7 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     (
         "POST",
         "/v1/participants/{pid}/exit",
-        {"outcome": "employed"},
+        {"outcome": "employed", "exited_on": LEFT},
         {**SW_ONLY, "support_worker": 200, "admin": 409},
     ),
     (
@@ -150,6 +162,14 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "/v1/audit?participant_id={pid}",
         None,
         {**SW_ONLY, "other_support_worker": 403, "support_worker": 403, "admin": 200},
+    ),
+    ("GET", "/v1/service-agreements", None, LISTS),
+    ("POST", "/v1/service-agreements", "agreement", AGREEMENT_SETTERS),
+    (
+        "POST",
+        "/v1/service-agreements/{agid}/end",
+        None,
+        {**AGREEMENT_SETTERS, "other_municipality": 404, "municipality": 200, "admin": 409},
     ),
 ]
 
@@ -181,6 +201,12 @@ async def _until(http: httpx.AsyncClient, path: str, key: str, check: Any) -> An
 async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dict[str, str]:
     """A worker of the own support organisation, a case plan in OWN, an activity, a placement."""
     admin = bearer(keys["admin"])
+    agreement = await http.post(
+        "/v1/service-agreements",
+        json={"organisation_id": str(keys.organisation["support_worker"]), "municipality": OWN},
+        headers=admin,
+    )
+    assert agreement.status_code == 201, agreement.text
     worker = await http.post(
         "/v1/support-workers",
         json={
@@ -193,7 +219,7 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
     pid = uuid4()
     await _publish(
         settings,
-        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=date.today()),
+        ParticipantRegistered(participant_id=pid, municipality=OWN, registered_on=OPENED),
     )
     plan = await _until(
         http, f"/v1/participants/{pid}/case-plan", keys["admin"], lambda p: p["support_worker"]
@@ -224,6 +250,7 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
         "wid": worker.json()["support_worker_id"],
         "aid": activity.json()["activity_id"],
         "plid": plan["placements"][0]["placement_id"],
+        "agid": agreement.json()["agreement_id"],
     }
 
 
@@ -237,6 +264,7 @@ def _body(body: Any, keys: Keys) -> dict[str, Any]:
         "placement_hours": {"organisation_id": workshop, "hours": "3", "worked_on": TODAY},
         "attendance": {"organisation_id": workshop, "attended_on": TODAY},
         "end": {"organisation_id": workshop, "outcome": "completed"},
+        "agreement": {"organisation_id": str(AGREED_LATER), "municipality": OWN},
     }
     if isinstance(body, str):
         return {"json": named[body]}
@@ -279,6 +307,7 @@ def test_every_caseplan_operation_needs_a_key_and_is_in_the_matrix(caseplan_app:
         "wid": "support_worker_id",
         "aid": "activity_id",
         "plid": "placement_id",
+        "agid": "agreement_id",
     }
     in_matrix = {
         (m, p.split("?")[0].format(**{k: "{" + v + "}" for k, v in names.items()}))

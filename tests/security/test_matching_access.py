@@ -77,6 +77,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     ("GET", "/v1/openings/{opid}", None, OWNER),
     ("PATCH", "/v1/openings/{opid}", {"title": "Carpentry"}, OWNER),
+    (
+        "PUT",
+        "/v1/openings/{opid}/programme",
+        {"groups": []},
+        {**ADMIN, "operator": 200, "support_worker": 200},
+    ),
     ("GET", "/v1/openings/{opid}/candidates", None, ADMIN),
     ("GET", "/v1/matches/{mid}", None, ADMIN),
     ("POST", "/v1/matches/{mid}/decline", {"reason": "no room"}, {**OWNER, "admin": 409}),

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from services.caseplan.domain.case_plan import CasePlan
 from services.caseplan.domain.hours import valid_hours
+from services.caseplan.domain.plausible import require_day_worked
 from services.caseplan.domain.refusal import Refusal
 from shared.events.caseplan import ActivityHoursLogged, ActivityRecorded
 from shared.events.envelope import Payload
@@ -100,6 +101,7 @@ def log_hours(
     hours: Decimal | float | str,
     worked_on: date,
     already_that_day: Decimal,
+    today: date,
 ) -> tuple[Activity, Decimal, list[Payload]]:
     """Log hours worked on one day; returns the activity, the exact hours and the event."""
     if activity.status in FINISHED:
@@ -112,6 +114,7 @@ def log_hours(
             status=422,
         )
     exact = valid_hours(hours, already_that_day)
+    require_day_worked(worked_on, since=plan.opened_on, today=today, began="the case opened")
     logged = replace(activity, hours_logged=activity.hours_logged + exact)
     event = ActivityHoursLogged(
         participant_id=plan.participant_id,

@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.caseplan.domain.dates import FOLLOW_UP_MONTHS, PLAN_MONTHS, add_months
+from services.caseplan.domain.plausible import require_exit_day, require_follow_up_day
 from services.caseplan.domain.refusal import Refusal
 from shared.events.caseplan import (
     CaseplanOpened,
@@ -127,12 +128,11 @@ def mark_ready(
 
 
 def exit_case(
-    plan: CasePlan, outcome: ExitOutcome, exited_on: date
+    plan: CasePlan, outcome: ExitOutcome, exited_on: date, today: date
 ) -> tuple[CasePlan, list[Payload]]:
     """The participant leaves: the case closes and a follow-up falls due six months later."""
     plan.require_open()
-    if exited_on < plan.opened_on:
-        raise Refusal("exit_before_opening", "the exit date is before the case opened", status=422)
+    require_exit_day(exited_on, opened_on=plan.opened_on, today=today)
     due = add_months(exited_on, FOLLOW_UP_MONTHS)
     closed = replace(
         plan,
@@ -154,15 +154,15 @@ def exit_case(
 
 
 def record_follow_up(
-    plan: CasePlan, outcome: FollowUpOutcome, followed_up_on: date
+    plan: CasePlan, outcome: FollowUpOutcome, followed_up_on: date, today: date
 ) -> tuple[CasePlan, list[Payload]]:
     """The situation six months after leaving (or that the participant was not reached)."""
     if plan.exited_on is None:
         raise Refusal("not_exited", "a follow-up is recorded only after the participant exits")
     if plan.follow_up_outcome is not None:
         raise Refusal("already_followed_up", "the follow-up is already recorded")
-    if followed_up_on < plan.exited_on:
-        raise Refusal("follow_up_before_exit", "the follow-up is before the exit", status=422)
+    due_on = plan.follow_up_due_on or add_months(plan.exited_on, FOLLOW_UP_MONTHS)
+    require_follow_up_day(followed_up_on, exited_on=plan.exited_on, due_on=due_on, today=today)
     done = replace(plan, follow_up_outcome=outcome, followed_up_on=followed_up_on)
     event = ParticipantFollowedUp(
         participant_id=plan.participant_id,

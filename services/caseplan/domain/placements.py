@@ -10,6 +10,7 @@ from uuid import UUID
 
 from services.caseplan.domain.case_plan import CasePlan
 from services.caseplan.domain.hours import valid_hours
+from services.caseplan.domain.plausible import require_day_worked
 from services.caseplan.domain.refusal import Refusal
 from shared.events.caseplan import (
     ParticipantReadyForMatching,
@@ -84,15 +85,14 @@ def log_placement_hours(
     hours: Decimal | float | str,
     worked_on: date,
     already_that_day: Decimal,
+    today: date,
 ) -> tuple[Placement, Decimal, list[Payload]]:
     """Workshop staff log hours worked on one day."""
     placement.require_organisation(organisation_id)
     placement.require_active()
-    if worked_on < placement.starts_on:
-        raise Refusal(
-            "before_start", "hours cannot be logged before the placement started", status=422
-        )
     exact = valid_hours(hours, already_that_day)
+    began = "the placement started"
+    require_day_worked(worked_on, since=placement.starts_on, today=today, began=began)
     logged = replace(placement, hours_logged=placement.hours_logged + exact)
     event = PlacementHoursLogged(
         participant_id=placement.participant_id,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
+from services.caseplan.domain.agreements import Agreed, covers
 from services.caseplan.domain.case_plan import CasePlan
 from services.caseplan.domain.refusal import Refusal
 from shared.events.caseplan import CaseplanWaitlisted, CaseplanWorkerAssigned
@@ -33,8 +34,11 @@ class SupportWorker:
         """How many more cases the worker can take."""
         return max(self.caseload_limit - self.caseload, 0) if self.active else 0
 
-    def serves(self, municipality: str, organisation_id: UUID | None) -> bool:
-        """The worker covers the participant's municipality or organisation."""
+    def serves(self, municipality: str, organisation_id: UUID | None, agreed: Agreed) -> bool:
+        """The worker covers the participant's municipality or organisation, and the worker's
+        organisation has a live agreement to serve that municipality."""
+        if not covers(agreed, self.organisation_id, municipality):
+            return False
         if municipality in self.municipalities:
             return True
         return organisation_id is not None and organisation_id == self.organisation_id
@@ -72,12 +76,16 @@ def check_limit(worker: SupportWorker, new_limit: int) -> None:
 
 
 def choose_worker(
-    workers: Sequence[SupportWorker], municipality: str, organisation_id: UUID | None = None
+    workers: Sequence[SupportWorker],
+    municipality: str,
+    organisation_id: UUID | None = None,
+    *,
+    agreed: Agreed,
 ) -> SupportWorker | None:
     """The serving worker with the most free capacity; ties go to the earliest in `workers`."""
     best: SupportWorker | None = None
     for worker in workers:
-        if worker.free_capacity <= 0 or not worker.serves(municipality, organisation_id):
+        if worker.free_capacity <= 0 or not worker.serves(municipality, organisation_id, agreed):
             continue
         if best is None or worker.free_capacity > best.free_capacity:
             best = worker
@@ -90,10 +98,10 @@ def waiting_order(entries: Iterable[WaitingEntry]) -> list[WaitingEntry]:
 
 
 def assign_or_waitlist(
-    plan: CasePlan, workers: list[SupportWorker], today: date
+    plan: CasePlan, workers: list[SupportWorker], today: date, *, agreed: Agreed
 ) -> tuple[CasePlan, list[SupportWorker], list[Payload]]:
     """Give a new case to the best worker, or put it on the waiting list."""
-    worker = choose_worker(workers, plan.municipality, plan.organisation_id)
+    worker = choose_worker(workers, plan.municipality, plan.organisation_id, agreed=agreed)
     if worker is None:
         waitlisted = CaseplanWaitlisted(
             participant_id=plan.participant_id, case_plan_id=plan.case_plan_id, waitlisted_on=today
@@ -117,7 +125,7 @@ def worker_assigned(plan: CasePlan, worker: SupportWorker, today: date) -> Casep
 
 
 def drain(
-    workers: list[SupportWorker], waiting: Iterable[WaitingEntry], today: date
+    workers: list[SupportWorker], waiting: Iterable[WaitingEntry], today: date, *, agreed: Agreed
 ) -> tuple[list[SupportWorker], list[Assignment], list[Payload]]:
     """Assign waiting participants in order while someone serving them has free capacity.
 
@@ -127,7 +135,7 @@ def drain(
     assignments: list[Assignment] = []
     events: list[Payload] = []
     for entry in waiting_order(waiting):
-        worker = choose_worker(current, entry.municipality, entry.organisation_id)
+        worker = choose_worker(current, entry.municipality, entry.organisation_id, agreed=agreed)
         if worker is None:
             continue
         taken = replace(worker, caseload=worker.caseload + 1)

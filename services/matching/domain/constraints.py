@@ -32,9 +32,9 @@ def _seats(c: Candidate, o: OpeningView, walking_km: float) -> Rejection | None:
 
 
 def _eligibility(c: Candidate, o: OpeningView, walking_km: float) -> Rejection | None:
-    if o.eligible_groups and not (o.eligible_groups & c.groups):
-        groups = ", ".join(sorted(o.eligible_groups))
-        return Rejection("eligibility", f"the opening is only for: {groups}")
+    if not o.admits(c.groups):
+        # the groups are not named: a programme's aim is not told to whoever reads this
+        return Rejection("eligibility", "the opening is reserved for other groups")
     return None
 
 

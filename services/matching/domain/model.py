@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from services.matching.domain.eligibility import usable_groups
 from services.matching.domain.geo import haversine_km
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import Transport
@@ -64,6 +65,14 @@ class OpeningView:
     accessibility: frozenset[str] = frozenset()
     eligible_groups: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
+    programme_groups: frozenset[str] = frozenset()
+    """Set by the network, never shown to the organisation: whom its programme is aimed at."""
+
+    def admits(self, groups: frozenset[str]) -> bool:
+        """The participant's groups meet the opening's eligibility and its programme's."""
+        if self.eligible_groups and not (self.eligible_groups & groups):
+            return False
+        return not self.programme_groups or bool(self.programme_groups & groups)
 
 
 def distance_km(view: CandidateView, opening: OpeningView) -> float | None:
@@ -115,7 +124,7 @@ def eligibility_groups(profile: ParticipantProfile) -> frozenset[str]:
         groups.add("youth")
     if profile.age_band == "55_plus":
         groups.add("senior")
-    return frozenset(groups)
+    return usable_groups(groups, special_categories_refused=profile.special_categories_refused)
 
 
 def candidate_from_profile(

@@ -36,7 +36,7 @@ def feasible_score(c: Candidate, o: OpeningView, config: ScoringConfig) -> float
     view = c.view
     if o.seats_left <= 0 or o.hours_min > view.availability_hours:
         return None
-    if o.eligible_groups and not (o.eligible_groups & c.groups):
+    if not o.admits(c.groups):
         return None
     if view.opening_kinds and o.kind not in view.opening_kinds:
         return None

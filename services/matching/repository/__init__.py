@@ -23,6 +23,7 @@ from services.matching.repository.openings import (
     opening_loads,
     openings_changed,
     save_opening,
+    save_programme,
 )
 from services.matching.repository.pool import (
     candidate_exists,
@@ -78,6 +79,7 @@ __all__ = [
     "proposable_many",
     "ready_candidates_near",
     "save_opening",
+    "save_programme",
     "update_candidate",
     "withdraw_live",
 ]

@@ -79,6 +79,15 @@ async def save_opening(conn: asyncpg.Connection, o: dict[str, Any]) -> None:
     )
 
 
+async def save_programme(conn: asyncpg.Connection, opening_id: UUID, groups: list[str]) -> None:
+    """Aim an opening's programme at these groups (set by the network only)."""
+    await conn.execute(
+        "UPDATE opening SET programme_groups = $2, updated_at = now() WHERE opening_id = $1",
+        opening_id,
+        groups,
+    )
+
+
 async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> None:
     """Close an opening: it takes no more matches."""
     await conn.execute(

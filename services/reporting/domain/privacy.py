@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 SUPPRESSED = "<5"
+
+HIDDEN = "x"
+"""A count of 5 or more hidden so that a '<5' beside it cannot be derived from the total."""
 
 DERIVED = frozenset({"acceptance_rate", "utilisation", "longest_wait_days"})
 """Row fields computed from the row's people counts: hidden with them."""
@@ -30,13 +33,37 @@ def suppress(value: Any, threshold: int = 5) -> Any:
     return SUPPRESSED if is_small(value, threshold) else value
 
 
-def suppress_row(row: dict[str, Any], people: Iterable[str], threshold: int = 5) -> dict[str, Any]:
-    """A row with small counts of people as '<5', and what is derived from them hidden too."""
+def suppress_row(
+    row: dict[str, Any],
+    people: Iterable[str],
+    threshold: int = 5,
+    totals: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """A row with small counts of people as '<5', what is derived from them hidden too, and
+    for each total (name -> the parts it sums) enough parts hidden that none can be derived."""
     people = set(people)
     out = {k: suppress(v, threshold) if k in people else v for k, v in row.items()}
     if any(is_small(row.get(k), threshold) for k in people):
         out.update({k: SUPPRESSED for k in DERIVED if k in out})
+    for total, parts in (totals or {}).items():
+        if out.get(total) != SUPPRESSED:
+            cells = {k: row[k] for k in parts if isinstance(row.get(k), int)}
+            out.update(dict.fromkeys(complementary(cells, threshold), HIDDEN))
     return out
+
+
+def complementary(cells: Mapping[str, int], threshold: int = 5) -> list[str]:
+    """The parts of a shown total to hide beside its small ones, smallest first: at least
+    two hidden, together no fewer than `threshold` people, so that subtracting the shown
+    parts from the total reveals neither a small part nor a small group of them."""
+    hidden = {k for k, v in cells.items() if is_small(v, threshold)}
+    shown = sorted((v, k) for k, v in cells.items() if k not in hidden and v > 0)
+    extra: list[str] = []
+    while hidden and shown and (len(hidden) < 2 or sum(cells[k] for k in hidden) < threshold):
+        _, name = shown.pop(0)
+        hidden.add(name)
+        extra.append(name)
+    return extra
 
 
 def suppress_summary(figures: dict[str, Any], threshold: int = 5) -> dict[str, Any]:

@@ -28,6 +28,8 @@ class Caseplan:
         self.client = client
         self.settings = settings
         self.redis = aioredis.from_url(settings.redis_url)
+        self.organisation = uuid4()
+        """The support organisation whose workers the test creates."""
 
     async def publish(self, *payloads: Payload, producer: str = "intake") -> None:
         """XADD events the way the outbox relay does."""
@@ -52,11 +54,25 @@ class Caseplan:
 
         return await eventually(found, what=f"case plan of {pid}")
 
+    async def agree(self, municipality: str = RAPLA) -> dict[str, Any] | None:
+        """A service agreement: the test's support organisation serves the municipality
+        (None when it already does)."""
+        r = await self.client.post(
+            "/v1/service-agreements",
+            json={"organisation_id": str(self.organisation), "municipality": municipality},
+        )
+        if r.status_code == 409 and r.json()["detail"]["reason"] == "agreement_exists":
+            return None
+        assert r.status_code == 201, r.text
+        return r.json()  # type: ignore[no-any-return]
+
     async def worker(self, limit: int = 8, municipality: str = RAPLA) -> dict[str, Any]:
-        """Create a support worker."""
+        """Create a support worker of the test's organisation (agreed to serve there)."""
+        await self.agree(municipality)
         r = await self.client.post(
             "/v1/support-workers",
             json={
+                "organisation_id": str(self.organisation),
                 "municipalities": [municipality],
                 "caseload_limit": limit,
                 "contact": "mentor@example.org",

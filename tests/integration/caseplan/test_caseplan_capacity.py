@@ -32,9 +32,14 @@ def test_two_replicas_never_exceed_any_caseload(
     key = bearer(admin_key)
     stack = stack_factory(consumer_batch_size="7").start("caseplan", replicas=2)  # type: ignore[call-arg]
     url = stack["caseplan"].url
+    org = str(uuid4())
+    agreement = {"organisation_id": org, "municipality": RAPLA}
+    r = httpx.post(f"{url}/v1/service-agreements", json=agreement, headers=key)
+    assert r.status_code == 201, r.text
     workers = []
     for _ in range(10):
-        r = httpx.post(f"{url}/v1/support-workers", json={"municipalities": [RAPLA]}, headers=key)
+        body = {"organisation_id": org, "municipalities": [RAPLA]}
+        r = httpx.post(f"{url}/v1/support-workers", json=body, headers=key)
         assert r.status_code == 201, r.text
         assert r.json()["caseload_limit"] == 8
         workers.append(r.json()["support_worker_id"])

@@ -1,6 +1,7 @@
 """Hours add up exactly, never pass 24 a day, and finished or closed work takes none."""
 
 import asyncio
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -8,11 +9,12 @@ from uuid import UUID
 from caseplan_helpers import Caseplan
 
 DAY = "2026-05-04"
+OPENED = date(2026, 1, 2)
 
 
 async def _work_practice(caseplan: Caseplan) -> tuple[UUID, str, str]:
     await caseplan.worker()
-    pid = await caseplan.register()
+    pid = await caseplan.register(on=OPENED)
     plan = await caseplan.case_plan(pid)
     cid = plan["case_plan_id"]
     r = await caseplan.client.post(
@@ -80,3 +82,31 @@ async def test_bad_hours_finished_activities_and_closed_cases_are_refused(
     assert r.status_code == 409 and r.json()["detail"]["reason"] == "case_closed"
     r = await caseplan.client.post(f"/v1/participants/{pid}/exit", json={"outcome": "inactive"})
     assert r.status_code == 409 and r.json()["detail"]["reason"] == "case_closed"
+
+
+async def test_implausible_hours_and_dates_are_refused_with_the_field(caseplan: Caseplan) -> None:
+    pid, cid, aid = await _work_practice(caseplan)
+    ahead = (date.today() + timedelta(days=1)).isoformat()
+    for hours, day, field, reason in [
+        ("1e400", DAY, "hours", "hours_over_day"),
+        ("-1e400", DAY, "hours", "hours_not_positive"),
+        ("1e-400", DAY, "hours", "hours_too_precise"),
+        ("2", "0001-01-01", "worked_on", "worked_before_start"),
+        ("2", "2030-01-07", "worked_on", "worked_in_future"),
+        ("2", ahead, "worked_on", "worked_in_future"),
+    ]:
+        r = await _log(caseplan, cid, aid, hours, day)
+        assert r.status_code == 422, (hours, day, r.text)
+        assert r.json()["detail"]["field"] == field and r.json()["detail"]["reason"] == reason
+    exit_url, follow_url = f"/v1/participants/{pid}/exit", f"/v1/participants/{pid}/follow-up"
+    a_year_ahead = (date.today() + timedelta(days=365)).isoformat()
+    r = await caseplan.client.post(
+        exit_url, json={"outcome": "employed", "exited_on": a_year_ahead}
+    )
+    assert r.status_code == 422 and r.json()["detail"]["reason"] == "exit_in_future", r.text
+    assert (await caseplan.case_plan(pid))["status"] == "open"
+    r = await caseplan.client.post(exit_url, json={"outcome": "employed"})
+    assert r.status_code == 200, r.text
+    r = await caseplan.client.post(follow_url, json={"outcome": "employed"})  # the exit day
+    assert r.status_code == 422 and r.json()["detail"]["reason"] == "follow_up_too_early"
+    assert r.json()["detail"]["field"] == "followed_up_on"

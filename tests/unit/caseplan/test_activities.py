@@ -36,7 +36,7 @@ def test_hours_add_up_exactly_in_hundredths() -> None:
     activity = work_practice(plan)
     for hours in ("0.1", "0.2", "7.35"):
         activity, _exact, events = log_hours(
-            plan, activity, hours=hours, worked_on=DAY, already_that_day=Decimal(0)
+            plan, activity, hours=hours, worked_on=DAY, already_that_day=Decimal(0), today=DAY
         )
         assert isinstance(events[0], ActivityHoursLogged)
     assert activity.hours_logged == Decimal("7.65")
@@ -57,7 +57,12 @@ def test_hours_refused(hours: str, already: str, reason: str) -> None:
     plan = a_plan()
     with pytest.raises(Refusal) as refused:
         log_hours(
-            plan, work_practice(plan), hours=hours, worked_on=DAY, already_that_day=Decimal(already)
+            plan,
+            work_practice(plan),
+            hours=hours,
+            worked_on=DAY,
+            already_that_day=Decimal(already),
+            today=DAY,
         )
     assert refused.value.reason == reason and refused.value.status == 422
 
@@ -65,7 +70,7 @@ def test_hours_refused(hours: str, already: str, reason: str) -> None:
 def test_exactly_twenty_four_in_a_day_is_allowed() -> None:
     plan = a_plan()
     _activity, exact, _ = log_hours(
-        plan, work_practice(plan), hours=8, worked_on=DAY, already_that_day=Decimal(16)
+        plan, work_practice(plan), hours=8, worked_on=DAY, already_that_day=Decimal(16), today=DAY
     )
     assert exact == Decimal(8)
 
@@ -77,7 +82,7 @@ def test_finished_activity_logs_no_more_hours_and_stays_finished(final: Activity
     activity, events = change_status(plan, activity, final)
     assert events[0].status == final  # type: ignore[attr-defined]
     with pytest.raises(Refusal) as refused:
-        log_hours(plan, activity, hours=1, worked_on=DAY, already_that_day=Decimal(0))
+        log_hours(plan, activity, hours=1, worked_on=DAY, already_that_day=Decimal(0), today=DAY)
     assert refused.value.reason == "activity_finished"
     with pytest.raises(Refusal):
         change_status(plan, activity, ActivityStatus.IN_PROGRESS)
@@ -95,12 +100,12 @@ def test_meetings_log_no_hours() -> None:
     plan = a_plan()
     meeting = work_practice(plan, ActivityType.SUPPORT_MEETING)
     with pytest.raises(Refusal) as refused:
-        log_hours(plan, meeting, hours=1, worked_on=DAY, already_that_day=Decimal(0))
+        log_hours(plan, meeting, hours=1, worked_on=DAY, already_that_day=Decimal(0), today=DAY)
     assert refused.value.reason == "hours_not_logged_for_type"
 
 
 def test_closed_case_takes_no_new_activities() -> None:
-    closed, _ = exit_case(a_plan(), ExitOutcome.EMPLOYED, DAY)
+    closed, _ = exit_case(a_plan(), ExitOutcome.EMPLOYED, DAY, DAY)
     with pytest.raises(Refusal) as refused:
         add_activity(closed, Activity(uuid4(), closed.case_plan_id, ActivityType.JOB_SEARCH))
     assert refused.value.reason == "case_closed" and refused.value.status == 409

@@ -44,6 +44,7 @@ def test_only_the_placements_organisation_updates_it() -> None:
             hours=2,
             worked_on=START,
             already_that_day=Decimal(0),
+            today=START,
         )
     assert refused.value.reason == "wrong_organisation" and refused.value.status == 403
     with pytest.raises(Refusal):
@@ -54,7 +55,12 @@ def test_placement_hours_add_up_and_respect_the_day() -> None:
     _, placement = started()
     org = placement.organisation_id
     placement, _, _ = log_placement_hours(
-        placement, organisation_id=org, hours="6.5", worked_on=START, already_that_day=Decimal(0)
+        placement,
+        organisation_id=org,
+        hours="6.5",
+        worked_on=START,
+        already_that_day=Decimal(0),
+        today=START,
     )
     placement, _, _ = log_placement_hours(
         placement,
@@ -62,6 +68,7 @@ def test_placement_hours_add_up_and_respect_the_day() -> None:
         hours="1.25",
         worked_on=START,
         already_that_day=Decimal("6.5"),
+        today=START,
     )
     assert placement.hours_logged == Decimal("7.75")
     with pytest.raises(Refusal) as refused:
@@ -71,6 +78,7 @@ def test_placement_hours_add_up_and_respect_the_day() -> None:
             hours=17,
             worked_on=START,
             already_that_day=Decimal("7.75"),
+            today=START,
         )
     assert refused.value.reason == "hours_over_day"
 
@@ -109,5 +117,6 @@ def test_ending_without_a_hire_makes_ready_again(
             hours=1,
             worked_on=START,
             already_that_day=Decimal(0),
+            today=START,
         )
     assert refused.value.reason == "placement_ended"

@@ -20,17 +20,19 @@ from shared.events.caseplan import CaseplanWaitlisted, CaseplanWorkerAssigned
 
 RAPLA = "Rapla vald"
 TODAY = date(2026, 2, 2)
+ORG = uuid4()
+AGREED = frozenset({(ORG, RAPLA), (ORG, "Kehtna vald")})
+"""The support organisation of these tests serves both municipalities by agreement."""
 
 
 def worker(caseload: int = 0, limit: int = 8, **kw: object) -> SupportWorker:
-    return SupportWorker(
-        uuid4(), municipalities=(RAPLA,), caseload=caseload, caseload_limit=limit, **kw
-    )  # type: ignore[arg-type]
+    kw = {"organisation_id": ORG, "municipalities": (RAPLA,), **kw}
+    return SupportWorker(uuid4(), caseload=caseload, caseload_limit=limit, **kw)  # type: ignore[arg-type]
 
 
 def test_most_free_capacity_wins_and_ties_keep_order() -> None:
     a, b, c = worker(3), worker(1), worker(1)
-    assert choose_worker([a, b, c], RAPLA) is b
+    assert choose_worker([a, b, c], RAPLA, agreed=AGREED) is b
 
 
 def test_inactive_full_and_elsewhere_workers_are_skipped() -> None:
@@ -38,11 +40,13 @@ def test_inactive_full_and_elsewhere_workers_are_skipped() -> None:
     candidates = [
         worker(0, active=False),
         worker(8),
-        SupportWorker(uuid4(), municipalities=("Kehtna vald",)),
+        SupportWorker(uuid4(), ORG, municipalities=("Kehtna vald",)),
     ]
-    assert choose_worker(candidates, RAPLA) is None
+    assert choose_worker(candidates, RAPLA, agreed=AGREED) is None
     by_org = SupportWorker(uuid4(), organisation_id=org, caseload=2)
-    assert choose_worker([*candidates, by_org], RAPLA, org) is by_org
+    assert choose_worker([*candidates, by_org], RAPLA, org, agreed=AGREED) is None  # no agreement
+    with_org = AGREED | {(org, RAPLA)}
+    assert choose_worker([*candidates, by_org], RAPLA, org, agreed=with_org) is by_org
 
 
 def test_assign_or_waitlist() -> None:
@@ -50,10 +54,10 @@ def test_assign_or_waitlist() -> None:
         case_plan_id=uuid4(), participant_id=uuid4(), municipality=RAPLA, opened_on=date(2026, 1, 1)
     )
     w = worker(7)
-    assigned, workers, events = assign_or_waitlist(plan, [w], date(2026, 1, 1))
+    assigned, workers, events = assign_or_waitlist(plan, [w], date(2026, 1, 1), agreed=AGREED)
     assert assigned.support_worker_id == w.support_worker_id and workers[0].caseload == 8
     assert isinstance(events[0], CaseplanWorkerAssigned)
-    waiting, _, events = assign_or_waitlist(plan, workers, date(2026, 1, 1))
+    waiting, _, events = assign_or_waitlist(plan, workers, date(2026, 1, 1), agreed=AGREED)
     assert waiting.support_worker_id is None and isinstance(events[0], CaseplanWaitlisted)
 
 
@@ -70,7 +74,9 @@ def test_drain_assigns_in_order_up_to_capacity_without_blocking_other_places() -
     w = worker(6)
     elsewhere = entry(1, "Kehtna vald")
     first, second, third = entry(2), entry(3), entry(4)
-    workers, assignments, events = drain([w], [third, elsewhere, second, first], TODAY)
+    workers, assignments, events = drain(
+        [w], [third, elsewhere, second, first], TODAY, agreed=AGREED
+    )
     assert [e.participant_id for e in events] == [first.participant_id, second.participant_id]  # type: ignore[attr-defined]
     assert [a.entry for a in assignments] == [first, second]
     assert workers[0].caseload == 8
@@ -79,7 +85,7 @@ def test_drain_assigns_in_order_up_to_capacity_without_blocking_other_places() -
 
 def test_drain_never_exceeds_any_limit() -> None:
     workers = [worker(i % 3, limit=3) for i in range(5)]
-    result, assignments, _ = drain(workers, [entry(i) for i in range(50)], TODAY)
+    result, assignments, _ = drain(workers, [entry(i) for i in range(50)], TODAY, agreed=AGREED)
     assert all(w.caseload == w.caseload_limit for w in result)
     assert len(assignments) == sum(3 - i % 3 for i in range(5))
     assert len({a.entry.seq for a in assignments}) == len(assignments)
@@ -91,3 +97,18 @@ def test_limit_cannot_drop_below_caseload() -> None:
         check_limit(worker(5), 4)
     assert refused.value.reason == "caseload_limit_below_caseload"
     check_limit(worker(5), 5)
+
+
+def test_a_worker_naming_a_municipality_without_agreement_gets_none_of_its_people() -> None:
+    # an organisation creates a worker "serving Kaustinen" with room for 500
+    claimer, kaustinen = uuid4(), "Kaustinen"
+    greedy = SupportWorker(uuid4(), claimer, (kaustinen,), caseload_limit=500)
+    agreed_one = worker(7, municipalities=(kaustinen,))
+    agreed = AGREED | {(ORG, kaustinen)}
+    assert choose_worker([greedy], kaustinen, agreed=agreed) is None
+    assert choose_worker([greedy, agreed_one], kaustinen, agreed=agreed) is agreed_one
+    waiting = [entry(i, kaustinen) for i in range(3)]
+    _, assignments, _ = drain([greedy, agreed_one], waiting, TODAY, agreed=agreed)
+    assert [a.support_worker_id for a in assignments] == [agreed_one.support_worker_id]
+    _, assignments, _ = drain([greedy], waiting, TODAY, agreed=frozenset())
+    assert assignments == []

@@ -6,19 +6,23 @@ from uuid import uuid4
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.caseplan.domain.agreements import Agreed
 from services.caseplan.domain.workers import SupportWorker, WaitingEntry, drain, waiting_order
 
 PLACES = ["Rapla vald", "Kehtna vald", "Märjamaa vald"]
+ORGS = [uuid4() for _ in range(3)]
 
 workers_strategy = st.lists(
     st.builds(
-        lambda limit, load, places, active: SupportWorker(
+        lambda org, limit, load, places, active: SupportWorker(
             uuid4(),
+            organisation_id=org,
             municipalities=tuple(places),
             caseload_limit=limit,
             caseload=min(load, limit),
             active=active,
         ),
+        st.sampled_from(ORGS),
         st.integers(1, 5),
         st.integers(0, 5),
         st.lists(st.sampled_from(PLACES), max_size=2, unique=True),
@@ -26,17 +30,18 @@ workers_strategy = st.lists(
     ),
     max_size=6,
 )
+agreed_strategy = st.frozensets(st.tuples(st.sampled_from(ORGS), st.sampled_from(PLACES)))
 entries_strategy = st.lists(st.tuples(st.sampled_from(PLACES), st.booleans()), max_size=40).map(
     lambda xs: [WaitingEntry(uuid4(), uuid4(), m, i, p) for i, (m, p) in enumerate(xs)]
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(workers_strategy, entries_strategy)
-def test_drain_respects_limits_and_order(
-    workers: list[SupportWorker], entries: list[WaitingEntry]
+@given(workers_strategy, entries_strategy, agreed_strategy)
+def test_drain_respects_limits_agreements_and_order(
+    workers: list[SupportWorker], entries: list[WaitingEntry], agreed: Agreed
 ) -> None:
-    after, assignments, events = drain(workers, entries, date(2026, 1, 1))
+    after, assignments, events = drain(workers, entries, date(2026, 1, 1), agreed=agreed)
     by_id = {w.support_worker_id: w for w in after}
     assert all(w.caseload <= w.caseload_limit for w in after)
     for w in workers:
@@ -47,11 +52,15 @@ def test_drain_respects_limits_and_order(
     assigned = {a.entry.case_plan_id for a in assignments}
     ordered = waiting_order(entries)
     for a in assignments:
-        assert by_id[a.support_worker_id].serves(a.entry.municipality, None)
+        worker = by_id[a.support_worker_id]
+        assert worker.serves(a.entry.municipality, None, agreed)
+        assert (worker.organisation_id, a.entry.municipality) in agreed
     # Anyone left waiting could not be served: every worker of their place is full.
     for e in ordered:
         if e.case_plan_id not in assigned:
-            assert all(w.free_capacity == 0 for w in after if w.serves(e.municipality, None))
+            assert all(
+                w.free_capacity == 0 for w in after if w.serves(e.municipality, None, agreed)
+            )
     # Within one municipality, nobody is served before someone ahead of them.
     for place in PLACES:
         line = [e.case_plan_id for e in ordered if e.municipality == place]

@@ -1,6 +1,13 @@
 """Small counts are suppressed in exports for outside the network."""
 
-from services.reporting.domain.privacy import SUPPRESSED, suppress, suppress_row, suppress_summary
+from services.reporting.domain.privacy import (
+    HIDDEN,
+    SUPPRESSED,
+    complementary,
+    suppress,
+    suppress_row,
+    suppress_summary,
+)
 
 
 def test_counts_between_one_and_four_are_suppressed() -> None:
@@ -39,3 +46,35 @@ def test_summary_hides_small_counts_and_averages_over_few_people() -> None:
         "participants_placed": SUPPRESSED,
         "average_days_to_first_placement": SUPPRESSED,
     }
+
+
+def test_a_small_part_cannot_be_derived_from_its_total() -> None:
+    # 56 - 47 - 5 = 4: with only the 4 hidden, the total gives it away; the 5 goes too
+    row = {"code": "CO01", "total": 56, "female": 47, "male": 5, "non_binary": 4, "unknown": 0}
+    sexes = ("female", "male", "non_binary", "unknown")
+    out = suppress_row(row, {"total", *sexes}, totals={"total": sexes})
+    assert out == {**row, "male": HIDDEN, "non_binary": SUPPRESSED}
+    assert complementary({"female": 47, "male": 5, "non_binary": 4, "unknown": 0}) == ["male"]
+
+
+def test_hidden_parts_together_are_no_small_group() -> None:
+    # two '<5' cells summing to 3 would show a group of 3 (50 - 47): the next part goes too
+    cells = {"female": 47, "male": 30, "non_binary": 2, "unknown": 1}
+    assert complementary(cells) == ["male"]
+    assert complementary({"female": 40, "male": 3, "non_binary": 4, "unknown": 0}) == []
+    assert complementary({"female": 40, "male": 30, "non_binary": 0, "unknown": 0}) == []
+
+
+def test_a_small_total_hides_everything_and_needs_no_complement() -> None:
+    row = {"total": 4, "female": 3, "male": 1}
+    out = suppress_row(row, {"total", "female", "male"}, totals={"total": ("female", "male")})
+    assert out == {"total": SUPPRESSED, "female": SUPPRESSED, "male": SUPPRESSED}
+
+
+def test_the_external_indicator_table_hides_the_complement() -> None:
+    from services.reporting.service import external
+
+    row = {"code": "CO01", "title": "t", "programme": "esf", "kind": "output", "total": 56,
+           "female": 47, "male": 5, "non_binary": 4, "unknown": 0, "not_reported": None}  # fmt: skip
+    [out] = external("indicators", [row], 5)
+    assert (out["male"], out["non_binary"], out["total"]) == (HIDDEN, SUPPRESSED, 56)
