@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, settings_at_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 EXTRA_COMMANDS: list[str] = [
@@ -37,7 +37,7 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callab
 
 
 def _settings() -> Settings:
-    return Settings()
+    return settings_at_start()
 
 
 @command("migrate")
@@ -95,6 +95,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         root = Path(args.data_dir).resolve()
         print(f"polku: no POLKU_DATABASE_URL/POLKU_REDIS_URL set; embedded servers in {root}")
         embedded = start_embedded(root)
+        env.setdefault("POLKU_ENV", "development")  # a laptop: the development secrets do
         env.setdefault("POLKU_DATABASE_URL", embedded.database_url)
         env.setdefault("POLKU_REDIS_URL", embedded.redis_url)
     os.environ.update(env)

@@ -26,8 +26,9 @@ from shared.demo.year import HORIZON_DAYS, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
 UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
-DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true"}
-"""Settings `polku demo` gives the services it starts: its employers listen on 127.0.0.1."""
+DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true", "POLKU_ENV": "development"}
+"""Settings `polku demo` gives the services it starts: its employers listen on 127.0.0.1,
+and it is development (the development secrets are accepted)."""
 
 
 @dataclass
