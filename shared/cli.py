@@ -107,7 +107,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             )
             print(
                 f"  export POLKU_DATABASE_URL='{embedded.database_url}'"
-                f" POLKU_REDIS_URL='{embedded.redis_url}'"
+                f" POLKU_REDIS_URL='{embedded.redis_url}' POLKU_ENV={env['POLKU_ENV']}"
             )
         return supervise(env, wait_for=args.wait_for)
     finally:

@@ -208,7 +208,8 @@ async def register_rows(
             regs = await register_many(conn, [i for _, i in chunk], vault=vault, today=today)
             for (n, _), reg in zip(chunk, regs, strict=True):
                 results[n] = _row(n, reg.status, str(reg.participant_id), [])
-                ids.append(reg.participant_id)
+                if not reg.transfer_requested:  # audited as transfer.requested already
+                    ids.append(reg.participant_id)
             if progress:
                 progress(len(chunk))
         ordered = [results[n] for n, _ in rows]

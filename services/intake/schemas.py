@@ -246,3 +246,37 @@ class ParticipantPage(BaseModel):
 
     items: list[ParticipantOut]
     next_after: UUID | None
+
+
+class TransferAsk(BaseModel):
+    """A municipality asks for a person registered elsewhere to be transferred to it."""
+
+    model_config = ConfigDict(extra="forbid")
+    municipality: Municipality = Field(description="the municipality asking (the caller's)")
+    national_id: NationalIdText
+
+
+class TransferAsked(BaseModel):
+    """The same answer whether or not the person is known anywhere."""
+
+    transfer_id: UUID
+    status: str = Field(description="always requested")
+
+
+class TransferOut(BaseModel):
+    """A transfer request as its deciders see it."""
+
+    transfer_id: UUID
+    participant_id: UUID
+    from_municipality: str
+    to_municipality: str
+    status: str = Field(description="requested, approved or declined")
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+class TransferPage(BaseModel):
+    """One page of transfer requests; pass `next_after` as `after` for the next."""
+
+    items: list[TransferOut]
+    next_after: UUID | None
