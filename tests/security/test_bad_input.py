@@ -12,6 +12,11 @@ from conftest import Keys
 from fastapi import FastAPI
 from security_helpers import OWN, intake_body
 
+from services.intake import batch
+from services.intake.schemas import IntakeIn
+from services.intake.service import vault_of
+from shared.db import create_pool
+from shared.settings import Settings
 from shared.testing import bearer
 
 
@@ -123,3 +128,20 @@ async def test_implausible_values_are_refused_with_a_reason(
     assert r.status_code == 422, r.text
     [detail] = r.json()["detail"]
     assert detail["field"] == field and detail["reason"]
+
+
+async def test_a_row_the_database_refuses_is_rejected_alone(settings: Settings) -> None:
+    """Should a value slip past validation, the database's refusal rejects that row only."""
+    good = [IntakeIn.model_validate(intake_body(OWN)) for _ in range(2)]
+    slipped = IntakeIn.model_validate(intake_body(OWN)).model_copy(update={"skills": ["x\x00"]})
+    rows: list[batch.ParsedRow] = [(1, good[0]), (2, slipped), (3, good[1])]
+    pool = await create_pool(settings.database_url, schema="intake")
+    try:
+        out = await batch.register_rows(pool, rows, vault=vault_of(settings))
+        stored = await pool.fetchval("SELECT count(*) FROM participant")
+    finally:
+        await pool.close()
+    statuses = [r["status"] for r in out.body["results"]]
+    assert statuses == ["created", "rejected", "created"]
+    assert out.body["results"][1]["errors"][0]["field"] == "row"
+    assert stored == 2
