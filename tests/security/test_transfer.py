@@ -170,6 +170,7 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
     dsn = settings.database_url
     key_a = await create_api_key(dsn, role="municipality", municipality=OWN)
     key_b = await create_api_key(dsn, role="municipality", municipality=OTHER)
+    operator = bearer(await create_api_key(dsn, role="operator"))
     known = estonian_id()
     async with (
         app.router.lifespan_context(app),
@@ -178,6 +179,7 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
         httpx.AsyncClient(base_url=stack["caseplan"].url, headers=bearer(key_a)) as plan_a,
         httpx.AsyncClient(base_url=stack["caseplan"].url, headers=bearer(key_b)) as plan_b,
         httpx.AsyncClient(base_url=stack["reporting"].url, headers=bearer(key_b)) as report_b,
+        httpx.AsyncClient(base_url=stack["reporting"].url, headers=operator) as figures,
     ):
         pid = uuid_of(await a.post("/v1/intakes", json=intake_body(OWN, known)))
         plan_path = f"/v1/participants/{pid}/case-plan"
@@ -203,6 +205,16 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
         assert facts
         export = await b.get(export_path)
         assert export.status_code == 200, export.text
+
+        async def registered_in(municipality: str) -> int:
+            r = await figures.get("/v1/reports/summary", params={"municipality": municipality})
+            return int(r.json()["participants_registered"]) if r.status_code == 200 else -1
+
+        async def counted_in_b() -> bool:
+            return await registered_in(OTHER) == 1
+
+        await _eventually(counted_in_b, "the figures of B counting the participant")
+        assert await registered_in(OWN) == 0
 
 
 async def _json_if_ok(client: httpx.AsyncClient, path: str) -> Any:

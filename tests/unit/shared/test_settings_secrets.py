@@ -100,3 +100,10 @@ def test_a_service_refuses_to_start_with_development_secrets_outside_development
     )
     assert done.returncode != 0
     assert "POLKU_ID_HASH_SECRET" in done.stderr and "development value" in done.stderr
+
+
+def test_the_demo_says_it_is_development() -> None:
+    from shared.demo.driver import DEMO_ENV
+
+    assert DEMO_ENV["POLKU_ENV"] == "development"
+    assert Settings(_env_file=None, env=DEMO_ENV["POLKU_ENV"]).env == "development"  # type: ignore[call-arg, arg-type]
