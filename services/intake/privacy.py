@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import httpx
+from fastapi.encoders import jsonable_encoder
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.intake import repository
+from services.intake import repository, transfer_repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
 from shared import audit, outbox
@@ -69,8 +71,10 @@ async def own_part(
             " WHERE participant_id = $1 ORDER BY seq",
             participant_id,
         )
+        transfers = await transfer_repository.of_participant(conn, participant_id)
     return {
         "participant": view(row, vault).model_dump(mode="json"),
+        "transfers": [jsonable_encoder(asdict(t)) for t in transfers],
         "sealed_fields": PERSONAL_FIELDS,
         "access_log": [
             {**dict(r), "at": r["at"].isoformat(), "organisation_id": str(r["organisation_id"])}

@@ -70,6 +70,15 @@ async def get(
     return None if record is None else _transfer(record)
 
 
+async def of_participant(conn: asyncpg.Connection, participant_id: UUID) -> list[Transfer]:
+    """Every transfer asked for a participant, oldest first (for their subject-access export)."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM transfer_request WHERE participant_id = $1 ORDER BY requested_at",
+        participant_id,
+    )
+    return [_transfer(r) for r in records]
+
+
 async def page(
     conn: asyncpg.Connection,
     *,

@@ -205,6 +205,8 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
         assert facts
         export = await b.get(export_path)
         assert export.status_code == 200, export.text
+        [moved] = export.json()["intake"]["transfers"]
+        assert (moved["transfer_id"], moved["status"]) == (tid, "approved")
 
         async def registered_in(municipality: str) -> int:
             r = await figures.get("/v1/reports/summary", params={"municipality": municipality})
