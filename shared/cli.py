@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, settings_at_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 EXTRA_COMMANDS: list[str] = [
@@ -35,7 +35,7 @@ def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callab
 
 
 def _settings() -> Settings:
-    return Settings()
+    return settings_at_start()
 
 
 @command("migrate")
@@ -93,6 +93,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         root = Path(args.data_dir).resolve()
         print(f"polku: no POLKU_DATABASE_URL/POLKU_REDIS_URL set; embedded servers in {root}")
         embedded = start_embedded(root)
+        env.setdefault("POLKU_ENV", "development")  # a laptop: the development secrets do
         env.setdefault("POLKU_DATABASE_URL", embedded.database_url)
         env.setdefault("POLKU_REDIS_URL", embedded.redis_url)
     os.environ.update(env)
@@ -104,7 +105,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             )
             print(
                 f"  export POLKU_DATABASE_URL='{embedded.database_url}'"
-                f" POLKU_REDIS_URL='{embedded.redis_url}'"
+                f" POLKU_REDIS_URL='{embedded.redis_url}' POLKU_ENV={env['POLKU_ENV']}"
             )
         return supervise(env, wait_for=args.wait_for)
     finally:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("intake", "caseplan", "matching", "reporting")
@@ -15,12 +18,31 @@ DEFAULT_PORTS: dict[str, int] = {
     "reporting": 8004,
 }
 _PLACEHOLDER = "change-me"
+DEVELOPMENT_SECRETS: dict[str, str] = {
+    "id_hash_secret": "dev-only-id-hash-secret-000000000000",
+    "encryption_key": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
+    "webhook_signing_secret": "dev-only-webhook-secret",
+}
+"""The embedded defaults: published in this repository, so accepted only in development."""
+MIN_ID_HASH_SECRET = 32
+"""Characters of the national-id HMAC key: a short key lets the ids be guessed back."""
+ENCRYPTION_KEY_BYTES = 32
 
 
 class Settings(BaseSettings):
     """Every setting Polku reads; the README's settings table lists the same names."""
 
-    model_config = SettingsConfigDict(env_prefix="POLKU_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="POLKU_",
+        extra="ignore",
+        hide_input_in_errors=True,  # never print a secret
+    )
+
+    env: Literal["development", "production"] = Field(
+        "production",
+        description="development (embedded `polku up`, the demo, tests) accepts the"
+        " development secrets; anything else must set its own",
+    )
 
     database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432/test", description="PostgreSQL DSN"
@@ -63,13 +85,17 @@ class Settings(BaseSettings):
     )
 
     id_hash_secret: str = Field(
-        "dev-only-id-hash-secret-000000000000", description="HMAC key for national id hashes"
+        DEVELOPMENT_SECRETS["id_hash_secret"],
+        min_length=MIN_ID_HASH_SECRET,
+        description="HMAC key for national id hashes",
     )
     encryption_key: str = Field(
-        "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
+        DEVELOPMENT_SECRETS["encryption_key"],
         description="base64 AES-256-GCM key for personal data at rest",
     )
-    webhook_signing_secret: str = Field("dev-only-webhook-secret", description="HMAC for webhooks")
+    webhook_signing_secret: str = Field(
+        DEVELOPMENT_SECRETS["webhook_signing_secret"], description="HMAC for webhooks"
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -86,9 +112,45 @@ class Settings(BaseSettings):
             raise ValueError("redis_socket_timeout_s must exceed consumer_block_ms")
         return self
 
+    @field_validator("encryption_key")
+    @classmethod
+    def _well_formed_key(cls, value: str) -> str:
+        try:
+            key = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("must be base64 (of 32 random bytes)") from None
+        if len(key) != ENCRYPTION_KEY_BYTES:
+            raise ValueError(f"must be base64 of 32 bytes, not {len(key)}")
+        return value
+
+    @model_validator(mode="after")
+    def _development_secrets_only_in_development(self) -> Settings:
+        if self.env == "development":
+            return self
+        used = [name for name, dev in DEVELOPMENT_SECRETS.items() if getattr(self, name) == dev]
+        if used:
+            names = ", ".join(f"POLKU_{n.upper()}" for n in used)
+            raise ValueError(
+                f"{names}: the development value, published with Polku; set a real secret,"
+                " or POLKU_ENV=development on a development machine"
+            )
+        return self
+
     def port_of(self, service: str) -> int:
         """HTTP port of one service."""
         return int(getattr(self, f"{service}_port"))
+
+
+def settings_at_start() -> Settings:
+    """Settings from the environment, or exit naming each refused setting and why."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        reasons = [
+            f"  {'POLKU_' + str(e['loc'][0]).upper() + ': ' if e['loc'] else ''}{e['msg']}"
+            for e in exc.errors()
+        ]
+        raise SystemExit("polku: refusing to start:\n" + "\n".join(reasons)) from None
 
 
 @lru_cache

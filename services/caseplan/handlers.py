@@ -15,6 +15,7 @@ from shared.events.intake import (
     ParticipantConsentWithdrawn,
     ParticipantErased,
     ParticipantRegistered,
+    ParticipantTransferred,
     ParticipantUpdated,
 )
 from shared.events.matching import MatchAccepted
@@ -49,6 +50,17 @@ def register_handlers(consumer: EventConsumer) -> None:
         conn: asyncpg.Connection, event: Envelope[ParticipantUpdated]
     ) -> list[Envelope[Any]]:
         """A moved participant may be served by workers of the new municipality."""
+        p = event.payload
+        moved = await service.move_participant(
+            conn, p.participant_id, p.municipality, event.occurred_at.date()
+        )
+        return _follow(event, moved)
+
+    @consumer.on(ParticipantTransferred)
+    async def on_participant_transferred(
+        conn: asyncpg.Connection, event: Envelope[ParticipantTransferred]
+    ) -> list[Envelope[Any]]:
+        """An approved transfer: the case plan moves to the new municipality."""
         p = event.payload
         moved = await service.move_participant(
             conn, p.participant_id, p.municipality, event.occurred_at.date()

@@ -9,8 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from services.intake import batch, privacy, service
+from services.intake import batch, privacy, service, transfers
 from services.intake.crypto import PersonalDataVault
+from services.intake.domain.transfer import TransferStatus
 from services.intake.errors import IntakeError
 from services.intake.schemas import (
     ConsentWithdrawal,
@@ -19,6 +20,10 @@ from services.intake.schemas import (
     ParticipantCorrection,
     ParticipantOut,
     ParticipantPage,
+    TransferAsk,
+    TransferAsked,
+    TransferOut,
+    TransferPage,
 )
 from shared import audit
 from shared.auth import Allow, Principal
@@ -28,6 +33,9 @@ router = APIRouter(prefix="/v1", tags=["intake"])
 
 Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The registering municipality (its own participants only) or an admin."""
+
+Decider = Annotated[Principal, Allow("municipality", "operator", "admin")]
+"""Who decides transfers: the participant's current municipality, an operator or an admin."""
 
 REASONS: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid fields, each with a machine-readable reason"}
@@ -169,4 +177,53 @@ async def export_participant(
         settings=runtime.settings,
         principal=principal,
         authorization=request.headers.get("authorization"),
+    )
+
+
+@router.post("/transfers", status_code=202, response_model=TransferAsked, responses=REASONS)
+async def ask_transfer(
+    body: TransferAsk, pool: PoolDep, vault: VaultDep, principal: Municipal
+) -> dict[str, Any]:
+    """Ask for a person registered elsewhere to move here; the answer never tells whether,
+    or where, they are known (their municipality or an operator decides)."""
+    return await transfers.ask(pool, body, vault=vault, principal=principal)
+
+
+@router.get("/transfers", response_model=TransferPage)
+async def list_transfers(
+    pool: PoolDep,
+    principal: Decider,
+    status: TransferStatus | None = None,
+    after: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> TransferPage:
+    """Transfer requests to decide: a municipality sees those about its own participants."""
+    return await transfers.list_transfers(
+        pool, status=status, after=after, limit=limit, principal=principal
+    )
+
+
+_DECIDED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown, or not the caller's to decide"},
+    409: {"description": "Decided already, or the participant moved since it was asked"},
+}
+
+
+@router.post("/transfers/{transfer_id}/approval", response_model=TransferOut, responses=_DECIDED)
+async def approve_transfer(
+    transfer_id: UUID, pool: PoolDep, vault: VaultDep, principal: Decider
+) -> TransferOut:
+    """Approve: the participant, their case plan and figures move to the new municipality."""
+    return await transfers.decide_transfer(
+        pool, transfer_id, approve=True, vault=vault, principal=principal
+    )
+
+
+@router.post("/transfers/{transfer_id}/decline", response_model=TransferOut, responses=_DECIDED)
+async def decline_transfer(
+    transfer_id: UUID, pool: PoolDep, vault: VaultDep, principal: Decider
+) -> TransferOut:
+    """Decline: the participant stays where they are."""
+    return await transfers.decide_transfer(
+        pool, transfer_id, approve=False, vault=vault, principal=principal
     )

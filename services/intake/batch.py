@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError, field_errors
-from services.intake.registration import CHUNK, register_many
+from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.repository import store_response
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
 from services.intake.service import claim_or_replay
@@ -205,10 +205,14 @@ async def register_rows(
             return BatchResult(earlier.body, _ids_of(earlier.body))
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start : start + CHUNK]
-            regs = await register_many(conn, [i for _, i in chunk], vault=vault, today=today)
+            regs = await _register_apart(conn, [i for _, i in chunk], vault, today)
             for (n, _), reg in zip(chunk, regs, strict=True):
+                if isinstance(reg, list):
+                    results[n] = _row(n, "rejected", None, reg)
+                    continue
                 results[n] = _row(n, reg.status, str(reg.participant_id), [])
-                ids.append(reg.participant_id)
+                if not reg.transfer_requested:  # audited as transfer.requested already
+                    ids.append(reg.participant_id)
             if progress:
                 progress(len(chunk))
         ordered = [results[n] for n, _ in rows]
@@ -217,6 +221,27 @@ async def register_rows(
         if idempotency_key:
             await store_response(conn, idempotency_key, 200, answer)
     return BatchResult(answer, ids)
+
+
+async def _register_apart(
+    conn: asyncpg.Connection, intakes: list[IntakeIn], vault: PersonalDataVault, today: date
+) -> list[Registration | list[dict[str, str]]]:
+    """A chunk in one savepoint; should the database refuse a value validation let through,
+    row by row, so that row alone is rejected (with the reason) and the others registered."""
+    try:
+        async with conn.transaction():
+            return list(await register_many(conn, intakes, vault=vault, today=today))
+    except asyncpg.DataError:
+        pass
+    outcomes: list[Registration | list[dict[str, str]]] = []
+    for intake in intakes:
+        try:
+            async with conn.transaction():
+                outcomes += await register_many(conn, [intake], vault=vault, today=today)
+        except asyncpg.DataError as exc:
+            reason = f"the database cannot store a value of this row ({exc.sqlstate})"
+            outcomes.append([{"field": "row", "reason": reason, "type": "unstorable"}])
+    return outcomes
 
 
 def _row(n: int, status: str, participant_id: str | None, errors: Any) -> dict[str, Any]:

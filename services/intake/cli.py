@@ -14,7 +14,7 @@ from services.intake import batch
 from services.intake.errors import IntakeError
 from services.intake.service import vault_of
 from shared.db import create_pool
-from shared.settings import Settings
+from shared.settings import Settings, settings_at_start
 
 HELP = """Register every valid row of a CSV or JSON-lines file for one municipality.
 
@@ -67,7 +67,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (OSError, IntakeError) as exc:
         print(f"polku import: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
-    result = asyncio.run(_register(rows, Settings())).body
+    result = asyncio.run(_register(rows, settings_at_start())).body
     print(json.dumps(result))
     print(json.dumps({k: result[k] for k in ("created", "updated", "rejected")}), file=sys.stderr)
     return 1 if result["rejected"] else 0

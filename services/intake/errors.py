@@ -22,13 +22,21 @@ def field_errors(errors: Iterable[Any], *, skip: Sequence[str] = ("body",)) -> l
     """Pydantic errors as [{field, reason, type}], the reason being the rule's own words."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if str(p) not in skip]
+        loc = [_shown(str(p)) for p in err.get("loc", ()) if str(p) not in skip]
         ctx = err.get("ctx") or {}
         reason = str(ctx["error"]) if "error" in ctx else str(err.get("msg", "invalid"))
         out.append(
             {"field": ".".join(loc) or "body", "reason": reason, "type": err.get("type", "")}
         )
     return out
+
+
+def _shown(name: str) -> str:
+    """A field name as the answer shows it: an unknown key's control characters escaped,
+    so the answer can be stored (a batch's, as JSON in PostgreSQL) and printed safely."""
+    if name.isprintable():
+        return name
+    return name.encode("unicode_escape").decode("ascii")
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

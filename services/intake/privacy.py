@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -10,10 +11,11 @@ from uuid import UUID
 import asyncpg
 import httpx
 import redis.asyncio as aioredis
+from fastapi.encoders import jsonable_encoder
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.intake import repository
+from services.intake import repository, transfer_repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.inbound import person_subject
 from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
@@ -85,8 +87,10 @@ async def own_part(
             " WHERE participant_id = $1 ORDER BY seq",
             participant_id,
         )
+        transfers = await transfer_repository.of_participant(conn, participant_id)
     return {
         "participant": view(row, vault).model_dump(mode="json"),
+        "transfers": [jsonable_encoder(asdict(t)) for t in transfers],
         "sealed_fields": PERSONAL_FIELDS,
         "access_log": [
             {**dict(r), "at": r["at"].isoformat(), "organisation_id": str(r["organisation_id"])}

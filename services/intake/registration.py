@@ -2,7 +2,9 @@
 
 A chunk of intakes is one statement in the common case: every person is inserted as new,
 with their event and audit lines, skipping id hashes already known; only
-the people known before (or registered concurrently) are then locked and updated.
+the people known before (or registered concurrently) are then locked and updated — by their
+own municipality. Another municipality's registration never moves them: it records a transfer
+request and is answered as a new person's would be (domain/transfer.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from uuid import UUID
 
 import asyncpg
 
-from services.intake import repository
+from services.intake import repository, transfer_repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import changed_fields
+from services.intake.domain.transfer import is_own_registration, registration_status
 from services.intake.records import (
     UPDATED,
     Cause,
@@ -48,10 +51,14 @@ FROZEN_AT_ENTRY = (
 
 @dataclass(frozen=True)
 class Registration:
-    """The outcome of registering one intake: created, or updated when the person was known."""
+    """The outcome of registering one intake: created, or updated when the person was known.
+
+    With `transfer_requested`, the person belongs to another municipality: `participant_id`
+    is the transfer request's id, shown to the registering municipality in its place."""
 
     participant_id: UUID
     status: str
+    transfer_requested: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,9 @@ async def _register_chunk(
     created = await repository.insert_registered(conn, fresh, audited=audited)
     new_by_hash = {r.id_hash: r.participant_id for r in fresh if r.participant_id in created}
     known = [item for item in chunk if item[0] not in new_by_hash]
-    updated = await _register_known(conn, known, vault, today, now, audit_as) if known else {}
+    again = await _register_known(conn, known, vault, today, now, audit_as) if known else {}
     return [
-        Registration(new_by_hash[h], "created")
-        if h in new_by_hash
-        else Registration(updated[h], "updated")
+        Registration(new_by_hash[h], "created") if h in new_by_hash else again[h]
         for h, _, _ in chunk
     ]
 
@@ -138,13 +143,45 @@ async def _register_known(
     today: date,
     now: str,
     audit_as: AuditAs | None,
-) -> dict[bytes, UUID]:
-    """Update the people registered before (locked first); their ids by id hash."""
+) -> dict[bytes, Registration]:
+    """Update the people their own municipality registers again (locked first); ask for a
+    transfer of the others. The outcomes by id hash."""
     existing = {r.id_hash: r for r in await repository.lock_by_hash(conn, [h for h, _, _ in known])}
-    updates = [_reregister(existing[h], i, vault, today, now, c) for h, i, c in known]
-    audited = audit_as.params("updated") if audit_as else None
-    await repository.reregister(conn, updates, audited=audited)
-    return {row.id_hash: row.participant_id for row, _, _ in updates}
+    ours = {h for h, i, _ in known if is_own_registration(existing[h].municipality, i.municipality)}
+    own = [k for k in known if k[0] in ours]
+    away = [(existing[h], i) for h, i, _ in known if h not in ours]
+    outcomes: dict[bytes, Registration] = {}
+    if own:
+        updates = [_reregister(existing[h], i, vault, today, now, c) for h, i, c in own]
+        audited = audit_as.params("updated") if audit_as else None
+        await repository.reregister(conn, updates, audited=audited)
+        outcomes |= {r.id_hash: Registration(r.participant_id, "updated") for r, _, _ in updates}
+    if away:
+        outcomes |= await _ask_transfers(conn, away, audit_as.principal if audit_as else None)
+    return outcomes
+
+
+async def _ask_transfers(
+    conn: asyncpg.Connection,
+    away: list[tuple[ParticipantRow, IntakeIn]],
+    principal: Principal | None,
+) -> dict[bytes, Registration]:
+    """Record a transfer request for each person registered by another municipality; the
+    answers they get look like a first (or repeated) registration's."""
+    asked = await transfer_repository.ask(
+        conn,
+        [(row.participant_id, row.municipality, intake.municipality) for row, intake in away],
+        requested_by=principal.key_id if principal else None,
+        reopen_declined=False,
+    )
+    await audit.record(
+        conn, principal, "transfer.requested", [row.participant_id for row, _ in away]
+    )
+    outcomes = {}
+    for row, _ in away:
+        transfer_id, fresh = asked[row.participant_id]
+        outcomes[row.id_hash] = Registration(transfer_id, registration_status(fresh), True)
+    return outcomes
 
 
 def _reregister(

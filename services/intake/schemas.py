@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -17,7 +18,7 @@ from pydantic import (
     field_validator,
 )
 
-from services.intake.domain import parse_national_id
+from services.intake.domain import not_boolean, parse_national_id, plausible_age, printable
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
@@ -27,9 +28,22 @@ CLOCK_SKEW = timedelta(minutes=5)
 ESCO_PREFIX = "http://data.europa.eu/esco/"
 _ESCO_KINDS = ("skill/", "occupation/", "isco/")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Municipality = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)]
+Printable = AfterValidator(printable)
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+]
+Municipality = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60), Printable
+]
+Number = BeforeValidator(not_boolean)
+"""On a number field: true/false are refused, not read as 1/0."""
+Hours = Annotated[int, Number, Field(ge=0, le=60)]
+Months = Annotated[int, Number, Field(ge=0, le=600)]
+Isced = Annotated[int, Number, Field(ge=0, le=8)]
+Km = Annotated[float, Number, Field(ge=0, le=500)]
 
 
 def _language(code: str) -> str:
@@ -49,7 +63,9 @@ def _skill(value: str) -> str:
 
 
 def _national_id(value: str) -> str:
-    return parse_national_id(value).value
+    nid = parse_national_id(value)
+    plausible_age(nid.birth_date, datetime.now(UTC).date())
+    return nid.value
 
 
 def _not_in_future(value: datetime) -> datetime:
@@ -64,6 +80,7 @@ Language = Annotated[str, StringConstraints(min_length=2, max_length=3), AfterVa
 Skill = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Printable,
     AfterValidator(_skill),
 ]
 NationalIdText = Annotated[
@@ -78,6 +95,7 @@ Email = Annotated[
     StringConstraints(
         strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$"
     ),
+    Printable,
 ]
 
 
@@ -104,8 +122,8 @@ class HomeLocation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     postal_code: str | None = Field(None, pattern=r"^[0-9]{5}$", max_length=5)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Annotated[float, Number] | None = Field(None, ge=-90, le=90)
+    lon: Annotated[float, Number] | None = Field(None, ge=-180, le=180)
 
     def coordinates(self) -> tuple[float, float] | None:
         """(lat, lon) when both are known."""
@@ -131,15 +149,15 @@ class ParticipantDetails(BaseModel):
     languages: list[Language] = Field(default_factory=list, max_length=10)
     risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=11)
     labour_market_status: LabourMarketStatus
-    months_unemployed: int = Field(0, ge=0, le=600)
+    months_unemployed: Months = 0
     in_education_or_training: bool = False
-    isced_level: int | None = Field(None, ge=0, le=8)
+    isced_level: Isced | None = None
     skills: list[Skill] = Field(default_factory=list, max_length=50)
     interests: list[Skill] = Field(default_factory=list, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: int = Field(20, ge=0, le=60)
+    availability_hours: Hours = 20
     transport: Transport = Transport.PUBLIC
-    max_travel_km: float = Field(30, ge=0, le=500)
+    max_travel_km: Km = 30
     telework_ready: bool = False
     accessibility_needs: list[Text] = Field(default_factory=list, max_length=20)
     special_categories_refused: bool = False
@@ -172,15 +190,15 @@ class ParticipantCorrection(BaseModel):
     languages: list[Language] | None = Field(None, max_length=10)
     risk_groups: list[RiskGroup] | None = Field(None, max_length=11)
     labour_market_status: LabourMarketStatus | None = None
-    months_unemployed: int | None = Field(None, ge=0, le=600)
+    months_unemployed: Months | None = None
     in_education_or_training: bool | None = None
-    isced_level: int | None = Field(None, ge=0, le=8)
+    isced_level: Isced | None = None
     skills: list[Skill] | None = Field(None, max_length=50)
     interests: list[Skill] | None = Field(None, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: int | None = Field(None, ge=0, le=60)
+    availability_hours: Hours | None = None
     transport: Transport | None = None
-    max_travel_km: float | None = Field(None, ge=0, le=500)
+    max_travel_km: Km | None = None
     telework_ready: bool | None = None
     accessibility_needs: list[Text] | None = Field(None, max_length=20)
     special_categories_refused: bool | None = None
@@ -227,4 +245,38 @@ class ParticipantPage(BaseModel):
     """One page of participants; pass `next_after` as `after` for the next."""
 
     items: list[ParticipantOut]
+    next_after: UUID | None
+
+
+class TransferAsk(BaseModel):
+    """A municipality asks for a person registered elsewhere to be transferred to it."""
+
+    model_config = ConfigDict(extra="forbid")
+    municipality: Municipality = Field(description="the municipality asking (the caller's)")
+    national_id: NationalIdText
+
+
+class TransferAsked(BaseModel):
+    """The same answer whether or not the person is known anywhere."""
+
+    transfer_id: UUID
+    status: str = Field(description="always requested")
+
+
+class TransferOut(BaseModel):
+    """A transfer request as its deciders see it."""
+
+    transfer_id: UUID
+    participant_id: UUID
+    from_municipality: str
+    to_municipality: str
+    status: str = Field(description="requested, approved or declined")
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+class TransferPage(BaseModel):
+    """One page of transfer requests; pass `next_after` as `after` for the next."""
+
+    items: list[TransferOut]
     next_after: UUID | None

@@ -19,6 +19,7 @@ from shared.events.intake import (
     ParticipantConsentWithdrawn,
     ParticipantErased,
     ParticipantRegistered,
+    ParticipantTransferred,
     ParticipantUpdated,
 )
 from shared.events.matching import (
@@ -64,6 +65,8 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
             conn, event.payload, at=event.occurred_at, catalog=catalog, settings=ms, now=now
         )
         return _follow(event, proposed)
+
+    consumer.on(ParticipantTransferred)(on_participant_updated)  # the whole profile, moved
 
     async def on_participant_left(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)

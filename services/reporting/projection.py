@@ -23,6 +23,7 @@ Apply = Callable[[asyncpg.Connection, Sequence[Envelope[Any]]], Awaitable[None]]
 PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantRegistered.TYPE: store.participant_registered,
     intake.ParticipantUpdated.TYPE: store.participant_updated,
+    intake.ParticipantTransferred.TYPE: store.participant_transferred,
     intake.ParticipantConsentWithdrawn.TYPE: partial(
         store.participant_privacy, column="consent_withdrawn_at"
     ),

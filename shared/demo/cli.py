@@ -43,12 +43,12 @@ def service_urls(args: argparse.Namespace) -> dict[str, str]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the living demo region: a year of a regional network, through the public APIs."""
+    for name, value in DEMO_ENV.items():
+        os.environ.setdefault(name, value)
     if args.no_services:
         return play(args)
     from shared.cli import cmd_up
 
-    for name, value in DEMO_ENV.items():
-        os.environ.setdefault(name, value)
     if not args.verbose:
         os.environ.setdefault("POLKU_LOG_LEVEL", "WARNING")  # the demo's summary stays readable
     outcome: list[int] = []

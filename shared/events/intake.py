@@ -68,6 +68,17 @@ class ParticipantUpdated(ParticipantProfile, Payload):
 
 
 @register
+class ParticipantTransferred(ParticipantProfile, Payload):
+    """A participant moved to another municipality by an approved transfer: their case, figures
+    and candidacy follow. Carries the whole profile, `municipality` being the new one."""
+
+    TYPE: ClassVar[str] = "participant.transferred"
+    STREAM: ClassVar[str] = streams.INTAKE
+    transfer_id: UUID
+    from_municipality: str
+
+
+@register
 class ParticipantConsentWithdrawn(Payload):
     """The participant withdrew consent: services stop processing and remove personal notes."""
 

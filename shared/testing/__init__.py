@@ -1,5 +1,7 @@
 """Testing helpers: real-server fixtures (see plugin.py), service processes, waiting."""
 
+import os
+
 from shared.testing.keys import bearer, create_api_key, create_api_key_sync, keyed_client
 from shared.testing.servers import (
     RedisServer,
@@ -10,6 +12,10 @@ from shared.testing.servers import (
     free_port,
     wait_until,
 )
+
+# Tests and benchmarks are development: their processes (and the services they start, which
+# inherit the environment) may use the development secrets (shared/settings.py).
+os.environ.setdefault("POLKU_ENV", "development")
 
 __all__ = [
     "RedisServer",

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from conftest import Keys
 from fastapi import FastAPI
-from security_helpers import OWN, intake_body
+from security_helpers import OTHER, OWN, estonian_id, intake_body
 
 from shared.testing import bearer
 
@@ -84,6 +84,30 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("GET", "/v1/keys", None, {"admin": 200, "municipality": 403, "other_municipality": 403}),
     (
         "POST",
+        "/v1/transfers",
+        {"municipality": OWN, "national_id": estonian_id()},
+        {"admin": 202, "municipality": 202, "other_municipality": 403},
+    ),
+    (
+        "GET",
+        "/v1/transfers",
+        None,
+        {"admin": 200, "operator": 200, "municipality": 200, "other_municipality": 200},
+    ),
+    (
+        "POST",
+        "/v1/transfers/{tid}/approval",
+        None,
+        {"admin": 200, "operator": 200, "municipality": 200, "other_municipality": 404},
+    ),
+    (
+        "POST",
+        "/v1/transfers/{tid}/decline",
+        None,
+        {"admin": 200, "operator": 200, "municipality": 200, "other_municipality": 404},
+    ),
+    (
+        "POST",
         "/v1/keys/{kid}/revoke",
         None,
         {"admin": 404, "municipality": 403, "other_municipality": 403},
@@ -121,14 +145,16 @@ async def test_every_intake_endpoint_for_every_role(intake_app: FastAPI, keys: K
     async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
         for method, path, body, cell in MATRIX:
             for who in WHO:
-                made = await http.post(
-                    "/v1/intakes", json=intake_body(OWN), headers=bearer(keys["admin"])
-                )
+                admin, person = bearer(keys["admin"]), intake_body(OWN)
+                made = await http.post("/v1/intakes", json=person, headers=admin)
                 pid = made.json()["participant_id"]
+                elsewhere = intake_body(OTHER, person["national_id"])
+                asked = await http.post("/v1/intakes", json=elsewhere, headers=admin)
+                tid = asked.json()["participant_id"]  # the transfer asked for in its place
                 headers = bearer(keys[who]) if who else {}
                 r = await http.request(
                     method,
-                    path.format(pid=pid, kid=uuid4()),
+                    path.format(pid=pid, kid=uuid4(), tid=tid),
                     headers=headers,
                     **_request(method, path, body),
                 )
@@ -146,7 +172,13 @@ def test_every_v1_operation_needs_a_key_and_is_in_the_matrix(intake_app: FastAPI
     }
     assert all(op.get("security") for op in operations.values())  # the Allow dependency's bearer
     in_matrix = {
-        (m, p.split("?")[0].replace("{pid}", "{participant_id}").replace("{kid}", "{key_id}"))
+        (
+            m,
+            p.split("?")[0]
+            .replace("{pid}", "{participant_id}")
+            .replace("{kid}", "{key_id}")
+            .replace("{tid}", "{transfer_id}"),
+        )
         for m, p, _, _ in MATRIX
     }
     assert set(operations) == in_matrix

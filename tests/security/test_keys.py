@@ -20,7 +20,11 @@ from shared.testing import bearer
 
 
 def _polku(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"POLKU_DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
+    env = {
+        "POLKU_DATABASE_URL": settings.database_url,
+        "POLKU_ENV": "development",  # the development secrets (shared/settings.py)
+        "PATH": "/usr/bin:/bin",
+    }
     return subprocess.run(
         [sys.executable, "-m", "shared.cli", "keys", *args],
         capture_output=True,

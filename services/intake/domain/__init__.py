@@ -7,9 +7,18 @@ from services.intake.domain.national_id import (
     finnish_control_char,
     parse_national_id,
 )
+from services.intake.domain.plausibility import (
+    MAX_AGE,
+    MIN_AGE,
+    not_boolean,
+    plausible_age,
+    printable,
+)
 from services.intake.domain.profile import age_band, age_on, changed_fields, coarse
 
 __all__ = [
+    "MAX_AGE",
+    "MIN_AGE",
     "InvalidNationalId",
     "NationalId",
     "age_band",
@@ -18,5 +27,8 @@ __all__ = [
     "coarse",
     "estonian_check_digit",
     "finnish_control_char",
+    "not_boolean",
     "parse_national_id",
+    "plausible_age",
+    "printable",
 ]

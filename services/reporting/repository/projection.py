@@ -116,6 +116,15 @@ async def participant_updated(conn: asyncpg.Connection, events: Events) -> None:
     )
 
 
+async def participant_transferred(conn: asyncpg.Connection, events: Events) -> None:
+    """An approved transfer: the participant's figures count in the new municipality."""
+    await conn.executemany(
+        f"INSERT INTO participant_fact ({_PROFILE_COLUMNS}) {_VALUES}"
+        " ON CONFLICT (participant_id) DO UPDATE SET municipality = EXCLUDED.municipality",
+        [_profile_row(e, 0) for e in events],
+    )
+
+
 async def participant_privacy(conn: asyncpg.Connection, events: Events, column: str) -> None:
     """Record a consent withdrawal or an erasure (reporting holds no personal data)."""
     assert column in ("consent_withdrawn_at", "erased_at")

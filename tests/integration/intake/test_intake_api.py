@@ -61,12 +61,12 @@ async def test_bad_checksum_is_422_with_reason_and_nothing_is_stored(
     assert await db.fetchval("SELECT count(*) FROM outbox") == 0
 
 
-async def test_same_person_from_two_municipalities_is_one_participant(
+async def test_the_same_person_registered_again_is_one_participant(
     client: httpx.AsyncClient, db: asyncpg.Connection
 ) -> None:
     nid = finnish_id()
     first = await client.post("/v1/intakes", json=intake_body(nid, municipality="Kaustinen"))
-    again = intake_body(nid.lower(), municipality="Veteli", home=None, months_unemployed=30)
+    again = intake_body(nid.lower(), municipality="Kaustinen", home=None, months_unemployed=30)
     second = await client.post("/v1/intakes", json=again)
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.json() == {"participant_id": first.json()["participant_id"], "status": "updated"}
@@ -78,13 +78,32 @@ async def test_same_person_from_two_municipalities_is_one_participant(
         "participant.updated",
     )
     payload = updated["payload"]
-    assert payload["municipality"] == "Veteli"  # type: ignore[index]
-    assert payload["location"] == {"municipality": "Veteli", "lat": 63.47, "lon": 23.78}  # type: ignore[index]
+    assert payload["municipality"] == "Kaustinen"  # type: ignore[index]
+    assert payload["location"] == {"municipality": "Kaustinen", "lat": 63.55, "lon": 23.7}  # type: ignore[index]
     assert payload["months_unemployed"] == 18  # type: ignore[index]  # frozen at first entry
-    assert "municipality" in payload["changed_fields"]  # type: ignore[index]
+    assert "location" in payload["changed_fields"]  # type: ignore[index]
 
-    listed = (await client.get("/v1/participants", params={"municipality": "Veteli"})).json()
-    assert [p["participant_id"] for p in listed["items"]] == [first.json()["participant_id"]]
+
+async def test_another_municipality_registering_the_person_moves_nobody(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    """Told as a first registration would be; the person stays; a transfer is asked."""
+    nid = finnish_id()
+    first = await client.post("/v1/intakes", json=intake_body(nid, municipality="Kaustinen"))
+    second = await client.post("/v1/intakes", json=intake_body(nid, municipality="Veteli"))
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["status"] == "created"
+    assert second.json()["participant_id"] != first.json()["participant_id"]
+    assert await db.fetchval("SELECT municipality FROM participant") == "Kaustinen"
+    [registered] = await _outbox(db)
+    assert registered["type"] == "participant.registered"
+    asked = await db.fetchrow("SELECT * FROM transfer_request")
+    assert (asked["from_municipality"], asked["to_municipality"], asked["status"]) == (
+        "Kaustinen",
+        "Veteli",
+        "requested",
+    )
+    assert str(asked["transfer_id"]) == second.json()["participant_id"]
 
 
 async def test_retried_post_with_idempotency_key_registers_once(

@@ -19,7 +19,7 @@ async def test_events_in_the_stream_carry_no_name_contact_or_identity_number(
     ee, fi = estonian_id(), finnish_id()
     first = await client.post("/v1/intakes", json=intake_body(ee))
     await client.post("/v1/intakes", json=intake_body(fi, municipality="Perho"))
-    await client.post("/v1/intakes", json=intake_body(ee, municipality="Narva linn"))
+    await client.post("/v1/intakes", json=intake_body(ee, given_name="Maria"))  # updated
     pid = first.json()["participant_id"]
     fix = {
         "family_name": "Kask-Secretname",
