@@ -9,22 +9,35 @@ import asyncpg
 
 log = logging.getLogger("polku.db")
 
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.ConnectionFailureError,
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # ConnectionError and refused, reset or unreachable sockets among them
+    asyncpg.exceptions.PostgresConnectionError,  # class 08: connection lost or never made
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
     asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
-    ConnectionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+"""Errors that mean the database cannot be reached: an outage, not a failed attempt."""
+
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    *OUTAGE_ERRORS,
+    asyncpg.exceptions.InterfaceError,
     asyncio.TimeoutError,
 )
-"""Errors that mean the database is unreachable, not that an event is bad."""
+"""What an HTTP request answers with 503: an outage, or a backing service too slow to answer."""
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when the database (or the network to it) cannot be reached.
+
+    A statement that failed or timed out on a live connection is not an outage: for a
+    consumer it is a failed attempt of the event at hand (`shared.messaging`)."""
+    return isinstance(exc, OUTAGE_ERRORS) and not isinstance(exc, TimeoutError)
 
 
 def is_infrastructure_error(exc: BaseException) -> bool:
-    """True when the error is the database or network being down."""
+    """True when a backing service is down or too slow: an HTTP request answers 503."""
     return isinstance(exc, INFRASTRUCTURE_ERRORS)
 
 

@@ -27,11 +27,12 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from shared import outbox
-from shared.db import is_infrastructure_error
+from shared.db import is_outage
 from shared.events import streams
 from shared.events.envelope import Envelope, Payload, PoisonEvent, decode, decode_hinted
 from shared.logs import event_context
 from shared.metrics import ServiceMetrics
+from shared.outage import Backoff, OutageLog
 from shared.settings import Settings
 
 log = logging.getLogger("polku.messaging")
@@ -44,6 +45,8 @@ Emitted = list[Envelope[Any]] | None
 Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[Emitted]]
 BatchHandler = Callable[[asyncpg.Connection, list[Envelope[Any]]], Awaitable[Emitted]]
 EntryDecoder = Callable[[dict[bytes, bytes]], Envelope[Any] | None]
+PROBE_TIMEOUT_S = 5.0
+"""How long the database may take to answer `SELECT 1` before a failure counts as an outage."""
 
 
 class RetryLater(Exception):
@@ -94,6 +97,36 @@ def _malformed(detail: str) -> PoisonEvent:
     return MalformedEvent(detail)
 
 
+class TypeMismatch(PoisonEvent):
+    """The entry's `type` field names another type than its body: trust neither."""
+
+    reason = "type_mismatch"
+
+
+def check_unwanted_type(body: bytes, hint: str) -> None:
+    """Raise `TypeMismatch` if the body of an entry hinted as an unwanted type is another type.
+
+    The relay writes the envelope's `type` second (after `event_id`), so the hint is found
+    in the first bytes without parsing; only an entry where it is not is parsed in full."""
+    if body.find(b'"type":"' + hint.encode() + b'"', 0, 200) != -1:
+        return
+    try:
+        actual = json.loads(body).get("type")
+    except (ValueError, AttributeError):
+        return  # not ours to judge: the services that consume the hinted type name it
+    if isinstance(actual, str) and actual != hint:
+        raise TypeMismatch(f"type field says {hint!r}, the body is {actual!r}")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The dead-letter reason of an event whose attempts all failed with `exc`."""
+    if isinstance(exc, RetryLater):
+        return "prerequisite_missing"
+    if isinstance(exc, TimeoutError | asyncpg.exceptions.QueryCanceledError):
+        return "timed_out"
+    return "handler_failed"
+
+
 @dataclass
 class _Route:
     handler: Handler | None = None
@@ -123,6 +156,12 @@ class EventConsumer:
         self._streams: dict[str, EntryDecoder | None] = {}
         self._stopping = False
         self._stopped = asyncio.Event()
+        self._outage = OutageLog(
+            log, f"database of consumer {service}", reminder_s=settings.outage_reminder_s
+        )
+        self._claim_outage = OutageLog(
+            log, f"claim loop of {service}", reminder_s=settings.outage_reminder_s
+        )
 
     # -- registration ---------------------------------------------------------------------
     def on(self, payload: type[Payload]) -> Callable[[Handler], Handler]:
@@ -207,9 +246,18 @@ class EventConsumer:
         if custom is not None:
             return custom(fields)
         hint = fields.get(TYPE_FIELD)
-        if hint is not None:  # Polku's relay names the type: skip or validate in one pass
-            return decode_hinted(entry_body(fields), hint.decode(), wanted=self._wanted)
-        return decode(entry_body(fields), wanted=self._wanted)
+        if hint is None:
+            return decode(entry_body(fields), wanted=self._wanted)
+        # Polku's relay names the type: skip or validate in one pass, never trust a wrong name
+        type_, body = hint.decode(errors="replace"), entry_body(fields)
+        if type_ not in self._wanted:
+            check_unwanted_type(body, type_)
+            return None
+        env = decode_hinted(body, type_, wanted=self._wanted)
+        if env is None or env.type != type_:
+            actual = "an unwanted type" if env is None else repr(env.type)
+            raise TypeMismatch(f"type field says {type_!r}, the body is {actual}")
+        return env
 
     async def _apply_with_isolation(
         self, stream: str, batch: list[tuple[bytes, Envelope[Any]]]
@@ -217,15 +265,20 @@ class EventConsumer:
         while True:
             try:
                 await self._apply(stream, [env for _, env in batch])
+                self._outage.recovered()
                 return [entry_id for entry_id, _ in batch]
             except Exception as exc:
-                if is_infrastructure_error(exc):
-                    if self._stopping:
-                        raise  # left pending for a live consumer; not a failed attempt
+                if await self._is_outage(exc):
                     await self._wait_for_database(exc)
                     continue
                 if len(batch) == 1:
-                    return await self._record_failure(stream, batch[0], exc)
+                    try:
+                        return await self._record_failure(stream, batch[0], exc)
+                    except Exception as lost:  # the database went away meanwhile
+                        if not is_outage(lost):
+                            raise
+                        await self._wait_for_database(lost)
+                        continue
                 break
         # One event spoiled the batch: apply each alone, so the others go through.
         settled: list[bytes] = []
@@ -292,21 +345,37 @@ class EventConsumer:
                 emitted += await route.handler(conn, env) or []
         return emitted
 
+    async def _is_outage(self, exc: Exception) -> bool:
+        """An outage: the database cannot be reached. A statement that failed or timed out
+        while the database answers is the event's failed attempt, never an outage."""
+        if is_outage(exc):
+            return True
+        return not await self._database_answers()
+
+    async def _database_answers(self) -> bool:
+        assert self.pool is not None
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT_S), self.pool.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+            return True
+        except Exception:
+            return False
+
     async def _wait_for_database(self, exc: BaseException) -> None:
-        log.warning("database unavailable while handling events (%r); backing off", exc)
-        delay = 0.2
+        """Back off until the database answers; raise `exc` if the consumer is stopping
+        (the entries stay pending for a live consumer: not a failed attempt)."""
+        self._outage.failed(exc)
+        backoff = Backoff()
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), delay)
-            try:
-                assert self.pool is not None
-                async with self.pool.acquire() as conn:
-                    await conn.fetchval("SELECT 1")
+                async with asyncio.timeout(backoff.next()):
+                    await self._stopped.wait()
+            if self._stopping:
+                break
+            if await self._database_answers():
                 return
-            except Exception as again:
-                if not is_infrastructure_error(again):
-                    return
-                delay = min(delay * 2, 5.0)
+            self._outage.failed(exc)
+        raise exc
 
     async def _record_failure(
         self, stream: str, item: tuple[bytes, Envelope[Any]], exc: Exception
@@ -326,6 +395,7 @@ class EventConsumer:
                 error[:2000],
             )
         retry = isinstance(exc, RetryLater)
+        self._outage.recovered()  # the database answered: counted
         with event_context(env):
             log.log(
                 logging.INFO if retry else logging.ERROR,
@@ -339,7 +409,7 @@ class EventConsumer:
         if attempts < self.settings.max_attempts:
             self.metrics.events_consumed.labels(self.service, stream, env.type, "failed").inc()
             return []  # stays pending; the claim loop tries again after the idle time
-        reason = "prerequisite_missing" if retry else "handler_failed"
+        reason = failure_reason(exc)
         fields = {b"__data__": env.model_dump_json().encode()}
         await self.dead_letter(stream, entry_id, fields, reason, error, attempts, env=env)
         return [entry_id]
@@ -422,12 +492,14 @@ class EventConsumer:
         while not self._stopping:
             try:
                 await self.claim_once()
+                self._claim_outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("claim loop: %r", exc)
+                self._claim_outage.failed(exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), interval)
+                async with asyncio.timeout(interval):
+                    await self._stopped.wait()
 
     async def finish_own_pending(self) -> int:
         """Apply and acknowledge what this consumer was delivered but never handled.

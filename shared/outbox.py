@@ -11,9 +11,9 @@ from typing import Any
 import asyncpg
 import redis.asyncio as aioredis
 
-from shared.db import is_infrastructure_error
 from shared.events.envelope import Envelope
 from shared.metrics import ServiceMetrics
+from shared.outage import Backoff, OutageLog
 from shared.settings import Settings
 
 log = logging.getLogger("polku.outbox")
@@ -95,6 +95,10 @@ class OutboxRelay:
         self._scan = True
         self._stopping = False
         self._listen_conn: asyncpg.Connection | None = None
+        self._outage = OutageLog(
+            log, f"outbox relay of {schema}", reminder_s=settings.outage_reminder_s
+        )
+        self._backoff = Backoff()
 
     def wake(self) -> None:
         """Ask the relay to look for every unpublished row now."""
@@ -116,20 +120,19 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until stopped, surviving PostgreSQL and Redis outages."""
-        delay = 0.2
         while not self._stopping:
             try:
                 await self._listen()
                 await self._loop()
-                delay = 0.2
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                level = logging.WARNING if is_infrastructure_error(exc) else logging.ERROR
-                log.log(level, "outbox relay interrupted: %r; retrying in %.1fs", exc, delay)
+                self._outage.failed(exc)
                 await self._unlisten()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                self._wake.clear()  # stop() sets it again: the back-off ends at once
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._backoff.next()):
+                        await self._wake.wait()
         await self._unlisten()
 
     async def _listen(self) -> None:
@@ -160,6 +163,8 @@ class OutboxRelay:
                 self._scan = False
                 if await self.publish_batch() >= self.settings.outbox_batch_size:
                     self._scan = True  # more left: go on at once
+            self._outage.recovered()
+            self._backoff.reset()
             if self._ranges or self._scan:
                 continue
             try:

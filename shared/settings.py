@@ -48,6 +48,9 @@ class Settings(BaseSettings):
         1000, ge=10, description="relay fallback poll when no NOTIFY arrives"
     )
     redis_check_ms: int = Field(1000, ge=50, description="how often Redis run_id is checked")
+    outage_reminder_s: float = Field(
+        30.0, gt=0, description="how often a loop facing a lost database says it still is"
+    )
 
     id_hash_secret: str = Field(
         "dev-only-id-hash-secret-000000000000", description="HMAC key for national id hashes"

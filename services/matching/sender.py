@@ -20,6 +20,7 @@ from services.matching import webhook_store
 from services.matching.settings import MatchingSettings
 from services.matching.webhooks import SIGNATURE_HEADER, decrypt_secret, sign, unsafe_url_reason
 from shared.events import streams
+from shared.outage import Backoff, OutageLog
 from shared.runtime import Runtime
 
 log = logging.getLogger("polku.matching.webhooks")
@@ -78,9 +79,12 @@ class WebhookSender:
         self.saturated = False
         self.delivered = DeliveredMarks(runtime.db)
         self._listener: asyncpg.Connection | None = None
+        reminder_s = runtime.settings.outage_reminder_s
+        self.outage = OutageLog(log, "webhook sender's database", reminder_s=reminder_s)
 
     async def run(self) -> None:
         """Send until cancelled."""
+        backoff = Backoff(most=max(5.0, self.settings.webhook_interval_s))
         try:
             while True:
                 try:
@@ -88,14 +92,18 @@ class WebhookSender:
                     if await self.send_round():
                         continue  # every slot was filled: more may be due
                     timeout = await self._idle_timeout()  # a freed slot wakes it when full
+                    self.outage.recovered()
+                    backoff.reset()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
-                    log.warning("webhook sender: %r", exc)
+                    self.outage.failed(exc)
                     await self._unlisten()
-                    timeout = self.settings.webhook_interval_s
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout)
+                    # The lost listener's termination set `wake`: left set, every wait
+                    # would return at once and the loop would spin while the database is down.
+                    self.wake.clear()
+                    timeout = backoff.next()
+                await _wait(self.wake, timeout)
         finally:
             await self._unlisten()
             for task in self.in_flight:
@@ -153,7 +161,17 @@ class WebhookSender:
         conn, self._listener = self._listener, None
         if conn is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 2)
+                async with asyncio.timeout(2):
+                    await conn.close()
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Wait for `event` at most `seconds`. Not `asyncio.wait_for`: on Python 3.11 it
+    returns the result instead of raising when a cancellation meets an event already set,
+    so the task never stopped (`asyncio.timeout` lets the cancellation through)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
 
 
 class DeliveredMarks:
