@@ -52,7 +52,9 @@ async def create_pool(
     dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10, wait_s: float = 60.0
 ) -> asyncpg.Pool:
     """A pool whose connections use `schema` first; waits for PostgreSQL to answer."""
-    delay = 0.2
+    from shared.outage import Backoff, OutageLog  # shared.outage classifies with this module
+
+    backoff, outage = Backoff(), OutageLog(log, f"database of {schema}")
     deadline = asyncio.get_running_loop().time() + wait_s
     while True:
         try:
@@ -65,10 +67,10 @@ async def create_pool(
                 reset=_no_reset_query,
             )
             assert pool is not None
+            outage.recovered()
             return pool
         except INFRASTRUCTURE_ERRORS as exc:
             if asyncio.get_running_loop().time() > deadline:
                 raise
-            log.warning("database not answering (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            outage.failed(exc)
+            await asyncio.sleep(backoff.next())

@@ -27,6 +27,7 @@ from shared.messaging import Entry, EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
+from shared.startup import interruptible
 
 log = logging.getLogger("polku.runtime")
 
@@ -370,7 +371,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
+        await interruptible(runtime.start())  # a SIGTERM meanwhile: stopped as soon as yielded
         try:
             yield
         finally:
