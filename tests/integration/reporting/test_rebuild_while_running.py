@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
+import redis
 from random_network import History
+from reporting_scenario import build, publish
 
 from services.reporting import service
 from services.reporting.aggregator import catch_up, run_aggregator
@@ -19,6 +25,7 @@ from services.reporting.domain.filters import ReportFilter
 from services.reporting.projection import apply_events, rebuild
 from services.reporting.settings import ReportingSettings
 from shared.db import create_pool
+from shared.testing import Stack, bearer, wait_until
 
 SETTINGS = ReportingSettings()
 REBUILDS = 7
@@ -75,3 +82,36 @@ async def test_rebuilds_succeed_while_gauges_and_dashboard_read(pool: asyncpg.Po
     assert len(set(replayed)) == 1 and replayed[0] > 0
     assert len(seen) > REBUILDS  # the readers really ran beside the rebuilds
     assert [f for f in seen if f != want] == []  # never a half-built model
+
+
+def test_the_rebuild_command_succeeds_every_time_beside_the_running_service(
+    stack_factory: type[Stack], migrated_database_url: str, redis_url: str, admin_key: str
+) -> None:
+    scenario = build(n=60)
+    stack = stack_factory(reporting_gauge_refresh_seconds="0.05").start("reporting")  # type: ignore[call-arg]
+    client = redis.Redis.from_url(redis_url)
+    publish(client, scenario.events)
+    client.close()
+    with httpx.Client(base_url=stack["reporting"].url, headers=bearer(admin_key)) as api:
+        wait_until(
+            lambda: api.get("/v1/pipeline").json()["events_logged"] == len(scenario.events),
+            timeout=60,
+            what="reporting consumed the scenario",
+        )
+        live = api.get("/v1/reports/summary").json()
+        env = {
+            **os.environ,
+            "POLKU_DATABASE_URL": migrated_database_url,
+            "POLKU_REDIS_URL": redis_url,
+        }
+        for _ in range(REBUILDS):  # the gauges refresh every 50 ms meanwhile
+            done = subprocess.run(
+                [sys.executable, "-m", "shared.cli", "reporting", "rebuild", "--chunk", "50"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+        assert api.get("/v1/reports/summary").json() == live
+    assert "Deadlock" not in stack["reporting"].log()
