@@ -350,6 +350,8 @@ class EventConsumer:
         while the database answers is the event's failed attempt, never an outage."""
         if is_outage(exc):
             return True
+        if isinstance(exc, RetryLater):
+            return False  # the handler's own verdict: the database answered it
         return not await self._database_answers()
 
     async def _database_answers(self) -> bool:

@@ -76,14 +76,14 @@ class OutageLog:
 
 
 class Backoff:
-    """Delays that double from `first` up to `most`, back to `first` after a success."""
+    """Delays that double from `first` up to `cap`, back to `first` after a success."""
 
-    def __init__(self, first: float = 0.2, most: float = 5.0) -> None:
-        self.first, self.most, self._next = first, most, first
+    def __init__(self, first: float = 0.2, cap: float = 5.0) -> None:
+        self.first, self.cap, self._next = first, cap, first
 
     def next(self) -> float:
         """The delay before the next try."""
-        delay, self._next = self._next, min(self._next * 2, self.most)
+        delay, self._next = self._next, min(self._next * 2, self.cap)
         return delay
 
     def reset(self) -> None:

@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 
 from shared.events.envelope import Envelope
 from shared.metrics import ServiceMetrics
-from shared.outage import Backoff, OutageLog
+from shared.outage import OutageLog
 from shared.settings import Settings
 
 log = logging.getLogger("polku.outbox")
@@ -98,7 +98,6 @@ class OutboxRelay:
         self._outage = OutageLog(
             log, f"outbox relay of {schema}", reminder_s=settings.outage_reminder_s
         )
-        self._backoff = Backoff()
 
     def wake(self) -> None:
         """Ask the relay to look for every unpublished row now."""
@@ -120,19 +119,19 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until stopped, surviving PostgreSQL and Redis outages."""
+        delay = 0.2
         while not self._stopping:
             try:
                 await self._listen()
                 await self._loop()
+                delay = 0.2
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self._outage.failed(exc)
+                self._outage.failed(exc)  # one line per outage, not per retry
                 await self._unlisten()
-                self._wake.clear()  # stop() sets it again: the back-off ends at once
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._backoff.next()):
-                        await self._wake.wait()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
         await self._unlisten()
 
     async def _listen(self) -> None:
@@ -164,7 +163,6 @@ class OutboxRelay:
                 if await self.publish_batch() >= self.settings.outbox_batch_size:
                     self._scan = True  # more left: go on at once
             self._outage.recovered()
-            self._backoff.reset()
             if self._ranges or self._scan:
                 continue
             try:

@@ -84,7 +84,7 @@ class WebhookSender:
 
     async def run(self) -> None:
         """Send until cancelled."""
-        backoff = Backoff(most=max(5.0, self.settings.webhook_interval_s))
+        backoff = Backoff(cap=max(5.0, self.settings.webhook_interval_s))
         try:
             while True:
                 try:

@@ -66,7 +66,7 @@ def test_a_failure_that_is_not_an_outage_is_an_error_with_its_traceback(
 
 
 def test_backoff_doubles_to_its_ceiling_and_resets() -> None:
-    backoff = Backoff(first=0.2, most=1.0)
+    backoff = Backoff(first=0.2, cap=1.0)
     assert [backoff.next() for _ in range(5)] == [0.2, 0.4, 0.8, 1.0, 1.0]
     backoff.reset()
     assert backoff.next() == 0.2
