@@ -366,7 +366,7 @@ class EventConsumer:
     async def _wait_for_database(self, exc: BaseException) -> None:
         """Back off until the database answers; raise `exc` if the consumer is stopping
         (the entries stay pending for a live consumer: not a failed attempt)."""
-        self._outage.failed(exc)
+        self._outage.failed(exc, outage=True)
         backoff = Backoff()
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
@@ -376,7 +376,7 @@ class EventConsumer:
                 break
             if await self._database_answers():
                 return
-            self._outage.failed(exc)
+            self._outage.failed(exc, outage=True)
         raise exc
 
     async def _record_failure(

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from shared.db import is_outage
+from shared.db import is_infrastructure_error
 
 DEFAULT_REMINDER_S = 30.0
 
@@ -37,20 +37,23 @@ class OutageLog:
         """True between a failure and the next success."""
         return self._since is not None
 
-    def failed(self, exc: BaseException) -> None:
-        """Note one failed try; logs only the first of a run and a reminder now and then."""
+    def failed(self, exc: BaseException, *, outage: bool | None = None) -> None:
+        """Note one failed try; logs only the first of a run and a reminder now and then.
+
+        The first is a warning when `exc` is (or `outage` says it is) the database being
+        unreachable, else an error with its traceback: a bug retried in a loop."""
         now = self._clock()
         self._failures += 1
         if self._since is None:
             self._since, self._next_reminder, self._failures = now, now + self.reminder_s, 1
-            level = logging.WARNING if is_outage(exc) else logging.ERROR
+            expected = is_infrastructure_error(exc) if outage is None else outage
             self.log.log(
-                level,
+                logging.WARNING if expected else logging.ERROR,
                 "%s unavailable (%r); retrying, reminder every %.0fs",
                 self.what,
                 exc,
                 self.reminder_s,
-                exc_info=None if is_outage(exc) else exc,
+                exc_info=None if expected else exc,
             )
         elif now >= self._next_reminder:
             self._next_reminder = now + self.reminder_s

@@ -19,6 +19,7 @@ from prometheus_client import Counter
 from services.matching import webhook_store
 from services.matching.settings import MatchingSettings
 from services.matching.webhooks import SIGNATURE_HEADER, decrypt_secret, sign, unsafe_url_reason
+from shared.db import is_outage
 from shared.events import streams
 from shared.outage import Backoff, OutageLog
 from shared.runtime import Runtime
@@ -134,7 +135,10 @@ class WebhookSender:
             if outcome == "retry":
                 self.wake.set()  # look again when the new retry falls due
         except Exception as exc:
-            log.warning("webhook %s: %r", row["delivery_id"], exc)
+            if is_outage(exc):  # its lease runs out and it is sent again
+                self.outage.failed(exc)
+            else:
+                log.warning("webhook %s: %r", row["delivery_id"], exc)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
