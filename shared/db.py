@@ -11,7 +11,9 @@ log = logging.getLogger("polku.db")
 
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,  # ConnectionError and refused, reset or unreachable sockets among them
-    asyncpg.exceptions.PostgresConnectionError,  # class 08: connection lost or never made
+    asyncpg.exceptions.ClientCannotConnectError,
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.ConnectionRejectionError,
     asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CrashShutdownError,

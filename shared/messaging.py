@@ -262,6 +262,7 @@ class EventConsumer:
     async def _apply_with_isolation(
         self, stream: str, batch: list[tuple[bytes, Envelope[Any]]]
     ) -> list[bytes]:
+        answered = 0  # "outages" after which the database answered at once
         while True:
             try:
                 await self._apply(stream, [env for _, env in batch])
@@ -269,8 +270,9 @@ class EventConsumer:
                 return [entry_id for entry_id, _ in batch]
             except Exception as exc:
                 if await self._is_outage(exc):
-                    await self._wait_for_database(exc)
-                    continue
+                    answered += await self._wait_for_database(exc)
+                    if answered <= self.settings.max_attempts:
+                        continue  # else a connection error the batch itself causes: an attempt
                 if len(batch) == 1:
                     try:
                         return await self._record_failure(stream, batch[0], exc)
@@ -363,19 +365,21 @@ class EventConsumer:
         except Exception:
             return False
 
-    async def _wait_for_database(self, exc: BaseException) -> None:
-        """Back off until the database answers; raise `exc` if the consumer is stopping
-        (the entries stay pending for a live consumer: not a failed attempt)."""
+    async def _wait_for_database(self, exc: BaseException) -> int:
+        """Back off until the database answers; 1 if it answered the first probe, else 0.
+        Raises `exc` if the consumer is stopping (the entries stay pending for a live
+        consumer: not a failed attempt)."""
         self._outage.failed(exc, outage=True)
-        backoff = Backoff()
+        backoff, probes = Backoff(), 0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(backoff.next()):
                     await self._stopped.wait()
             if self._stopping:
                 break
+            probes += 1
             if await self._database_answers():
-                return
+                return 1 if probes == 1 else 0
             self._outage.failed(exc, outage=True)
         raise exc
 

@@ -174,3 +174,16 @@ def test_failure_reasons() -> None:
     assert failure_reason(asyncpg.exceptions.QueryCanceledError("x")) == "timed_out"
     assert failure_reason(RetryLater("x")) == "prerequisite_missing"
     assert failure_reason(ValueError("x")) == "handler_failed"
+
+
+async def test_a_connection_error_the_event_causes_while_the_database_answers_is_an_attempt() -> (
+    None
+):
+    def always(env: Any) -> None:
+        raise ConnectionResetError("reset")  # yet the database answers every probe
+
+    consumer, db, redis, _ = make_consumer(always, max_attempts=1)
+    event = registration()
+    assert await process(consumer, entry(event, 1)) == [b"1-0"]  # not retried for ever
+    assert db.probes == 2  # waited out twice (max_attempts + 1), then counted
+    assert [d["reason"] for d in redis.dead] == ["handler_failed"]
