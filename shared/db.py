@@ -25,6 +25,7 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     *OUTAGE_ERRORS,
     asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # "another operation is in progress" as it dies
     asyncio.TimeoutError,
 )
 """What an HTTP request answers with 503: an outage, or a backing service too slow to answer."""
