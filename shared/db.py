@@ -9,22 +9,38 @@ import asyncpg
 
 log = logging.getLogger("polku.db")
 
-INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.CannotConnectNowError,
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # ConnectionError and refused, reset or unreachable sockets among them
+    asyncpg.exceptions.ClientCannotConnectError,
     asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.ConnectionRejectionError,
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
     asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
-    ConnectionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+"""Errors that mean the database cannot be reached: an outage, not a failed attempt."""
+
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    *OUTAGE_ERRORS,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # "another operation is in progress" as it dies
     asyncio.TimeoutError,
 )
-"""Errors that mean the database is unreachable, not that an event is bad."""
+"""What an HTTP request answers with 503: an outage, or a backing service too slow to answer."""
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when the database (or the network to it) cannot be reached.
+
+    A statement that failed or timed out on a live connection is not an outage: for a
+    consumer it is a failed attempt of the event at hand (`shared.messaging`)."""
+    return isinstance(exc, OUTAGE_ERRORS) and not isinstance(exc, TimeoutError)
 
 
 def is_infrastructure_error(exc: BaseException) -> bool:
-    """True when the error is the database or network being down."""
+    """True when a backing service is down or too slow: an HTTP request answers 503."""
     return isinstance(exc, INFRASTRUCTURE_ERRORS)
 
 
@@ -39,7 +55,9 @@ async def create_pool(
     dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10, wait_s: float = 60.0
 ) -> asyncpg.Pool:
     """A pool whose connections use `schema` first; waits for PostgreSQL to answer."""
-    delay = 0.2
+    from shared.outage import Backoff, OutageLog  # shared.outage classifies with this module
+
+    backoff, outage = Backoff(), OutageLog(log, f"database of {schema}")
     deadline = asyncio.get_running_loop().time() + wait_s
     while True:
         try:
@@ -52,10 +70,10 @@ async def create_pool(
                 reset=_no_reset_query,
             )
             assert pool is not None
+            outage.recovered()
             return pool
         except INFRASTRUCTURE_ERRORS as exc:
             if asyncio.get_running_loop().time() > deadline:
                 raise
-            log.warning("database not answering (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            outage.failed(exc)
+            await asyncio.sleep(backoff.next())

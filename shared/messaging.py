@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -25,12 +26,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from shared import dead_letters, outbox
-from shared.db import is_infrastructure_error
+from shared.db import is_outage
 from shared.dead_letters import Failure, SubjectOf
 from shared.events import streams
 from shared.events.envelope import Envelope, Payload, PoisonEvent, decode, decode_hinted
 from shared.logs import event_context
 from shared.metrics import ServiceMetrics
+from shared.outage import Backoff, OutageLog
 from shared.sealing import Sealer
 from shared.settings import Settings
 
@@ -44,6 +46,8 @@ Emitted = list[Envelope[Any]] | None
 Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[Emitted]]
 BatchHandler = Callable[[asyncpg.Connection, list[Envelope[Any]]], Awaitable[Emitted]]
 EntryDecoder = Callable[[dict[bytes, bytes]], Envelope[Any] | None]
+PROBE_TIMEOUT_S = 5.0
+"""How long the database may take to answer `SELECT 1` before a failure counts as an outage."""
 
 
 class RetryLater(Exception):
@@ -94,6 +98,36 @@ def _malformed(detail: str) -> PoisonEvent:
     return MalformedEvent(detail)
 
 
+class TypeMismatch(PoisonEvent):
+    """The entry's `type` field names another type than its body: trust neither."""
+
+    reason = "type_mismatch"
+
+
+def check_unwanted_type(body: bytes, hint: str) -> None:
+    """Raise `TypeMismatch` if the body of an entry hinted as an unwanted type is another type.
+
+    The relay writes the envelope's `type` second (after `event_id`), so the hint is found
+    in the first bytes without parsing; only an entry where it is not is parsed in full."""
+    if body.find(b'"type":"' + hint.encode() + b'"', 0, 200) != -1:
+        return
+    try:
+        actual = json.loads(body).get("type")
+    except (ValueError, AttributeError):
+        return  # not ours to judge: the services that consume the hinted type name it
+    if isinstance(actual, str) and actual != hint:
+        raise TypeMismatch(f"type field says {hint!r}, the body is {actual!r}")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The dead-letter reason of an event whose attempts all failed with `exc`."""
+    if isinstance(exc, RetryLater):
+        return "prerequisite_missing"
+    if isinstance(exc, TimeoutError | asyncpg.exceptions.QueryCanceledError):
+        return "timed_out"
+    return "handler_failed"
+
+
 @dataclass
 class _Route:
     handler: Handler | None = None
@@ -126,6 +160,12 @@ class EventConsumer:
         self._sealer = Sealer(settings.encryption_key)
         self._stopping = False
         self._stopped = asyncio.Event()
+        self._outage = OutageLog(
+            log, f"database of consumer {service}", reminder_s=settings.outage_reminder_s
+        )
+        self._claim_outage = OutageLog(
+            log, f"claim loop of {service}", reminder_s=settings.outage_reminder_s
+        )
 
     # -- registration ---------------------------------------------------------------------
     def on(self, payload: type[Payload]) -> Callable[[Handler], Handler]:
@@ -224,25 +264,41 @@ class EventConsumer:
         if custom is not None:
             return custom(fields)
         hint = fields.get(TYPE_FIELD)
-        if hint is not None:  # Polku's relay names the type: skip or validate in one pass
-            return decode_hinted(entry_body(fields), hint.decode(), wanted=self._wanted)
-        return decode(entry_body(fields), wanted=self._wanted)
+        if hint is None:
+            return decode(entry_body(fields), wanted=self._wanted)
+        # Polku's relay names the type: skip or validate in one pass, never trust a wrong name
+        type_, body = hint.decode(errors="replace"), entry_body(fields)
+        if type_ not in self._wanted:
+            check_unwanted_type(body, type_)
+            return None
+        env = decode_hinted(body, type_, wanted=self._wanted)
+        if env is None or env.type != type_:
+            actual = "an unwanted type" if env is None else repr(env.type)
+            raise TypeMismatch(f"type field says {type_!r}, the body is {actual}")
+        return env
 
     async def _apply_with_isolation(
         self, stream: str, batch: list[tuple[bytes, Envelope[Any]]]
     ) -> list[bytes]:
+        answered = 0  # "outages" after which the database answered at once
         while True:
             try:
                 await self._apply(stream, [env for _, env in batch])
+                self._outage.recovered()
                 return [entry_id for entry_id, _ in batch]
             except Exception as exc:
-                if is_infrastructure_error(exc):
-                    if self._stopping:
-                        raise  # left pending for a live consumer; not a failed attempt
-                    await self._wait_for_database(exc)
-                    continue
+                if await self._is_outage(exc):
+                    answered += await self._wait_for_database(exc)
+                    if answered <= self.settings.max_attempts:
+                        continue  # else a connection error the batch itself causes: an attempt
                 if len(batch) == 1:
-                    return await self._record_failure(stream, batch[0], exc)
+                    try:
+                        return await self._record_failure(stream, batch[0], exc)
+                    except Exception as lost:  # the database went away meanwhile
+                        if not is_outage(lost):
+                            raise
+                        await self._wait_for_database(lost)
+                        continue
                 break
         # One event spoiled the batch: apply each alone, so the others go through.
         settled: list[bytes] = []
@@ -309,21 +365,41 @@ class EventConsumer:
                 emitted += await route.handler(conn, env) or []
         return emitted
 
-    async def _wait_for_database(self, exc: BaseException) -> None:
-        log.warning("database unavailable while handling events (%r); backing off", exc)
-        delay = 0.2
+    async def _is_outage(self, exc: Exception) -> bool:
+        """An outage: the database cannot be reached. A statement that failed or timed out
+        while the database answers is the event's failed attempt, never an outage."""
+        if is_outage(exc):
+            return True
+        if isinstance(exc, RetryLater):
+            return False  # the handler's own verdict: the database answered it
+        return not await self._database_answers()
+
+    async def _database_answers(self) -> bool:
+        assert self.pool is not None
+        try:
+            async with asyncio.timeout(PROBE_TIMEOUT_S), self.pool.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+            return True
+        except Exception:
+            return False
+
+    async def _wait_for_database(self, exc: BaseException) -> int:
+        """Back off until the database answers; 1 if it answered the first probe, else 0.
+        Raises `exc` if the consumer is stopping (the entries stay pending for a live
+        consumer: not a failed attempt)."""
+        self._outage.failed(exc, outage=True)
+        backoff, probes = Backoff(), 0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), delay)
-            try:
-                assert self.pool is not None
-                async with self.pool.acquire() as conn:
-                    await conn.fetchval("SELECT 1")
-                return
-            except Exception as again:
-                if not is_infrastructure_error(again):
-                    return
-                delay = min(delay * 2, 5.0)
+                async with asyncio.timeout(backoff.next()):
+                    await self._stopped.wait()
+            if self._stopping:
+                break
+            probes += 1
+            if await self._database_answers():
+                return 1 if probes == 1 else 0
+            self._outage.failed(exc, outage=True)
+        raise exc
 
     async def _record_failure(
         self, stream: str, item: tuple[bytes, Envelope[Any]], exc: Exception
@@ -343,6 +419,7 @@ class EventConsumer:
                 error[:2000],
             )
         retry = isinstance(exc, RetryLater)
+        self._outage.recovered()  # the database answered: counted
         with event_context(env):
             log.log(
                 logging.INFO if retry else logging.ERROR,
@@ -356,7 +433,7 @@ class EventConsumer:
         if attempts < self.settings.max_attempts:
             self.metrics.events_consumed.labels(self.service, stream, env.type, "failed").inc()
             return []  # stays pending; the claim loop tries again after the idle time
-        reason = "prerequisite_missing" if retry else "handler_failed"
+        reason = failure_reason(exc)
         fields = {b"__data__": env.model_dump_json().encode()}
         await self.dead_letter(stream, entry_id, fields, reason, error, attempts, env=env)
         return [entry_id]
@@ -440,12 +517,14 @@ class EventConsumer:
         while not self._stopping:
             try:
                 await self.claim_once()
+                self._claim_outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("claim loop: %r", exc)
+                self._claim_outage.failed(exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopped.wait(), interval)
+                async with asyncio.timeout(interval):
+                    await self._stopped.wait()
 
     async def finish_own_pending(self) -> int:
         """Apply and acknowledge what this consumer was delivered but never handled.

@@ -11,9 +11,9 @@ from typing import Any
 import asyncpg
 import redis.asyncio as aioredis
 
-from shared.db import is_infrastructure_error
 from shared.events.envelope import Envelope
 from shared.metrics import ServiceMetrics
+from shared.outage import Backoff, OutageLog
 from shared.settings import Settings
 
 log = logging.getLogger("polku.outbox")
@@ -81,23 +81,6 @@ async def record(conn: asyncpg.Connection, events: Iterable[Envelope[Any]]) -> i
     return len(rows)
 
 
-class Backoff:
-    """Delays between retries that double up to a cap, and start short again on `reset`."""
-
-    def __init__(self, first: float = 0.2, cap: float = 5.0) -> None:
-        self.first, self.cap = first, cap
-        self._next = first
-
-    def next(self) -> float:
-        """The delay to wait now; the one after it doubles."""
-        delay, self._next = self._next, min(self._next * 2, self.cap)
-        return delay
-
-    def reset(self) -> None:
-        """A success: the next failure waits `first` again."""
-        self._next = self.first
-
-
 class OutboxRelay:
     """Publishes outbox rows to Redis Streams in batches, waking on NOTIFY.
 
@@ -134,6 +117,9 @@ class OutboxRelay:
         self._stopping = False
         self._listen_conn: asyncpg.Connection | None = None
         self.backoff = Backoff()
+        self._outage = OutageLog(
+            log, f"outbox relay of {schema}", reminder_s=settings.outage_reminder_s
+        )
 
     def wake(self) -> None:
         """Ask the relay to look for every unpublished row now."""
@@ -163,8 +149,7 @@ class OutboxRelay:
                 raise
             except Exception as exc:
                 delay = self.backoff.next()
-                level = logging.WARNING if is_infrastructure_error(exc) else logging.ERROR
-                log.log(level, "outbox relay interrupted: %r; retrying in %.1fs", exc, delay)
+                self._outage.failed(exc)  # one line per outage, not per retry
                 await self._unlisten()
                 await asyncio.sleep(delay)
         await self._unlisten()
@@ -198,6 +183,7 @@ class OutboxRelay:
                 if await self.publish_batch() >= self.settings.outbox_batch_size:
                     self._scan = True  # more left: go on at once
             self.backoff.reset()  # PostgreSQL and Redis answered: the next outage starts short
+            self._outage.recovered()
             if self._ranges or self._scan:
                 continue
             try:

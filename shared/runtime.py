@@ -30,6 +30,7 @@ from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.redis_watch import DataLossWatch, guard_reads, remove_idle_consumers
 from shared.settings import Settings
+from shared.startup import interruptible
 
 log = logging.getLogger("polku.runtime")
 
@@ -411,7 +412,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
+        await interruptible(runtime.start())  # a SIGTERM meanwhile: stopped as soon as yielded
         try:
             yield
         finally:

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
         ge=1000,
         description="idle time after which a consumer without pending entries is removed",
     )
+    outage_reminder_s: float = Field(
+        30.0, gt=0, description="how often a loop facing a lost database says it still is"
+    )
 
     id_hash_secret: str = Field(
         DEVELOPMENT_SECRETS["id_hash_secret"],

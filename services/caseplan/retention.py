@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.caseplan.commands import today
+from shared.outage import OutageLog
 
 if TYPE_CHECKING:
     from shared.runtime import Runtime
@@ -79,14 +80,17 @@ async def anonymise(conn: asyncpg.Connection, case_plan_ids: list[UUID]) -> None
 async def retention_job(runtime: Runtime) -> None:
     """Background loop: anonymise closed plans past retention, then sleep."""
     settings = RetentionSettings()
+    reminder_s = runtime.settings.outage_reminder_s
+    outage = OutageLog(log, "retention job's database", reminder_s=reminder_s)
     while True:
         try:
             async with runtime.db.acquire() as conn:
                 done = await anonymise_closed(conn, cutoff(today(), settings.retention_days))
             if done:
                 log.info("anonymised %d closed case plans past retention", done)
+            outage.recovered()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("retention job failed: %r", exc)
+            outage.failed(exc)
         await asyncio.sleep(settings.retention_interval_s)

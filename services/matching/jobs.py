@@ -10,6 +10,7 @@ from services.matching import decisions
 from services.matching.settings import MatchingSettings
 from shared import outbox
 from shared.events import new_event
+from shared.outage import OutageLog
 from shared.runtime import Runtime
 
 log = logging.getLogger("polku.matching.jobs")
@@ -27,14 +28,17 @@ def make_expiry_job(settings: MatchingSettings) -> Callable[[Runtime], Awaitable
     """The background job: expire unanswered proposals every `expiry_interval_s`."""
 
     async def expire_proposals(runtime: Runtime) -> None:
+        reminder_s = runtime.settings.outage_reminder_s
+        outage = OutageLog(log, "proposal expiry's database", reminder_s=reminder_s)
         while True:
             try:
                 while await expire_once(runtime, settings):
                     pass
+                outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("proposal expiry: %r", exc)
+                outage.failed(exc)
             await asyncio.sleep(settings.expiry_interval_s)
 
     return expire_proposals

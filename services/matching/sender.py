@@ -20,7 +20,9 @@ from services.matching import webhook_store
 from services.matching.settings import MatchingSettings
 from services.matching.webhook_resolver import RefusedAddress, webhook_connector
 from services.matching.webhooks import SIGNATURE_HEADER, decrypt_secret, sign, url_reason
+from shared.db import is_outage
 from shared.events import streams
+from shared.outage import Backoff, OutageLog
 from shared.runtime import Runtime
 
 log = logging.getLogger("polku.matching.webhooks")
@@ -81,9 +83,12 @@ class WebhookSender:
         self.saturated = False
         self.delivered = DeliveredMarks(runtime.db)
         self._listener: asyncpg.Connection | None = None
+        reminder_s = runtime.settings.outage_reminder_s
+        self.outage = OutageLog(log, "webhook sender's database", reminder_s=reminder_s)
 
     async def run(self) -> None:
         """Send until cancelled."""
+        backoff = Backoff(cap=max(5.0, self.settings.webhook_interval_s))
         try:
             while True:
                 try:
@@ -91,14 +96,18 @@ class WebhookSender:
                     if await self.send_round():
                         continue  # every slot was filled: more may be due
                     timeout = await self._idle_timeout()  # a freed slot wakes it when full
+                    self.outage.recovered()
+                    backoff.reset()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
-                    log.warning("webhook sender: %r", exc)
+                    self.outage.failed(exc)
                     await self._unlisten()
-                    timeout = self.settings.webhook_interval_s
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout)
+                    # The lost listener's termination set `wake`: left set, every wait
+                    # would return at once and the loop would spin while the database is down.
+                    self.wake.clear()
+                    timeout = backoff.next()
+                await _wait(self.wake, timeout)
         finally:
             await self._unlisten()
             for task in self.in_flight:
@@ -129,7 +138,10 @@ class WebhookSender:
             if outcome == "retry":
                 self.wake.set()  # look again when the new retry falls due
         except Exception as exc:
-            log.warning("webhook %s: %r", row["delivery_id"], exc)
+            if is_outage(exc):  # its lease runs out and it is sent again
+                self.outage.failed(exc)
+            else:
+                log.warning("webhook %s: %r", row["delivery_id"], exc)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.in_flight.discard(task)
@@ -156,7 +168,17 @@ class WebhookSender:
         conn, self._listener = self._listener, None
         if conn is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 2)
+                async with asyncio.timeout(2):
+                    await conn.close()
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Wait for `event` at most `seconds`. Not `asyncio.wait_for`: on Python 3.11 it
+    returns the result instead of raising when a cancellation meets an event already set,
+    so the task never stopped (`asyncio.timeout` lets the cancellation through)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
 
 
 class DeliveredMarks:

@@ -27,6 +27,7 @@ from services.reporting.repository import figure_store as store
 from services.reporting.repository.erasure import hold_erasure_lock
 from services.reporting.settings import ReportingSettings
 from services.reporting.snapshot_loader import load_facts
+from shared.outage import DEFAULT_REMINDER_S, OutageLog
 
 log = logging.getLogger("polku.reporting.aggregator")
 
@@ -117,6 +118,7 @@ async def run_aggregator(
     settings: ReportingSettings,
     idle_seconds: float = 0.2,
     settle_seconds: float = SETTLE_SECONDS,
+    reminder_s: float = DEFAULT_REMINDER_S,
 ) -> None:
     """Background job: aggregate what the consumer notes, a round at a time.
 
@@ -125,6 +127,7 @@ async def run_aggregator(
     and are recomputed together, not once each. Queries do not wait for it (`catch_up`).
     """
     seen: deque[tuple[float, int]] = deque()  # (when, the newest note's seq then)
+    outage = OutageLog(log, "aggregator's database", reminder_s=reminder_s)
     while True:
         done = 0
         try:
@@ -140,9 +143,10 @@ async def run_aggregator(
                     done = await aggregate_round(conn, settings, up_to=bound)
                     if done >= ROUND_SIZE:
                         seen.appendleft((now - settle_seconds, bound))  # more of it left
+            outage.recovered()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("figures not aggregated: %r", exc)
+            outage.failed(exc)
         if done < ROUND_SIZE:
             await asyncio.sleep(idle_seconds)

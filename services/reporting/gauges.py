@@ -10,6 +10,7 @@ from prometheus_client import Gauge
 from services.reporting import service
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.settings import ReportingSettings
+from shared.outage import OutageLog
 from shared.runtime import Runtime
 
 log = logging.getLogger("polku.reporting.gauges")
@@ -47,11 +48,14 @@ async def refresh_once(
 async def refresh_domain_gauges(runtime: Runtime, reporting: ReportingSettings) -> None:
     """Background job: refresh the domain gauges every few seconds."""
     gauges = make_gauges(runtime)
+    reminder_s = runtime.settings.outage_reminder_s
+    outage = OutageLog(log, "domain gauges' database", reminder_s=reminder_s)
     while True:
         try:
             await refresh_once(runtime, gauges, reporting)
+            outage.recovered()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("domain gauges not refreshed: %r", exc)
+            outage.failed(exc)
         await asyncio.sleep(reporting.gauge_refresh_seconds)

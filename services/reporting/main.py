@@ -27,7 +27,9 @@ def definition(reporting: ReportingSettings) -> ServiceDefinition:
         routers=[router, subject_router, audit.router, dashboard_router],
         register_handlers=register_handlers,
         background=[
-            lambda runtime: run_aggregator(runtime.db, reporting),
+            lambda runtime: run_aggregator(
+                runtime.db, reporting, reminder_s=runtime.settings.outage_reminder_s
+            ),
             lambda runtime: refresh_domain_gauges(runtime, reporting),
         ],
     )

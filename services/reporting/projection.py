@@ -109,6 +109,7 @@ async def rebuild(
     in one transaction."""
     done = 0
     async with pool.acquire() as conn, conn.transaction():
+        await store.hold_read_model_lock(conn, exclusive=True)  # before any table: no deadlock
         await conn.execute("LOCK TABLE event_log IN EXCLUSIVE MODE")
         await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
         total = await store.log_size(conn)

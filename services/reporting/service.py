@@ -18,6 +18,7 @@ from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.privacy import suppress_row, suppress_summary
 from services.reporting.reports import Reader
 from services.reporting.repository import figure_queries, queries
+from services.reporting.repository.projection import begin_reading
 from services.reporting.settings import ReportingSettings
 
 Rows = list[dict[str, Any]]
@@ -75,11 +76,16 @@ async def reading(
     as the background aggregator left it), in one consistent view (`many`: for many reports)."""
     if fresh:
         await catch_up(pool, settings)
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        # compiling costs more than these sums; and one statement serves every figure, so a
-        # cached generic plan fitted to one figure's rows could be slow for another's
-        await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
-        yield Reader(conn, f, today(), many=many)
+    async with pool.acquire() as conn:
+        tx = await begin_reading(conn)  # never half-way through a rebuild
+        try:
+            # compiling costs more than these sums; and one statement serves every figure, so
+            # a cached generic plan fitted to one figure's rows could be slow for another's
+            await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
+            yield Reader(conn, f, today(), many=many)
+        finally:
+            if not conn.is_closed():
+                await tx.rollback()  # read only: nothing to commit
 
 
 async def build_report(

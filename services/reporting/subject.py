@@ -12,6 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException
 from fastapi.encoders import jsonable_encoder
 
+from services.reporting.repository.projection import hold_read_model_lock
 from shared import audit
 from shared.auth import Allow, Principal
 from shared.runtime import PoolDep
@@ -43,6 +44,7 @@ async def export_participant(
 ) -> dict[str, Any]:
     """Every fact reporting keeps under the participant's id (404 when none, or not yours)."""
     async with pool.acquire() as conn, conn.transaction():
+        await hold_read_model_lock(conn, exclusive=False)  # never half-way through a rebuild
         municipality = await conn.fetchval(
             "SELECT municipality FROM participant_fact WHERE participant_id = $1", participant_id
         )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from asyncpg.transaction import Transaction
 
 from shared.events import Envelope
 
@@ -26,6 +27,35 @@ READ_MODEL_TABLES = (
     "match_fact",
 )
 """Every table rebuilt from the event log (never the log itself)."""
+
+READ_MODEL_LOCK = 0x5245424C  # "REBL": a rebuild exclusive, every reader shared
+
+
+async def hold_read_model_lock(conn: asyncpg.Connection, *, exclusive: bool) -> None:
+    """Order a rebuild with the read model's readers, taken before any table is touched.
+
+    A rebuild truncates the fact tables first and the figure store last; a reader (the
+    gauge refresher) reads the figure store first and a fact table later: each held what
+    the other waited for, and PostgreSQL broke the deadlock by failing the rebuild. Taken
+    first by both, this lock makes a reader run wholly before or wholly after a rebuild."""
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await conn.execute(f"SELECT {fn}($1)", READ_MODEL_LOCK)
+
+
+async def begin_reading(conn: asyncpg.Connection) -> Transaction:
+    """A started read-only repeatable-read transaction holding the read model's shared lock.
+
+    Its snapshot is taken by its first statement, before a lock it waited for is granted:
+    waiting there for a rebuild would show the tables the rebuild truncated as empty. So it
+    only tries the lock, and while a rebuild holds it waits outside, then starts again."""
+    while True:
+        tx = conn.transaction(isolation="repeatable_read", readonly=True)
+        await tx.start()
+        if await conn.fetchval("SELECT pg_try_advisory_xact_lock_shared($1)", READ_MODEL_LOCK):
+            return tx
+        await tx.rollback()
+        async with conn.transaction():  # read committed: returns once the rebuild committed
+            await hold_read_model_lock(conn, exclusive=False)
 
 
 async def log_events(conn: asyncpg.Connection, events: Events) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from shared import outbox
 from shared.metrics import ServiceMetrics
-from shared.outbox import Backoff, OutboxRelay
+from shared.outage import Backoff
+from shared.outbox import OutboxRelay
 from shared.settings import Settings
 
 
