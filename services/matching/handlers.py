@@ -70,13 +70,21 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
         return _follow(event, left)
 
     consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
-    consumer.on(ParticipantErased)(on_participant_left)
+
+    @consumer.on(ParticipantErased)
+    async def on_participant_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        now = datetime.now(UTC)
+        pid, at = event.payload.participant_id, event.occurred_at
+        erased = await pool.erase_candidate(conn, pid, at=at, catalog=catalog, settings=ms, now=now)
+        return _follow(event, erased)
 
     @consumer.on(ParticipantExited)
     async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        retired = await pool.retire_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+        retired = await pool.retire_candidate(
+            conn, pid, at=event.occurred_at, catalog=catalog, settings=ms, now=now
+        )
         return _follow(event, retired)
 
     @consumer.on_batch(ParticipantReadyForMatching)
