@@ -63,7 +63,8 @@ class Cast:
     def payload(self, step: Step) -> Payload:
         """The event a step stands for."""
         pid, on = self.ids[step.who], ON
-        profile: dict[str, Any] = {"participant_id": pid, "registered_on": on}
+        profile: dict[str, Any] = {"participant_id": pid, "registered_on": on,
+                                   "languages": ["fi"], "skills": ["woodwork"]}  # fmt: skip
         match step.kind:
             case "R":
                 return ParticipantRegistered(municipality=self.first_town, **profile)
