@@ -150,7 +150,7 @@ async def withdraw_consent(
 ) -> list[Payload]:
     """Close the case, remove personal notes and pass its place to the next in line."""
     await plans.lock_assignment(conn)
-    plan = await _plan_unless_erased(conn, participant_id)
+    plan = await plan_unless_erased(conn, participant_id)
     return [] if plan is None else await _close(conn, plan, because, today)
 
 
@@ -177,8 +177,9 @@ async def _close(conn: Conn, plan: CasePlan, because: ClosedBecause, today: date
     return await _free_capacity(conn, plan, today)
 
 
-async def _plan_unless_erased(conn: Conn, participant_id: UUID) -> CasePlan | None:
-    """The participant's case plan (row-locked); None if they were erased; else retry later."""
+async def plan_unless_erased(conn: Conn, participant_id: UUID) -> CasePlan | None:
+    """The participant's case plan for an event (row-locked); None if they were erased (the
+    event has nothing left to change); retry later when not yet opened."""
     plan = await plans.case_plan_of(conn, participant_id, lock=True)
     if plan is not None:
         return plan
@@ -192,7 +193,7 @@ async def move_participant(
 ) -> list[Payload]:
     """The participant's municipality changed: a waiting participant may now be served."""
     await plans.lock_assignment(conn)
-    plan = await _plan_unless_erased(conn, participant_id)
+    plan = await plan_unless_erased(conn, participant_id)
     if plan is None or plan.municipality == municipality:
         return []
     await plans.save_case_plan(conn, replace(plan, municipality=municipality))

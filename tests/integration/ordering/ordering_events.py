@@ -14,6 +14,7 @@ from shared.events import Envelope, new_event, streams
 from shared.events.caseplan import CaseplanOpened, ParticipantExited, ParticipantReadyForMatching
 from shared.events.envelope import Payload
 from shared.events.intake import ParticipantErased, ParticipantRegistered, ParticipantUpdated
+from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import ExitOutcome
 
 ON = date(2026, 3, 2)
@@ -78,6 +79,9 @@ class Cast:
                 return CaseplanOpened(participant_id=pid, case_plan_id=self.plans[step.who],
                                       municipality=self.first_town, opened_on=on,
                                       planned_end_on=on + timedelta(days=365))  # fmt: skip
+            case "A":
+                return MatchAccepted(match_id=self.plans[step.who], participant_id=pid,
+                                     opening_id=uuid4(), organisation_id=uuid4())  # fmt: skip
             case "Y":
                 return ParticipantReadyForMatching(participant_id=pid)
             case "X":
@@ -108,6 +112,11 @@ class Cast:
             else:
                 moves.append([envelopes[s] for s in batch])
         return moves
+
+
+def accepted(who: str) -> Step:
+    """matching: match.accepted (an organisation took the participant)."""
+    return Step(who, "A", streams.MATCHING)
 
 
 def action(who: str, kind: str) -> Step:

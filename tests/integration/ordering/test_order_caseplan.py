@@ -15,7 +15,7 @@ from uuid import uuid4
 import asyncpg
 import pytest
 import redis.asyncio as aioredis
-from ordering_events import ON, Cast, action, corrected, erased, label, registered
+from ordering_events import ON, Cast, accepted, action, corrected, erased, label, registered
 from ordering_support import Batch, Feeder, Step, deliveries, service_consumer
 
 from services.caseplan import service
@@ -38,6 +38,12 @@ THREE = [  # z stays and, in the end, has the worker
     [registered("z")],
 ]
 SCENARIOS = {"two who leave": (TWO, True), "and one who stays": (THREE, True)}
+ACCEPTED = [  # an organisation accepts x and y (matching's stream); x is erased meanwhile
+    [registered("x"), erased("x")],
+    [accepted("x")],
+    [registered("y")],
+    [accepted("y")],
+]
 CHUNK = 32
 
 
@@ -155,3 +161,33 @@ async def _problems(
     if tombs - {cast.ids["x"]}:
         problems.append("a tombstone for someone not erased")
     return problems
+
+
+async def test_an_acceptance_around_an_erasure_starts_a_placement_only_for_the_others(
+    feeder: Feeder,
+) -> None:
+    every = list(deliveries(ACCEPTED, every_cut=True))
+    assert len(every) >= 40, len(every)
+    for start in range(0, len(every), CHUNK):
+        chunk = every[start : start + CHUNK]
+        casts = [Cast(["x", "y"], towns=(f"A-{uuid4()}", f"B-{uuid4()}")) for _ in chunk]
+        await feeder.deliver_together(
+            [c.batches(ACCEPTED, b) for c, b in zip(casts, chunk, strict=True)]
+        )
+        for cast, batches in zip(casts, chunk, strict=True):
+            async with feeder.pool.acquire() as conn:
+                placed = await conn.fetch(
+                    "SELECT p.participant_id FROM placement p JOIN case_plan c USING (case_plan_id)"
+                    " WHERE c.municipality = $1 AND c.participant_id = p.participant_id",
+                    cast.first_town,
+                )
+                x_plan = await conn.fetchval(
+                    "SELECT count(*) FROM case_plan WHERE participant_id = $1", cast.ids["x"]
+                )
+            order = [(s.who, s.kind) for batch in batches for s in batch]
+            r, a, e = (order.index(("x", k)) for k in "RAE")
+            placed_ids = [row[0] for row in placed]
+            assert cast.ids["y"] in placed_ids and cast.ids["x"] not in placed_ids, label(batches)
+            assert len(placed_ids) == 1 + (r < a < e), label(batches)  # x's, cut from them
+            assert x_plan == 0, label(batches)
+    assert await feeder.dead_letters() == 0
