@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 import asyncpg
@@ -179,7 +180,8 @@ class EventConsumer:
         return register
 
     def on_batch(self, payload: type[Payload]) -> Callable[[BatchHandler], BatchHandler]:
-        """Register a handler that takes every new event of a type in a batch at once."""
+        """Register a handler that takes a batch's consecutive new events of a type at once, in
+        stream order; registered for several types, it takes a run mixing them."""
 
         def register(fn: BatchHandler) -> BatchHandler:
             self._routes.setdefault(payload.TYPE, _Route()).batch_handler = fn
@@ -312,11 +314,11 @@ class EventConsumer:
         async with self.pool.acquire() as conn, conn.transaction():
             fresh = await self._inbox_claim(conn, events)
             emitted: list[Envelope[Any]] = []
-            by_type: dict[str, list[Envelope[Any]]] = {}
-            for env in fresh:
-                by_type.setdefault(env.type, []).append(env)
-            for type_, envs in by_type.items():
-                emitted += await self._dispatch(conn, type_, envs)
+            # Stream order: consecutive events for one handler go together, never regrouped
+            # by type (an erasure must not overtake the registration before it).
+            for _, run in groupby(fresh, key=self._handler_of):
+                envs = list(run)
+                emitted += await self._dispatch(conn, envs[0].type, envs)
             if emitted:
                 await outbox.record(conn, emitted)
         self.metrics.handler_seconds.labels(self.service, stream).observe(
@@ -350,9 +352,15 @@ class EventConsumer:
                 fresh.append(env)
         return fresh
 
+    def _handler_of(self, env: Envelope[Any]) -> object:
+        """What takes this event: its batch handler (which may serve several types), or its type."""
+        route = self._routes[env.type]
+        return route.batch_handler or env.type
+
     async def _dispatch(
         self, conn: asyncpg.Connection, type_: str, envs: list[Envelope[Any]]
     ) -> list[Envelope[Any]]:
+        """Hand a run of consecutive events, in stream order, to the handler of their type."""
         route = self._routes[type_]
         emitted: list[Envelope[Any]] = []
         if route.batch_handler is not None:

@@ -6,8 +6,7 @@ from typing import Any
 
 import asyncpg
 
-from services.caseplan import retention, service, service_work
-from services.caseplan.domain.case_plan import ClosedBecause
+from services.caseplan import service, service_work
 from shared import erasure
 from shared.events import Envelope
 from shared.events.envelope import Payload
@@ -81,11 +80,9 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_participant_erased(
         conn: asyncpg.Connection, event: Envelope[ParticipantErased]
     ) -> list[Envelope[Any]]:
-        """Erasure: close the case, then cut it from the person (fresh id, no free text)."""
-        freed = await service.withdraw_consent(
-            conn, event.payload.participant_id, event.occurred_at.date(), ClosedBecause.ERASED
-        )
-        await retention.anonymise_participant(conn, event.payload.participant_id)
+        """Erasure, for good: close the case, cut it from the person, forget their events."""
+        at = event.occurred_at
+        freed = await service.erase_participant(conn, event.payload.participant_id, at, at.date())
         followed = _follow(event, freed)
         await erasure.forget_events(conn, event.payload.participant_id, also=followed)
         return followed

@@ -47,15 +47,6 @@ async def anonymise_closed(conn: asyncpg.Connection, before: date) -> int:
     return len(ids)
 
 
-async def anonymise_participant(conn: asyncpg.Connection, participant_id: UUID) -> None:
-    """Erasure: cut the participant's (closed) plan from them, free text removed."""
-    plan = await conn.fetchval(
-        "SELECT case_plan_id FROM case_plan WHERE participant_id = $1", participant_id
-    )
-    if plan is not None:
-        await anonymise(conn, [plan])
-
-
 async def anonymise(conn: asyncpg.Connection, case_plan_ids: list[UUID]) -> None:
     """A fresh random participant id on the plans and placements; free text removed."""
     ids = case_plan_ids

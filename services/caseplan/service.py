@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
 import asyncpg
 
+from services.caseplan import retention
 from services.caseplan.domain import case_plan as cases
+from services.caseplan.domain import erasure
 from services.caseplan.domain.agreements import require_agreed
 from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
-from services.caseplan.repository import agreements, plans
+from services.caseplan.repository import agreements, plans, tombstones
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
 from shared.ids import uuid7
@@ -41,10 +43,15 @@ class Registration:
 
 
 async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list[list[Payload]]:
-    """Open a case plan for each registration and assign a worker or waitlist; events per item."""
+    """Open a case plan for each registration and assign a worker or waitlist; events per item.
+    A late or replayed registration of an erased participant opens nothing."""
     opened = [_open(r) for r in registrations]
-    await plans.lock_assignment(conn)
-    fresh = await plans.insert_case_plans(conn, [plan for plan, _ in opened])
+    await plans.lock_assignment(conn)  # first: an erasure committed before it is seen
+    ids = [r.participant_id for r in registrations]
+    admitted = erasure.to_open(ids, await tombstones.erased_among(conn, ids))
+    fresh = await plans.insert_case_plans(
+        conn, [plan for (plan, _), ok in zip(opened, admitted, strict=True) if ok]
+    )
     workers = await plans.workers(conn, active_only=True)
     agreed = await agreements.agreed(conn)
     before = {w.support_worker_id: w.caseload for w in workers}
@@ -146,7 +153,26 @@ async def withdraw_consent(
 ) -> list[Payload]:
     """Close the case, remove personal notes and pass its place to the next in line."""
     await plans.lock_assignment(conn)
-    plan = await awaited_plan(conn, participant_id, lock=True)
+    plan = await plan_unless_erased(conn, participant_id)
+    return [] if plan is None else await _close(conn, plan, because, today)
+
+
+async def erase_participant(
+    conn: Conn, participant_id: UUID, erased_at: datetime, today: date
+) -> list[Payload]:
+    """Erasure, for good: remembered (id and time only), the case closed and cut from the
+    person; erased before their registration arrived, they never get a case plan."""
+    await plans.lock_assignment(conn)
+    await tombstones.record_erasure(conn, participant_id, erased_at)
+    plan = await plans.case_plan_of(conn, participant_id, lock=True)
+    if plan is None:
+        return []
+    freed = await _close(conn, plan, ClosedBecause.ERASED, today)
+    await retention.anonymise(conn, [plan.case_plan_id])
+    return freed
+
+
+async def _close(conn: Conn, plan: CasePlan, because: ClosedBecause, today: date) -> list[Payload]:
     await plans.remove_personal_notes(conn, plan.case_plan_id)
     if not plan.is_open:
         return []
@@ -154,13 +180,24 @@ async def withdraw_consent(
     return await _free_capacity(conn, plan, today)
 
 
+async def plan_unless_erased(conn: Conn, participant_id: UUID) -> CasePlan | None:
+    """The participant's case plan for an event (row-locked); None if they were erased (the
+    event has nothing left to change); retry later when not yet opened."""
+    plan = await plans.case_plan_of(conn, participant_id, lock=True)
+    if plan is not None:
+        return plan
+    if erasure.awaits_registration(bool(await tombstones.erased_among(conn, [participant_id]))):
+        raise RetryLater(f"no case plan yet for participant {participant_id}")
+    return None
+
+
 async def move_participant(
     conn: Conn, participant_id: UUID, municipality: str, today: date
 ) -> list[Payload]:
     """The participant's municipality changed: a waiting participant may now be served."""
     await plans.lock_assignment(conn)
-    plan = await awaited_plan(conn, participant_id, lock=True)
-    if plan.municipality == municipality:
+    plan = await plan_unless_erased(conn, participant_id)
+    if plan is None or plan.municipality == municipality:
         return []
     await plans.save_case_plan(conn, replace(plan, municipality=municipality))
     if not await plans.update_waiting(conn, plan.case_plan_id, municipality=municipality):

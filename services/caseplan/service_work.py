@@ -22,7 +22,7 @@ from services.caseplan.domain.case_plan import CasePlan, Goal
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import plans, work
-from services.caseplan.service import awaited_plan, worker_contact
+from services.caseplan.service import plan_unless_erased, worker_contact
 from shared.events.envelope import Payload
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import ActivityStatus, PlacementOutcome
@@ -96,7 +96,9 @@ async def log_activity_hours(
 # -- placements ----------------------------------------------------------------------------
 async def start_placement(conn: Conn, match: MatchAccepted, today: date) -> list[Payload]:
     """An organisation accepted a match: the participant's placement starts."""
-    plan = await awaited_plan(conn, match.participant_id, lock=True)
+    plan = await plan_unless_erased(conn, match.participant_id)
+    if plan is None:
+        return []  # erased before the acceptance arrived: nothing to start, nothing to retry
     placement = Placement(
         placement_id=uuid7(),
         case_plan_id=plan.case_plan_id,

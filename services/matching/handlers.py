@@ -78,18 +78,22 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
 
     @consumer.on(ParticipantErased)
     async def on_participant_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
-        """Out of the pool, matches cut from them, their events forgotten once settled."""
-        pid = event.payload.participant_id
-        left = await on_participant_left(conn, event)
+        """For good: out of the pool (a tombstone), matches cut from them, events forgotten."""
+        now = datetime.now(UTC)
+        pid, at = event.payload.participant_id, event.occurred_at
+        erased = await pool.erase_candidate(conn, pid, at=at, catalog=catalog, settings=ms, now=now)
         await erasure_sql.anonymise_matches(conn, pid)
-        await erasure.forget_events(conn, pid, also=left)
-        return left
+        followed = _follow(event, erased)
+        await erasure.forget_events(conn, pid, also=followed)
+        return followed
 
     @consumer.on(ParticipantExited)
     async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        retired = await pool.retire_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+        retired = await pool.retire_candidate(
+            conn, pid, at=event.occurred_at, catalog=catalog, settings=ms, now=now
+        )
         return _follow(event, retired)
 
     @consumer.on_batch(ParticipantReadyForMatching)

@@ -4,6 +4,8 @@ A registered participant is in the pool (GET /v1/candidates/{id} answers 200) bu
 proposable: only caseplan's `participant.ready_for_matching` (a support worker's decision)
 makes them a candidate for proposals. Someone accepted for a placement is not proposed again
 until a new `participant.ready_for_matching`; `participant.exited` makes them not ready.
+Erasure and exit are remembered for good (`domain.departure`): a late, replayed or reordered
+registration never puts an erased participant back, a readiness never revives an exit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncpg
 
 from services.matching import repository as repo
 from services.matching.catalog import OpeningCatalog
+from services.matching.domain.departure import Step, admits
 from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import pool_columns
@@ -30,9 +33,15 @@ async def register_candidates(
     *,
     walking_km: float,
 ) -> None:
-    """Registered participants (profile, when) enter the pool in one statement; they are not
-    yet proposable (see `make_ready`)."""
-    rows = [pool_columns(profile, walking_km) | {"at": at} for profile, at in registered]
+    """Registered participants (profile, when) enter the pool in one statement, unless they
+    were erased; they are not yet proposable (see `make_ready`)."""
+    await repo.hold_erasure_lock(conn, exclusive=False)  # first: committed erasures are seen
+    gone = await repo.departures(conn, [p.participant_id for p, _ in registered])
+    rows = [
+        pool_columns(profile, walking_km) | {"at": at}
+        for profile, at in registered
+        if admits(gone.get(profile.participant_id), Step.REGISTRATION)
+    ]
     await repo.insert_candidates(conn, rows)
 
 
@@ -45,10 +54,14 @@ async def update_candidate(
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
-    """A corrected profile replaces the stored one (before the registration: retry later);
-    a ready participant with free proposal slots may now fit more openings."""
+    """A corrected profile replaces the stored one (before the registration: retry later;
+    after an erasure: nothing); a ready participant with free proposal slots may now fit more
+    openings."""
     columns = pool_columns(profile, settings.walking_km)
     if not await repo.update_candidate(conn, at=at, **columns):
+        gone = await repo.departures(conn, [profile.participant_id])
+        if not admits(gone.get(profile.participant_id), Step.CORRECTION):
+            return []
         raise RetryLater(f"participant {profile.participant_id} is not registered yet")
     return await propose_for_participant(
         conn, profile.participant_id, catalog=catalog, settings=settings, now=now
@@ -73,16 +86,33 @@ async def remove_candidate(
     return await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)
 
 
-async def retire_candidate(
+async def erase_candidate(
     conn: asyncpg.Connection,
     participant_id: UUID,
     *,
+    at: datetime,
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed]:
-    """The participant left the operation: not proposable, live proposals withdrawn."""
+    """Erased: remembered for good (id and time only), then out of the pool as on withdrawal."""
+    await repo.hold_erasure_lock(conn, exclusive=True)  # before the proposal lock, always
+    await repo.record_erasure(conn, participant_id, at)
+    return await remove_candidate(conn, participant_id, catalog=catalog, settings=settings, now=now)
+
+
+async def retire_candidate(
+    conn: asyncpg.Connection,
+    participant_id: UUID,
+    *,
+    at: datetime,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
+) -> list[MatchProposed]:
+    """The participant left the operation, for good: not proposable, live proposals withdrawn."""
     await repo.lock_proposals(conn)
+    await repo.record_exit(conn, participant_id, at)
     withdrawn = await repo.withdraw_live(
         conn, reason="participant left the operation", participant_id=participant_id
     )
@@ -102,11 +132,15 @@ async def make_ready(
     """Support workers marked participants ready: propose them the best openings, in turn.
 
     A participant marked ready twice in one batch splits it, so each readiness applies in
-    order as if handled alone; one not yet registered fails the batch (`RetryLater`), which
-    the consumer then applies event by event."""
+    order as if handled alone; one who left (erased, exited) is skipped; one not yet
+    registered fails the batch (`RetryLater`), which the consumer then applies event by event."""
     proposed: list[MatchProposed] = []
-    for part in distinct_runs(ready):
+    for run in distinct_runs(ready):
         await repo.lock_proposals(conn)  # first: the pool rows are locked under it, not before
+        gone = await repo.departures(conn, [r.participant_id for r in run])
+        part = [r for r in run if admits(gone.get(r.participant_id), Step.READINESS)]
+        if not part:
+            continue
         kinds = [(r.participant_id, [str(k) for k in r.opening_kinds], r.support_worker_contact)
                  for r in part]  # fmt: skip
         found = {row["participant_id"]: row for row in await repo.mark_ready_many(conn, kinds)}

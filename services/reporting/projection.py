@@ -62,8 +62,25 @@ def consumed_payloads() -> list[type[Payload]]:
 
 
 async def apply_events(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
-    """Log the envelopes and project them, in order, inside the caller's transaction; note
-    whose figures changed (the aggregator recomputes them)."""
+    """Log the envelopes and project them, in stream order, inside the caller's transaction;
+    note whose figures changed (the aggregator recomputes them). Erasures cut the batch: what
+    follows one is remapped to the anonymous id it left."""
+    for part in erasures_apart(events):
+        await _apply_part(conn, part)
+
+
+def erasures_apart(events: Sequence[Envelope[Any]]) -> list[list[Envelope[Any]]]:
+    """The events in order, cut where a run of erasures starts or ends."""
+    parts: list[list[Envelope[Any]]] = []
+    for event in events:
+        erased = event.type == intake.ParticipantErased.TYPE
+        if not parts or (parts[-1][0].type == intake.ParticipantErased.TYPE) != erased:
+            parts.append([])
+        parts[-1].append(event)
+    return parts
+
+
+async def _apply_part(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
     events = await erasure.remap_erased(conn, events)
     await store.log_events(conn, events)
     await project(conn, events)

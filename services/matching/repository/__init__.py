@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import asyncpg
 
+from services.matching.repository.departures import (
+    departures,
+    hold_erasure_lock,
+    record_erasure,
+    record_exit,
+)
 from services.matching.repository.matches import (
     decide_match,
     expire_due,
@@ -57,11 +63,13 @@ __all__ = [
     "close_opening",
     "decide_match",
     "delete_candidate",
+    "departures",
     "expire_due",
     "fetch_candidate",
     "fetch_match",
     "fetch_opening",
     "fetch_organisation",
+    "hold_erasure_lock",
     "insert_candidate",
     "insert_candidates",
     "insert_match",
@@ -78,6 +86,8 @@ __all__ = [
     "openings_changed",
     "proposable_many",
     "ready_candidates_near",
+    "record_erasure",
+    "record_exit",
     "save_opening",
     "save_programme",
     "update_candidate",

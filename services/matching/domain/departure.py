@@ -1,0 +1,38 @@
+"""Who left the network for good, erased (GDPR) or exited, and what later events may still do.
+
+Events of one participant can arrive late, replayed or reordered (other streams, retries,
+replicas): a registration, correction or readiness that comes after someone left must not
+bring them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    """What an event would do to a participant's place in the pool."""
+
+    REGISTRATION = "registration"
+    CORRECTION = "correction"
+    READINESS = "readiness"
+
+
+@dataclass(frozen=True)
+class Departure:
+    """All matching remembers of someone who left: that they did, and when."""
+
+    erased_at: datetime | None = None
+    exited_at: datetime | None = None
+
+
+def admits(departure: Departure | None, step: Step) -> bool:
+    """Whether the step may still apply: nothing does to an erased participant; an exited one
+    keeps a profile in the pool but is never made ready again."""
+    if departure is None:
+        return True
+    if departure.erased_at is not None:
+        return False
+    return step is not Step.READINESS
