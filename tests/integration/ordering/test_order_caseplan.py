@@ -22,6 +22,7 @@ from services.caseplan import service
 from services.caseplan.commands import run, today
 from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.handlers import register_handlers
+from services.caseplan.repository import agreements
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome
 from shared.settings import Settings
@@ -85,10 +86,20 @@ async def test_every_delivery_ends_in_the_same_case_plans(feeder: Feeder, name: 
 
 
 async def _worker(feeder: Feeder, cast: Cast) -> SupportWorker:
-    """One support worker with room for one case, in both of the cast's municipalities."""
-    worker = SupportWorker(
-        uuid4(), municipalities=(cast.first_town, cast.moved_to), caseload_limit=1
-    )
+    """One support worker with room for one case, in both of the cast's municipalities.
+
+    Their organisation has a service agreement with both municipalities, as the API requires."""
+    towns = (cast.first_town, cast.moved_to)
+    worker = SupportWorker(uuid4(), organisation_id=uuid4(), municipalities=towns, caseload_limit=1)
+    async with feeder.pool.acquire() as conn:
+        for town in dict.fromkeys(towns):
+            await agreements.insert_agreement(
+                conn,
+                agreement_id=uuid4(),
+                organisation_id=worker.organisation_id,
+                municipality=town,
+                by=None,
+            )
     await run(feeder.pool, lambda conn: _added(conn, worker))
     return worker
 
