@@ -26,7 +26,7 @@ from shared.demo.year import HORIZON_DAYS, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
 UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
-DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true"}
+DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true", "POLKU_WEB_DEMO_PEOPLE": "true"}
 """Settings `polku demo` gives the services it starts: its employers listen on 127.0.0.1."""
 
 

@@ -1,0 +1,5 @@
+"""The web front's pages, one router per journey."""
+
+from services.web.pages import account, auth, clerk, links, operator
+
+ROUTERS = [auth.router, links.router, account.router, operator.router, clerk.router]
