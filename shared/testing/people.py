@@ -15,7 +15,7 @@ _hash = PasswordHasher().hash(PASSWORD)  # once: argon2id costs ~50 ms a time
 
 
 @dataclass(frozen=True)
-class TestPerson:
+class WebPerson:
     """A person who can sign in with `password`."""
 
     person_id: UUID
@@ -35,9 +35,9 @@ async def create_person(
     manages_people: bool = False,
     totp_secret: str | None = None,
     name: str = "Test Person",
-) -> TestPerson:
+) -> WebPerson:
     """A person in the web schema of the database at `dsn`."""
-    person = TestPerson(
+    person = WebPerson(
         person_id=uuid.uuid4(),
         email=f"{role}-{uuid.uuid4().hex[:8]}@test.polku",
         role=role,
@@ -66,6 +66,6 @@ async def create_person(
     return person
 
 
-def create_person_sync(dsn: str, role: str, **options: object) -> TestPerson:
+def create_person_sync(dsn: str, role: str, **options: object) -> WebPerson:
     """`create_person` for code without a running event loop."""
     return asyncio.run(create_person(dsn, role, **options))  # type: ignore[arg-type]

@@ -1,0 +1,62 @@
+"""A tiny browser for the web front's security tests: keeps the session cookie itself (so a
+Secure cookie works over the in-process transport) and reads each page's CSRF token."""
+
+from __future__ import annotations
+
+import re
+from http.cookies import SimpleCookie
+from typing import Any
+
+import httpx
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+class Browser:
+    """One browser: its session cookie and the CSRF token of the last page it read."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.cookie: str | None = None
+        self.csrf: str | None = None
+        self.last_set_cookie: str | None = None
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.cookie:
+            headers["Cookie"] = f"polku_session={self.cookie}"
+        return headers
+
+    def _remember(self, response: httpx.Response) -> httpx.Response:
+        raw = response.headers.get("set-cookie")
+        if raw:
+            self.last_set_cookie = raw
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(raw)
+            if "polku_session" in jar:
+                value = jar["polku_session"].value
+                self.cookie = value or None
+        found = CSRF.search(response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    async def get(self, path: str, **headers: str) -> httpx.Response:
+        """GET a page (redirects are not followed: tests look at them)."""
+        return self._remember(await self.client.get(path, headers=self._headers(headers)))
+
+    async def post(
+        self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True, **headers: str
+    ) -> httpx.Response:
+        """POST a form, with this session's CSRF token unless told not to."""
+        body = dict(data or {})
+        if csrf and self.csrf:
+            body.setdefault("csrf", self.csrf)
+        return self._remember(
+            await self.client.post(path, data=body, headers=self._headers(headers))
+        )
+
+    async def sign_in(self, email: str, password: str) -> httpx.Response:
+        """Open the sign-in page and send the form."""
+        await self.get("/sign-in")
+        return await self.post("/sign-in", {"email": email, "password": password})
