@@ -43,8 +43,14 @@ def language_of(choice: str | None, accept_language: str | None) -> str:
     return found or DEFAULT_LANGUAGE
 
 
-def format_day(day: date | datetime | None) -> str:
-    """A date as dd.mm.yyyy, as Estonia, Finland and Russia write it (never mm/dd/yyyy)."""
+def format_day(day: date | datetime | str | None) -> str:
+    """A date (or an ISO date from JSON) as dd.mm.yyyy, as Estonia, Finland and Russia write
+    it (never mm/dd/yyyy)."""
+    if isinstance(day, str):
+        try:
+            day = datetime.fromisoformat(day) if "T" in day else date.fromisoformat(day)
+        except ValueError:
+            return day
     return "" if day is None else day.strftime("%d.%m.%Y")
 
 

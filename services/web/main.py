@@ -135,6 +135,11 @@ def _install_errors(app: FastAPI) -> None:
             code = "error"
         return error_page(request, code, exc.status_code)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> HTMLResponse:
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return error_page(request, "error", 500)
+
     @app.exception_handler(404)
     async def not_found(request: Request, exc: Exception) -> HTMLResponse:
         return error_page(request, "not_found", 404)

@@ -22,12 +22,13 @@ class Browser:
         self.last_set_cookie: str | None = None
 
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = dict(extra or {})
+        headers = {k.replace("_", "-"): v for k, v in (extra or {}).items()}
         if self.cookie:
             headers["Cookie"] = f"polku_session={self.cookie}"
         return headers
 
     def _remember(self, response: httpx.Response) -> httpx.Response:
+        self.client.cookies.clear()  # browsers share one client: each keeps its own cookie
         raw = response.headers.get("set-cookie")
         if raw:
             self.last_set_cookie = raw

@@ -25,6 +25,9 @@ def test_dates_are_written_day_month_year() -> None:
     assert domain.format_day(date(2026, 3, 4)) == "04.03.2026"
     assert domain.format_day(datetime(2025, 12, 31, 23, 0, tzinfo=UTC)) == "31.12.2025"
     assert domain.format_day(None) == ""
+    assert domain.format_day("2026-03-04") == "04.03.2026"
+    assert domain.format_day("2026-03-04T10:00:00+00:00") == "04.03.2026"
+    assert domain.format_day("not a date") == "not a date"
 
 
 def test_throttling_starts_at_the_limit_and_ends_a_window_after() -> None:
