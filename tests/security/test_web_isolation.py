@@ -71,9 +71,11 @@ async def test_a_clerk_sees_only_the_own_municipalitys_people_on_every_page(
         assert f"/participants/{pid}" in hit.text and "Liisa Saarmets" in hit.text
         assert "Liisa" not in str(hit.url) and "Saarmets" not in str(hit.url)
 
-    audit = httpx.get(
-        f"{stack['intake'].url}/v1/audit", params={"participant_id": pid}, headers=bearer(admin_key)
-    ).json()
+    async with httpx.AsyncClient(base_url=stack["intake"].url) as intake:
+        answer = await intake.get(
+            "/v1/audit", params={"participant_id": pid}, headers=bearer(admin_key)
+        )
+    audit = answer.json()
     people = {(e["person_id"], e["action"]) for e in audit}
     assert (str(own.person_id), "participant.created") in people
     assert (str(own.person_id), "participant.read") in people
