@@ -48,9 +48,10 @@ def format_day(day: date | datetime | str | None) -> str:
     it (never mm/dd/yyyy)."""
     if isinstance(day, str):
         try:
-            day = datetime.fromisoformat(day) if "T" in day else date.fromisoformat(day)
+            parsed = datetime.fromisoformat(day) if "T" in day else date.fromisoformat(day)
         except ValueError:
             return day
+        return parsed.strftime("%d.%m.%Y")
     return "" if day is None else day.strftime("%d.%m.%Y")
 
 

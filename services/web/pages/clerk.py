@@ -31,10 +31,18 @@ def _form(
     )  # fmt: skip
 
 
-def _errors_by_field(exc: ServiceError) -> dict[str, dict[str, str]]:
-    found: dict[str, dict[str, str]] = {}
+FORM_FIELD = {"consent.purposes": "purposes", "contact.email": "email",
+              "contact.phone": "phone", "home.postal_code": "postal_code"}  # fmt: skip
+
+
+def _errors_by_field(
+    exc: ServiceError, early: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """The service's field errors under the form's field names (the form's own checks first)."""
+    found: dict[str, dict[str, str]] = dict(early or {})
     for error in exc.fields:
-        found.setdefault(error["field"].removeprefix("body."), error)
+        name = error["field"].removeprefix("body.")
+        found.setdefault(FORM_FIELD.get(name, name), error)
     return found
 
 
@@ -81,14 +89,12 @@ async def register(request: Request, person: Clerk) -> Response:
     values: dict[str, Any] = dict(form.multi_items())
     values["purposes"] = form.getlist("purposes")
     body, errors = intake_body(values, person, datetime.now(UTC))
-    if errors:
-        return _form(request, values, errors, participant=None)
-    try:
+    try:  # asked even when a field is missing, so every error shows at once
         answer = await services_of(request).call(person, "intake", "POST", "/v1/intakes", json=body)
     except ServiceError as exc:
         if exc.status != 422:
             raise
-        return _form(request, values, _errors_by_field(exc), participant=None)
+        return _form(request, values, _errors_by_field(exc, errors), participant=None)
     return RedirectResponse(f"/participants/{answer['participant_id']}", status_code=303)
 
 

@@ -1,0 +1,62 @@
+"""The operator's journey in Chromium: sign in, today's dashboard behind it, four languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
+
+from shared.testing import Stack, bearer
+from shared.testing.people import create_person_sync
+
+HEADINGS = {
+    "et": "Täna võrgustikus",
+    "fi": "Tänään verkostossa",
+    "ru": "Сегодня в сети",
+    "en": "Today in the network",
+}
+
+
+def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
+    stack_factory: type[Stack], migrated_database_url: str, admin_key: str, artifacts_dir: Path
+) -> None:
+    stack = stack_factory().start("reporting")  # type: ignore[call-arg]
+    stack.start("web")
+    web = stack["web"].url
+    operator = create_person_sync(migrated_database_url, "operator")
+    summary = httpx.get(
+        f"{stack['reporting'].url}/v1/reports/summary", headers=bearer(admin_key)
+    ).json()
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE, locale="fi-FI")
+        page.goto(web + "/")
+        assert page.url == web + "/sign-in"
+        assert page.get_attribute("html", "lang") == "fi"  # Accept-Language, before sign-in
+        check_page(page, "sign-in")
+        sign_in_by_keyboard(page, operator.email, "not the password")
+        assert page.locator("#sign-in-error").get_attribute("data-code") == "sign_in_failed"
+        sign_in_by_keyboard(page, operator.email, operator.password)
+        assert page.url == web + "/dashboard"
+        assert "key" not in page.url and "polku_" not in page.url
+        assert "polku_session" not in page.evaluate("document.cookie")  # HttpOnly
+        shown = page.eval_on_selector_all(
+            "[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])"
+        )
+        assert len(shown) == 10
+        for figure, text in shown:
+            assert text == ("–" if summary[figure] is None else str(summary[figure])), figure
+        for language, heading in HEADINGS.items():
+            page.select_option("#language", language)
+            page.click(".lang button")
+            page.wait_for_load_state()
+            assert page.get_attribute("html", "lang") == language
+            assert page.inner_text("h1") == heading
+            check_page(page, f"dashboard in {language}")
+            page.screenshot(
+                path=str(artifacts_dir / f"web-dashboard-{language}.png"), full_page=True
+            )
+        page.click(".out button")
+        page.wait_for_url(web + "/sign-in")
+        page.goto(web + "/dashboard")
+        assert page.url == web + "/sign-in"
