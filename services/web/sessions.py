@@ -120,7 +120,7 @@ async def check_csrf(request: Request) -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     origin = request.headers.get("origin")
-    if origin and origin.split("://", 1)[-1] != request.headers.get("host", ""):
+    if origin and origin != "null" and origin.split("://", 1)[-1] != request.headers.get("host"):
         raise HTTPException(403, "csrf_origin")
     sent = request.headers.get("x-csrf-token")
     if sent is None:

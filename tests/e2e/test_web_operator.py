@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
-from shared.testing import Stack, bearer
+from shared.testing import Stack, bearer, wait_until
 from shared.testing.people import create_person_sync
 
 HEADINGS = {
@@ -25,9 +25,13 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
     stack.start("web")
     web = stack["web"].url
     operator = create_person_sync(migrated_database_url, "operator")
-    summary = httpx.get(
-        f"{stack['reporting'].url}/v1/reports/summary", headers=bearer(admin_key)
-    ).json()
+    url = f"{stack['reporting'].url}/v1/reports/summary"
+    # Reporting may still be rebuilding its figure store just after start (a first request can
+    # meet a deadlock then, answered 500): wait until it answers.
+    summary = wait_until(
+        lambda: (r := httpx.get(url, headers=bearer(admin_key))).status_code == 200 and r.json(),
+        what="reporting answers its summary",
+    )
     with chromium() as browser:
         page = browser.new_page(viewport=PHONE, locale="fi-FI")
         page.goto(web + "/")
@@ -48,8 +52,8 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
             assert text == ("–" if summary[figure] is None else str(summary[figure])), figure
         for language, heading in HEADINGS.items():
             page.select_option("#language", language)
-            page.click(".lang button")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.click(".lang button")
             assert page.get_attribute("html", "lang") == language
             assert page.inner_text("h1") == heading
             check_page(page, f"dashboard in {language}")

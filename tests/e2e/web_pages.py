@@ -54,5 +54,5 @@ def sign_in_by_keyboard(page: Page, email: str, password: str) -> None:
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -121,5 +122,13 @@ async def choose_language(request: Request, language: Text) -> Response:
         await repository.set_session_field(conn, session.session_hash, language=language)
         if session.signed_in and session.person is not None:
             await repository.set_person_field(conn, session.person["person_id"], language=language)
-    back = request.headers.get("referer", "")
-    return _go(back if back.startswith("/") else "/")
+    return _go(_same_site_path(request))
+
+
+def _same_site_path(request: Request) -> str:
+    """Back to the page the form was on (only a path of ours, never another site)."""
+    referer = httpx.URL(request.headers.get("referer", "/"))
+    if referer.host and referer.netloc.decode() != request.headers.get("host"):
+        return "/"
+    path = referer.path
+    return path if path.startswith("/") and not path.startswith("//") else "/"
