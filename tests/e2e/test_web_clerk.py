@@ -58,7 +58,7 @@ def correct_and_withdraw(page: Page) -> None:
     """Correct the family name; withdraw consent for matching."""
     page.click("text=Paranda andmeid")
     page.fill("#f-family_name", "Kask-Tamm")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("#done[data-done=corrected]")
     assert page.inner_text("h1") == "Anneli Kask-Tamm"
     page.check("input[name=purposes][value=matching]")
