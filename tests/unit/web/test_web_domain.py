@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from uuid import uuid4
 
-from services.web import clerk_forms, domain
+from services.web import clerk_forms, domain, worker_forms
 
 
 def test_the_persons_choice_wins_over_the_browser() -> None:
@@ -117,3 +118,26 @@ def test_a_name_search_matches_every_word_in_either_name() -> None:
     assert clerk_forms.matches(p, "TAMM")
     assert not clerk_forms.matches(p, "mari kask")
     assert not clerk_forms.matches(p, "   ")
+
+
+def test_a_week_is_monday_to_sunday() -> None:
+    week = worker_forms.week_of(date(2026, 12, 3))  # a Thursday
+    assert week[0] == date(2026, 11, 30) and week[-1] == date(2026, 12, 6) and len(week) == 7
+
+
+def test_the_week_grid_takes_commas_and_names_each_bad_cell() -> None:
+    days = worker_forms.week_of(date(2026, 12, 3))
+    values = {"h-2026-11-30": "3,5", "h-2026-12-01": "25", "h-2026-12-02": "abc",
+              "h-2026-12-03": "", "h-2026-12-04": "1.005", "h-2026-12-05": "0"}  # fmt: skip
+    hours, errors = worker_forms.parse_week(values, days)
+    assert hours == [(date(2026, 11, 30), Decimal("3.5"))]
+    assert errors == {
+        "h-2026-12-01": "hours_out_of_range", "h-2026-12-02": "float_parsing",
+        "h-2026-12-04": "hours_out_of_range", "h-2026-12-05": "hours_out_of_range",
+    }  # fmt: skip
+
+
+def test_only_known_opening_kinds_are_kept_in_catalogue_order() -> None:
+    assert worker_forms.chosen_kinds(["regular_job", "bogus", "work_practice"]) == [
+        "work_practice", "regular_job"
+    ]  # fmt: skip
