@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -37,6 +38,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             gettext(messages.FIELDS[name]) if name in messages.FIELDS else name
         ),
         path=request.url.path,
+        weekday=lambda day: format_date(day, "EEE", locale=domain.locale_of(language)),
         **context,
     )
     return HTMLResponse(html, status_code=status)
