@@ -205,7 +205,9 @@ class Stack:
 
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # callers may run an event loop
             pool.submit(asyncio.run, migrate(self.env["POLKU_DATABASE_URL"], (WEB,))).result()
-        urls = {name: group[0].url for name, group in self.services.items() if name != WEB}
+        nobody = f"http://127.0.0.1:{free_port()}"  # services not started: a closed port
+        urls = {name: nobody for name in SERVICES}
+        urls.update({name: group[0].url for name, group in self.services.items() if name != WEB})
         return {
             **self.env,
             "POLKU_WEB_SERVICE_URLS": json.dumps(urls),

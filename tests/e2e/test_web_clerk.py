@@ -39,6 +39,7 @@ def register_with_errors_then_right(page: Page) -> None:
     assert page.inner_text("h1") == "Anneli Kask"
     registered = page.inner_text("#registered-on")
     assert len(registered) == 10 and registered[2] == registered[5] == "."  # dd.mm.yyyy
+    assert page.locator("#proposals-unavailable").count() == 1  # matching is not running here
     check_page(page, "participant")
 
 

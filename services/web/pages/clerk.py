@@ -98,13 +98,25 @@ async def register(request: Request, person: Clerk) -> Response:
     return RedirectResponse(f"/participants/{answer['participant_id']}", status_code=303)
 
 
+async def _optional(request: Request, person: asyncpg.Record, service: str, path: str) -> Any:
+    """A service's answer, or None when it refuses or is down (the page shows the rest)."""
+    try:
+        return await services_of(request).call(person, service, "GET", path)
+    except ServiceError:
+        return None
+
+
 @router.get("/participants/{participant_id}")
 async def participant(request: Request, person: Clerk, participant_id: UUID) -> Response:
-    """One participant: details, correction form, consent, erasure, export."""
-    p = await services_of(request).call(
-        person, "intake", "GET", f"/v1/participants/{participant_id}"
-    )
-    return page(request, "participant.html", p=p, done=request.query_params.get("done"))
+    """One participant: details, proposals and why none, correction, consent, erasure, export."""
+    path = f"/v1/participants/{participant_id}"
+    p = await services_of(request).call(person, "intake", "GET", path)
+    plan = await _optional(request, person, "caseplan", f"{path}/case-plan")
+    proposals = await _optional(request, person, "matching", f"{path}/matches")
+    return page(
+        request, "participant.html", p=p, plan=plan, proposals=proposals,
+        done=request.query_params.get("done"),
+    )  # fmt: skip
 
 
 @router.get("/participants/{participant_id}/edit")
