@@ -3,6 +3,7 @@ services' audit log names the person who read or changed personal data."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from uuid import uuid4
@@ -96,3 +97,37 @@ def test_the_services_refuse_a_forged_identity(
                        params={"municipality": "Rapla vald"}, headers=bearer(forged))  # fmt: skip
     assert answer.status_code == 401
     assert answer.json()["detail"]["reason"] == "invalid_identity"
+
+
+async def test_a_support_worker_of_another_organisation_never_opens_the_case(
+    stack_factory: type[Stack], migrated_database_url: str, admin_key: str
+) -> None:
+    stack = stack_factory().start("intake", "caseplan")  # type: ignore[call-arg]
+    stack.start("web")
+    dsn = migrated_database_url
+    own_org = uuid4()
+    async with httpx.AsyncClient() as api:
+        await api.post(
+            f"{stack['caseplan'].url}/v1/support-workers", headers=bearer(admin_key),
+            json={"organisation_id": str(own_org), "municipalities": ["Rapla vald"]},
+        )  # fmt: skip
+    clerk = await create_person(dsn, "municipality", municipality="Rapla vald")
+    own = await create_person(dsn, "support_worker", organisation_id=own_org)
+    other = await create_person(dsn, "support_worker")
+    async with httpx.AsyncClient(base_url=stack["web"].url) as client:
+        registering, mine, theirs = Browser(client), Browser(client), Browser(client)
+        await registering.sign_in(clerk.email, clerk.password)
+        pid = await _register(registering, "Peeter", "Kuusk", 202)
+        await mine.sign_in(own.email, own.password)
+        await theirs.sign_in(other.email, other.password)
+        deadline = asyncio.get_running_loop().time() + 30
+        while (await mine.get(f"/cases/{pid}")).status_code != 200:  # caseplan consumes it
+            assert asyncio.get_running_loop().time() < deadline, "no case plan"
+            await asyncio.sleep(0.1)
+        refused = await theirs.get(f"/cases/{pid}")
+        assert refused.status_code == 404 and pid not in refused.text
+        waiting = await theirs.get("/cases")
+        assert pid not in waiting.text
+        for path, form in ((f"/cases/{pid}/goals", {"title": "x"}),
+                           (f"/cases/{pid}/exit", {"outcome": "employed"})):  # fmt: skip
+            assert (await theirs.post(path, form)).status_code == 404, path

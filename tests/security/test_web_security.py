@@ -205,3 +205,23 @@ async def test_a_clerk_cannot_open_an_operators_page_or_invite_an_admin(
     await browser.get("/people")
     refused = await browser.post("/people/invite", {"email": "x@test.polku", "role": "admin"})
     assert refused.status_code == 422 and "invite_not_allowed" in refused.text
+
+
+async def test_a_people_manager_sees_and_resets_only_the_own_organisations_people(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    dsn = settings.database_url
+    manager = await create_person(dsn, "municipality", municipality="Rapla vald",
+                                  manages_people=True, name="Own Manager")  # fmt: skip
+    colleague = await create_person(dsn, "municipality", municipality="Rapla vald",
+                                    organisation_id=manager.organisation_id, name="Own Colleague")  # fmt: skip
+    stranger = await create_person(dsn, "municipality", municipality="Kehtna vald",
+                                   name="Other Stranger")  # fmt: skip
+    browser = Browser(client)
+    await browser.sign_in(manager.email, manager.password)
+    people = await browser.get("/people")
+    assert colleague.email in people.text and stranger.email not in people.text
+    refused = await browser.post(f"/people/{stranger.person_id}/reset-link")
+    assert refused.status_code == 404 and "one-time-link" not in refused.text
+    allowed = await browser.post(f"/people/{colleague.person_id}/reset-link")
+    assert allowed.status_code == 200 and 'id="one-time-link"' in allowed.text
