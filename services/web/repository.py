@@ -166,8 +166,9 @@ async def delete_expired_sessions(conn: asyncpg.Connection, now: datetime) -> No
 
 
 async def record_failure(conn: asyncpg.Connection, email: str, client: str) -> None:
-    """One failed sign-in."""
+    """One failed sign-in (failures older than a day are forgotten on the way)."""
     await conn.execute("INSERT INTO sign_in_failure (email, client) VALUES ($1, $2)", email, client)
+    await conn.execute("DELETE FROM sign_in_failure WHERE at < now() - interval '1 day'")
 
 
 async def failures_since(

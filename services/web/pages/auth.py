@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import httpx
@@ -50,6 +51,7 @@ async def _replace_session(request: Request, person: object, verified: bool) -> 
     ws = web_settings(request)
     async with pool_of(request).acquire() as conn:
         await repository.delete_session(conn, old.session_hash)
+        await repository.delete_expired_sessions(conn, datetime.now(UTC))
         request.state.session = await sessions.open_session(
             conn,
             person=person,
