@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pyotp
+from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
 from shared.testing import Stack, bearer, wait_until
@@ -60,7 +62,45 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
             page.screenshot(
                 path=str(artifacts_dir / f"web-dashboard-{language}.png"), full_page=True
             )
+        set_up_totp(page, web)
         page.click(".out button")
         page.wait_for_url(web + "/sign-in")
         page.goto(web + "/dashboard")
         assert page.url == web + "/sign-in"
+    admin = create_person_sync(migrated_database_url, "admin", manages_people=True)
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE, locale="ru-RU")
+        invite_by_keyboard(page, web, admin.email, admin.password)
+
+
+def set_up_totp(page: Page, web: str) -> None:
+    """Two-step sign-in from the account page: the key, then a code from it."""
+    page.goto(web + "/account")
+    check_page(page, "account")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    secret = page.inner_text("#totp-secret")
+    check_page(page, "account with a TOTP key")
+    page.fill("#code", pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.locator("#totp-state").count() == 1
+
+
+def invite_by_keyboard(page: Page, web: str, email: str, password: str) -> None:
+    """The first Tab reaches the skip link; the invitation form is filled with keys alone."""
+    page.goto(web + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    sign_in_by_keyboard(page, email, password)
+    assert page.url == web + "/people"
+    check_page(page, "people")
+    page.focus("#invite-email")
+    page.keyboard.type("new.person@test.polku")
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # municipality -> support_worker
+    page.keyboard.press("Tab")  # to a text field, where Enter sends the form
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/links/invitation/" in page.inner_text("#one-time-link")
+    check_page(page, "people with a one-time link")
