@@ -101,7 +101,7 @@ def _install_sessions(app: FastAPI, ws: WebSettings) -> None:
         path = request.url.path
         if path.startswith("/static/") or path in ("/healthz", "/readyz"):
             return await call_next(request)
-        cookie = request.cookies.get(sessions.COOKIE)
+        cookie = request.cookies.get(sessions.cookie_name(ws.cookie_secure))
         request.state.session = await sessions.load(app.state.pool, cookie, ws.session_hours)
         response = await call_next(request)
         sessions.set_cookie(response, request.state.session, secure=ws.cookie_secure)

@@ -17,6 +17,15 @@ from starlette.responses import Response
 from services.web import domain, repository
 
 COOKIE = "polku_session"
+SECURE_COOKIE = "__Host-polku_session"
+"""Over HTTPS: the `__Host-` prefix makes browsers refuse it from a subdomain or another path."""
+
+
+def cookie_name(secure: bool) -> str:
+    """The session cookie's name."""
+    return SECURE_COOKIE if secure else COOKIE
+
+
 ANONYMOUS_HOURS = 2.0
 
 
@@ -99,10 +108,13 @@ def set_cookie(response: Response, session: WebSession, *, secure: bool) -> None
     """Send the session's new cookie (or delete it after sign-out)."""
     if session.new_cookie:
         response.set_cookie(
-            COOKIE, session.new_cookie, httponly=True, secure=secure, samesite="lax", path="/"
-        )
+            cookie_name(secure), session.new_cookie, httponly=True, secure=secure,
+            samesite="lax", path="/",
+        )  # fmt: skip
     elif session.ended:
-        response.delete_cookie(COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+        response.delete_cookie(
+            cookie_name(secure), path="/", secure=secure, httponly=True, samesite="lax"
+        )
 
 
 def current(request: Request) -> WebSession:

@@ -43,7 +43,7 @@ async def test_the_session_cookie_is_secure_httponly_samesite(client: httpx.Asyn
     browser = Browser(client)
     await browser.get("/sign-in")
     cookie = (browser.last_set_cookie or "").lower()
-    assert "polku_session=" in cookie
+    assert cookie.startswith("__host-polku_session=")  # the __Host- prefix, lower-cased here
     assert "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
     assert "path=/" in cookie
 
@@ -60,7 +60,8 @@ async def test_sign_in_gives_a_new_session_id_and_the_old_one_is_worthless(
     assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
     assert browser.cookie and browser.cookie != planted
     attacker = Browser(client)
-    attacker.cookie = planted
+    attacker.name, attacker.cookie = browser.name, planted
+    assert attacker.name == "__Host-polku_session"
     assert (await attacker.get("/account")).headers.get("location") == "/sign-in"
     account = await browser.get("/account")
     assert account.status_code == 200 and operator.email in account.text
@@ -75,7 +76,7 @@ async def test_sign_out_ends_the_session_on_the_server(
     await browser.get("/account")
     assert (await browser.post("/sign-out")).headers["location"] == "/sign-in"
     replay = Browser(client)
-    replay.cookie = signed_in
+    replay.name, replay.cookie = browser.name, signed_in
     assert (await replay.get("/account")).headers.get("location") == "/sign-in"
 
 
@@ -152,6 +153,7 @@ async def test_totp_is_asked_after_the_password_and_a_wrong_code_is_refused(
     assert answer.headers["location"] == "/sign-in/code"
     half = browser.cookie
     assert (await browser.get("/people")).headers.get("location") == "/sign-in"
+    assert (await browser.get("/sign-in/code")).status_code == 200  # the half session is known
     await browser.get("/sign-in/code")
     assert (await browser.post("/sign-in/code", {"code": "000000"})).status_code == 401
     good = await browser.post("/sign-in/code", {"code": pyotp.TOTP(secret).now()})

@@ -12,11 +12,15 @@ import httpx
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+NAMES = ("__Host-polku_session", "polku_session")
+
+
 class Browser:
     """One browser: its session cookie and the CSRF token of the last page it read."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        self.name = NAMES[1]
         self.cookie: str | None = None
         self.csrf: str | None = None
         self.last_set_cookie: str | None = None
@@ -24,7 +28,7 @@ class Browser:
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {k.replace("_", "-"): v for k, v in (extra or {}).items()}
         if self.cookie:
-            headers["Cookie"] = f"polku_session={self.cookie}"
+            headers["Cookie"] = f"{self.name}={self.cookie}"
         return headers
 
     def _remember(self, response: httpx.Response) -> httpx.Response:
@@ -34,9 +38,9 @@ class Browser:
             self.last_set_cookie = raw
             jar: SimpleCookie = SimpleCookie()
             jar.load(raw)
-            if "polku_session" in jar:
-                value = jar["polku_session"].value
-                self.cookie = value or None
+            for name in NAMES:
+                if name in jar:
+                    self.name, self.cookie = name, jar[name].value or None
         found = CSRF.search(response.text)
         if found:
             self.csrf = found.group(1)
