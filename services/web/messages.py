@@ -53,6 +53,9 @@ CODES: dict[str, str] = {
     "before_start": N_("That day is before the start."),
     "exit_before_opening": N_("The exit cannot be before the case opened."),
     "title_empty": N_("This field is required."),
+    "already_followed_up": N_("The follow-up was recorded already."),
+    "follow_up_before_exit": N_("The follow-up comes after the exit."),
+    "not_exited": N_("The person has not left yet."),
 }
 
 FIELDS: dict[str, str] = {
@@ -116,6 +119,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("education_or_training"),
     N_("qualification_gained"),
     N_("job_searching"),
+    N_("improved_situation"),
+    N_("not_reached"),
     N_("proposed"),
     N_("accepted"),
     N_("declined"),

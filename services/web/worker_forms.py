@@ -12,6 +12,10 @@ EXIT_OUTCOMES = ("employed", "self_employed", "education_or_training", "qualific
                  "job_searching", "inactive", "other")  # fmt: skip
 
 
+FOLLOW_UP_OUTCOMES = ("employed", "self_employed", "improved_situation", "education_or_training",
+                      "job_searching", "inactive", "other", "not_reached")  # fmt: skip
+
+
 def week_of(day: date) -> list[date]:
     """The seven days (Monday first) of the week holding `day`."""
     monday = day - timedelta(days=day.weekday())

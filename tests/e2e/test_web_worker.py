@@ -99,3 +99,7 @@ def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
         assert page.inner_text("#plan-status") == "suljettu"
         assert page.inner_text("#exit-outcome") == "työssä"
         check_page(page, "closed case plan")
+        page.select_option("#follow-up-choice", "improved_situation")
+        page.click("text=Kirjaa seuranta")
+        page.wait_for_selector("#done[data-done=followed_up]")
+        assert page.inner_text("#follow-up-outcome").startswith("tilanne parani · ")

@@ -15,6 +15,7 @@ from services.web.pages.common import page, services_of
 from services.web.sessions import signed_in
 from services.web.worker_forms import (
     EXIT_OUTCOMES,
+    FOLLOW_UP_OUTCOMES,
     OPENING_KINDS,
     chosen_kinds,
     parse_week,
@@ -55,7 +56,7 @@ async def _plan_page(
     context.update(extra)
     return page(
         request, "case_plan.html", status, plan=plan, week=week, kinds=OPENING_KINDS,
-        outcomes=EXIT_OUTCOMES, **context,
+        outcomes=EXIT_OUTCOMES, follow_ups=FOLLOW_UP_OUTCOMES, **context,
     )  # fmt: skip
 
 
@@ -163,3 +164,23 @@ async def record_exit(
         json={"outcome": outcome},
     )  # fmt: skip
     return _back(participant_id, "exited")
+
+
+@router.post("/cases/{participant_id}/follow-up")
+async def record_follow_up(
+    request: Request, person: Worker, participant_id: UUID,
+    outcome: Annotated[str, Form(max_length=40)],
+) -> Response:  # fmt: skip
+    """Record the situation six months after leaving (or that the person was not reached)."""
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        return await _plan_page(request, person, participant_id, 422, error="enum")
+    try:
+        await services_of(request).call(
+            person, "caseplan", "POST", f"/v1/participants/{participant_id}/follow-up",
+            json={"outcome": outcome},
+        )  # fmt: skip
+    except ServiceError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return await _plan_page(request, person, participant_id, exc.status, error=exc.reason)
+    return _back(participant_id, "followed_up")
