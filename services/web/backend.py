@@ -69,7 +69,13 @@ class Services:
         self.http = httpx.AsyncClient(timeout=10.0)
 
     async def call(
-        self, person: asyncpg.Record, service: str, method: str, path: str, **kwargs: Any
+        self,
+        person: asyncpg.Record,
+        service: str,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> Any:
         """The JSON answer of one call; ServiceError when the service refuses or is down."""
         token = identity_token(person, self.secret, self.ttl_s)
@@ -77,7 +83,7 @@ class Services:
             response = await self.http.request(
                 method,
                 self.urls[service] + path,
-                headers={"Authorization": f"Bearer {token}"},
+                headers={**(headers or {}), "Authorization": f"Bearer {token}"},
                 **kwargs,
             )
         except httpx.HTTPError as exc:

@@ -56,6 +56,11 @@ CODES: dict[str, str] = {
     "already_followed_up": N_("The follow-up was recorded already."),
     "follow_up_before_exit": N_("The follow-up comes after the exit."),
     "not_exited": N_("The person has not left yet."),
+    "column_missing": N_("The column is missing."),
+    "too_many_cells": N_("The row has more cells than the header."),
+    "file_unreadable": N_("The file is empty or not text (save it as CSV UTF-8)."),
+    "file_too_large": N_("The file is larger than 20 MB."),
+    "malformed": N_("The row cannot be read."),
 }
 
 FIELDS: dict[str, str] = {

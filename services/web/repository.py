@@ -188,3 +188,28 @@ async def failures_since(
 async def forget_failures(conn: asyncpg.Connection, email: str) -> None:
     """A successful sign-in clears the account's failures."""
     await conn.execute("DELETE FROM sign_in_failure WHERE email = $1", email)
+
+
+async def insert_upload(
+    conn: asyncpg.Connection, upload_id: UUID, person_id: UUID, filename: str, data: bytes
+) -> None:
+    """Keep a spreadsheet until it is confirmed (uploads older than a day are dropped)."""
+    await conn.execute("DELETE FROM upload WHERE created_at < now() - interval '1 day'")
+    await conn.execute(
+        "INSERT INTO upload (upload_id, person_id, filename, data) VALUES ($1, $2, $3, $4)",
+        upload_id,
+        person_id,
+        filename,
+        data,
+    )
+
+
+async def take_upload(
+    conn: asyncpg.Connection, upload_id: UUID, person_id: UUID
+) -> asyncpg.Record | None:
+    """The person's own upload, removed as it is taken (so it is sent once)."""
+    return await conn.fetchrow(
+        "DELETE FROM upload WHERE upload_id = $1 AND person_id = $2 RETURNING filename, data",
+        upload_id,
+        person_id,
+    )

@@ -9,11 +9,11 @@ from datetime import date
 from uuid import uuid4
 
 import httpx
-from web_helpers import Browser
 
 from shared.demo.national_ids import isikukood
 from shared.testing import Stack, bearer
 from shared.testing.people import create_person
+from shared.testing.web_browser import Browser
 
 UUID_IN_PATH = re.compile(r"/participants/([0-9a-f-]{36})$")
 

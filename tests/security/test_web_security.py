@@ -9,13 +9,13 @@ import httpx
 import pyotp
 import pytest
 from fastapi import FastAPI
-from web_helpers import Browser
 
 from services.web.main import create_app
 from services.web.settings import WebSettings
 from shared.migrate import migrate
 from shared.settings import Settings
 from shared.testing.people import WebPerson, create_person
+from shared.testing.web_browser import Browser
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A tiny browser for the web front's security tests: keeps the session cookie itself (so a
+"""A tiny browser for the web front's tests: keeps the session cookie itself (so a
 Secure cookie works over the in-process transport) and reads each page's CSRF token."""
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ class Browser:
         return self._remember(
             await self.client.post(path, data=body, headers=self._headers(headers))
         )
+
+    async def upload(self, path: str, files: dict[str, Any]) -> httpx.Response:
+        """POST a multipart form with files and this session's CSRF token."""
+        response = await self.client.post(
+            path, data={"csrf": self.csrf or ""}, files=files, headers=self._headers()
+        )
+        return self._remember(response)
 
     async def sign_in(self, email: str, password: str) -> httpx.Response:
         """Open the sign-in page and send the form."""
