@@ -4,7 +4,7 @@ beside their fields), find by name, correct, withdraw consent, export, erase."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -88,8 +88,35 @@ def export_then_erase(page: Page, artifacts: Path) -> None:
     assert page.locator("[data-code=participant_not_found]").count() == 1
 
 
+def upload_a_sheet(page: Page, web: str, tmp: Path) -> None:
+    """A two-row sheet with one bad id: the preview, then the outcome, each checked by axe."""
+    given = datetime.now(UTC).isoformat()
+    good = isikukood(date(1970, 1, 1), male=True, serial=5)
+    sheet = tmp / "rapla.csv"
+    sheet.write_text(
+        "national_id,given_name,family_name,labour_market_status,consent_purposes,"
+        f"consent_given_at,consent_recorded_by\n{good},Toomas,Pärn,inactive,matching,{given},Kati\n"
+        f"38001085710,Urve,Lepp,inactive,matching,{given},Kati\n",
+        encoding="utf-8",
+    )
+    page.goto(web + "/participants/upload")
+    check_page(page, "upload")
+    page.set_input_files("#file", str(sheet))
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.inner_text("#row-count") == "rapla.csv: 2 inimest"
+    check_page(page, "upload preview")
+    with page.expect_navigation():
+        page.click("#confirm")
+    assert page.get_attribute("#outcome", "data-created") == "1"
+    assert page.inner_text("#problems") == (
+        "Rida 3, veerg national_id: See ei ole kehtiv isikukood."
+    )
+    check_page(page, "upload outcome")
+
+
 def test_the_clerk_registers_finds_corrects_and_erases_a_person(
-    stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path
+    stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path, tmp_path: Path
 ) -> None:
     nobody = f"http://127.0.0.1:{free_port()}"
     others = json.dumps({"caseplan": nobody, "matching": nobody, "reporting": nobody})
@@ -105,6 +132,8 @@ def test_the_clerk_registers_finds_corrects_and_erases_a_person(
         sign_in_by_keyboard(page, clerk.email, clerk.password)
         assert page.url == web + "/participants"
         check_page(page, "participants")
+        upload_a_sheet(page, web, tmp_path)
+        page.goto(web + "/participants")
         register_with_errors_then_right(page)
         find_by_name(page, web)
         correct_and_withdraw(page)
