@@ -28,7 +28,7 @@ async def record(
     p = principal
     await conn.execute(
         "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
-        " client) SELECT $1, $2, $3, $4, unnest($5::uuid[]), $6, $7",
+        " client, person_id) SELECT $1, $2, $3, $4, unnest($5::uuid[]), $6, $7, $8",
         p.key_id if p else None,
         p.organisation_id if p else None,
         p.role if p else None,
@@ -36,18 +36,19 @@ async def record(
         list(participant_ids),
         list(fields),
         p.client if p else None,
+        p.person_id if p else None,
     )
 
 
 def insert_from(source: str, first: int) -> str:
     """SQL appending one line per `participant_id` of `source` (a CTE), to fold into a
     statement that changes those participants; its parameters are `params(...)` from `$first`."""
-    a, f, c = (f"${first + i}" for i in (0, 4, 5))
+    a, f, c, who = (f"${first + i}" for i in (0, 4, 5, 6))
     key, org, role = (f"${first + i}" for i in (1, 2, 3))
     return (
         "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
-        f" client) SELECT {key}::uuid, {org}::uuid, {role}::text, {a}::text, participant_id,"
-        f" {f}::text[], {c}::text FROM {source}"
+        f" client, person_id) SELECT {key}::uuid, {org}::uuid, {role}::text, {a}::text,"
+        f" participant_id, {f}::text[], {c}::text, {who}::uuid FROM {source}"
     )
 
 
@@ -61,6 +62,7 @@ def params(principal: Principal | None, action: str, fields: Sequence[str]) -> l
         p.role if p else None,
         list(fields),
         p.client if p else None,
+        p.person_id if p else None,
     ]
 
 
@@ -78,6 +80,7 @@ class AuditEntry(BaseModel):
     participant_id: UUID | None
     fields: list[str]
     client: str | None
+    person_id: UUID | None = None
 
 
 router = APIRouter(prefix="/v1", tags=["audit"])
@@ -94,7 +97,7 @@ async def audit_of_participant(
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT seq, at, key_id, organisation_id, role, action, participant_id, fields,"
-            " client FROM audit_log WHERE participant_id = $1 ORDER BY seq LIMIT $2",
+            " client, person_id FROM audit_log WHERE participant_id = $1 ORDER BY seq LIMIT $2",
             participant_id,
             limit,
         )

@@ -1,7 +1,9 @@
 """API keys: who is calling (a `Principal`), deny by default under /v1, roles per route.
 
 A request under `/v1` must carry `Authorization: Bearer polku_...`; the key is looked up by its
-SHA-256 hash in the service's own `api_key` table. Each route declares the roles it lets in
+SHA-256 hash in the service's own `api_key` table. The web front calls on a person's behalf
+with `Bearer <JWT>` instead: a short-lived HS256 token (`POLKU_WEB_IDENTITY_SECRET`) naming the
+person, their organisation and role, verified here without a database read. Each route declares the roles it lets in
 with `Allow("municipality", "admin")`; scope checks (whose data) live in the service layer.
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import asyncpg
+import jwt
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import Headers
@@ -36,17 +39,23 @@ ROLES: tuple[str, ...] = (
 )
 KEY_PREFIX = "polku_"
 PROTECTED_PREFIX = "/v1"
+IDENTITY_ISSUER = "polku-web"
+IDENTITY_AUDIENCE = "polku-services"
+IDENTITY_MAX_TTL_S = 300
+"""The longest life a person's signed identity may claim (the web mints 60 s tokens)."""
 
 
 @dataclass(frozen=True)
 class Principal:
     """The organisation and role behind a valid API key, and where the call came from."""
 
-    key_id: UUID
+    key_id: UUID | None
     organisation_id: UUID
     role: str
     municipality: str | None = None
     client: str | None = None
+    person_id: UUID | None = None
+    """The person the web front acts for (then `key_id` is None)."""
 
     @property
     def is_admin(self) -> bool:
@@ -88,6 +97,34 @@ async def lookup(conn: asyncpg.Connection, key: str, client: str | None) -> Prin
     )
 
 
+def verify_identity(token: str, secret: str, client: str | None) -> Principal | str:
+    """The principal of a valid signed identity from the web front, or the reason it is refused."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=IDENTITY_AUDIENCE,
+            issuer=IDENTITY_ISSUER,
+            options={"require": ["exp", "iat", "sub", "org", "role"]},
+        )
+        if claims["exp"] - claims["iat"] > IDENTITY_MAX_TTL_S or claims["role"] not in ROLES:
+            return "invalid_identity"
+        mun = claims.get("mun")
+        return Principal(
+            key_id=None,
+            organisation_id=UUID(claims["org"]),
+            role=claims["role"],
+            municipality=mun if isinstance(mun, str) else None,
+            client=client,
+            person_id=UUID(claims["sub"]),
+        )
+    except jwt.ExpiredSignatureError:
+        return "expired_identity"
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        return "invalid_identity"
+
+
 def _refusal(status: int, reason: str, message: str) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     body = {"detail": {"reason": reason, "message": message}}
@@ -119,6 +156,12 @@ class ApiKeyMiddleware:
         if scheme.lower() != "bearer" or not key.strip():
             return _refusal(401, "invalid_api_key", "send Authorization: Bearer <API key>")
         client = scope.get("client")
+        if not key.strip().startswith(KEY_PREFIX) and key.count(".") == 2:
+            secret = self.runtime.settings.web_identity_secret
+            person = verify_identity(key.strip(), secret, client[0] if client else None)
+            if isinstance(person, str):
+                return _refusal(401, person, "the signed identity is not valid")
+            return person
         try:
             async with self.runtime.db.acquire() as conn:
                 found = await lookup(conn, key.strip(), client[0] if client else None)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shared.settings import SERVICES, Settings, settings_at_start
+from shared.settings import PROCESSES, SERVICES, Settings, settings_at_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 EXTRA_COMMANDS: list[str] = [
@@ -43,8 +43,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     """Apply missing migrations of every service (or the ones named)."""
     from shared.migrate import migrate
 
-    services = tuple(args.service) if args.service else SERVICES
-    unknown = set(services) - set(SERVICES)
+    services = tuple(args.service) if args.service else PROCESSES
+    unknown = set(services) - set(PROCESSES)
     if unknown:
         print(f"polku migrate: unknown service {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
@@ -84,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 @command("up")
 def cmd_up(args: argparse.Namespace) -> int:
-    """Migrate, then run all four services as separate processes until Ctrl-C."""
+    """Migrate, then run the four services and the web front as processes until Ctrl-C."""
     env = dict(os.environ)
     embedded = None
     if not (env.get("POLKU_DATABASE_URL") and env.get("POLKU_REDIS_URL")):
@@ -115,18 +115,19 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None) -> int:
-    """Run the four services with prefixed logs, restarting a crashed one with a back-off;
+    """Run the four services and the web front with prefixed logs, restarting a crashed one with a back-off;
     stop them all on Ctrl-C or SIGTERM."""
     from shared.supervisor import Supervisor
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     child_env = {**env, "POLKU_LOG_JSON": env.get("POLKU_LOG_JSON", "false")}
-    commands = {s: [sys.executable, "-m", "shared.cli", "run", s] for s in SERVICES}
+    commands = {s: [sys.executable, "-m", "shared.cli", "run", s] for s in PROCESSES}
     supervisor = Supervisor(commands, env=child_env)
     supervisor.start_all()
     for service in SERVICES:
         print(f"polku: {service:<9} http://{settings.host}:{settings.port_of(service)}/docs")
     print(f"polku: dashboard  http://{settings.host}:{settings.reporting_port}/")
+    print(f"polku: sign in    http://{settings.host}:{settings.web_port}/  (the web front)")
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -206,10 +207,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
     p.set_defaults(wait_for=None)
     p = sub.add_parser("run", help=cmd_run.__doc__)
-    p.add_argument("service", choices=SERVICES)
+    p.add_argument("service", choices=PROCESSES)
     p.add_argument("--migrate", action="store_true", help="apply this service's migrations first")
     p = sub.add_parser("migrate", help=cmd_migrate.__doc__)
-    p.add_argument("service", nargs="*", help=f"any of {', '.join(SERVICES)} (default: all)")
+    p.add_argument("service", nargs="*", help=f"any of {', '.join(PROCESSES)} (default: all)")
     p = sub.add_parser("dlq", help=cmd_dlq.__doc__)
     p.add_argument("action", choices=["list", "replay"])
     p.add_argument("id", nargs="?")

@@ -11,6 +11,9 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES: tuple[str, ...] = ("intake", "caseplan", "matching", "reporting")
+WEB = "web"
+PROCESSES: tuple[str, ...] = (*SERVICES, WEB)
+"""Every process `polku up` runs: the four services and the web front (no streams of its own)."""
 DEFAULT_PORTS: dict[str, int] = {
     "intake": 8001,
     "caseplan": 8002,
@@ -22,6 +25,7 @@ DEVELOPMENT_SECRETS: dict[str, str] = {
     "id_hash_secret": "dev-only-id-hash-secret-000000000000",
     "encryption_key": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
     "webhook_signing_secret": "dev-only-webhook-secret",
+    "web_identity_secret": "dev-only-web-identity-secret-0000000000",
 }
 """The embedded defaults: published in this repository, so accepted only in development."""
 MIN_ID_HASH_SECRET = 32
@@ -53,6 +57,7 @@ class Settings(BaseSettings):
     caseplan_port: int = 8002
     matching_port: int = 8003
     reporting_port: int = 8004
+    web_port: int = Field(8000, description="HTTP port of the web front for people")
 
     db_pool_size: int = Field(10, ge=2, le=100, description="PostgreSQL connections per process")
     consumer_batch_size: int = Field(200, ge=1, le=5000, description="entries per XREADGROUP")
@@ -99,10 +104,17 @@ class Settings(BaseSettings):
     webhook_signing_secret: str = Field(
         DEVELOPMENT_SECRETS["webhook_signing_secret"], description="HMAC for webhooks"
     )
+    web_identity_secret: str = Field(
+        DEVELOPMENT_SECRETS["web_identity_secret"],
+        min_length=32,
+        description="HMAC key of the web front's short-lived signed identity (HS256)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
-    @field_validator("id_hash_secret", "encryption_key", "webhook_signing_secret")
+    @field_validator(
+        "id_hash_secret", "encryption_key", "webhook_signing_secret", "web_identity_secret"
+    )
     @classmethod
     def _refuse_placeholder(cls, value: str) -> str:
         if value.strip() == "" or value == _PLACEHOLDER:

@@ -28,9 +28,14 @@ SERVICES = ("intake", "caseplan", "matching", "reporting")
 UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
 AGREED_ALREADY = frozenset({"agreement_exists"})
 """A second run of the demo against the same services finds its agreements made."""
-DEMO_ENV = {"POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true", "POLKU_ENV": "development"}
+DEMO_ENV = {
+    "POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true",
+    "POLKU_ENV": "development",
+    "POLKU_WEB_DEMO_PEOPLE": "true",
+}
 """Settings `polku demo` gives the services it starts: its employers listen on 127.0.0.1,
-and it is development (the development secrets are accepted)."""
+it is development (the development secrets are accepted), and the web front lists demo
+people on its sign-in page."""
 
 
 @dataclass

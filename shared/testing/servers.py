@@ -3,7 +3,10 @@ services as real processes that a test can kill and restart."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -21,7 +24,7 @@ import asyncpg
 import httpx
 
 from shared.embedded import redis_binary, start_redis
-from shared.settings import SERVICES
+from shared.settings import SERVICES, WEB
 
 ADMIN_DSN = os.environ.get("POLKU_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,13 +190,29 @@ class Stack:
         names = services or SERVICES
         started = []
         for name in names:
+            env = self._web_env() if name == WEB else self.env
             for _ in range(replicas):
-                sp = ServiceProcess(name, self.env, self.log_dir, free_port())
+                sp = ServiceProcess(name, env, self.log_dir, free_port())
                 self.services.setdefault(name, []).append(sp.start(wait=False))
                 started.append(sp)
         for sp in started:
             sp.wait_ready()
         return self
+
+    def _web_env(self) -> dict[str, str]:
+        """The web front migrated and pointed at the services started so far (start them first)."""
+        from shared.migrate import migrate
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # callers may run an event loop
+            pool.submit(asyncio.run, migrate(self.env["POLKU_DATABASE_URL"], (WEB,))).result()
+        nobody = f"http://127.0.0.1:{free_port()}"  # services not started: a closed port
+        urls = {name: nobody for name in SERVICES}
+        urls.update({name: group[0].url for name, group in self.services.items() if name != WEB})
+        return {
+            **self.env,
+            "POLKU_WEB_SERVICE_URLS": json.dumps(urls),
+            "POLKU_WEB_COOKIE_SECURE": "false",  # tests talk plain HTTP to 127.0.0.1
+        }
 
     def __getitem__(self, service: str) -> ServiceProcess:
         return self.services[service][0]

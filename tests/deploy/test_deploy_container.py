@@ -173,7 +173,9 @@ def test_the_image_commands_are_accepted_by_the_cli(service: str) -> None:
     assert "migrate" in handlers and parser.parse_args(["migrate"]).command == "migrate"
 
 
-def test_polku_run_help_lists_the_four_services(capsys: pytest.CaptureFixture[str]) -> None:
+def test_polku_run_help_lists_the_four_services_and_the_web(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from shared.cli import build_parser
 
     parser, _ = build_parser()
@@ -182,7 +184,7 @@ def test_polku_run_help_lists_the_four_services(capsys: pytest.CaptureFixture[st
     assert exit_.value.code == 0
     choices = re.search(r"\{([a-z,]+)\}", capsys.readouterr().out)
     assert choices is not None
-    assert set(choices.group(1).split(",")) == set(SERVICES)
+    assert set(choices.group(1).split(",")) == {*SERVICES, "web"}
     with pytest.raises(SystemExit):
         parser.parse_args(["run", "payroll"])
 

@@ -1,0 +1,45 @@
+"""Demo people, one per role, for `make up` (POLKU_WEB_DEMO_PEOPLE=true): never in production."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from services.web import accounts, repository
+
+DEMO_PASSWORD = "polku-demo-password"
+ADMIN_ORGANISATION = uuid.UUID("00000000-0000-4000-8000-00000000ad01")  # the demo's admin org
+
+
+def _org(name: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"polku-demo:{name}")
+
+
+def demo_people() -> list[dict[str, Any]]:
+    """The demo's people: e-mail, name, role, organisation and municipality."""
+    return [
+        {"email": "admin@demo.polku", "display_name": "Anu Admin", "role": "admin",
+         "organisation_id": ADMIN_ORGANISATION, "municipality": None, "manages_people": True},
+        {"email": "operator@demo.polku", "display_name": "Olavi Operaator", "role": "operator",
+         "organisation_id": _org("operator"), "municipality": None},
+        {"email": "clerk@demo.polku", "display_name": "Kati Kliendinõustaja",
+         "role": "municipality", "organisation_id": _org("municipality:Rapla vald"),
+         "municipality": "Rapla vald", "manages_people": True},
+        {"email": "worker@demo.polku", "display_name": "Tiina Tugiisik", "role": "support_worker",
+         "organisation_id": _org("support:Rapla"), "municipality": None},
+    ]  # fmt: skip
+
+
+async def seed(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    """Create the demo people that do not exist yet; returns them all."""
+    people = demo_people()
+    hashed = await accounts.hash_password(DEMO_PASSWORD)
+    async with pool.acquire() as conn:
+        for p in people:
+            if await repository.person_by_email(conn, p["email"]) is None:
+                await repository.insert_person(
+                    conn, person_id=uuid.uuid4(), password_hash=hashed, **p
+                )
+    return people

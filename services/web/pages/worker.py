@@ -1,0 +1,186 @@
+"""The support worker: the waiting list, a case plan, a week of hours, ready, exit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.web.backend import ServiceError
+from services.web.pages.common import page, services_of
+from services.web.sessions import signed_in
+from services.web.worker_forms import (
+    EXIT_OUTCOMES,
+    FOLLOW_UP_OUTCOMES,
+    OPENING_KINDS,
+    chosen_kinds,
+    parse_week,
+    week_of,
+)
+
+router = APIRouter()
+Worker = Annotated[asyncpg.Record, signed_in("support_worker", "admin")]
+
+
+@router.get("/cases")
+async def cases(request: Request, person: Worker) -> Response:
+    """The waiting list where the organisation works, and follow-ups due."""
+    services = services_of(request)
+    waiting = await services.call(person, "caseplan", "GET", "/v1/waiting-list")
+    due = await services.call(person, "caseplan", "GET", "/v1/follow-ups/due")
+    return page(request, "cases.html", waiting=waiting, due=due)
+
+
+@router.get("/cases/")
+async def open_case(request: Request, person: Worker, participant_id: str = "") -> Response:
+    """Go to a case by its participant id (until caseplan can list a worker's cases)."""
+    try:
+        return RedirectResponse(f"/cases/{UUID(participant_id.strip())}", status_code=303)
+    except ValueError:
+        return page(request, "error.html", 404, code="case_plan_not_found")
+
+
+async def _plan_page(
+    request: Request, person: asyncpg.Record, participant_id: UUID, status: int = 200, **extra: Any
+) -> Response:
+    plan = await services_of(request).call(
+        person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
+    )
+    week = extra.pop("week", None) or week_of(date.today())
+    context: dict[str, Any] = {"errors": {}, "done": request.query_params.get("done"),
+                               "error": None, "values": {}}  # fmt: skip
+    context.update(extra)
+    return page(
+        request, "case_plan.html", status, plan=plan, week=week, kinds=OPENING_KINDS,
+        outcomes=EXIT_OUTCOMES, follow_ups=FOLLOW_UP_OUTCOMES, **context,
+    )  # fmt: skip
+
+
+@router.get("/cases/{participant_id}")
+async def case_plan(request: Request, person: Worker, participant_id: UUID) -> Response:
+    """The case plan: goals, activities and their hours, placements, what is next."""
+    return await _plan_page(request, person, participant_id)
+
+
+def _back(participant_id: UUID, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/cases/{participant_id}?done={done}", status_code=303)
+
+
+@router.post("/cases/{participant_id}/goals")
+async def add_goal(
+    request: Request, person: Worker, participant_id: UUID,
+    title: Annotated[str, Form(max_length=300)] = "",
+) -> Response:  # fmt: skip
+    """Set a goal."""
+    if not title.strip():
+        return await _plan_page(request, person, participant_id, 422, error="missing")
+    plan = await services_of(request).call(
+        person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
+    )
+    path = f"/v1/case-plans/{plan['case_plan_id']}/goals"
+    await services_of(request).call(person, "caseplan", "POST", path, json={"title": title.strip()})
+    return _back(participant_id, "goal")
+
+
+@router.post("/cases/{participant_id}/activities")
+async def add_activity(
+    request: Request, person: Worker, participant_id: UUID,
+    activity_type: Annotated[str, Form(max_length=40)],
+) -> Response:  # fmt: skip
+    """Add an activity in progress (work practice, training, ...)."""
+    plan = await services_of(request).call(
+        person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
+    )
+    body = {
+        "activity_type": activity_type,
+        "status": "in_progress",
+        "starts_on": date.today().isoformat(),
+    }
+    await services_of(request).call(
+        person, "caseplan", "POST", f"/v1/case-plans/{plan['case_plan_id']}/activities", json=body
+    )
+    return _back(participant_id, "activity")
+
+
+@router.post("/cases/{participant_id}/activities/{activity_id}/week")
+async def log_week(
+    request: Request, person: Worker, participant_id: UUID, activity_id: UUID,
+    monday: Annotated[date, Form()],
+) -> Response:  # fmt: skip
+    """A week's hours in one form: one call per day filled in; errors beside their cells."""
+    days = week_of(monday)
+    form = dict((await request.form()).multi_items())
+    hours, errors = parse_week(form, days)
+    if errors:
+        return await _plan_page(request, person, participant_id, 422, errors=errors, values=form,
+                                week=days)  # fmt: skip
+    plan = await services_of(request).call(
+        person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
+    )
+    path = f"/v1/case-plans/{plan['case_plan_id']}/activities/{activity_id}/hours"
+    for day, value in hours:
+        try:
+            await services_of(request).call(
+                person, "caseplan", "POST", path,
+                json={"hours": str(value), "worked_on": day.isoformat()},
+            )  # fmt: skip
+        except ServiceError as exc:
+            if exc.status not in (409, 422):
+                raise
+            errors[f"h-{day.isoformat()}"] = exc.reason
+    if errors:
+        return await _plan_page(request, person, participant_id, 422, errors=errors, values=form,
+                                week=days)  # fmt: skip
+    return _back(participant_id, "hours")
+
+
+@router.post("/cases/{participant_id}/ready")
+async def mark_ready(request: Request, person: Worker, participant_id: UUID) -> Response:
+    """Mark the person ready for matching, for the kinds of placement ticked."""
+    kinds = chosen_kinds((await request.form()).getlist("kinds"))  # type: ignore[arg-type]
+    if not kinds:
+        return await _plan_page(request, person, participant_id, 422, error="choose_kinds")
+    await services_of(request).call(
+        person, "caseplan", "POST", f"/v1/participants/{participant_id}/ready-for-matching",
+        json={"opening_kinds": kinds},
+    )  # fmt: skip
+    return _back(participant_id, "ready")
+
+
+@router.post("/cases/{participant_id}/exit")
+async def record_exit(
+    request: Request, person: Worker, participant_id: UUID,
+    outcome: Annotated[str, Form(max_length=40)],
+) -> Response:  # fmt: skip
+    """Record the exit: the case closes and the follow-up falls due six months later."""
+    if outcome not in EXIT_OUTCOMES:
+        return await _plan_page(request, person, participant_id, 422, error="enum")
+    await services_of(request).call(
+        person, "caseplan", "POST", f"/v1/participants/{participant_id}/exit",
+        json={"outcome": outcome},
+    )  # fmt: skip
+    return _back(participant_id, "exited")
+
+
+@router.post("/cases/{participant_id}/follow-up")
+async def record_follow_up(
+    request: Request, person: Worker, participant_id: UUID,
+    outcome: Annotated[str, Form(max_length=40)],
+) -> Response:  # fmt: skip
+    """Record the situation six months after leaving (or that the person was not reached)."""
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        return await _plan_page(request, person, participant_id, 422, error="enum")
+    try:
+        await services_of(request).call(
+            person, "caseplan", "POST", f"/v1/participants/{participant_id}/follow-up",
+            json={"outcome": outcome},
+        )  # fmt: skip
+    except ServiceError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return await _plan_page(request, person, participant_id, exc.status, error=exc.reason)
+    return _back(participant_id, "followed_up")

@@ -1,0 +1,105 @@
+"""The support worker's journey in Chromium, in Finnish, at 360 px: the waiting list where the
+organisation works, the case plan, a goal, a week's grid of hours, ready for matching, exit."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+from playwright.sync_api import Page
+from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
+
+from shared.demo.national_ids import isikukood
+from shared.testing import Stack, bearer, create_api_key_sync, free_port, wait_until
+from shared.testing.people import create_person_sync
+
+
+def register(intake: str, key: str) -> str:
+    """A participant of Rapla vald, registered over intake's API."""
+    body = {
+        "municipality": "Rapla vald", "national_id": isikukood(date(1975, 7, 1), True, 7),
+        "given_name": "Juhan", "family_name": "Mets", "labour_market_status": "unemployed",
+        "consent": {"purposes": ["case_management", "matching"],
+                    "given_at": datetime.now(UTC).isoformat(), "recorded_by": "test"},
+    }  # fmt: skip
+    answer = httpx.post(f"{intake}/v1/intakes", json=body, headers=bearer(key))
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["participant_id"])
+
+
+def log_a_week(page: Page) -> None:
+    """Today's cell first with too many hours (the error shows beside it), then right."""
+    cell = f"input[name=h-{date.today().isoformat()}]"
+    page.fill(cell, "25")
+    page.click("text=Tallenna viikko")
+    page.wait_for_selector(f"{cell}[aria-invalid=true]")
+    error = page.locator(".field-error").first
+    assert error.get_attribute("data-code") == "hours_out_of_range"
+    assert "enintään 24" in error.inner_text()
+    check_page(page, "week grid with an error")
+    page.fill(cell, "3,5")
+    page.click("text=Tallenna viikko")
+    page.wait_for_selector("#done[data-done=hours]")
+    assert page.inner_text(".hours-logged") == "3.50"
+
+
+def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
+    stack_factory: type[Stack], migrated_database_url: str, admin_key: str, artifacts_dir: Path
+) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"
+    others = json.dumps({"caseplan": nobody, "matching": nobody, "reporting": nobody})
+    stack = stack_factory(intake_service_urls=others).start("intake", "caseplan")  # type: ignore[call-arg]
+    stack.start("web")
+    intake, caseplan, web = stack["intake"].url, stack["caseplan"].url, stack["web"].url
+    org = uuid4()
+    worker = httpx.post(
+        f"{caseplan}/v1/support-workers", headers=bearer(admin_key),
+        json={"organisation_id": str(org), "municipalities": ["Rapla vald"], "active": False},
+    ).json()  # fmt: skip
+    clerk_key = create_api_key_sync(
+        migrated_database_url, role="municipality", municipality="Rapla vald"
+    )
+    pid = register(intake, clerk_key)
+    person = create_person_sync(migrated_database_url, "support_worker", organisation_id=org)
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE, locale="fi-FI")
+        page.goto(web + "/")
+        sign_in_by_keyboard(page, person.email, person.password)
+        assert page.url == web + "/cases"
+        page.wait_for_selector("#waiting")  # caseplan consumed the registration
+        wait_until(lambda: page.reload() and page.locator(f"a[href='/cases/{pid}']").count())
+        check_page(page, "cases")
+        httpx.patch(f"{caseplan}/v1/support-workers/{worker['support_worker_id']}",
+                    json={"active": True}, headers=bearer(admin_key))  # fmt: skip
+        plan_url = f"{caseplan}/v1/participants/{pid}/case-plan"
+        wait_until(lambda: httpx.get(plan_url, headers=bearer(admin_key)).json()["support_worker"])
+        page.fill("#case-id", pid)
+        page.click("#open-case button")
+        page.wait_for_url(f"{web}/cases/{pid}")
+        check_page(page, "case plan")
+        page.fill("#goal-title", "Työkokeilu puusepänverstaalla")
+        page.click("text=Lisää tavoite")
+        page.wait_for_selector("#done[data-done=goal]")
+        assert "Työkokeilu puusepänverstaalla" in page.inner_text("#goals")
+        page.select_option("#activity-type", "work_practice")
+        page.click("text=Lisää toiminto")
+        page.wait_for_selector("#done[data-done=activity]")
+        log_a_week(page)
+        page.check("input[name=kinds][value=workshop_place]")
+        page.click("text=Merkitse valmiiksi yhteensovitukseen")
+        page.wait_for_selector("#done[data-done=ready]")
+        assert page.inner_text("#ready") == "työpajapaikka"
+        page.screenshot(path=str(artifacts_dir / "web-case-plan-fi.png"), full_page=True)
+        page.select_option("#exit-outcome-choice", "employed")
+        page.click("text=Kirjaa päättyminen")
+        page.wait_for_selector("#done[data-done=exited]")
+        assert page.inner_text("#plan-status") == "suljettu"
+        assert page.inner_text("#exit-outcome") == "työssä"
+        check_page(page, "closed case plan")
+        page.select_option("#follow-up-choice", "improved_situation")
+        page.click("text=Kirjaa seuranta")
+        page.wait_for_selector("#done[data-done=followed_up]")
+        assert page.inner_text("#follow-up-outcome").startswith("tilanne parani · ")
