@@ -15,6 +15,7 @@ REAL = {
     "id_hash_secret": "a-real-id-hash-secret-of-forty-characters!",
     "encryption_key": base64.b64encode(b"\x01" * 32).decode(),
     "webhook_signing_secret": "a-real-webhook-secret",
+    "web_identity_secret": "a-real-web-identity-secret-of-forty-chars",
 }
 
 
