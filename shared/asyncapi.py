@@ -16,6 +16,16 @@ OUTSIDE_PRODUCERS: Mapping[str, str] = {streams.INTAKE_REQUESTS: "municipality s
 """Streams written by systems outside Polku, and who writes them."""
 _STREAM_ORDER = (streams.INTAKE_REQUESTS, *streams.ALL_EVENT_STREAMS)
 _SCHEMAS = "#/components/schemas/{model}"
+_ENVELOPE_FIELDS = {
+    "event_id": "Unique, time-ordered (UUIDv7): consumers' inboxes deduplicate on it.",
+    "type": "The event's type; also in the entry's `type` field.",
+    "version": "The payload's version: a breaking change is a new version.",
+    "occurred_at": "When the fact happened.",
+    "producer": "The service that recorded the event.",
+    "correlation_id": "Shared by every event that followed from one request.",
+    "causation_id": "The event this one followed from, if any.",
+    "payload": "The event's own fields.",
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,9 @@ def _schemas(models: Sequence[type[Payload]]) -> tuple[dict[str, Any], dict[type
         props = envelope["properties"]
         props["type"] = {**props["type"], "const": model.TYPE}
         props["version"] = {**props["version"], "const": model.VERSION}
+        for field, text in _ENVELOPE_FIELDS.items():
+            if field in props:
+                props[field] = {**props[field], "description": text}
         envelope["description"] = f"The envelope of {model.TYPE} version {model.VERSION}."
         envelopes[model] = name
     return schemas, envelopes

@@ -1,10 +1,16 @@
 """The AsyncAPI document: valid against the shipped AsyncAPI 3.0.0 schema, and true to the event
-registry and to the handlers each service registers."""
+registry and to the handlers each service registers.
+
+`shared/contracts/polku-asyncapi.json` is the whole network's document (every service's
+operations). After changing events or handlers regenerate it with
+`POLKU_UPDATE_ASYNCAPI=1 .venv/bin/pytest tests/unit/shared/test_asyncapi.py`.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,7 @@ from shared.settings import Settings
 SCHEMA_PATH = Path(shared.__file__).with_name("contracts") / "asyncapi-3.0.0.json"
 ASYNCAPI_SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(ASYNCAPI_SCHEMA)
+SYSTEM_PATH = SCHEMA_PATH.with_name("polku-asyncapi.json")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +45,11 @@ def runtimes() -> dict[str, Runtime]:
 def system(runtimes: dict[str, Runtime]) -> dict[str, Any]:
     """The whole network's document: every service's operations together."""
     roles = [role_of(name, rt.consumer.wanted_types) for name, rt in runtimes.items()]
-    return build_document(roles, title="Polku")
+    return build_document(
+        roles,
+        title="Polku events",
+        description="Every event on Polku's Redis Streams, and every service's operations.",
+    )
 
 
 def errors_of(document: dict[str, Any]) -> list[str]:
@@ -166,3 +177,11 @@ def operation_messages(
     assert not operation or operation["channel"] == {"$ref": f"#/channels/{channel_id(stream)}"}
     messages: list[dict[str, str]] = operation.get("messages", [])
     return messages
+
+
+def test_the_committed_system_document_is_the_generated_one(system: dict[str, Any]) -> None:
+    text = json.dumps(system, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("POLKU_UPDATE_ASYNCAPI") == "1":
+        SYSTEM_PATH.write_text(text, encoding="utf-8")
+    committed = SYSTEM_PATH.read_text(encoding="utf-8") if SYSTEM_PATH.exists() else ""
+    assert committed == text, f"regenerate {SYSTEM_PATH.name}: see this module's docstring"
