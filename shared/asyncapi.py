@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from shared.events import EVENT_TYPES, Payload, streams
 from shared.events.envelope import envelope_of
@@ -91,8 +92,9 @@ def build_document(
 
 def _schemas(models: Sequence[type[Payload]]) -> tuple[dict[str, Any], dict[type[Payload], str]]:
     """Every envelope's JSON schema under components/schemas, and each event's envelope name."""
-    keyed = [(envelope_of(m), "validation") for m in models]
-    refs, top = models_json_schema(keyed, ref_template=_SCHEMAS)  # type: ignore[arg-type]
+    mode: JsonSchemaMode = "validation"
+    keyed: list[tuple[type[BaseModel], JsonSchemaMode]] = [(envelope_of(m), mode) for m in models]
+    refs, top = models_json_schema(keyed, ref_template=_SCHEMAS)
     schemas: dict[str, Any] = top.get("$defs", {})
     envelopes: dict[type[Payload], str] = {}
     for model in models:
