@@ -22,6 +22,7 @@ from faststream.redis.prometheus import RedisPrometheusMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import erasure
+from shared.asyncapi_http import mount_asyncapi
 from shared.auth import install_api_keys
 from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
@@ -448,6 +449,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     async def metrics() -> Response:
         return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
+    mount_asyncapi(app, runtime)
     for router in definition.routers:
         app.include_router(router)
     return app
