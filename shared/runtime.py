@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth import install_api_keys
 from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
+from shared.docs import install_local_docs
 from shared.messaging import Entry, EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
@@ -381,9 +382,12 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
         description=definition.description,
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets below, not a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.body_limits = {}
+    install_local_docs(app)
     install_api_keys(app, runtime)
     app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _invalid_text)
     app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
