@@ -51,7 +51,10 @@ class Runtime:
     def __init__(self, definition: ServiceDefinition, settings: Settings) -> None:
         self.definition = definition
         self.name = definition.name
-        self.settings = settings
+        # The service's own login role, for its pool and its LISTEN connections alike.
+        own = settings.service_database_url(definition.name)
+        self.settings = settings.model_copy(update={"database_url": own})
+        settings = self.settings
         self.metrics = ServiceMetrics(definition.name)
         self.consumer = EventConsumer(
             service=definition.name, settings=settings, metrics=self.metrics
