@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import asyncpg
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.message import FAKE_CONSUMER, RedisBatchStreamMessage
@@ -24,6 +24,7 @@ from shared.auth import install_api_keys
 from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
 from shared.docs import install_local_docs
+from shared.http_errors import install_http_errors
 from shared.messaging import Entry, EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
@@ -368,6 +369,17 @@ class CountRequests:
             ).inc()
 
 
+READINESS = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {
+        "status": {"enum": ["ready", "not_ready"]},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+"""What `/readyz` answers, ready (200) or not (503)."""
+
+
 def create_service_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     """The FastAPI app of one service, with health, readiness and metrics routes."""
     runtime = Runtime(definition, settings)
@@ -391,6 +403,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     app.state.runtime = runtime
     app.state.body_limits = {}
     install_local_docs(app)
+    install_http_errors(app)
     install_api_keys(app, runtime)
     app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _invalid_text)
     app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
@@ -400,7 +413,19 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": definition.name}
 
-    @app.get("/readyz", tags=["operations"], summary="Redis and PostgreSQL answer")
+    readiness = {
+        "content": {"application/json": {"schema": READINESS}},
+    }
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Redis and PostgreSQL answer",
+        responses={
+            200: {"description": "Ready", **readiness},
+            503: {"description": "Redis or PostgreSQL does not answer", **readiness},
+        },
+    )
     async def readyz() -> JSONResponse:
         checks = await runtime.readiness()
         ready = all(v == "ok" for v in checks.values())
@@ -409,7 +434,13 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
             status_code=200 if ready else 503,
         )
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def metrics() -> Response:
         return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

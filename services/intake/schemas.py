@@ -21,6 +21,7 @@ from services.intake.domain import parse_national_id
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
+from shared.json_schema import example
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of our clock a case system's consent time may be."""
@@ -67,7 +68,13 @@ Skill = Annotated[
     AfterValidator(_skill),
 ]
 NationalIdText = Annotated[
-    str, StringConstraints(min_length=6, max_length=20), AfterValidator(_national_id)
+    str,
+    StringConstraints(min_length=6, max_length=20),
+    AfterValidator(_national_id),
+    Field(
+        description="an Estonian isikukood or a Finnish henkilötunnus, checksum included",
+        json_schema_extra={"format": "national-id"},
+    ),
 ]
 Phone = Annotated[
     str,
@@ -121,6 +128,30 @@ class Consent(BaseModel):
     recorded_by: Text
 
 
+INTAKE_EXAMPLE: dict[str, Any] = {
+    "municipality": "Tartu",
+    "national_id": "49001151239",
+    "given_name": "Aino",
+    "family_name": "Tamm",
+    "contact": {"phone": "+372 5555 0101", "email": "aino.tamm@example.org"},
+    "languages": ["et", "ru"],
+    "labour_market_status": "long_term_unemployed",
+    "months_unemployed": 14,
+    "isced_level": 3,
+    "skills": ["customer service", "http://data.europa.eu/esco/skill/S1.2.1"],
+    "home": {"postal_code": "50090"},
+    "availability_hours": 20,
+    "transport": "public",
+    "max_travel_km": 25,
+    "consent": {
+        "purposes": ["case_management", "matching", "reporting"],
+        "given_at": "2026-01-15T09:30:00+02:00",
+        "recorded_by": "Tartu social services",
+    },
+}
+"""One registration as a municipality's case system sends it (the OpenAPI example)."""
+
+
 class ParticipantDetails(BaseModel):
     """Everything about a participant that a registration or a correction may set."""
 
@@ -148,6 +179,8 @@ class ParticipantDetails(BaseModel):
 class IntakeIn(ParticipantDetails):
     """One registration: who registers whom, the person's details and the consent record."""
 
+    model_config = ConfigDict(json_schema_extra=example(INTAKE_EXAMPLE))
+
     municipality: Municipality
     national_id: NationalIdText
     consent: Consent
@@ -162,10 +195,22 @@ class UploadedIntake(IntakeIn):
 _NULLABLE_IN_CORRECTION = frozenset({"isced_level", "home"})
 
 
+def _null_only_where_allowed_in_schema(schema: dict[str, Any]) -> None:
+    """The schema says what `_null_only_where_allowed` checks: a field left out is kept,
+    null is accepted only where it clears a value."""
+    for name, field in schema.get("properties", {}).items():
+        if name in _NULLABLE_IN_CORRECTION or "anyOf" not in field:
+            continue
+        kinds = [k for k in field.pop("anyOf") if k.get("type") != "null"]
+        field.pop("default", None)
+        field.update(kinds[0] if len(kinds) == 1 else {"anyOf": kinds})
+    schema.update(example({"family_name": "Tamm-Kask", "availability_hours": 30}))
+
+
 class ParticipantCorrection(BaseModel):
     """A correction: only the fields given are changed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_allowed_in_schema)
     given_name: Name | None = None
     family_name: Name | None = None
     contact: Contact | None = None
@@ -196,7 +241,12 @@ class ParticipantCorrection(BaseModel):
 class ConsentWithdrawal(BaseModel):
     """The participant withdrew consent (for all purposes unless some are named)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example(
+            {"purposes": ["employer_contact"], "recorded_by": "Tartu social services"}
+        ),
+    )
     purposes: list[ConsentPurpose] = Field(default_factory=list, max_length=10)
     recorded_by: Text
 
