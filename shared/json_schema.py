@@ -6,7 +6,7 @@ import decimal
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, ValidationInfo
 from pydantic.config import JsonDict
 
 
@@ -55,8 +55,18 @@ Decimal = Annotated[
 """A decimal as a JSON number or as decimal text (`"4.5"`)."""
 
 
-def _integral(value: Any) -> Any:
+TEXT_CELLS = {"text_cells": True}
+"""Validation context of values read from text (CSV cells): numbers and booleans as text."""
+
+
+def _from_text(info: ValidationInfo) -> bool:
+    return bool((info.context or {}).get("text_cells"))
+
+
+def _integral(value: Any, info: ValidationInfo) -> Any:
     """JSON numbers that are integers (`3`, `3.0`); never text or a boolean."""
+    if _from_text(info):
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("an integer number")
     if isinstance(value, float) and not value.is_integer():
@@ -64,5 +74,42 @@ def _integral(value: Any) -> Any:
     return int(value)
 
 
-JsonInt = Annotated[int, BeforeValidator(_integral)]
+def _number(value: Any, info: ValidationInfo) -> Any:
+    """JSON numbers; never text or a boolean."""
+    if not _from_text(info) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError("a number")
+    return value
+
+
+def _boolean(value: Any, info: ValidationInfo) -> Any:
+    """JSON `true` or `false`; never 0, 1 or text."""
+    if not _from_text(info) and not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+AS_INTEGER = BeforeValidator(_integral)
+"""Put after a field's own constraints (`Annotated[int, Field(ge=1), AS_INTEGER]`), so that
+its JSON Schema keeps them as `minimum`/`maximum`."""
+AS_NUMBER = BeforeValidator(_number)
+"""The same for numbers: `Annotated[float, Field(ge=0), AS_NUMBER]`."""
+JsonBool = Annotated[bool, BeforeValidator(_boolean)]
+"""A boolean as JSON has it: pydantic alone would also take `0`, `1` or `"yes"`."""
+JsonInt = Annotated[int, AS_INTEGER]
 """An integer as JSON has it: pydantic alone would also take `"3"` or `true`."""
+
+
+def stripped_text(min_length: int, max_length: int) -> Any:
+    """The JSON Schema of text that is stripped before its length is checked (pydantic's
+    `strip_whitespace`): a pattern allowing any surrounding whitespace, and no NUL."""
+    inner = f"[^\\x00]{{0,{max_length - 2}}}[^\\s\\x00]"
+    core = f"[^\\s\\x00]({inner})?" if min_length <= 1 else f"[^\\s\\x00]{inner}"
+    if min_length > 2:
+        raise ValueError("stripped_text describes a minimum of one or two characters")
+
+    def schema(json_schema: JsonDict) -> None:
+        json_schema.pop("minLength", None)
+        json_schema.pop("maxLength", None)
+        json_schema["pattern"] = f"^\\s*{core}\\s*$"
+
+    return Field(json_schema_extra=schema)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from shared.auth import Allow, Principal
-from shared.json_schema import example
+from shared.json_schema import AS_NUMBER, example
 from shared.keys_cli import insert_key, revoke_in
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
@@ -60,7 +60,7 @@ class KeyIn(BaseModel):
     organisation_id: UUID
     role: Role
     municipality: str | None = Field(None, min_length=2, max_length=60, pattern=r"^[^\x00-\x1f]+$")
-    expires_in_days: float | None = Field(None, gt=0, le=3650)
+    expires_in_days: Annotated[float, Field(gt=0, le=3650), AS_NUMBER] | None = None
     label: str = Field("", max_length=200, pattern=r"^[^\x00-\x1f]*$")
 
 

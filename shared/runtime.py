@@ -406,6 +406,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     install_http_errors(app)
     install_api_keys(app, runtime)
     app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _invalid_text)
+    app.add_exception_handler(asyncpg.exceptions.UntranslatableCharacterError, _invalid_text)
     app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
     app.add_middleware(CountRequests, runtime=runtime)  # outermost: counts 401s and 413s too
 

@@ -27,8 +27,8 @@ from shared.events.vocabulary import (
     PlacementOutcome,
     ProviderKind,
 )
+from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example, forbid_characters
 from shared.json_schema import Decimal as JsonDecimal
-from shared.json_schema import IsoDate, JsonInt, example, forbid_characters
 
 Municipality = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=35)]
@@ -89,7 +89,7 @@ class SupportWorkerPatch(_Body):
     organisation_id: UUID | None = None
     municipalities: list[Municipality] | None = Field(None, max_length=100)
     languages: list[LanguageCode] | None = Field(None, max_length=20)
-    caseload_limit: JsonInt | None = Field(None, ge=1, le=500)
+    caseload_limit: Annotated[int, Field(ge=1, le=500), AS_INTEGER] | None = None
     active: StrictBool | None = None
     contact: str | None = Field(None, max_length=200)
 

@@ -21,16 +21,35 @@ from services.intake.domain import parse_national_id
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
-from shared.json_schema import example
+from shared.json_schema import (
+    AS_INTEGER,
+    AS_NUMBER,
+    IsoDateTime,
+    JsonBool,
+    example,
+    stripped_text,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of our clock a case system's consent time may be."""
 ESCO_PREFIX = "http://data.europa.eu/esco/"
 _ESCO_KINDS = ("skill/", "occupation/", "isco/")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Municipality = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    stripped_text(1, 100),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    stripped_text(1, 100),
+]
+Municipality = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=60),
+    stripped_text(2, 60),
+]
 
 
 def _language(code: str) -> str:
@@ -61,11 +80,17 @@ def _not_in_future(value: datetime) -> datetime:
     return value
 
 
-Language = Annotated[str, StringConstraints(min_length=2, max_length=3), AfterValidator(_language)]
+Language = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=3),
+    AfterValidator(_language),
+    Field(json_schema_extra={"enum": sorted(ISO_639_1)}),
+]
 Skill = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_skill),
+    stripped_text(1, 200),
 ]
 NationalIdText = Annotated[
     str,
@@ -85,6 +110,7 @@ Email = Annotated[
     StringConstraints(
         strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$"
     ),
+    Field(json_schema_extra={"pattern": r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[A-Za-z]{2,}$"}),
 ]
 
 
@@ -111,8 +137,8 @@ class HomeLocation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     postal_code: str | None = Field(None, pattern=r"^[0-9]{5}$", max_length=5)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Annotated[float, Field(ge=-90, le=90), AS_NUMBER] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180), AS_NUMBER] | None = None
 
     def coordinates(self) -> tuple[float, float] | None:
         """(lat, lon) when both are known."""
@@ -124,7 +150,7 @@ class Consent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     purposes: list[ConsentPurpose] = Field(min_length=1, max_length=10)
-    given_at: Annotated[datetime, AfterValidator(_not_in_future)]
+    given_at: Annotated[IsoDateTime, AfterValidator(_not_in_future)]
     recorded_by: Text
 
 
@@ -162,18 +188,18 @@ class ParticipantDetails(BaseModel):
     languages: list[Language] = Field(default_factory=list, max_length=10)
     risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=11)
     labour_market_status: LabourMarketStatus
-    months_unemployed: int = Field(0, ge=0, le=600)
-    in_education_or_training: bool = False
-    isced_level: int | None = Field(None, ge=0, le=8)
+    months_unemployed: Annotated[int, Field(ge=0, le=600), AS_INTEGER] = 0
+    in_education_or_training: JsonBool = False
+    isced_level: Annotated[int, Field(ge=0, le=8), AS_INTEGER] | None = None
     skills: list[Skill] = Field(default_factory=list, max_length=50)
     interests: list[Skill] = Field(default_factory=list, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: int = Field(20, ge=0, le=60)
+    availability_hours: Annotated[int, Field(ge=0, le=60), AS_INTEGER] = 20
     transport: Transport = Transport.PUBLIC
-    max_travel_km: float = Field(30, ge=0, le=500)
-    telework_ready: bool = False
+    max_travel_km: Annotated[float, Field(ge=0, le=500), AS_NUMBER] = 30
+    telework_ready: JsonBool = False
     accessibility_needs: list[Text] = Field(default_factory=list, max_length=20)
-    special_categories_refused: bool = False
+    special_categories_refused: JsonBool = False
 
 
 class IntakeIn(ParticipantDetails):
@@ -217,18 +243,18 @@ class ParticipantCorrection(BaseModel):
     languages: list[Language] | None = Field(None, max_length=10)
     risk_groups: list[RiskGroup] | None = Field(None, max_length=11)
     labour_market_status: LabourMarketStatus | None = None
-    months_unemployed: int | None = Field(None, ge=0, le=600)
-    in_education_or_training: bool | None = None
-    isced_level: int | None = Field(None, ge=0, le=8)
+    months_unemployed: Annotated[int, Field(ge=0, le=600), AS_INTEGER] | None = None
+    in_education_or_training: JsonBool | None = None
+    isced_level: Annotated[int, Field(ge=0, le=8), AS_INTEGER] | None = None
     skills: list[Skill] | None = Field(None, max_length=50)
     interests: list[Skill] | None = Field(None, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: int | None = Field(None, ge=0, le=60)
+    availability_hours: Annotated[int, Field(ge=0, le=60), AS_INTEGER] | None = None
     transport: Transport | None = None
-    max_travel_km: float | None = Field(None, ge=0, le=500)
-    telework_ready: bool | None = None
+    max_travel_km: Annotated[float, Field(ge=0, le=500), AS_NUMBER] | None = None
+    telework_ready: JsonBool | None = None
     accessibility_needs: list[Text] | None = Field(None, max_length=20)
-    special_categories_refused: bool | None = None
+    special_categories_refused: JsonBool | None = None
 
     @field_validator("*", mode="before")
     @classmethod

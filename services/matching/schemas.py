@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from shared.events.vocabulary import OpeningKind, OrganisationKind
-from shared.json_schema import IsoDate, JsonInt, example
+from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example
 
 
 def _printable(value: str) -> str:
@@ -134,14 +134,14 @@ class OpeningChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=example({"seats": 3}))
     title: Text | None = Field(None, min_length=1, max_length=200)
-    seats: JsonInt | None = Field(None, ge=1, le=1000)
+    seats: Annotated[int, Field(ge=1, le=1000), AS_INTEGER] | None = None
     location: Location | None = None
     remote: StrictBool | None = None
     required_skills: Tags | None = None
     nice_to_have_skills: Tags | None = None
     languages: Tags | None = None
-    hours_per_week_min: JsonInt | None = Field(None, ge=0, le=60)
-    hours_per_week_max: JsonInt | None = Field(None, ge=1, le=60)
+    hours_per_week_min: Annotated[int, Field(ge=0, le=60), AS_INTEGER] | None = None
+    hours_per_week_max: Annotated[int, Field(ge=1, le=60), AS_INTEGER] | None = None
     accessibility: Tags | None = None
     eligible_groups: Tags | None = None
     interest_tags: Tags | None = None
