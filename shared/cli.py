@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from shared.roles import default_role, with_user
 from shared.settings import PROCESSES, SERVICES, Settings, settings_at_start
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -41,14 +42,14 @@ def _settings() -> Settings:
 @command("migrate")
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Apply missing migrations of every service (or the ones named)."""
-    from shared.migrate import migrate
+    from shared.migrate import migrate_configured
 
     services = tuple(args.service) if args.service else PROCESSES
     unknown = set(services) - set(PROCESSES)
     if unknown:
         print(f"polku migrate: unknown service {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    applied = asyncio.run(migrate(_settings().database_url, services))
+    applied = asyncio.run(migrate_configured(_settings(), services))
     for service, versions in applied.items():
         print(f"{service}: {', '.join(versions) if versions else 'up to date'}")
     return 0
@@ -65,9 +66,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     setup_logging(args.service, level=settings.log_level, json_lines=settings.log_json)
     if args.migrate:
-        from shared.migrate import migrate
+        from shared.migrate import migrate_configured
 
-        asyncio.run(migrate(settings.database_url, (args.service,)))
+        asyncio.run(migrate_configured(settings, (args.service,)))
     module = importlib.import_module(f"services.{args.service}.main")
     app = module.create_app(settings)
     tune_for_service()
@@ -96,6 +97,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         env.setdefault("POLKU_ENV", "development")  # a laptop: the development secrets do
         env.setdefault("POLKU_DATABASE_URL", embedded.database_url)
         env.setdefault("POLKU_REDIS_URL", embedded.redis_url)
+    for service in SERVICES:  # each service logs in as its own role (trust auth: no password)
+        env.setdefault(
+            f"POLKU_{service.upper()}_DATABASE_URL",
+            with_user(env["POLKU_DATABASE_URL"], default_role(service)),
+        )
     os.environ.update(env)
     try:
         cmd_migrate(argparse.Namespace(service=None))

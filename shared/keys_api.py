@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from shared.auth import Allow, Principal
+from shared.json_schema import AS_NUMBER, example
 from shared.keys_cli import insert_key, revoke_in
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 Role = Literal["municipality", "support_worker", "workshop", "employer", "operator", "admin"]
@@ -19,14 +22,45 @@ Admin = Annotated[Principal, Allow("admin")]
 router = APIRouter(prefix="/v1", tags=["keys"])
 
 
+MUNICIPALITY_KEY_RULE: JsonDict = {
+    "anyOf": [
+        {
+            "properties": {"role": {"const": "municipality"}, "municipality": {"type": "string"}},
+            "required": ["municipality"],
+        },
+        {
+            "properties": {
+                "role": {"enum": [r for r in get_args(Role) if r != "municipality"]},
+                "municipality": {"type": "null"},
+            }
+        },
+    ]
+}
+"""A municipality key (and only one) names its municipality: what `insert_key` checks."""
+
+
 class KeyIn(BaseModel):
     """A key to create: whose (organisation), what role, for how long."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            **MUNICIPALITY_KEY_RULE,
+            **example(
+                {
+                    "organisation_id": "5d7c6a1e-2b3f-4c8d-9e0a-1b2c3d4e5f60",
+                    "role": "municipality",
+                    "municipality": "Tartu",
+                    "expires_in_days": 365,
+                    "label": "Tartu case system",
+                }
+            ),
+        },
+    )
     organisation_id: UUID
     role: Role
     municipality: str | None = Field(None, min_length=2, max_length=60, pattern=r"^[^\x00-\x1f]+$")
-    expires_in_days: float | None = Field(None, gt=0, le=3650)
+    expires_in_days: Annotated[float, Field(gt=0, le=3650), AS_NUMBER] | None = None
     label: str = Field("", max_length=200, pattern=r"^[^\x00-\x1f]*$")
 
 
@@ -90,7 +124,7 @@ async def list_keys(pool: PoolDep, _: Admin) -> list[KeyOut]:
     return [KeyOut(**dict(r)) for r in rows]
 
 
-@router.post("/keys/{key_id}/revoke", responses={404: {"description": "No such key"}})
+@router.post("/keys/{key_id}/revoke", responses=refusals({404: ["key_not_found"]}))
 async def revoke_key(key_id: UUID, pool: PoolDep, _: Admin) -> dict[str, str]:
     """Revoke a key in every service at once."""
     async with pool.acquire() as conn:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import asyncpg
 import redis.asyncio as aioredis
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.message import FAKE_CONSUMER, RedisBatchStreamMessage
@@ -26,6 +26,8 @@ from shared.asyncapi_http import mount_asyncapi
 from shared.auth import install_api_keys
 from shared.body_limit import BodySizeLimit
 from shared.db import create_pool, is_infrastructure_error
+from shared.docs import install_local_docs
+from shared.http_errors import install_http_errors
 from shared.messaging import Entry, EventConsumer
 from shared.metrics import CONTENT_TYPE_LATEST, ServiceMetrics
 from shared.outbox import OutboxRelay
@@ -55,7 +57,10 @@ class Runtime:
     def __init__(self, definition: ServiceDefinition, settings: Settings) -> None:
         self.definition = definition
         self.name = definition.name
-        self.settings = settings
+        # The service's own login role, for its pool and its LISTEN connections alike.
+        own = settings.service_database_url(definition.name)
+        self.settings = settings.model_copy(update={"database_url": own})
+        settings = self.settings
         self.metrics = ServiceMetrics(definition.name)
         self.consumer = EventConsumer(
             service=definition.name, settings=settings, metrics=self.metrics
@@ -407,6 +412,17 @@ class CountRequests:
             ).inc()
 
 
+READINESS = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {
+        "status": {"enum": ["ready", "not_ready"]},
+        "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+"""What `/readyz` answers, ready (200) or not (503)."""
+
+
 def create_service_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     """The FastAPI app of one service, with health, readiness and metrics routes."""
     runtime = Runtime(definition, settings)
@@ -424,11 +440,16 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
         description=definition.description,
         version="1.0.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets below, not a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.body_limits = {}
+    install_local_docs(app)
+    install_http_errors(app)
     install_api_keys(app, runtime)
     app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _invalid_text)
+    app.add_exception_handler(asyncpg.exceptions.UntranslatableCharacterError, _invalid_text)
     app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
     app.add_middleware(CountRequests, runtime=runtime)  # outermost: counts 401s and 413s too
 
@@ -436,7 +457,19 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": definition.name}
 
-    @app.get("/readyz", tags=["operations"], summary="Redis and PostgreSQL answer")
+    readiness = {
+        "content": {"application/json": {"schema": READINESS}},
+    }
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Redis and PostgreSQL answer",
+        responses={
+            200: {"description": "Ready", **readiness},
+            503: {"description": "Redis or PostgreSQL does not answer", **readiness},
+        },
+    )
     async def readyz() -> JSONResponse:
         checks = await runtime.readiness()
         ready = all(v == "ok" for v in checks.values())
@@ -445,7 +478,13 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
             status_code=200 if ready else 503,
         )
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def metrics() -> Response:
         return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

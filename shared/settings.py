@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432/test", description="PostgreSQL DSN"
     )
+    migration_database_url: str | None = Field(
+        None, description="owner DSN migrations run as (default: database_url)"
+    )
+    intake_database_url: str | None = Field(None, description="intake's own login role's DSN")
+    caseplan_database_url: str | None = Field(None, description="caseplan's login role's DSN")
+    matching_database_url: str | None = Field(None, description="matching's login role's DSN")
+    reporting_database_url: str | None = Field(None, description="reporting's login role's DSN")
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL")
     host: str = Field("127.0.0.1", description="address the HTTP servers bind to")
     intake_port: int = 8001
@@ -150,6 +157,14 @@ class Settings(BaseSettings):
                 " or POLKU_ENV=development on a development machine"
             )
         return self
+
+    def service_database_url(self, service: str) -> str:
+        """The DSN a service connects as: its own login role's, else `database_url`."""
+        return getattr(self, f"{service}_database_url", None) or self.database_url
+
+    def owner_database_url(self) -> str:
+        """The DSN migrations run as: the schemas' owner."""
+        return self.migration_database_url or self.database_url
 
     def port_of(self, service: str) -> int:
         """HTTP port of one service."""

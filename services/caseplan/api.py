@@ -27,9 +27,13 @@ from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.repository import plans
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
+
+PLAN_404 = "case_plan_not_found"
+WORKER_404 = "support_worker_not_found"
 
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """A case-managing organisation's support workers (their own cases) or an admin."""
@@ -37,7 +41,17 @@ Viewer = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
 """Also the participant's municipality, which may read its participants' case plans."""
 
 
-@router.post("/support-workers", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/support-workers",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals(
+        {
+            403: ["other_organisation"],
+            409: ["caseload_limit_below_caseload"],
+            422: ["caseload_limit_invalid"],
+        }
+    ),
+)
 async def create_support_worker(
     body: SupportWorkerIn, pool: PoolDep, principal: Staff
 ) -> SupportWorkerOut:
@@ -73,7 +87,7 @@ async def _all_workers(conn: asyncpg.Connection) -> list[SupportWorkerOut]:
     return [views.worker_out(w) for w in await plans.workers(conn)]
 
 
-@router.get("/support-workers/{support_worker_id}")
+@router.get("/support-workers/{support_worker_id}", responses=refusals({404: [WORKER_404]}))
 async def get_support_worker(
     support_worker_id: UUID, pool: PoolDep, principal: Staff
 ) -> SupportWorkerOut:
@@ -82,7 +96,17 @@ async def get_support_worker(
     return await read(pool, lambda conn: views.support_worker(conn, support_worker_id))
 
 
-@router.patch("/support-workers/{support_worker_id}")
+@router.patch(
+    "/support-workers/{support_worker_id}",
+    responses=refusals(
+        {
+            403: ["other_organisation"],
+            404: [WORKER_404],
+            409: ["caseload_limit_below_caseload"],
+            422: ["caseload_limit_invalid"],
+        }
+    ),
+)
 async def update_support_worker(
     support_worker_id: UUID, body: SupportWorkerPatch, pool: PoolDep, principal: Staff
 ) -> SupportWorkerOut:
@@ -107,7 +131,7 @@ async def update_support_worker(
     return await read(pool, lambda conn: views.support_worker(conn, changed.support_worker_id))
 
 
-@router.get("/participants/{participant_id}/case-plan")
+@router.get("/participants/{participant_id}/case-plan", responses=refusals({404: [PLAN_404]}))
 async def get_case_plan(participant_id: UUID, pool: PoolDep, principal: Viewer) -> CasePlanOut:
     """The case plan of one participant, with goals, activities, placements and worker."""
     await access.check_plan(pool, principal, participant_id=participant_id)
@@ -128,7 +152,10 @@ async def _waiting_seen_by(pool: asyncpg.Pool, principal: Principal | None) -> l
     return [w for w in waiting if w.case_plan_id in seen]
 
 
-@router.patch("/waiting-list/{participant_id}")
+@router.patch(
+    "/waiting-list/{participant_id}",
+    responses=refusals({404: [PLAN_404], 409: ["not_waiting"]}),
+)
 async def set_waiting_priority(
     participant_id: UUID, body: PriorityIn, pool: PoolDep, principal: Viewer
 ) -> list[WaitingOut]:
@@ -147,7 +174,10 @@ def _events(participant_id: UUID, payloads: list[Payload]) -> tuple[EventsOut, l
     return EventsOut(participant_id=participant_id, events=[p.TYPE for p in payloads]), payloads
 
 
-@router.post("/participants/{participant_id}/ready-for-matching")
+@router.post(
+    "/participants/{participant_id}/ready-for-matching",
+    responses=refusals({404: [PLAN_404], 409: ["case_closed"]}),
+)
 async def ready_for_matching(
     participant_id: UUID, body: ReadyIn, pool: PoolDep, principal: Staff
 ) -> EventsOut:
@@ -162,7 +192,10 @@ async def ready_for_matching(
     return await run(pool, use_case)
 
 
-@router.post("/participants/{participant_id}/exit")
+@router.post(
+    "/participants/{participant_id}/exit",
+    responses=refusals({404: [PLAN_404], 409: ["case_closed"], 422: ["exit_before_opening"]}),
+)
 async def exit_participant(
     participant_id: UUID, body: ExitIn, pool: PoolDep, principal: Staff
 ) -> EventsOut:
@@ -177,7 +210,16 @@ async def exit_participant(
     return await run(pool, use_case)
 
 
-@router.post("/participants/{participant_id}/follow-up")
+@router.post(
+    "/participants/{participant_id}/follow-up",
+    responses=refusals(
+        {
+            404: [PLAN_404],
+            409: ["not_exited", "already_followed_up"],
+            422: ["follow_up_before_exit"],
+        }
+    ),
+)
 async def follow_up(
     participant_id: UUID, body: FollowUpIn, pool: PoolDep, principal: Staff
 ) -> EventsOut:
@@ -201,7 +243,7 @@ async def follow_ups_due(pool: PoolDep, principal: Viewer) -> list[FollowUpDueOu
     return [f for f in due if f.case_plan_id in seen]
 
 
-@router.get("/participants/{participant_id}/export")
+@router.get("/participants/{participant_id}/export", responses=refusals({404: [PLAN_404]}))
 async def export_case_plan(participant_id: UUID, pool: PoolDep, principal: Viewer) -> CasePlanOut:
     """What caseplan holds about the participant, for a subject access request (GDPR art. 15)."""
     await access.check_plan(pool, principal, participant_id=participant_id, action="exported")

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
+from pydantic.config import JsonDict
 
 from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
 from shared.events.vocabulary import (
@@ -19,6 +27,8 @@ from shared.events.vocabulary import (
     PlacementOutcome,
     ProviderKind,
 )
+from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example, forbid_characters
+from shared.json_schema import Decimal as JsonDecimal
 
 Municipality = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 LanguageCode = Annotated[str, StringConstraints(min_length=2, max_length=35)]
@@ -29,8 +39,21 @@ def _unsafe(text: str) -> bool:
     return any((ord(c) < 32 and c not in "\t\n\r") or "\ud800" <= c <= "\udfff" for c in text)
 
 
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+"""What `_unsafe` lets through, as a JSON Schema pattern (JSON text carries no lone
+surrogates, and a character class of them defeats schemathesis's generator)."""
+
+
+def _documented(schema: JsonDict, model: type[BaseModel]) -> None:
+    """The schema says `_printable`'s rule and shows the model's example."""
+    forbid_characters(schema, PRINTABLE)
+    body: dict[str, Any] | None = getattr(model, "example", None)
+    if body is not None:
+        schema.update(example(body))
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_documented)
 
     @field_validator("*")
     @classmethod
@@ -44,22 +67,30 @@ class _Body(BaseModel):
 class SupportWorkerIn(_Body):
     """A new support worker: who they work for, where, in which languages, how many cases."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+        "municipalities": ["Tartu"],
+        "languages": ["et", "ru"],
+        "caseload_limit": 30,
+        "contact": "+372 5555 1234",
+    }
     organisation_id: UUID | None = None
     municipalities: list[Municipality] = Field(default_factory=list, max_length=100)
     languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
-    caseload_limit: int = Field(DEFAULT_CASELOAD_LIMIT, ge=1, le=500)
-    active: bool = True
+    caseload_limit: JsonInt = Field(DEFAULT_CASELOAD_LIMIT, ge=1, le=500)
+    active: StrictBool = True
     contact: str | None = Field(None, max_length=200, description="work phone or e-mail")
 
 
 class SupportWorkerPatch(_Body):
     """Changes to a support worker; fields left out stay as they are."""
 
+    example: ClassVar[dict[str, Any]] = {"caseload_limit": 35, "active": True}
     organisation_id: UUID | None = None
     municipalities: list[Municipality] | None = Field(None, max_length=100)
     languages: list[LanguageCode] | None = Field(None, max_length=20)
-    caseload_limit: int | None = Field(None, ge=1, le=500)
-    active: bool | None = None
+    caseload_limit: Annotated[int, Field(ge=1, le=500), AS_INTEGER] | None = None
+    active: StrictBool | None = None
     contact: str | None = Field(None, max_length=200)
 
 
@@ -73,7 +104,7 @@ class SupportWorkerOut(BaseModel):
     caseload_limit: int
     caseload: int
     free_capacity: int
-    active: bool
+    active: StrictBool
     contact: str | None = None
 
 
@@ -98,9 +129,14 @@ class ServiceAgreementOut(BaseModel):
 class GoalIn(_Body):
     """A goal for the case plan."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "title": "Find a work practice place",
+        "description": "Three months in a workshop",
+        "target_on": "2026-09-30",
+    }
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(None, max_length=4000)
-    target_on: date | None = None
+    target_on: IsoDate | None = None
 
 
 class GoalOut(BaseModel):
@@ -116,26 +152,36 @@ class GoalOut(BaseModel):
 class ActivityIn(_Body):
     """A new activity in the case plan."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "activity_type": "work_practice",
+        "status": "planned",
+        "provider_kind": "workshop",
+        "starts_on": "2026-03-02",
+        "ends_on": "2026-05-29",
+        "note": "Mornings only",
+    }
     activity_type: ActivityType
     status: ActivityStatus = ActivityStatus.PLANNED
     provider_kind: ProviderKind | None = None
     organisation_id: UUID | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     note: str | None = Field(None, max_length=4000)
 
 
 class ActivityStatusIn(_Body):
     """An activity's new status."""
 
+    example: ClassVar[dict[str, Any]] = {"status": "in_progress"}
     status: ActivityStatus
 
 
 class HoursIn(_Body):
     """Hours worked on one day (positive, hundredths at most, 24 a day at most)."""
 
-    hours: Decimal
-    worked_on: date
+    example: ClassVar[dict[str, Any]] = {"hours": 4.5, "worked_on": "2026-03-03"}
+    hours: JsonDecimal
+    worked_on: IsoDate
 
 
 class ActivityOut(BaseModel):
@@ -156,24 +202,40 @@ class ActivityOut(BaseModel):
 class PlacementHoursIn(HoursIn):
     """Hours logged by staff of the placement's organisation."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "hours": 6,
+        "worked_on": "2026-03-03",
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+    }
     organisation_id: UUID
 
 
 class AttendanceIn(_Body):
     """Whether the participant came to the placement on one day."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+        "attended_on": "2026-03-03",
+        "present": True,
+    }
     organisation_id: UUID
-    attended_on: date
-    present: bool = True
+    attended_on: IsoDate
+    present: StrictBool = True
 
 
 class PlacementEndIn(_Body):
     """How a placement ended; `ready_again` false keeps the participant out of matching."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+        "outcome": "hired",
+        "ended_on": "2026-06-30",
+        "ready_again": False,
+    }
     organisation_id: UUID
     outcome: PlacementOutcome
-    ended_on: date | None = None
-    ready_again: bool = True
+    ended_on: IsoDate | None = None
+    ready_again: StrictBool = True
 
 
 class PlacementOut(BaseModel):
@@ -205,27 +267,31 @@ class AttendanceOut(BaseModel):
 class ReadyIn(_Body):
     """The kinds of placement the participant is ready for."""
 
+    example: ClassVar[dict[str, Any]] = {"opening_kinds": ["work_practice", "workshop_place"]}
     opening_kinds: list[OpeningKind] = Field(min_length=1)
 
 
 class ExitIn(_Body):
     """The participant's situation on leaving."""
 
+    example: ClassVar[dict[str, Any]] = {"outcome": "employed", "exited_on": "2026-07-01"}
     outcome: ExitOutcome
-    exited_on: date | None = None
+    exited_on: IsoDate | None = None
 
 
 class FollowUpIn(_Body):
     """The situation six months after leaving, or not_reached."""
 
+    example: ClassVar[dict[str, Any]] = {"outcome": "employed", "followed_up_on": "2027-01-05"}
     outcome: FollowUpOutcome
-    followed_up_on: date | None = None
+    followed_up_on: IsoDate | None = None
 
 
 class PriorityIn(_Body):
     """Whether a waiting participant goes ahead of the ordinary queue."""
 
-    priority: bool
+    example: ClassVar[dict[str, Any]] = {"priority": True}
+    priority: StrictBool
 
 
 class CasePlanOut(BaseModel):
@@ -260,7 +326,7 @@ class WaitingOut(BaseModel):
     participant_id: UUID
     case_plan_id: UUID
     municipality: str
-    priority: bool
+    priority: StrictBool
 
 
 class FollowUpDueOut(BaseModel):

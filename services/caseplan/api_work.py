@@ -27,9 +27,18 @@ from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import Goal
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
+
+PLAN_404 = "case_plan_not_found"
+HOURS = ("hours_invalid", "hours_not_positive", "hours_too_precise", "hours_over_day")
+PLACEMENT: dict[int, list[str]] = {
+    403: ["other_organisation", "wrong_organisation"],
+    404: ["placement_not_found", PLAN_404],
+    409: ["placement_ended"],
+}
 
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """Support workers of the case's organisation, or an admin."""
@@ -37,7 +46,11 @@ PlacementStaff = Annotated[Principal, Allow("workshop", "employer", "support_wor
 """The placement's own workshop or employer, the case's support workers, or an admin."""
 
 
-@router.post("/case-plans/{case_plan_id}/goals", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/case-plans/{case_plan_id}/goals",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals({404: [PLAN_404], 409: ["case_closed"], 422: ["title_empty"]}),
+)
 async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: Staff) -> GoalOut:
     """Set a goal in an open case plan."""
     await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="goal.added")
@@ -56,7 +69,13 @@ async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: S
     )
 
 
-@router.post("/case-plans/{case_plan_id}/activities", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/case-plans/{case_plan_id}/activities",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals(
+        {404: [PLAN_404], 409: ["case_closed"], 422: ["ends_before_start", "already_finished"]}
+    ),
+)
 async def add_activity(
     case_plan_id: UUID, body: ActivityIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
@@ -70,7 +89,15 @@ async def add_activity(
     return views.activity_out(await run(pool, use_case))
 
 
-@router.patch("/case-plans/{case_plan_id}/activities/{activity_id}")
+@router.patch(
+    "/case-plans/{case_plan_id}/activities/{activity_id}",
+    responses=refusals(
+        {
+            404: [PLAN_404, "activity_not_found"],
+            409: ["case_closed", "activity_finished", "status_change_invalid"],
+        }
+    ),
+)
 async def change_activity(
     case_plan_id: UUID, activity_id: UUID, body: ActivityStatusIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
@@ -83,7 +110,16 @@ async def change_activity(
     return views.activity_out(await run(pool, use_case))
 
 
-@router.post("/case-plans/{case_plan_id}/activities/{activity_id}/hours")
+@router.post(
+    "/case-plans/{case_plan_id}/activities/{activity_id}/hours",
+    responses=refusals(
+        {
+            404: [PLAN_404, "activity_not_found"],
+            409: ["case_closed", "activity_finished"],
+            422: ["hours_not_logged_for_type", *HOURS],
+        }
+    ),
+)
 async def log_activity_hours(
     case_plan_id: UUID, activity_id: UUID, body: HoursIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
@@ -98,7 +134,10 @@ async def log_activity_hours(
     return views.activity_out(await run(pool, use_case))
 
 
-@router.post("/placements/{placement_id}/hours")
+@router.post(
+    "/placements/{placement_id}/hours",
+    responses=refusals({**PLACEMENT, 422: ["before_start", *HOURS]}),
+)
 async def log_placement_hours(
     placement_id: UUID, body: PlacementHoursIn, pool: PoolDep, principal: PlacementStaff
 ) -> PlacementOut:
@@ -114,7 +153,10 @@ async def log_placement_hours(
     return await run(pool, use_case)
 
 
-@router.post("/placements/{placement_id}/attendance")
+@router.post(
+    "/placements/{placement_id}/attendance",
+    responses=refusals({**PLACEMENT, 422: ["before_start"]}),
+)
 async def record_attendance(
     placement_id: UUID, body: AttendanceIn, pool: PoolDep, principal: PlacementStaff
 ) -> AttendanceOut:
@@ -130,7 +172,10 @@ async def record_attendance(
     return await run(pool, use_case)
 
 
-@router.post("/placements/{placement_id}/end")
+@router.post(
+    "/placements/{placement_id}/end",
+    responses=refusals({**PLACEMENT, 422: ["ends_before_start"]}),
+)
 async def end_placement(
     placement_id: UUID, body: PlacementEndIn, pool: PoolDep, principal: PlacementStaff
 ) -> PlacementOut:

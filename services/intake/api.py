@@ -27,6 +27,7 @@ from services.intake.schemas import (
 )
 from shared import audit
 from shared.auth import Allow, Principal
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -37,9 +38,17 @@ Municipal = Annotated[Principal, Allow("municipality", "admin")]
 Decider = Annotated[Principal, Allow("municipality", "operator", "admin")]
 """Who decides transfers: the participant's current municipality, an operator or an admin."""
 
-REASONS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Invalid fields, each with a machine-readable reason"}
+BATCH_UPLOAD: dict[str, Any] = {
+    "encoding": {"file": {"contentType": "text/csv, application/x-ndjson"}},
+    "example": {
+        "file": "national_id,given_name,family_name,labour_market_status,consent_purposes,"
+        "consent_given_at,consent_recorded_by\n49001151239,Aino,Tamm,long_term_unemployed,"
+        "case_management;matching,2026-01-15T09:30:00+02:00,Tartu social services\n"
+    },
 }
+"""The upload's parts: a CSV (or JSON lines) file, one intake a row."""
+NOT_FOUND = refusals({404: ["participant_not_found"]})
+CHANGE = refusals({404: ["participant_not_found"], 409: ["consent_withdrawn"]})
 
 
 async def _vault(request: Request) -> PersonalDataVault:  # async: no worker thread
@@ -55,8 +64,7 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
     response_model=IntakeOut,
     responses={
         200: {"model": IntakeOut, "description": "The person was known: record updated"},
-        409: {"description": "Idempotency-Key reused with a different body"},
-        **REASONS,
+        **refusals({403: ["other_municipality"], 409: ["idempotency_key_reused"]}),
     },
 )
 async def register(
@@ -77,7 +85,20 @@ async def register(
     return JSONResponse(answer.body, status_code=answer.status_code)
 
 
-@router.post("/intakes/batch", response_model=batch.BatchOut, responses=REASONS)
+@router.post(
+    "/intakes/batch",
+    response_model=batch.BatchOut,
+    responses=refusals(
+        {
+            403: ["other_municipality"],
+            409: ["idempotency_key_reused"],
+            413: ["file_too_large", "too_many_rows"],
+            415: ["unsupported_format"],
+            422: ["not_utf8"],
+        }
+    ),
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": BATCH_UPLOAD}}},
+)
 async def register_batch(
     file: UploadFile,
     pool: PoolDep,
@@ -102,7 +123,7 @@ async def register_batch(
     return JSONResponse(out.body)  # built as JSON already; `BatchOut` documents it
 
 
-@router.get("/participants/{participant_id}", response_model=ParticipantOut)
+@router.get("/participants/{participant_id}", response_model=ParticipantOut, responses=NOT_FOUND)
 async def get_participant(
     participant_id: UUID, pool: PoolDep, vault: VaultDep, principal: Municipal
 ) -> ParticipantOut:
@@ -110,7 +131,11 @@ async def get_participant(
     return await service.get_participant(pool, participant_id, vault=vault, principal=principal)
 
 
-@router.get("/participants", response_model=ParticipantPage)
+@router.get(
+    "/participants",
+    response_model=ParticipantPage,
+    responses=refusals({403: ["other_municipality"]}),
+)
 async def list_participants(
     pool: PoolDep,
     vault: VaultDep,
@@ -130,7 +155,7 @@ async def list_participants(
     )
 
 
-@router.patch("/participants/{participant_id}", response_model=ParticipantOut, responses=REASONS)
+@router.patch("/participants/{participant_id}", response_model=ParticipantOut, responses=CHANGE)
 async def correct_participant(
     participant_id: UUID,
     body: ParticipantCorrection,
@@ -142,7 +167,7 @@ async def correct_participant(
     return await service.correct(pool, participant_id, body, vault=vault, principal=principal)
 
 
-@router.post("/participants/{participant_id}/consent-withdrawal", responses=REASONS)
+@router.post("/participants/{participant_id}/consent-withdrawal", responses=CHANGE)
 async def withdraw_consent(
     participant_id: UUID, body: ConsentWithdrawal, pool: PoolDep, principal: Municipal
 ) -> dict[str, object]:
@@ -151,7 +176,7 @@ async def withdraw_consent(
     return {"participant_id": str(participant_id), "purposes_still_held": remaining}
 
 
-@router.post("/participants/{participant_id}/erasure", responses={404: {"description": "Unknown"}})
+@router.post("/participants/{participant_id}/erasure", responses=NOT_FOUND)
 async def erase_participant(
     participant_id: UUID, pool: PoolDep, runtime: RuntimeDep, principal: Municipal
 ) -> dict[str, str]:
@@ -160,7 +185,7 @@ async def erase_participant(
     return {"participant_id": str(participant_id), "status": "erased"}
 
 
-@router.get("/participants/{participant_id}/export", responses={404: {"description": "Unknown"}})
+@router.get("/participants/{participant_id}/export", responses=NOT_FOUND)
 async def export_participant(
     participant_id: UUID,
     request: Request,
@@ -180,7 +205,7 @@ async def export_participant(
     )
 
 
-@router.post("/transfers", status_code=202, response_model=TransferAsked, responses=REASONS)
+@router.post("/transfers", status_code=202, response_model=TransferAsked)
 async def ask_transfer(
     body: TransferAsk, pool: PoolDep, vault: VaultDep, principal: Municipal
 ) -> dict[str, Any]:
@@ -203,10 +228,8 @@ async def list_transfers(
     )
 
 
-_DECIDED: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Unknown, or not the caller's to decide"},
-    409: {"description": "Decided already, or the participant moved since it was asked"},
-}
+_DECIDED = refusals({404: ["transfer_not_found"], 409: ["transfer_decided", "transfer_outdated"]})
+"""Unknown or not the caller's to decide; decided already, or the participant moved since."""
 
 
 @router.post("/transfers/{transfer_id}/approval", response_model=TransferOut, responses=_DECIDED)

@@ -22,6 +22,7 @@ from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.repository import store_response
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
 from services.intake.service import claim_or_replay
+from shared.json_schema import TEXT_CELLS
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -167,7 +168,7 @@ def _validate(raw: dict[str, Any] | str, municipality: str) -> IntakeIn | list[d
         reason = f"differs from the upload's municipality {municipality!r}"
         return [{"field": "municipality", "reason": reason, "type": "value_error"}]
     try:
-        return IntakeIn.model_validate(raw)
+        return IntakeIn.model_validate(raw, context=TEXT_CELLS)  # CSV cells are text
     except ValidationError as exc:
         return field_errors(exc.errors(), skip=())
 

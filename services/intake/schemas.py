@@ -10,7 +10,6 @@ from uuid import UUID
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -18,10 +17,18 @@ from pydantic import (
     field_validator,
 )
 
-from services.intake.domain import not_boolean, parse_national_id, plausible_age, printable
+from services.intake.domain import parse_national_id, plausible_age, printable
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
+from shared.json_schema import (
+    AS_INTEGER,
+    AS_NUMBER,
+    IsoDateTime,
+    JsonBool,
+    example,
+    stripped_text,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of our clock a case system's consent time may be."""
@@ -30,20 +37,23 @@ _ESCO_KINDS = ("skill/", "occupation/", "isco/")
 
 Printable = AfterValidator(printable)
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    stripped_text(1, 100),
+    Printable,
 ]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    stripped_text(1, 100),
+    Printable,
 ]
 Municipality = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60), Printable
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=60),
+    stripped_text(2, 60),
+    Printable,
 ]
-Number = BeforeValidator(not_boolean)
-"""On a number field: true/false are refused, not read as 1/0."""
-Hours = Annotated[int, Number, Field(ge=0, le=60)]
-Months = Annotated[int, Number, Field(ge=0, le=600)]
-Isced = Annotated[int, Number, Field(ge=0, le=8)]
-Km = Annotated[float, Number, Field(ge=0, le=500)]
 
 
 def _language(code: str) -> str:
@@ -76,15 +86,27 @@ def _not_in_future(value: datetime) -> datetime:
     return value
 
 
-Language = Annotated[str, StringConstraints(min_length=2, max_length=3), AfterValidator(_language)]
+Language = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=3),
+    AfterValidator(_language),
+    Field(json_schema_extra={"enum": sorted(ISO_639_1)}),
+]
 Skill = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     Printable,
     AfterValidator(_skill),
+    stripped_text(1, 200),
 ]
 NationalIdText = Annotated[
-    str, StringConstraints(min_length=6, max_length=20), AfterValidator(_national_id)
+    str,
+    StringConstraints(min_length=6, max_length=20),
+    AfterValidator(_national_id),
+    Field(
+        description="an Estonian isikukood or a Finnish henkilötunnus, checksum included",
+        json_schema_extra={"format": "national-id"},
+    ),
 ]
 Phone = Annotated[
     str,
@@ -96,6 +118,7 @@ Email = Annotated[
         strip_whitespace=True, max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$"
     ),
     Printable,
+    Field(json_schema_extra={"pattern": r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[A-Za-z]{2,}$"}),
 ]
 
 
@@ -122,8 +145,8 @@ class HomeLocation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     postal_code: str | None = Field(None, pattern=r"^[0-9]{5}$", max_length=5)
-    lat: Annotated[float, Number] | None = Field(None, ge=-90, le=90)
-    lon: Annotated[float, Number] | None = Field(None, ge=-180, le=180)
+    lat: Annotated[float, Field(ge=-90, le=90), AS_NUMBER] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180), AS_NUMBER] | None = None
 
     def coordinates(self) -> tuple[float, float] | None:
         """(lat, lon) when both are known."""
@@ -135,8 +158,32 @@ class Consent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     purposes: list[ConsentPurpose] = Field(min_length=1, max_length=10)
-    given_at: Annotated[datetime, AfterValidator(_not_in_future)]
+    given_at: Annotated[IsoDateTime, AfterValidator(_not_in_future)]
     recorded_by: Text
+
+
+INTAKE_EXAMPLE: dict[str, Any] = {
+    "municipality": "Tartu",
+    "national_id": "49001151239",
+    "given_name": "Aino",
+    "family_name": "Tamm",
+    "contact": {"phone": "+372 5555 0101", "email": "aino.tamm@example.org"},
+    "languages": ["et", "ru"],
+    "labour_market_status": "long_term_unemployed",
+    "months_unemployed": 14,
+    "isced_level": 3,
+    "skills": ["customer service", "http://data.europa.eu/esco/skill/S1.2.1"],
+    "home": {"postal_code": "50090"},
+    "availability_hours": 20,
+    "transport": "public",
+    "max_travel_km": 25,
+    "consent": {
+        "purposes": ["case_management", "matching", "reporting"],
+        "given_at": "2026-01-15T09:30:00+02:00",
+        "recorded_by": "Tartu social services",
+    },
+}
+"""One registration as a municipality's case system sends it (the OpenAPI example)."""
 
 
 class ParticipantDetails(BaseModel):
@@ -149,22 +196,24 @@ class ParticipantDetails(BaseModel):
     languages: list[Language] = Field(default_factory=list, max_length=10)
     risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=11)
     labour_market_status: LabourMarketStatus
-    months_unemployed: Months = 0
-    in_education_or_training: bool = False
-    isced_level: Isced | None = None
+    months_unemployed: Annotated[int, Field(ge=0, le=600), AS_INTEGER] = 0
+    in_education_or_training: JsonBool = False
+    isced_level: Annotated[int, Field(ge=0, le=8), AS_INTEGER] | None = None
     skills: list[Skill] = Field(default_factory=list, max_length=50)
     interests: list[Skill] = Field(default_factory=list, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: Hours = 20
+    availability_hours: Annotated[int, Field(ge=0, le=60), AS_INTEGER] = 20
     transport: Transport = Transport.PUBLIC
-    max_travel_km: Km = 30
-    telework_ready: bool = False
+    max_travel_km: Annotated[float, Field(ge=0, le=500), AS_NUMBER] = 30
+    telework_ready: JsonBool = False
     accessibility_needs: list[Text] = Field(default_factory=list, max_length=20)
-    special_categories_refused: bool = False
+    special_categories_refused: JsonBool = False
 
 
 class IntakeIn(ParticipantDetails):
     """One registration: who registers whom, the person's details and the consent record."""
+
+    model_config = ConfigDict(json_schema_extra=example(INTAKE_EXAMPLE))
 
     municipality: Municipality
     national_id: NationalIdText
@@ -180,28 +229,40 @@ class UploadedIntake(IntakeIn):
 _NULLABLE_IN_CORRECTION = frozenset({"isced_level", "home"})
 
 
+def _null_only_where_allowed_in_schema(schema: dict[str, Any]) -> None:
+    """The schema says what `_null_only_where_allowed` checks: a field left out is kept,
+    null is accepted only where it clears a value."""
+    for name, field in schema.get("properties", {}).items():
+        if name in _NULLABLE_IN_CORRECTION or "anyOf" not in field:
+            continue
+        kinds = [k for k in field.pop("anyOf") if k.get("type") != "null"]
+        field.pop("default", None)
+        field.update(kinds[0] if len(kinds) == 1 else {"anyOf": kinds})
+    schema.update(example({"family_name": "Tamm-Kask", "availability_hours": 30}))
+
+
 class ParticipantCorrection(BaseModel):
     """A correction: only the fields given are changed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_allowed_in_schema)
     given_name: Name | None = None
     family_name: Name | None = None
     contact: Contact | None = None
     languages: list[Language] | None = Field(None, max_length=10)
     risk_groups: list[RiskGroup] | None = Field(None, max_length=11)
     labour_market_status: LabourMarketStatus | None = None
-    months_unemployed: Months | None = None
-    in_education_or_training: bool | None = None
-    isced_level: Isced | None = None
+    months_unemployed: Annotated[int, Field(ge=0, le=600), AS_INTEGER] | None = None
+    in_education_or_training: JsonBool | None = None
+    isced_level: Annotated[int, Field(ge=0, le=8), AS_INTEGER] | None = None
     skills: list[Skill] | None = Field(None, max_length=50)
     interests: list[Skill] | None = Field(None, max_length=50)
     home: HomeLocation | None = None
-    availability_hours: Hours | None = None
+    availability_hours: Annotated[int, Field(ge=0, le=60), AS_INTEGER] | None = None
     transport: Transport | None = None
-    max_travel_km: Km | None = None
-    telework_ready: bool | None = None
+    max_travel_km: Annotated[float, Field(ge=0, le=500), AS_NUMBER] | None = None
+    telework_ready: JsonBool | None = None
     accessibility_needs: list[Text] | None = Field(None, max_length=20)
-    special_categories_refused: bool | None = None
+    special_categories_refused: JsonBool | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -214,7 +275,12 @@ class ParticipantCorrection(BaseModel):
 class ConsentWithdrawal(BaseModel):
     """The participant withdrew consent (for all purposes unless some are named)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example(
+            {"purposes": ["employer_contact"], "recorded_by": "Tartu social services"}
+        ),
+    )
     purposes: list[ConsentPurpose] = Field(default_factory=list, max_length=10)
     recorded_by: Text
 

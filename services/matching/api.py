@@ -31,10 +31,13 @@ from shared import outbox
 from shared.auth import Allow, Principal
 from shared.events import new_event
 from shared.events.envelope import Payload
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
+NOT_LIVE = ["match_accepted", "match_declined", "match_expired", "match_withdrawn"]
+"""The 409 reasons of a decision on a match that is no longer proposed."""
 
 Admin = Annotated[Principal, Allow("admin")]
 """The network's administrators: organisations, and the full view of matches."""
@@ -58,7 +61,7 @@ async def _record(conn: asyncpg.Connection, payload: Payload) -> None:
     await outbox.record(conn, [new_event(payload, producer="matching")])
 
 
-@router.get("/candidates/{participant_id}")
+@router.get("/candidates/{participant_id}", responses=refusals({404: ["candidate_not_found"]}))
 async def get_candidate(
     participant_id: UUID, pool: PoolDep, principal: Municipal
 ) -> dict[str, Any]:
@@ -76,7 +79,7 @@ async def get_candidate(
     }
 
 
-@router.post("/organisations", status_code=201)
+@router.post("/organisations", status_code=201, responses=refusals({422: ["unsafe_webhook_url"]}))
 async def create_organisation(
     body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep, _: Admin
 ) -> OrganisationOut:
@@ -87,7 +90,10 @@ async def create_organisation(
         )
 
 
-@router.get("/organisations/{organisation_id}/matches")
+@router.get(
+    "/organisations/{organisation_id}/matches",
+    responses=refusals({403: ["other_organisation"], 404: ["organisation_not_found"]}),
+)
 async def organisation_matches(
     organisation_id: UUID, pool: PoolDep, principal: Provider, status: Status | None = Query(None)
 ) -> list[OrganisationMatchOut]:
@@ -116,7 +122,13 @@ async def organisation_matches(
     ]
 
 
-@router.post("/openings", status_code=201)
+@router.post(
+    "/openings",
+    status_code=201,
+    responses=refusals(
+        {403: ["other_organisation"], 404: ["organisation_not_found", "opening_not_found"]}
+    ),
+)
 async def post_opening(body: OpeningIn, pool: PoolDep, principal: Provider) -> OpeningOut:
     """Post an opening; proposals for its seats follow from `opening.posted`."""
     access.check_organisation(principal, body.organisation_id)
@@ -126,7 +138,7 @@ async def post_opening(body: OpeningIn, pool: PoolDep, principal: Provider) -> O
     return await _opening(opening_id, pool)
 
 
-@router.get("/openings/{opening_id}")
+@router.get("/openings/{opening_id}", responses=refusals({404: ["opening_not_found"]}))
 async def get_opening(opening_id: UUID, pool: PoolDep, principal: Provider) -> OpeningOut:
     """One opening and how many of its seats are taken."""
     await access.check_opening(pool, principal, opening_id)
@@ -143,7 +155,12 @@ async def _opening(opening_id: UUID, pool: asyncpg.Pool) -> OpeningOut:
     )
 
 
-@router.patch("/openings/{opening_id}")
+@router.patch(
+    "/openings/{opening_id}",
+    responses=refusals(
+        {404: ["opening_not_found"], 409: ["opening_closed", "seats_below_accepted"]}
+    ),
+)
 async def change_opening(
     opening_id: UUID, change: OpeningChange, pool: PoolDep, principal: Provider
 ) -> OpeningOut:
@@ -162,7 +179,10 @@ def _network(principal: Principal | None) -> bool:
     return principal is None or principal.is_admin
 
 
-@router.put("/openings/{opening_id}/programme")
+@router.put(
+    "/openings/{opening_id}/programme",
+    responses=refusals({404: ["opening_not_found"], 409: ["opening_closed"]}),
+)
 async def set_programme(
     opening_id: UUID, body: ProgrammeIn, pool: PoolDep, _: Network
 ) -> ProgrammeOut:
@@ -175,7 +195,10 @@ async def set_programme(
     return ProgrammeOut(opening_id=opening_id, groups=groups)
 
 
-@router.post("/openings/{opening_id}/close")
+@router.post(
+    "/openings/{opening_id}/close",
+    responses=refusals({404: ["opening_not_found"], 409: ["opening_closed"]}),
+)
 async def close_opening(opening_id: UUID, pool: PoolDep, principal: Provider) -> OpeningOut:
     """Close an opening; its live proposals are withdrawn."""
     await access.check_opening(pool, principal, opening_id)
@@ -184,7 +207,7 @@ async def close_opening(opening_id: UUID, pool: PoolDep, principal: Provider) ->
     return await _opening(opening_id, pool)
 
 
-@router.get("/openings/{opening_id}/candidates")
+@router.get("/openings/{opening_id}/candidates", responses=refusals({404: ["opening_not_found"]}))
 async def opening_candidates(
     opening_id: UUID, pool: PoolDep, _: Admin, status: Status | None = Query(None)
 ) -> list[MatchOut]:
@@ -195,7 +218,10 @@ async def opening_candidates(
     return [MatchOut.model_validate(_match(r)) for r in rows]
 
 
-@router.get("/participants/{participant_id}/matches")
+@router.get(
+    "/participants/{participant_id}/matches",
+    responses=refusals({404: ["candidate_not_found"]}),
+)
 async def participant_matches(
     participant_id: UUID, pool: PoolDep, principal: Municipal, status: Status | None = Query(None)
 ) -> list[MatchOut]:
@@ -207,7 +233,7 @@ async def participant_matches(
     return [MatchOut.model_validate(_match(r)) for r in rows]
 
 
-@router.get("/matches/{match_id}")
+@router.get("/matches/{match_id}", responses=refusals({404: ["match_not_found"]}))
 async def get_match(match_id: UUID, pool: PoolDep, _: Admin) -> MatchOut:
     """One match with its explanation (the full view: admin)."""
     return await _match_out(match_id, pool)
@@ -220,7 +246,12 @@ async def _match_out(match_id: UUID, pool: asyncpg.Pool) -> MatchOut:
     return MatchOut.model_validate(_match(row))
 
 
-@router.post("/matches/{match_id}/accept")
+@router.post(
+    "/matches/{match_id}/accept",
+    responses=refusals(
+        {404: ["match_not_found"], 409: [*NOT_LIVE, "opening_closed", "no_seats_left"]}
+    ),
+)
 async def accept_match(
     match_id: UUID, pool: PoolDep, principal: Provider, body: AcceptIn | None = None
 ) -> MatchOut:
@@ -235,7 +266,10 @@ async def accept_match(
     return await _match_out(match_id, pool)
 
 
-@router.post("/matches/{match_id}/decline")
+@router.post(
+    "/matches/{match_id}/decline",
+    responses=refusals({404: ["match_not_found"], 409: NOT_LIVE}),
+)
 async def decline_match(
     match_id: UUID, body: DeclineIn, pool: PoolDep, principal: Provider
 ) -> MatchOut:
@@ -246,7 +280,10 @@ async def decline_match(
     return await _match_out(match_id, pool)
 
 
-@router.get("/participants/{participant_id}/export")
+@router.get(
+    "/participants/{participant_id}/export",
+    responses=refusals({404: ["candidate_not_found"]}),
+)
 async def export_participant(
     participant_id: UUID, pool: PoolDep, principal: Municipal
 ) -> dict[str, Any]:

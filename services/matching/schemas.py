@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    model_validator,
+)
 
 from shared.events.vocabulary import OpeningKind, OrganisationKind
+from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example
 
 
 def _printable(value: str) -> str:
@@ -17,21 +26,35 @@ def _printable(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_printable)]
-Tags = list[Annotated[str, AfterValidator(_printable), Field(min_length=1, max_length=200)]]
+PRINTABLE = Field(json_schema_extra={"pattern": r"^[^\x00-\x08\x0b-\x1f]*$"})
+"""What `_printable` lets through, as a JSON Schema pattern."""
+Text = Annotated[str, AfterValidator(_printable), PRINTABLE]
+Tags = list[
+    Annotated[str, AfterValidator(_printable), PRINTABLE, Field(min_length=1, max_length=200)]
+]
 
 
 class Location(BaseModel):
     """A point: latitude and longitude in degrees."""
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: StrictFloat = Field(ge=-90, le=90)
+    lon: StrictFloat = Field(ge=-180, le=180)
 
 
 class OrganisationIn(BaseModel):
     """An organisation that posts openings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example(
+            {
+                "name": "Tartu Central Workshop",
+                "kind": "central_workshop",
+                "municipality": "Tartu",
+                "location": {"lat": 58.378, "lon": 26.729},
+            }
+        ),
+    )
     name: Text = Field(min_length=1, max_length=200)
     kind: OrganisationKind
     municipality: Text = Field(min_length=1, max_length=100)
@@ -54,24 +77,46 @@ class OrganisationOut(BaseModel):
 class OpeningIn(BaseModel):
     """An opening with seats, posted by an organisation."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            **example(
+                {
+                    "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+                    "title": "Bicycle repair work practice",
+                    "kind": "work_practice",
+                    "seats": 2,
+                    "location": {"lat": 58.378, "lon": 26.729},
+                    "languages": ["et"],
+                    "hours_per_week_min": 10,
+                    "hours_per_week_max": 25,
+                    "starts_on": "2026-04-01",
+                }
+            ),
+            # what `_consistent` checks of where: a location, or work done remotely
+            "anyOf": [
+                {"required": ["location"], "properties": {"location": {"type": "object"}}},
+                {"required": ["remote"], "properties": {"remote": {"const": True}}},
+            ],
+        },
+    )
     organisation_id: UUID
     title: Text = Field(min_length=1, max_length=200)
     kind: OpeningKind
-    seats: int = Field(ge=1, le=1000)
+    seats: JsonInt = Field(ge=1, le=1000)
     location: Location | None = None
-    remote: bool = False
+    remote: StrictBool = False
     required_skills: Tags = Field(default_factory=list, max_length=50)
     nice_to_have_skills: Tags = Field(default_factory=list, max_length=50)
     languages: Tags = Field(default_factory=list, max_length=20)
-    hours_per_week_min: int = Field(0, ge=0, le=60)
-    hours_per_week_max: int = Field(40, ge=1, le=60)
+    hours_per_week_min: JsonInt = Field(0, ge=0, le=60)
+    hours_per_week_max: JsonInt = Field(40, ge=1, le=60)
     accessibility: Tags = Field(default_factory=list, max_length=20)
     eligible_groups: Tags = Field(default_factory=list, max_length=20)
     interest_tags: Tags = Field(default_factory=list, max_length=50)
-    starts_on: date | None = None
-    ends_on: date | None = None
-    low_threshold: bool = True
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
+    low_threshold: StrictBool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> OpeningIn:
@@ -87,28 +132,28 @@ class OpeningIn(BaseModel):
 class OpeningChange(BaseModel):
     """Fields of an opening to change; the rest stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=example({"seats": 3}))
     title: Text | None = Field(None, min_length=1, max_length=200)
-    seats: int | None = Field(None, ge=1, le=1000)
+    seats: Annotated[int, Field(ge=1, le=1000), AS_INTEGER] | None = None
     location: Location | None = None
-    remote: bool | None = None
+    remote: StrictBool | None = None
     required_skills: Tags | None = None
     nice_to_have_skills: Tags | None = None
     languages: Tags | None = None
-    hours_per_week_min: int | None = Field(None, ge=0, le=60)
-    hours_per_week_max: int | None = Field(None, ge=1, le=60)
+    hours_per_week_min: Annotated[int, Field(ge=0, le=60), AS_INTEGER] | None = None
+    hours_per_week_max: Annotated[int, Field(ge=1, le=60), AS_INTEGER] | None = None
     accessibility: Tags | None = None
     eligible_groups: Tags | None = None
     interest_tags: Tags | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    low_threshold: bool | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
+    low_threshold: StrictBool | None = None
 
 
 class OpeningOut(OpeningIn):
     """An opening as stored, with how many seats are taken."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=None)
     opening_id: UUID
     status: str
     seats_taken: int = 0
@@ -168,13 +213,18 @@ class OrganisationMatchOut(BaseModel):
 class DeclineIn(BaseModel):
     """Why the organisation declines the proposal."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=example({"reason": "The seats were filled in-house"})
+    )
     reason: Text = Field(min_length=1, max_length=1000)
 
 
 class AcceptIn(BaseModel):
     """Optional details of an acceptance."""
 
-    model_config = ConfigDict(extra="forbid")
-    starts_on: date | None = None
-    hours_per_week: float | None = Field(None, gt=0, le=60)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example({"starts_on": "2026-04-06", "hours_per_week": 20}),
+    )
+    starts_on: IsoDate | None = None
+    hours_per_week: StrictFloat | None = Field(None, gt=0, le=60)

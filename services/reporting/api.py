@@ -45,7 +45,10 @@ Audience = Literal["internal", "external"]
 AudienceQuery = Annotated[
     Audience, Query(description="external: groups under 5 people shown as '<5'")
 ]
-Place = Annotated[str | None, Query(min_length=1, description="the participant's municipality")]
+Place = Annotated[
+    str | None,
+    Query(min_length=1, pattern=r"^[^\x00]+$", description="the participant's municipality"),
+]
 
 
 def _iso_date(value: Any) -> Any:

@@ -15,6 +15,7 @@ from fastapi.encoders import jsonable_encoder
 from services.reporting.repository.projection import hold_read_model_lock
 from shared import audit
 from shared.auth import Allow, Principal
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 FACT_TABLES = (
@@ -36,7 +37,10 @@ FACT_TABLES = (
 router = APIRouter(prefix="/v1", tags=["reporting"])
 
 
-@router.get("/participants/{participant_id}/export")
+@router.get(
+    "/participants/{participant_id}/export",
+    responses=refusals({404: ["participant_not_found"]}),
+)
 async def export_participant(
     participant_id: UUID,
     pool: PoolDep,

@@ -12,7 +12,13 @@ import pytest
 from shared.migrate import migrate
 from shared.settings import SERVICES, Settings
 from shared.testing.keys import create_api_key_sync
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from shared.testing.servers import (
+    RedisServer,
+    Stack,
+    create_database,
+    drop_database,
+    service_logins,
+)
 
 ARTIFACTS = Path(os.environ.get("POLKU_TEST_ARTIFACTS", "artifacts"))
 
@@ -57,7 +63,8 @@ def redis_url(redis_server: RedisServer) -> str:
 
 @pytest.fixture
 def settings(migrated_database_url: str, redis_url: str) -> Settings:
-    """Settings pointing at this test's database and Redis, with fast claim timings."""
+    """Settings pointing at this test's database and Redis, with fast claim timings; an app
+    built from them logs in as its service's own role, `database_url` is the owner."""
     return Settings(
         database_url=migrated_database_url,
         redis_url=redis_url,
@@ -66,7 +73,15 @@ def settings(migrated_database_url: str, redis_url: str) -> Settings:
         consumer_block_ms=100,
         redis_check_ms=200,
         max_attempts=3,
-    )
+    ).model_copy(update=_logins(migrated_database_url))
+
+
+def _logins(database_url: str) -> dict[str, str]:
+    """Settings' `<service>_database_url` fields: each service's own role."""
+    return {
+        name.removeprefix("POLKU_").lower(): dsn
+        for name, dsn in service_logins(database_url).items()
+    }
 
 
 @pytest.fixture

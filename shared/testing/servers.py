@@ -24,6 +24,7 @@ import asyncpg
 import httpx
 
 from shared.embedded import redis_binary, start_redis
+from shared.roles import default_role, with_user
 from shared.settings import SERVICES, WEB
 
 ADMIN_DSN = os.environ.get("POLKU_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -71,6 +72,14 @@ async def drop_database(dsn: str, admin_dsn: str = ADMIN_DSN) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+def service_logins(database_url: str) -> dict[str, str]:
+    """`POLKU_<SERVICE>_DATABASE_URL` of each service's own role (what `migrate` creates)."""
+    return {
+        f"POLKU_{service.upper()}_DATABASE_URL": with_user(database_url, default_role(service))
+        for service in SERVICES
+    }
 
 
 class RedisServer:
@@ -181,6 +190,7 @@ class Stack:
             "POLKU_CONSUMER_BLOCK_MS": "200",
             "POLKU_DB_POOL_SIZE": "4",  # many processes per test share one server's 100 slots
             "POLKU_LOG_LEVEL": "INFO",
+            **service_logins(database_url),
             **{f"POLKU_{k.upper()}": v for k, v in settings.items()},
         }
         self.log_dir = log_dir

@@ -79,7 +79,9 @@ HEALTHCHECK_KEYS = {"test", "interval", "timeout", "retries", "start_period", "d
 
 def test_compose_uses_only_known_keys() -> None:
     """A misspelt key (`healthchek`, `depends-on`) is ignored by nobody but caught here."""
-    assert set(COMPOSE) <= {"name", "services", "volumes", "x-polku-env", "x-polku-service"}
+    assert set(COMPOSE) <= {
+        "name", "services", "volumes", "x-polku-env", "x-polku-service", "x-polku-logins"
+    }  # fmt: skip
     for name, spec in SVC.items():
         assert set(spec) <= SERVICE_KEYS, (name, set(spec) - SERVICE_KEYS)
         assert set(spec.get("healthcheck", {})) <= HEALTHCHECK_KEYS, name
@@ -247,3 +249,14 @@ def test_healthcheck_reads_the_service_from_the_main_process(tmp_path: Any) -> N
     cmdline.write_bytes(b"/usr/local/bin/polku\0migrate\0")
     assert healthcheck.service_of_main_process(str(cmdline)) is None
     assert healthcheck.main(["polku-healthcheck", "nonsense"]) == 1
+
+
+def test_compose_services_log_in_as_their_own_roles_and_only_migrate_as_the_owner() -> None:
+    migrate_env = SVC["migrate"]["environment"]
+    assert migrate_env["POLKU_DATABASE_URL"].startswith("postgresql://polku:")
+    for service in SERVICES:
+        own = SVC[service]["environment"]["POLKU_DATABASE_URL"]
+        assert own.startswith(f"postgresql://polku_{service}:"), own
+        assert migrate_env[f"POLKU_{service.upper()}_DATABASE_URL"] == own  # migrate creates it
+        assert not any(k.endswith("_DATABASE_URL") for k in SVC[service]["environment"]
+                       if k != "POLKU_DATABASE_URL")  # fmt: skip

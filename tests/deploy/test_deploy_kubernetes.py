@@ -169,3 +169,19 @@ def test_kustomize_lite_renders_what_kubectl_renders(tree: str) -> None:
         assert keyed(lite), "kubectl absent: the fallback rendering is what the tests use"
         return
     assert keyed(lite) == keyed(real)
+
+
+def test_service_containers_get_only_their_own_login_and_migrations_the_owner() -> None:
+    for name, deployment in by_kind(rendered("base"), "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        (url,) = [e for e in container["env"] if e["name"] == "POLKU_DATABASE_URL"]
+        ref = url["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "polku-database-logins", "key": f"POLKU_{name.upper()}_DATABASE_URL"}
+        refs = [next(iter(r.values()))["name"] for r in pod["initContainers"][0]["envFrom"]]
+        assert "polku-database-logins" in refs, "migrations create the roles of these logins"
+    dev = by_kind(rendered("dev"), "Secret")["polku-database-logins"]["stringData"]
+    for service in SERVICES:
+        assert dev[f"POLKU_{service.upper()}_DATABASE_URL"].startswith(
+            f"postgresql://polku_{service}:"
+        )
