@@ -56,13 +56,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the living demo region: a year of a regional network, through the public APIs."""
     for name, value in DEMO_ENV.items():
         os.environ.setdefault(name, value)
+    resolve_defaults(args)
+    if args.no_services:
+        return play(args)
+    return _with_services(args)
+
+
+def resolve_defaults(args: argparse.Namespace) -> None:
+    """Live on and remember the region when the demo starts the services itself."""
     if args.live is None:
         args.live = args.live_for is not None or not (args.no_services or args.exit)
     if args.region_file is None and not args.no_services:
         args.region_file = Path(args.data_dir) / "demo-region.json"
-    if args.no_services:
-        return play(args)
-    return _with_services(args)
 
 
 def _with_services(args: argparse.Namespace) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import threading
 from pathlib import Path
 
+from shared.cli import build_parser
+from shared.demo.cli import resolve_defaults
 from shared.demo.ledger import RegionLedger, load_ledger, region_key, save_ledger
 from shared.demo.living import READY_AFTER_DAYS, STAY_DAYS, LivingRegion, until
 from shared.demo.people import iter_participants
@@ -90,3 +93,20 @@ async def test_the_living_phase_starts_after_everyone_an_earlier_run_registered(
         spawn=lambda action, person: registered.append(action.index) if person else None,
     )
     assert registered and registered[0] == 14 and registered == sorted(set(registered))
+
+
+def _demo_args(*argv: str) -> argparse.Namespace:
+    parser, _ = build_parser()
+    args = parser.parse_args(["demo", *argv])
+    resolve_defaults(args)
+    return args
+
+
+def test_the_demo_lives_on_and_remembers_its_region_when_it_starts_the_services() -> None:
+    started = _demo_args("--data-dir", "d")
+    assert started.live and started.region_file == Path("d") / "demo-region.json"
+    elsewhere = _demo_args("--no-services")
+    assert not elsewhere.live and elsewhere.region_file is None
+    assert not _demo_args("--exit").live
+    assert _demo_args("--no-services", "--live-for", "5").live
+    assert not _demo_args("--no-live").live
