@@ -200,7 +200,7 @@ class Driver:
         """True (and said) when an earlier run registered everyone of the year already."""
         if not all(i in self.caller.state.earlier for i in range(self.config.participants)):
             return False
-        self.say("polku demo: an earlier run played this year already; the region lives on")
+        self.say("polku demo: an earlier run played this year already")
         self.caller.report.count("year_replayed_by_an_earlier_run")
         return True
 
