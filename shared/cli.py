@@ -113,16 +113,23 @@ def cmd_up(args: argparse.Namespace) -> int:
                 f"  export POLKU_DATABASE_URL='{embedded.database_url}'"
                 f" POLKU_REDIS_URL='{embedded.redis_url}' POLKU_ENV={env['POLKU_ENV']}"
             )
-        return supervise(env, wait_for=args.wait_for)
+        return supervise(
+            env, wait_for=args.wait_for, before_stop=getattr(args, "before_stop", None)
+        )
     finally:
         if embedded is not None:
             print("polku: stopping the embedded Redis and PostgreSQL")
             embedded.stop()
 
 
-def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None) -> int:
+def supervise(
+    env: dict[str, str],
+    *,
+    wait_for: Callable[[], Any] | None = None,
+    before_stop: Callable[[], Any] | None = None,
+) -> int:
     """Run the four services and the web front with prefixed logs, restarting a crashed one with a back-off;
-    stop them all on Ctrl-C or SIGTERM."""
+    stop them all on Ctrl-C or SIGTERM (after `before_stop`, e.g. the demo finishing)."""
     from shared.supervisor import Supervisor
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -141,6 +148,8 @@ def supervise(env: dict[str, str], *, wait_for: Callable[[], Any] | None = None)
         threading.Thread(target=lambda: _then(wait_for, stop.set), daemon=True).start()
     try:
         supervisor.run(stop)
+        if before_stop is not None:
+            before_stop()
     finally:
         supervisor.say("stopping the services")
         supervisor.stop_all()

@@ -24,6 +24,8 @@ from services.matching.schemas import (
     OrganisationOut,
     ProgrammeIn,
     ProgrammeOut,
+    WebhookIn,
+    WebhookOut,
 )
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
@@ -87,6 +89,31 @@ async def create_organisation(
     async with pool.acquire() as conn:
         return await openings.create_organisation(
             conn, body, settings=ms, encryption_key=runtime.settings.encryption_key
+        )
+
+
+@router.put(
+    "/organisations/{organisation_id}/webhook",
+    responses=refusals({403: ["other_organisation"], 404: ["organisation_not_found"]}),
+)
+async def set_webhook(
+    organisation_id: UUID,
+    body: WebhookIn,
+    pool: PoolDep,
+    runtime: RuntimeDep,
+    ms: MatchingDep,
+    principal: Provider,
+) -> WebhookOut:
+    """Move the webhook to a new URL (a new signing secret, shown once) or turn it off
+    (`null`: undelivered notifications are dropped; the inbox keeps every proposal)."""
+    access.check_organisation(principal, organisation_id)
+    async with pool.acquire() as conn:
+        return await openings.set_webhook(
+            conn,
+            organisation_id,
+            body.webhook_url,
+            settings=ms,
+            encryption_key=runtime.settings.encryption_key,
         )
 
 

@@ -10,10 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from services.matching import repository as repo
+from services.matching import webhook_store
 from services.matching.domain import cell_key, cell_of, words
 from services.matching.domain.eligibility import group_refusal
 from services.matching.errors import MatchingError, not_found
-from services.matching.schemas import OpeningChange, OpeningIn, OrganisationIn, OrganisationOut
+from services.matching.schemas import (
+    OpeningChange,
+    OpeningIn,
+    OrganisationIn,
+    OrganisationOut,
+    WebhookOut,
+)
 from services.matching.settings import MatchingSettings
 from services.matching.webhooks import encrypt_secret, new_secret, unsafe_url_reason
 from shared.events.matching import OpeningClosed, OpeningPosted, OpeningUpdated
@@ -47,6 +54,34 @@ async def create_organisation(
     )
     return OrganisationOut(
         organisation_id=organisation_id, webhook_secret=secret, **body.model_dump()
+    )
+
+
+async def set_webhook(
+    conn: asyncpg.Connection,
+    organisation_id: UUID,
+    url: str | None,
+    *,
+    settings: MatchingSettings,
+    encryption_key: str,
+) -> WebhookOut:
+    """Point an organisation's webhook at a new URL (with a new secret, shown once), or turn
+    it off: the deliveries not yet made are dropped (the proposals stay in the inbox)."""
+    if url:
+        refused = await unsafe_url_reason(url, allow_private=settings.allow_private_webhooks)
+        if refused:
+            raise MatchingError(422, "unsafe_webhook_url", refused)
+    secret = new_secret() if url else None
+    sealed = encrypt_secret(encryption_key, secret, organisation_id) if secret else None
+    async with conn.transaction():
+        if not await repo.set_webhook(conn, organisation_id, url or None, sealed):
+            raise not_found("organisation")
+        dropped = 0 if url else await webhook_store.drop_pending(conn, organisation_id)
+    return WebhookOut(
+        organisation_id=organisation_id,
+        webhook_url=url or None,
+        webhook_secret=secret,
+        deliveries_dropped=dropped,
     )
 
 

@@ -74,6 +74,22 @@ class OrganisationOut(BaseModel):
     webhook_secret: str | None = None
 
 
+class WebhookIn(BaseModel):
+    """An organisation's webhook: a new URL (with a new signing secret) or none (polling)."""
+
+    model_config = ConfigDict(extra="forbid")
+    webhook_url: Text | None = Field(max_length=2000)
+
+
+class WebhookOut(BaseModel):
+    """The webhook as set; the new signing secret is shown in this answer only."""
+
+    organisation_id: UUID
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    deliveries_dropped: int = 0
+
+
 class OpeningIn(BaseModel):
     """An opening with seats, posted by an organisation."""
 

@@ -86,3 +86,13 @@ async def deliveries_of(pool: asyncpg.Pool, organisation_id: UUID) -> list[Row]:
         "SELECT * FROM webhook_delivery WHERE organisation_id = $1 ORDER BY created_at",
         organisation_id,
     )
+
+
+async def drop_pending(conn: asyncpg.Connection, organisation_id: UUID) -> int:
+    """Forget an organisation's deliveries not yet made (its webhook is off); how many."""
+    dropped = await conn.fetch(
+        "DELETE FROM webhook_delivery WHERE organisation_id = $1 AND status = 'pending'"
+        " RETURNING delivery_id",
+        organisation_id,
+    )
+    return len(dropped)

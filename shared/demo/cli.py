@@ -24,6 +24,17 @@ def add_commands(subparsers: argparse._SubParsersAction) -> dict[str, Callable[.
     p.add_argument("--verbose", action="store_true", help="show the services' INFO logs")
     p.add_argument("--report", type=Path, help="also write what was sent as JSON to this file")
     p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
+    p.add_argument(
+        "--live", action=argparse.BooleanOptionalAction, default=None,
+        help="after the year, live on slowly until Ctrl-C (default: when it starts services)",
+    )  # fmt: skip
+    p.add_argument("--live-for", type=float, help="live on for only this many seconds")
+    p.add_argument("--live-every", type=float, default=3.0, help="seconds per live day")
+    p.add_argument(
+        "--region-file", type=Path,
+        help="ids of what the demo created, for the next run (default: DATA_DIR/demo-region.json "
+        "when it starts the services, none with --no-services)",
+    )  # fmt: skip
     p.add_argument("--api-key", default=os.environ.get("POLKU_DEMO_API_KEY"))
     for service in SERVICES:
         p.add_argument(f"--{service}-url", help=f"base URL of {service} (default from settings)")
@@ -45,26 +56,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the living demo region: a year of a regional network, through the public APIs."""
     for name, value in DEMO_ENV.items():
         os.environ.setdefault(name, value)
+    resolve_defaults(args)
     if args.no_services:
         return play(args)
+    return _with_services(args)
+
+
+def resolve_defaults(args: argparse.Namespace) -> None:
+    """Live on and remember the region when the demo starts the services itself."""
+    if args.live is None:
+        args.live = args.live_for is not None or not (args.no_services or args.exit)
+    if args.region_file is None and not args.no_services:
+        args.region_file = Path(args.data_dir) / "demo-region.json"
+
+
+def _with_services(args: argparse.Namespace) -> int:
+    """`polku up` with the demo as its first client; on Ctrl-C the demo stops first (its
+    answers awaited, its webhooks off), then the services."""
     from shared.cli import cmd_up
 
     if not args.verbose:
         os.environ.setdefault("POLKU_LOG_LEVEL", "WARNING")  # the demo's summary stays readable
     outcome: list[int] = []
+    halt, finished = threading.Event(), threading.Event()
 
     def then() -> None:
-        outcome.append(play(args))
-        if not args.exit:
+        try:
+            outcome.append(play(args, halt))
+        finally:
+            finished.set()
+        if not args.exit and not halt.is_set():
             print("polku demo: done; the services keep running until Ctrl-C")
             threading.Event().wait()
 
-    up_args = argparse.Namespace(data_dir=args.data_dir, wait_for=then)
+    def before_stop() -> None:
+        halt.set()
+        finished.wait(timeout=STOP_PATIENCE_S)
+
+    up_args = argparse.Namespace(data_dir=args.data_dir, wait_for=then, before_stop=before_stop)
     code = cmd_up(up_args)
     return outcome[0] if outcome else code
 
 
-def play(args: argparse.Namespace) -> int:
+STOP_PATIENCE_S = 60.0
+"""How long the services wait on Ctrl-C for the demo to finish its answers."""
+
+
+def play(args: argparse.Namespace, halt: threading.Event | None = None) -> int:
     """Drive the services at `service_urls(args)`, print and optionally save the report."""
     from shared.settings import Settings
 
@@ -73,6 +111,8 @@ def play(args: argparse.Namespace) -> int:
         urls=urls, seed=args.seed, participants=args.participants,
         duration=args.duration, rate=args.rate, api_key=args.api_key,
         database_url=None if args.api_key else Settings().database_url,
+        live=args.live, live_for=args.live_for, live_every=args.live_every,
+        halt=halt or threading.Event(), ledger_path=args.region_file,
     )  # fmt: skip
     dashboard_key = args.api_key or _operator_key(config.database_url)
     print(where_to_look(urls, dashboard_key))

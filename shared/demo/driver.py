@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from shared.demo.apis import Api
-from shared.demo.bodies import opening_body, organisation_body, support_worker_body
 from shared.demo.employer import DemoEmployer
 from shared.demo.flow import ParticipantFlow
-from shared.demo.keys import KeyRing, municipality
-from shared.demo.people import iter_participants
+from shared.demo.keys import KeyRing
+from shared.demo.ledger import RegionLedger, load_ledger, save_ledger
+from shared.demo.living import LivingRegion, until
+from shared.demo.people import Participant, iter_participants
 from shared.demo.receiver import WebhookReceiver
-from shared.demo.region import Opening, Organisation, Region, SupportWorker, build_region
+from shared.demo.region import build_region
 from shared.demo.report import DemoReport
-from shared.demo.state import DemoState, id_in
+from shared.demo.setup import create_region, webhooks_off
+from shared.demo.state import DemoState
 from shared.demo.steps import Caller
-from shared.demo.year import HORIZON_DAYS, year_schedule
+from shared.demo.year import HORIZON_DAYS, Action, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
-UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
-AGREED_ALREADY = frozenset({"agreement_exists"})
-"""A second run of the demo against the same services finds its agreements made."""
 DEMO_ENV = {
     "POLKU_MATCHING_ALLOW_PRIVATE_WEBHOOKS": "true",
     "POLKU_ENV": "development",
@@ -54,6 +55,14 @@ class DemoConfig:
     grace: float = 10.0
     ready_timeout: float = 60.0
     extra_headers: dict[str, str] = field(default_factory=dict)
+    live: bool = False
+    """After the replay, live on at a slow pace until `halt` (or `live_for` seconds)."""
+    live_for: float | None = None
+    live_every: float = 3.0
+    halt: threading.Event = field(default_factory=threading.Event)
+    """Set it (Ctrl-C, SIGTERM) to stop: nothing new is sent, answers are awaited."""
+    ledger_path: Path | None = None
+    """Where the ids of the region's organisations, openings, workers and people are kept."""
 
 
 async def wait_ready(http: httpx.AsyncClient, urls: dict[str, str], within: float) -> None:
@@ -80,7 +89,8 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     keys.api = api
     try:
         await api.discover()
-        await _run(config, api, keys, report, say)
+        with _halted_by_signals(config.halt):
+            await _run(config, api, keys, report, say)
     finally:
         await api.aclose()
     if keys.failure:
@@ -91,102 +101,76 @@ async def run_demo(config: DemoConfig, say: Callable[[str], Any] = print) -> Dem
     return report
 
 
+@contextlib.contextmanager
+def _halted_by_signals(halt: threading.Event) -> Iterator[None]:
+    """In the main thread Ctrl-C and SIGTERM set `halt` (the demo then stops cleanly)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, halt.set)
+    try:
+        yield
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
 async def _run(
     config: DemoConfig, api: Api, keys: KeyRing, report: DemoReport, say: Callable[[str], Any]
 ) -> None:
     receiver = WebhookReceiver()
     await receiver.start()
     say(f"polku demo: employer webhook receiver at {receiver.url}")
+    ledger = load_ledger(config.ledger_path, config.seed, config.participants)
+    caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
     try:
-        caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
-        await create_region(caller, build_region(config.seed, config.participants), receiver)
-        say(
-            f"polku demo: region created: {report.sent['organisations_registered']} "
-            f"organisations, {report.sent['support_workers_added']} support workers, "
-            f"{report.sent['openings_posted']} openings"
-        )
-        await Driver(config, caller, receiver).play()
+        region = build_region(config.seed, config.participants)
+        await create_region(caller, region, receiver, ledger)
+        say(_set_up(report))
+        caller.state.earlier.update(int(i) for i in ledger.participants)
+        await Driver(config, caller, receiver, ledger, say).play()
     finally:
+        await webhooks_off(caller)  # before the receiver goes: nothing left to dead-letter
         await receiver.stop()
+        ledger.participants.update({str(i): p for i, p in caller.state.participant_ids.items()})
+        save_ledger(config.ledger_path, config.seed, config.participants, ledger)
         report.count("webhooks_signature_verified", receiver.verified)
         report.count("webhooks_signature_rejected", receiver.rejected)
 
 
-async def create_region(caller: Caller, region: Region, receiver: WebhookReceiver) -> None:
-    """Organisations and openings in matching; in caseplan the municipalities' service
-    agreements with them, then support workers (concurrently, within the API's limit of
-    requests in flight)."""
-    await asyncio.gather(
-        *(
-            register_organisation(caller, org, receiver, str(n))
-            for n, org in enumerate(region.organisations)
-        )
+def _set_up(report: DemoReport) -> str:
+    """What the region's set-up created, and what it found from an earlier run."""
+    sent = report.sent
+    found = (
+        f" (found from an earlier run: {sent['organisations_found']} organisations, "
+        f"{sent['support_workers_found']} support workers, {sent['openings_found']} openings)"
     )
-    served = {(w.organisation_key, m) for w in region.support_workers for m in w.municipalities}
-    await asyncio.gather(*(agree_service(caller, org, place) for org, place in sorted(served)))
-    await asyncio.gather(
-        *(add_support_worker(caller, worker) for worker in region.support_workers),
-        *(post_opening(caller, opening) for opening in region.openings),
+    return (
+        f"polku demo: region created: {sent['organisations_registered']} organisations, "
+        f"{sent['support_workers_added']} support workers, {sent['openings_posted']} openings"
+        + (found if sent["organisations_found"] else "")
     )
-
-
-async def register_organisation(
-    caller: Caller, org: Organisation, receiver: WebhookReceiver, slot: str
-) -> None:
-    """One organisation, with its own webhook URL on the demo's receiver."""
-    state = caller.state
-    body = organisation_body(org, receiver.url_for(slot))
-    answer = await caller.send("register_organisation", body, refusals=UNSAFE_WEBHOOK)
-    if isinstance(answer, dict) and answer.get("webhook_secret"):
-        receiver.secrets[slot] = str(answer["webhook_secret"])
-    if answer is None and caller.api.route("register_organisation") is not None:
-        # A webhook on loopback may be refused: the organisation reads its inbox instead.
-        answer = await caller.send("register_organisation", organisation_body(org, None))
-    elif answer is not None:
-        state.webhooks += 1
-    org_id = id_in(answer, "organisation_id", "id")
-    if org_id is not None:
-        caller.report.count("organisations_registered")
-        state.organisation_kinds[org_id] = org.kind.value
-    state.organisation_ids[org.key] = org_id or str(uuid.uuid5(uuid.NAMESPACE_URL, org.key))
-
-
-async def agree_service(caller: Caller, organisation_key: str, place: str) -> None:
-    """The municipality agrees that an organisation's support workers serve its people."""
-    body = {
-        "organisation_id": caller.state.organisation_ids[organisation_key],
-        "municipality": place,
-    }
-    answer = await caller.send(
-        "agree_service", body, refusals=AGREED_ALREADY, identity=municipality(place)
-    )
-    if answer is not None:
-        caller.report.count("service_agreements_made")
-
-
-async def add_support_worker(caller: Caller, worker: SupportWorker) -> None:
-    """One support worker, working for an organisation of the region."""
-    body = support_worker_body(worker, caller.state.organisation_ids[worker.organisation_key])
-    if await caller.send("add_support_worker", body) is not None:
-        caller.report.count("support_workers_added")
-
-
-async def post_opening(caller: Caller, opening: Opening) -> None:
-    """One opening of an organisation of the region."""
-    body = opening_body(opening, caller.state.organisation_ids[opening.organisation_key])
-    answer = await caller.send("post_opening", body, organisation_id=body["organisation_id"])
-    if answer is not None:
-        caller.report.count("openings_posted")
-        caller.report.count("seats_offered", opening.seats)
 
 
 class Driver:
-    """Plays the year's schedule at the chosen pace, with the employers answering."""
+    """Plays the year's schedule at the chosen pace, with the employers answering; then,
+    when the demo is to live on, a live day after another until halted."""
 
-    def __init__(self, config: DemoConfig, caller: Caller, receiver: WebhookReceiver) -> None:
+    def __init__(
+        self,
+        config: DemoConfig,
+        caller: Caller,
+        receiver: WebhookReceiver,
+        ledger: RegionLedger | None = None,
+        say: Callable[[str], Any] = print,
+    ) -> None:
         self.config = config
         self.caller = caller
         self.receiver = receiver
+        self.ledger = ledger or RegionLedger()
+        self.say = say
         self.seconds_per_day = config.duration * 0.85 / HORIZON_DAYS
         self.employer = DemoEmployer(
             caller, seed=config.seed, count=config.participants,
@@ -203,18 +187,29 @@ class Driver:
         poll = asyncio.create_task(self.employer.poll_inboxes(interval=interval))
         tasks: set[asyncio.Task[None]] = set()
         try:
-            completed = await self._schedule(asyncio.get_running_loop().time(), tasks)
+            completed = self._replayed_before() or await self._schedule(
+                asyncio.get_running_loop().time(), tasks
+            )
             self.caller.report.schedule_completed = completed
             if tasks:
                 await asyncio.wait(tasks, timeout=self.config.grace)
+            if self.config.live and not self.config.halt.is_set():
+                await self._live(tasks)
         finally:
             self.caller.stopping.set()
             consume.cancel()
             await asyncio.gather(consume, poll, *tasks, return_exceptions=True)
             await self.employer.stop()
 
+    def _replayed_before(self) -> bool:
+        """True (and said) when an earlier run registered everyone of the year already."""
+        if not all(i in self.caller.state.earlier for i in range(self.config.participants)):
+            return False
+        self.say("polku demo: an earlier run played this year already")
+        self.caller.report.count("year_replayed_by_an_earlier_run")
+        return True
+
     async def _schedule(self, start: float, tasks: set[asyncio.Task[None]]) -> bool:
-        loop = asyncio.get_running_loop()
         end = start + self.config.duration
         people = iter_participants(self.config.seed, self.config.participants)
         next_slot = start
@@ -225,10 +220,27 @@ class Driver:
                 next_slot = at + 1 / self.config.rate
             if at > end:
                 return False
-            await asyncio.sleep(max(0.0, at - loop.time()))
+            if not await until(at, self.config.halt):
+                return False
             participant = next(people) if action.kind == "register" else None
-            task = asyncio.create_task(self.flow.run(action, participant))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            self.caller.backlog = len(tasks)
+            self._spawn(tasks, action, participant)
         return True
+
+    def _spawn(
+        self, tasks: set[asyncio.Task[None]], action: Action, participant: Participant | None
+    ) -> None:
+        task = asyncio.create_task(self.flow.run(action, participant))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        self.caller.backlog = len(tasks)
+
+    async def _live(self, tasks: set[asyncio.Task[None]]) -> None:
+        """Live days until halted (or `live_for`), then the answers of what was sent."""
+        self.say("polku demo: the year is replayed; the region lives on (Ctrl-C to stop)")
+        living = LivingRegion(
+            self.flow, self.ledger, seed=self.config.seed, count=self.config.participants,
+            every=self.config.live_every, halt=self.config.halt,
+        )  # fmt: skip
+        await living.run(self.config.live_for, lambda a, p: self._spawn(tasks, a, p))
+        if tasks:
+            await asyncio.wait(tasks, timeout=self.config.grace)

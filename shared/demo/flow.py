@@ -37,7 +37,11 @@ class ParticipantFlow:
         caller.shed_above = 2 * concurrency
 
     async def run(self, action: Action, participant: Participant | None) -> None:
-        """Do one action (its participant's earlier actions have finished)."""
+        """Do one action (its participant's earlier actions have finished). People an
+        earlier run registered are not driven again: their cases went on (or closed) then."""
+        if action.index in self.state.earlier:
+            self.report.count(f"{action.kind}_of_participants_from_an_earlier_run")
+            return
         if action.kind == "register":
             assert participant is not None
             async with self.state.locks[action.index], self.intake_lane:
@@ -63,9 +67,12 @@ class ParticipantFlow:
         participant_id = id_in(answer, "participant_id", "id")
         if participant_id is None:
             return
+        if isinstance(answer, dict) and answer.get("status", "created") != "created":
+            self.state.earlier.add(p.index)  # known to intake already: an earlier run's
+            self.report.count("participants_updated")
+            return
         self.state.registered(p.index, participant_id)
-        created = not isinstance(answer, dict) or answer.get("status", "created") == "created"
-        self.report.count("participants_registered" if created else "participants_updated")
+        self.report.count("participants_registered")
 
     async def ready(self, action: Action, participant_id: str) -> None:
         """The support worker marks the participant ready for matching."""

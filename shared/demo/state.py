@@ -18,6 +18,9 @@ class DemoState:
     organisation_ids: dict[str, str] = field(default_factory=dict)
     organisation_kinds: dict[str, str] = field(default_factory=dict)
     webhooks: int = 0
+    webhook_organisations: set[str] = field(default_factory=set)
+    earlier: set[int] = field(default_factory=set)
+    """Participants registered by an earlier run: not driven again."""
     participant_ids: dict[int, str] = field(default_factory=dict)
     index_of: dict[str, int] = field(default_factory=dict)
     case_plan_ids: dict[int, str] = field(default_factory=dict)

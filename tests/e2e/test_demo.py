@@ -4,11 +4,13 @@ what the demo says it sent; and the same seed gives the same data in any process
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 from shared.demo.keys import Identity, KeyRing
@@ -39,22 +41,24 @@ def expected_figures(report: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def run_polku_demo(urls: dict[str, str], database_url: str, report_file: Path) -> dict[str, Any]:
-    """`polku demo --no-services` against the stack, as a newcomer would run it."""
-    args = [
-        "--participants",
-        "200",
-        "--duration",
-        "30",
-        "--seed",
-        "7",
-        "--report",
-        str(report_file),
-    ]
+def demo_command(urls: dict[str, str], report_file: Path, *options: str) -> list[str]:
+    """`polku demo --no-services` against the stack, seed 7, writing its report."""
+    args = ["--seed", "7", "--report", str(report_file), *options]
     args += [f"--{s}-url={urls[s]}" for s in SERVICES]
+    return [sys.executable, "-m", "shared.cli", "demo", "--no-services", *args]
+
+
+def run_polku_demo(
+    urls: dict[str, str],
+    database_url: str,
+    report_file: Path,
+    *options: str,
+) -> dict[str, Any]:
+    """`polku demo --no-services` against the stack, as a newcomer would run it."""
+    options = options or ("--participants", "200", "--duration", "30")
     env = {**os.environ, "POLKU_DATABASE_URL": database_url}
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--no-services", *args],
+        demo_command(urls, report_file, *options),
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -106,3 +110,107 @@ def test_same_seed_gives_the_same_data_in_any_process() -> None:
     assert len(first) == 64
     assert first == _fingerprint_in_new_process(7, "12345")
     assert first != _fingerprint_in_new_process(8, "1")
+
+
+REGION_COUNTS = {
+    "organisations": "SELECT count(*) FROM matching.organisation",
+    "openings": "SELECT count(*) FROM matching.opening",
+    "seats": "SELECT coalesce(sum(seats), 0) FROM matching.opening",
+    "support_workers": "SELECT count(*) FROM caseplan.support_worker",
+    "participants": "SELECT count(*) FROM intake.participant",
+}
+UNDELIVERED = "SELECT count(*) FROM matching.webhook_delivery WHERE status IN ('pending', 'dead')"
+
+
+def database_counts(database_url: str, queries: dict[str, str]) -> dict[str, int]:
+    """The answers of counting queries, read from the services' database."""
+
+    async def read() -> dict[str, int]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return {name: int(await conn.fetchval(q)) for name, q in queries.items()}
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())
+
+
+def reporting_summary(urls: dict[str, str], database_url: str) -> dict[str, Any]:
+    """Reporting's summary, read with an operator key."""
+    operator = asyncio.run(KeyRing(database_url).headers(Identity("operator")))
+    url = f"{urls['reporting']}/v1/reports/summary"
+    return dict(httpx.get(url, headers=operator, timeout=5).json())
+
+
+def test_demo_twice_finds_its_region_and_people_again(
+    stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path
+) -> None:
+    stack = stack_factory(matching_allow_private_webhooks="true").start()  # type: ignore[call-arg]
+    urls = {s: stack[s].url for s in SERVICES}
+    ledger = artifacts_dir / "demo-region.json"
+    small = ("--participants", "24", "--duration", "8", "--region-file", str(ledger))
+    first = run_polku_demo(urls, migrated_database_url, artifacts_dir / "first.json", *small)
+    assert first["participants_registered"] == 24, first
+    wait_until(
+        lambda: reporting_summary(urls, migrated_database_url)["participants_registered"] == 24,
+        timeout=30, what="reporting to count the first run",
+    )  # fmt: skip
+    before = database_counts(migrated_database_url, REGION_COUNTS)
+    seats_before = reporting_summary(urls, migrated_database_url)["open_seats"]
+
+    second = run_polku_demo(urls, migrated_database_url, artifacts_dir / "second.json", *small)
+
+    after = database_counts(migrated_database_url, REGION_COUNTS)
+    assert after == before, (before, after)
+    sent = second["sent"]
+    assert sent["organisations_found"] == first["sent"]["organisations_registered"], second
+    assert sent["openings_found"] == first["sent"]["openings_posted"], second
+    assert sent["support_workers_found"] == first["sent"]["support_workers_added"], second
+    for created in ("organisations_registered", "openings_posted", "support_workers_added"):
+        assert created not in sent, second
+    assert second["participants_registered"] == 0 and sent["year_replayed_by_an_earlier_run"]
+    assert not any("409" in sample for sample in second["error_samples"].values()), second
+    assert "mark_ready" not in second["errors"], second
+    assert sent["webhooks_turned_off"] == first["sent"]["webhooks_turned_off"] > 0, second
+    assert reporting_summary(urls, migrated_database_url)["open_seats"] <= seats_before
+    assert database_counts(migrated_database_url, {"undelivered": UNDELIVERED}) == {
+        "undelivered": 0
+    }
+
+
+def test_demo_lives_on_after_its_year_until_stopped(
+    stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path
+) -> None:
+    stack = stack_factory(matching_allow_private_webhooks="true").start()  # type: ignore[call-arg]
+    urls = {s: stack[s].url for s in SERVICES}
+    report_file = artifacts_dir / "living.json"
+    options = ("--participants", "16", "--duration", "6", "--live", "--live-every", "0.5")
+    env = {**os.environ, "POLKU_DATABASE_URL": migrated_database_url}
+    with (artifacts_dir / "living.out").open("w") as out:
+        demo = subprocess.Popen(
+            demo_command(urls, report_file, *options), env=env, stdout=out, stderr=out
+        )
+
+        def registered() -> int:
+            return int(reporting_summary(urls, migrated_database_url)["participants_registered"])
+
+        try:
+            wait_until(lambda: registered() >= 16 + 5, timeout=60, what="intakes of live days")
+            demo.send_signal(signal.SIGINT)
+            assert demo.wait(timeout=60) == 0, (artifacts_dir / "living.out").read_text()
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+    report = json.loads(report_file.read_text())
+    sent = report["sent"]
+    assert report["schedule_completed"] and sent["live_days"] >= 5, report
+    assert report["participants_registered"] >= 16 + 5, report
+    assert sent["webhooks_turned_off"] == sent["organisations_registered"], report
+    wait_until(
+        lambda: registered() == report["participants_registered"],
+        timeout=30, what="reporting to count every intake the demo sent",
+    )  # fmt: skip
+    assert reporting_summary(urls, migrated_database_url)["active_cases"] > 0
+    assert database_counts(migrated_database_url, {"undelivered": UNDELIVERED}) == {
+        "undelivered": 0
+    }

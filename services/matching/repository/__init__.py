@@ -30,6 +30,7 @@ from services.matching.repository.openings import (
     openings_changed,
     save_opening,
     save_programme,
+    set_webhook,
 )
 from services.matching.repository.pool import (
     candidate_exists,
@@ -90,6 +91,7 @@ __all__ = [
     "record_exit",
     "save_opening",
     "save_programme",
+    "set_webhook",
     "update_candidate",
     "withdraw_live",
 ]

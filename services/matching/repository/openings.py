@@ -31,6 +31,20 @@ ORGANISATION_COLUMNS = (
 )
 
 
+async def set_webhook(
+    conn: asyncpg.Connection, org_id: UUID, url: str | None, sealed_secret: str | None
+) -> bool:
+    """Change an organisation's webhook URL (and secret, when one is given); False if unknown."""
+    done = await conn.execute(
+        "UPDATE organisation SET webhook_url = $2,"
+        " webhook_secret = coalesce($3, webhook_secret) WHERE organisation_id = $1",
+        org_id,
+        url,
+        sealed_secret,
+    )
+    return bool(done != "UPDATE 0")
+
+
 async def fetch_organisation(conn: asyncpg.Connection | asyncpg.Pool, org_id: UUID) -> Row:
     """One organisation, or None."""
     return await conn.fetchrow("SELECT * FROM organisation WHERE organisation_id = $1", org_id)

@@ -99,3 +99,61 @@ async def _delivered(settings: Settings) -> bool:
 
 async def _webhook_letters(redis: aioredis.Redis) -> list[dict[str, str]]:
     return [d for d in await dead_letters(redis) if d["stream"] == "webhook"]
+
+
+async def test_webhook_moved_to_a_new_url_gets_a_new_secret(
+    matching_client: ClientFactory, redis: aioredis.Redis, settings: Settings
+) -> None:
+    with Receiver(statuses=[503]) as gone, Receiver(statuses=[200]) as moved:
+        async with matching_client(**FAST, webhook_max_attempts=6) as http:
+            org = await organisation(http, webhook_url=gone.url)
+            await post_opening(http, org["organisation_id"])
+            person = registered()
+            await publish(redis, person, ready(person.participant_id))
+            await eventually(lambda: _received(gone), what="a first, failed attempt")
+            url = f"/v1/organisations/{org['organisation_id']}/webhook"
+            r = await http.put(url, json={"webhook_url": moved.url})
+            assert r.status_code == 200, r.text
+            answer = r.json()
+            await eventually(lambda: _received(moved), what="the retry at the new URL")
+            await eventually(lambda: _delivered_once(settings), what="delivered")
+    secret = answer["webhook_secret"]
+    assert secret.startswith("whsec_") and secret != org["webhook_secret"]
+    assert answer["webhook_url"] == moved.url and answer["deliveries_dropped"] == 0
+    header = moved.requests[0].headers["Polku-Signature"]
+    assert verify(secret, moved.requests[0].body, header)
+    assert not verify(org["webhook_secret"], moved.requests[0].body, header)
+
+
+async def test_webhook_turned_off_drops_undelivered_notifications(
+    matching_client: ClientFactory, redis: aioredis.Redis, settings: Settings
+) -> None:
+    with Receiver(statuses=[503]) as gone:
+        async with matching_client(**FAST, webhook_max_attempts=6) as http:
+            org = await organisation(http, webhook_url=gone.url)
+            await post_opening(http, org["organisation_id"])
+            person = registered()
+            await publish(redis, person, ready(person.participant_id))
+            await eventually(lambda: _received(gone), what="a first, failed attempt")
+            url = f"/v1/organisations/{org['organisation_id']}/webhook"
+            r = await http.put(url, json={"webhook_url": None})
+            assert r.status_code == 200, r.text
+            inbox = await http.get(f"/v1/organisations/{org['organisation_id']}/matches")
+            unknown = await http.put(
+                "/v1/organisations/00000000-0000-4000-8000-000000000000/webhook",
+                json={"webhook_url": None},
+            )
+    assert r.json()["deliveries_dropped"] == 1 and r.json()["webhook_url"] is None
+    assert await _deliveries(settings) == []  # nothing left to retry, so nothing dead-letters
+    assert not await _webhook_letters(redis)
+    assert [m["status"] for m in inbox.json()] == ["proposed"]  # the inbox keeps the proposal
+    assert unknown.status_code == 404
+
+
+async def _received(receiver: Receiver) -> bool:
+    return bool(receiver.requests)
+
+
+async def _delivered_once(settings: Settings) -> bool:
+    rows = await _deliveries(settings)
+    return len(rows) == 1 and rows[0]["status"] == "delivered"
