@@ -43,7 +43,7 @@ PEOPLE: dict[str, frozenset[str]] = {
             "in_education_on_leaving",
             "employed_six_months_after",
         }
-    ),  # fmt: skip
+    ),
 }
 """Which columns of each report count people (for the '<5' rule)."""
 
