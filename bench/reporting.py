@@ -64,6 +64,10 @@ FILL_SQL = [
            ('00000000-0000-4000-a000-' || lpad(to_hex(1 + abs(hashtext(participant_id::text)) % {orgs}), 12, '0'))::uuid,
            registered_on + 3
     FROM participant_fact""",
+    """INSERT INTO worker_limit
+    SELECT ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid, 5 + i % 30,
+           DATE '2024-01-01'
+    FROM generate_series(1, 2000, 2) AS i""",
     """INSERT INTO activity_fact
     SELECT gen_random_uuid(), participant_id,
            (ARRAY['adaptation_training','work_practice','vocational_training','coaching_session',
@@ -113,8 +117,8 @@ FILL_SQL = [
 
 
 STRATEGY = {
-    "summary": "cube (entry, exit, follow_up, placements, active: sums by year/month/day)"
-    " + waiting-list intervals (GiST) + openings (SQL)",
+    "summary": "cube (entry, exit, follow_up, placements, active, hours: sums by"
+    " year/month/day) + waiting-list intervals (GiST) + openings (SQL)",
     "indicators": "cube: per-indicator columns of entry (output) and exit (results)",
     "activities": "cube: first/last day per type + gaps straddling the period (GiST) + hours",
     "placements": "cube: placement_start, placement_end",
@@ -125,6 +129,7 @@ STRATEGY = {
     "unemployment": "cube: unemployment (age band, ISCED, months) + entry by place, risk",
     "matches": "cube: match (sex, age band) by risk groups",
     "timeseries": "cube: entry, placement_start, exit by month (month and day buckets)",
+    "outcomes-by-activity": "cube: activity_outcome (exit day, per activity type taken part in)",
 }
 """How each figure is served (organisation filter: the same sums over that organisation's
 participants' stored entries, `participant_org` -> `figure_entry`)."""

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.reporting.domain import layout, network
+from services.reporting.domain import figures, layout, network, outcomes
 from services.reporting.domain.contributions import UNEMPLOYMENT_PARTS
 from services.reporting.domain.esf import SEXES, all_indicators, indicator_row_of, sex_of
 from services.reporting.domain.filters import ReportFilter
@@ -21,6 +21,7 @@ from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
 from services.reporting.domain.sums import Ask, DayTotal, Sums, Tally, by_k, sums_of_days, total
 from services.reporting.repository import figure_queries as q
+from services.reporting.repository import queries
 from services.reporting.repository.figure_queries import Population
 from services.reporting.settings import ReportingSettings
 
@@ -71,10 +72,11 @@ class Reader:
 
 async def key_figures(r: Reader, s: ReportingSettings) -> dict[str, Any]:
     """The headline figures; states (active, waiting) are as of the period's end or today."""
-    entry, leave, later, start, end, active = await r.sums(
+    entry, leave, later, start, end, active, hours, practice = await r.sums(
         r.period(layout.ENTRY), r.period(layout.EXIT), r.period(layout.FOLLOW_UP),
         r.period(layout.PLACEMENT_START, here=True), r.period(layout.PLACEMENT_END, here=True),
-        r.until(layout.ACTIVE, r.day),
+        r.until(layout.ACTIVE, r.day), r.period(layout.HOURS),
+        r.period(layout.WORK_PRACTICE_HOURS),
     )  # fmt: skip
     e, x, ends = total(entry), total(leave), by_k(end)
     return {
@@ -91,6 +93,7 @@ async def key_figures(r: Reader, s: ReportingSettings) -> dict[str, Any]:
         "average_days_to_first_placement": _average(e.x1, e.flags["placed"]),
         "participants_employed": e.flags["employed"],
         "average_days_to_employment": _average(e.x2, e.flags["employed"]),
+        **figures.hours_line(total(hours).hours, total(practice).hours),
         "open_seats": sum(row["open_seats"] for row in await openings(r, s)),
         "as_of": r.day.isoformat(),
     }
@@ -154,6 +157,19 @@ def _n(sums: dict[str, Tally], k: str) -> int:
     return sums[k].n if k in sums else 0
 
 
+async def outcomes_by_activity(r: Reader, s: ReportingSettings) -> Rows:
+    """Per activity type, the participants who left in the period having taken part in it,
+    and how many of them were employed or in education on leaving, employed six months after
+    (`domain/outcomes.py`)."""
+    (left,) = await r.sums(r.period(layout.ACTIVITY_OUTCOME))
+    counts = {
+        t: {"participants": c.n, "employed_on_leaving": c.flags["employed_on_leaving"],
+            "in_education_on_leaving": c.x1, "employed_six_months_after": c.x2}
+        for t, c in by_k(left).items()
+    }  # fmt: skip
+    return outcomes.outcome_table(counts)
+
+
 async def placements(r: Reader, s: ReportingSettings) -> Rows:
     """Placements started, completed, ended by hire, dropped out, ended by the organisation."""
     started, ended = await r.sums(
@@ -176,7 +192,8 @@ async def caseloads(r: Reader, s: ReportingSettings) -> Rows:
     """Active cases per support worker on the day, and how full each caseload is."""
     (held,) = await r.sums(r.until(layout.CASELOAD, r.day))
     cases = Counter({k: t.n for k, t in by_k(held).items() if t.n})
-    return network.caseload_table(cases, s.support_worker_capacity)
+    own = await queries.worker_limits(r.conn, list(cases))
+    return network.caseload_table(cases, network.Limits(own, s.support_worker_capacity))
 
 
 async def waiting_list(r: Reader, s: ReportingSettings) -> Rows:
@@ -255,5 +272,6 @@ BUILDERS: dict[str, Builder] = {
     "placements": placements, "exits": exits, "caseloads": caseloads,
     "waiting-list": waiting_list, "openings": openings, "unemployment": unemployment,
     "matches": matches, "timeseries": timeseries,
+    "outcomes-by-activity": outcomes_by_activity,
 }  # fmt: skip
 """Every report `/v1/reports/{name}` serves, from the figure store."""

@@ -36,6 +36,14 @@ PEOPLE: dict[str, frozenset[str]] = {
     "unemployment": frozenset({"participants"}),
     "matches": frozenset({"proposed", "accepted"}),
     "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),
+    "outcomes-by-activity": frozenset(
+        {
+            "participants",
+            "employed_on_leaving",
+            "in_education_on_leaving",
+            "employed_six_months_after",
+        }
+    ),
 }
 """Which columns of each report count people (for the '<5' rule)."""
 

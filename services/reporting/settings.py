@@ -33,7 +33,9 @@ class ReportingSettings(BaseSettings):
     eecr04_population: Population = "unemployed_or_inactive"
     eecr05_population: Population = "all"
     small_count_threshold: int = Field(5, ge=1, description="groups below this show as '<5'")
-    support_worker_capacity: int = Field(25, ge=1, description="cases one support worker holds")
+    support_worker_capacity: int = Field(
+        25, ge=1, description="caseload limit of a worker whose events carry none (older events)"
+    )
     gauge_refresh_seconds: float = Field(3.0, gt=0)
     metrics_timeout_seconds: float = Field(1.0, gt=0, description="scrape of other services")
     service_urls: dict[str, str] = Field(

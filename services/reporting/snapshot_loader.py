@@ -17,6 +17,7 @@ from services.reporting.domain.snapshot import (
     Opening,
     PlacementFact,
     Snapshot,
+    WorkPracticeHours,
 )
 from services.reporting.repository import queries
 
@@ -41,6 +42,10 @@ async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
             hours=[HoursLog(**dict(r)) for r in await queries.activity_hours(conn)],
             openings=[_opening(r) for r in await queries.openings(conn)],
             matches=[_match(r) for r in await queries.matches(conn)],
+            worker_limits=await queries.worker_limits(conn),
+            placement_hours=[
+                WorkPracticeHours(**dict(r)) for r in await queries.placement_hours(conn)
+            ],
         )
 
 
@@ -62,6 +67,8 @@ async def load_facts(conn: asyncpg.Connection, ids: list[UUID]) -> list[Particip
         facts[r["participant_id"]].hours.append(HoursLog(**dict(r)))
     for r in await queries.matches(conn, ids):
         facts[r["participant_id"]].matches.append(_match(r))
+    for r in await queries.placement_hours(conn, ids):
+        facts[r["participant_id"]].work_practice.append(WorkPracticeHours(**dict(r)))
     return list(facts.values())
 
 

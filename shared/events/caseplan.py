@@ -46,6 +46,8 @@ class CaseplanWorkerAssigned(_CaseplanEvent):
     support_worker_id: UUID
     organisation_id: UUID | None = None
     assigned_on: date
+    caseload_limit: int | None = Field(default=None, gt=0)
+    """The worker's own caseload limit when they took the case (None: an older event)."""
 
 
 @register

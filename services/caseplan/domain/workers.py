@@ -121,6 +121,7 @@ def worker_assigned(plan: CasePlan, worker: SupportWorker, today: date) -> Casep
         support_worker_id=worker.support_worker_id,
         organisation_id=worker.organisation_id,
         assigned_on=today,
+        caseload_limit=worker.caseload_limit,
     )
 
 

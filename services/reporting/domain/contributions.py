@@ -18,9 +18,10 @@ from uuid import UUID
 from services.reporting.domain import figures, layout, network
 from services.reporting.domain.esf import all_indicators, counted
 from services.reporting.domain.layout import BIT, SEP
+from services.reporting.domain.outcomes import outcome_of, took_part, types_taken_part_in
 from services.reporting.domain.periods import ONE_DAY
 from services.reporting.domain.record import EMPLOYED, ParticipantRecord, employed_six_months_after
-from services.reporting.domain.snapshot import Activity, HoursLog, Match
+from services.reporting.domain.snapshot import Activity, HoursLog, Match, WorkPracticeHours
 from services.reporting.domain.structure import DIMENSIONS
 from services.reporting.settings import ReportingSettings
 
@@ -61,6 +62,7 @@ class ParticipantFacts:
     hours: list[HoursLog] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     open_placements: list[tuple[UUID, date]] = field(default_factory=list)
+    work_practice: list[WorkPracticeHours] = field(default_factory=list)
 
 
 Run = tuple[date, date | None]
@@ -90,6 +92,8 @@ def contribution(facts: ParticipantFacts, settings: ReportingSettings) -> Contri
     entries += _placements(r) + _states(r) + _matches(r, facts.matches)
     activity, gaps = _activities(facts.activities)
     entries += activity + [_hours(h) for h in facts.hours]
+    entries += [_work_practice(h) for h in facts.work_practice]
+    entries += _activity_outcomes(r, facts.activities, settings)
     waiting = runs(lambda d: figures.is_waiting(r, d), _case_days(r))
     return Contribution(
         merged(entries), r.municipality, layout.riskmask(r.risk_groups), r.organisation_ids,
@@ -233,8 +237,26 @@ def _activities(acts: list[Activity]) -> tuple[list[Entry], list[tuple[str, bool
 
 
 def _counts(a: Activity, completed: bool) -> bool:
-    return a.status == "completed" if completed else a.status != "planned"
+    return a.status == "completed" if completed else took_part(a)
 
 
 def _hours(h: HoursLog) -> Entry:
     return Entry(layout.HOURS, h.worked_on, h.activity_type, hours=Decimal(str(h.hours)))
+
+
+def _work_practice(h: WorkPracticeHours) -> Entry:
+    return Entry(layout.WORK_PRACTICE_HOURS, h.worked_on, hours=Decimal(str(h.hours)))
+
+
+def _activity_outcomes(
+    r: ParticipantRecord, acts: list[Activity], s: ReportingSettings
+) -> list[Entry]:
+    got = outcome_of(r, s)
+    if got is None or r.exited_on is None:
+        return []
+    flags = BIT["employed_on_leaving"] if got.employed_on_leaving else 0
+    x1, x2 = int(got.in_education_on_leaving), int(got.employed_six_months_after)
+    return [
+        Entry(layout.ACTIVITY_OUTCOME, r.exited_on, t, flags=flags, x1=x1, x2=x2)
+        for t in types_taken_part_in(acts)
+    ]

@@ -9,11 +9,11 @@ from typing import Any
 
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.network import opening_rows
+from services.reporting.domain.outcomes import employed_on_leaving, outcome_rows, took_part
 from services.reporting.domain.record import (
     EMPLOYED,
     ParticipantRecord,
     employed_six_months_after,
-    leaving_situations,
 )
 from services.reporting.domain.snapshot import Snapshot
 from services.reporting.settings import ReportingSettings
@@ -49,11 +49,6 @@ def is_waiting(p: ParticipantRecord, day: date) -> bool:
     if not is_active(p, day) or p.waitlisted_on is None or p.waitlisted_on > day:
         return False
     return p.assigned_on is None or p.assigned_on < p.waitlisted_on or p.assigned_on > day
-
-
-def employed_on_leaving(p: ParticipantRecord, settings: ReportingSettings) -> bool:
-    """In employment (including self-employment) upon leaving."""
-    return bool(leaving_situations(p, settings) & EMPLOYED)
 
 
 def days_to_first_placement(p: ParticipantRecord) -> int | None:
@@ -100,9 +95,38 @@ def key_figures(
         "average_days_to_first_placement": _average([days_to_first_placement(p) for p in cohort]),
         "participants_employed": sum(days_to_employment(p) is not None for p in cohort),
         "average_days_to_employment": _average([days_to_employment(p) for p in cohort]),
+        **hour_figures(snap, f, {p.participant_id for p in people}),
         "open_seats": sum(r["open_seats"] for r in opening_rows(snap, f, day)),
         "as_of": day.isoformat(),
     }
+
+
+def hour_figures(snap: Snapshot, f: ReportFilter, people: set[Any]) -> dict[str, float]:
+    """Hours worked in the period: on activities (whatever their status), work practice
+    logged by workshops on placements, and the two together (each logging counted once)."""
+    on_activities = sum(
+        h.hours for h in snap.hours if h.participant_id in people and f.in_period(h.worked_on)
+    )
+    work_practice = sum(
+        h.hours
+        for h in snap.placement_hours
+        if h.participant_id in people and f.in_period(h.worked_on)
+    )
+    return hours_line(on_activities, work_practice)
+
+
+def hours_line(on_activities: Any, work_practice: Any) -> dict[str, float]:
+    """The hour figures of the summary, rounded to two decimals."""
+    return {
+        "activity_hours": round(float(on_activities), 2),
+        "work_practice_hours": round(float(work_practice), 2),
+        "hours_total": round(float(on_activities + work_practice), 2),
+    }
+
+
+def activity_outcome_rows(snap: Snapshot, f: ReportFilter, s: ReportingSettings) -> list[Row]:
+    """Outcome by activity over the participants who left in the period."""
+    return outcome_rows(exited(snap, f), snap.activities, s)
 
 
 def placement_counts(snap: Snapshot, f: ReportFilter) -> Counter[str]:
@@ -134,7 +158,7 @@ def activity_rows(snap: Snapshot, f: ReportFilter) -> list[Row]:
     who: dict[str, set[Any]] = defaultdict(set)
     done: dict[str, set[Any]] = defaultdict(set)
     for a in snap.activities:
-        if a.participant_id in people and f.in_period(a.on) and a.status != "planned":
+        if a.participant_id in people and f.in_period(a.on) and took_part(a):
             who[a.activity_type].add(a.participant_id)
             if a.status == "completed":
                 done[a.activity_type].add(a.participant_id)

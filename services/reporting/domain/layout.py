@@ -21,6 +21,9 @@ ACTIVITY_LAST = "activity_last"  # k = type; last such day
 COMPLETED_FIRST = "completed_first"  # the same for completed activities
 COMPLETED_LAST = "completed_last"
 HOURS = "hours"  # worked on; k = activity type; n = loggings
+WORK_PRACTICE_HOURS = "work_practice_hours"  # worked on (placement hours); n = loggings
+ACTIVITY_OUTCOME = "activity_outcome"  # exited on; k = activity type taken part in; flags:
+# employed on leaving; x1 = in education or training on leaving, x2 = employed six months after
 MATCH = "match"  # proposed (or accepted) on; k = sex, age band; x1 = accepted
 ACTIVE = "active"  # +1 on the first day of an open case, -1 on the first day after
 CASELOAD = "caseload"  # the same per support worker (k)
@@ -63,7 +66,7 @@ RULE_SETTINGS = (
     "eecr04_population", "eecr05_population",
 )  # fmt: skip
 """Settings the stored contributions depend on (the others apply at query time)."""
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: work-practice hours, outcome by activity
 
 
 def fingerprint(settings: ReportingSettings) -> str:

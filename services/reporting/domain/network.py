@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -47,23 +49,36 @@ def in_caseload(p: ParticipantRecord, day: date, active: Any, waiting: Any) -> b
 
 
 def caseload_rows(
-    people: list[ParticipantRecord], day: date, capacity: int, active: Any, waiting: Any
+    people: list[ParticipantRecord], day: date, limits: Limits, active: Any, waiting: Any
 ) -> list[Row]:
     """Active cases per support worker on `day`, and how full each worker's caseload is."""
     cases: Counter[str] = Counter(
         str(p.support_worker_id) for p in people if in_caseload(p, day, active, waiting)
     )
-    return caseload_table(cases, capacity)
+    return caseload_table(cases, limits)
 
 
-def caseload_table(cases: Counter[str], capacity: int) -> list[Row]:
+@dataclass(frozen=True)
+class Limits:
+    """Each support worker's own caseload limit (by id as text), and the default for a worker
+    whose events carry none (older events: the setting SUPPORT_WORKER_CAPACITY)."""
+
+    own: Mapping[str, int]
+    default: int
+
+    def of(self, worker: str) -> int:
+        """The worker's caseload limit."""
+        return self.own.get(worker, self.default)
+
+
+def caseload_table(cases: Counter[str], limits: Limits) -> list[Row]:
     """Caseload rows from the number of cases per support worker, fullest first."""
     return [
         {
             "support_worker_id": worker,
             "cases": n,
-            "capacity": capacity,
-            "utilisation": round(n / capacity, 3),
+            "capacity": limits.of(worker),
+            "utilisation": round(n / limits.of(worker), 3),
         }
         for worker, n in sorted(cases.items(), key=lambda kv: (-kv[1], kv[0]))
     ]

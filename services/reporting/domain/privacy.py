@@ -13,7 +13,9 @@ HIDDEN = "x"
 DERIVED = frozenset({"acceptance_rate", "utilisation", "longest_wait_days"})
 """Row fields computed from the row's people counts: hidden with them."""
 
-NOT_PEOPLE = frozenset({"open_seats", "as_of"})
+NOT_PEOPLE = frozenset(
+    {"open_seats", "as_of", "activity_hours", "work_practice_hours", "hours_total"}
+)
 """Summary figures that are not numbers of people."""
 
 AVERAGE_BASES = {

@@ -32,9 +32,8 @@ def _indicators(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: da
 def _caseloads(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
     people = figures.admitted(snap, f)
     day = f.end or today
-    return network.caseload_rows(
-        people, day, s.support_worker_capacity, figures.is_active, figures.is_waiting
-    )
+    limits = network.Limits(snap.worker_limits, s.support_worker_capacity)
+    return network.caseload_rows(people, day, limits, figures.is_active, figures.is_waiting)
 
 
 def _waiting(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
@@ -57,6 +56,7 @@ REPORTS: dict[str, Builder] = {
     "unemployment": lambda sn, f, s, t: structure.unemployment_rows(figures.registered(sn, f)),
     "matches": lambda sn, f, s, t: structure.match_rows(sn, f, figures.admitted(sn, f)),
     "timeseries": lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
+    "outcomes-by-activity": lambda sn, f, s, t: figures.activity_outcome_rows(sn, f, s),
 }
 """Every report, from a whole snapshot."""
 

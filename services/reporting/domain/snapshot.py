@@ -32,6 +32,16 @@ class HoursLog:
 
 
 @dataclass(frozen=True)
+class WorkPracticeHours:
+    """Hours a workshop logged on a placement on one day (work practice)."""
+
+    participant_id: UUID
+    organisation_id: UUID
+    hours: float
+    worked_on: date
+
+
+@dataclass(frozen=True)
 class Opening:
     """An opening of an organisation, with seats and how many placements fill it."""
 
@@ -76,6 +86,8 @@ class Snapshot:
     hours: list[HoursLog] = field(default_factory=list)
     openings: list[Opening] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
+    worker_limits: dict[str, int] = field(default_factory=dict)
+    placement_hours: list[WorkPracticeHours] = field(default_factory=list)
 
     def by_id(self) -> dict[UUID, ParticipantRecord]:
         """Participants by id."""

@@ -18,7 +18,7 @@ from services.reporting.domain.periods import bucket_of
 ALL_PLACES = ""
 """The municipality column of the sums over every municipality."""
 GRAINS = ("y", "m", "d")
-FLAGGED = frozenset({layout.ENTRY, layout.EXIT})
+FLAGGED = frozenset({layout.ENTRY, layout.EXIT, layout.ACTIVITY_OUTCOME})
 """Figures whose entries carry flags (the others leave the flag columns empty)."""
 
 

@@ -37,6 +37,21 @@ async def worker_assigned(conn: asyncpg.Connection, events: Events) -> None:
             for p in (e.payload for e in events)
         ],
     )
+    await _worker_limits(conn, events)
+
+
+async def _worker_limits(conn: asyncpg.Connection, events: Events) -> None:
+    """Each worker's own caseload limit: the latest assignment's (a tie: the higher limit)."""
+    await conn.executemany(
+        "INSERT INTO worker_limit (support_worker_id, caseload_limit, as_of) VALUES ($1, $2, $3)"
+        " ON CONFLICT (support_worker_id) DO UPDATE SET caseload_limit = $2, as_of = $3"
+        " WHERE (worker_limit.as_of, worker_limit.caseload_limit) < ($3, $2)",
+        [
+            (p.support_worker_id, p.caseload_limit, p.assigned_on)
+            for p in (e.payload for e in events)
+            if p.caseload_limit is not None
+        ],
+    )
 
 
 async def waitlisted(conn: asyncpg.Connection, events: Events) -> None:

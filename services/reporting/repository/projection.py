@@ -25,6 +25,7 @@ READ_MODEL_TABLES = (
     "opening_fact",
     "opening_closed",
     "match_fact",
+    "worker_limit",
 )
 """Every table rebuilt from the event log (never the log itself)."""
 

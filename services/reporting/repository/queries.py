@@ -75,6 +75,27 @@ async def activity_hours(conn: asyncpg.Connection, ids: list[UUID] | None = None
     )
 
 
+async def placement_hours(conn: asyncpg.Connection, ids: list[UUID] | None = None) -> Rows:
+    """Every logging of work-practice hours on a placement (or those of `ids`' participants)."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT participant_id, organisation_id, hours::float AS hours, worked_on"
+        f" FROM placement_hours{_only('participant_id', ids)} ORDER BY event_id",
+        *_args(ids),
+    )
+
+
+async def worker_limits(
+    conn: asyncpg.Connection, workers: list[str] | None = None
+) -> dict[str, int]:
+    """Each support worker's own caseload limit (of `workers` only, if given), by id as text."""
+    rows = await conn.fetch(
+        "SELECT support_worker_id::text AS worker, caseload_limit FROM worker_limit"
+        + ("" if workers is None else " WHERE support_worker_id = ANY($1::uuid[])"),
+        *([] if workers is None else [workers]),
+    )
+    return {r["worker"]: r["caseload_limit"] for r in rows}
+
+
 async def openings(conn: asyncpg.Connection) -> Rows:
     """Every opening with its closing date and how many placements fill it now."""
     return await conn.fetch(  # type: ignore[no-any-return]

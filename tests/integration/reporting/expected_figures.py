@@ -57,27 +57,63 @@ def summary(sc: Scenario) -> dict[str, Any]:
         "employed_six_months_after": sum(p.follow_up in EMPLOYED for p in sc.people),
         "average_days_to_first_placement": _mean(first),
         "average_days_to_employment": _mean(to_job),
+        **hours(sc),
         "open_seats": sum(
             max(0, o["seats"] - filled[o["opening_id"]]) for o in sc.openings if not o["closed"]
         ),
     }
 
 
+def hours(sc: Scenario) -> dict[str, float]:
+    """Hours on activities (planned ones too), work practice on placements, and both."""
+    on_activities = sum(a["hours"] for a in sc.activities)
+    practice = sum(h for p in sc.people for pl in p.placements for h in pl.get("hours", []))
+    return {"activity_hours": round(on_activities, 2), "work_practice_hours": round(practice, 2),
+            "hours_total": round(on_activities + practice, 2)}  # fmt: skip
+
+
 def activities(sc: Scenario) -> list[dict[str, Any]]:
-    """Participants, completions and hours per activity type."""
-    types = sorted({a["activity_type"] for a in sc.activities if a["status"] != "planned"})
+    """Participants, completions and hours per activity type (a planned activity's hours
+    count, its participant does not)."""
+    types = sorted(
+        {a["activity_type"] for a in sc.activities if a["status"] != "planned" or a["hours"]}
+    )
     rows = []
     for t in types:
         acts = [a for a in sc.activities if a["activity_type"] == t and a["status"] != "planned"]
+        spent = sum(a["hours"] for a in sc.activities if a["activity_type"] == t)
         rows.append(
             {
                 "activity_type": t,
                 "participants": len({a["participant_id"] for a in acts}),
                 "completed": len({a["participant_id"] for a in acts if a["status"] == "completed"}),
-                "hours": round(sum(a["hours"] for a in acts), 2),
+                "hours": round(spent, 2),
             }
         )
     return rows
+
+
+def outcomes_by_activity(sc: Scenario, people: list[Person] | None = None) -> list[dict[str, Any]]:
+    """Per activity type, leavers (of `people`) who took part (not merely planned) and their
+    results: employed or in education on leaving, employed six months after."""
+    leavers = {p.pid: p for p in (sc.people if people is None else people) if p.exited_on}
+    took: dict[str, set[Any]] = {}
+    for a in sc.activities:
+        if a["status"] != "planned" and a["participant_id"] in leavers:
+            took.setdefault(a["activity_type"], set()).add(a["participant_id"])
+    education = ("education_or_training", "qualification_gained")
+    return [
+        {"activity_type": t, "participants": len(who),
+         "employed_on_leaving": sum(employed_on_leaving(leavers[i]) for i in who),
+         "in_education_on_leaving": sum(leavers[i].exit_outcome in education for i in who),
+         "employed_six_months_after": sum(leavers[i].follow_up in EMPLOYED for i in who)}
+        for t, who in sorted(took.items())
+    ]  # fmt: skip
+
+
+def capacities(sc: Scenario) -> dict[str, int]:
+    """Each support worker's caseload limit: their own, else the setting (25)."""
+    return {str(w): sc.limits.get(w, 25) for w in sc.workers}
 
 
 def exits(sc: Scenario) -> list[dict[str, Any]]:

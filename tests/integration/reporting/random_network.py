@@ -1,6 +1,7 @@
 """Random event histories of a network, with the awkward cases: re-entries, re-waitlisting,
 repeated activities of one type, placements and matches of people never registered, updates
-before registrations, refusals, several organisations per person, erasures."""
+before registrations, refusals, several organisations per person, erasures, work practice
+hours on placements, workers' own caseload limits (and older assignments without one)."""
 
 from __future__ import annotations
 
@@ -102,7 +103,8 @@ class History:
             on = opened + timedelta(days=r.randint(0, 60))
             self.emit(cp.CaseplanWorkerAssigned(
                 participant_id=pid, case_plan_id=plan, support_worker_id=r.choice(self.workers),
-                assigned_on=on, organisation_id=r.choice([None, *self.organisations])), on)  # fmt: skip
+                assigned_on=on, organisation_id=r.choice([None, *self.organisations]),
+                caseload_limit=r.choice((None, 3, 10, 40))), on)  # fmt: skip
 
     def _activities(self, pid: UUID, plan: UUID, opened: date) -> None:
         r = self.rng
@@ -135,6 +137,11 @@ class History:
                 start = on + timedelta(days=5)
                 self.emit(cp.PlacementStarted(participant_id=pid, placement_id=plid,
                           organisation_id=org, opening_id=opening, starts_on=start), start)  # fmt: skip
+                for _ in range(r.choice((0, 1, 3))):  # work practice logged by the workshop
+                    worked = start + timedelta(days=r.randint(0, 30))
+                    self.emit(cp.PlacementHoursLogged(participant_id=pid, placement_id=plid,
+                              organisation_id=org, hours=r.choice((1.5, 6.0, 7.25)),
+                              worked_on=worked), worked)  # fmt: skip
                 if r.random() < 0.6:
                     end = start + timedelta(days=r.randint(1, 90))
                     self.emit(cp.PlacementEnded(participant_id=pid, placement_id=plid,

@@ -61,6 +61,11 @@ class Scenario:
     events: list[Envelope[Any]] = field(default_factory=list)
     workers: list[UUID] = field(default_factory=lambda: [uuid4() for _ in range(3)])
     organisations: list[UUID] = field(default_factory=lambda: [uuid4() for _ in range(4)])
+    limits: dict[UUID, int] = field(default_factory=dict)
+    """Workers' own caseload limits (the third worker's events carry none: older events)."""
+
+    def __post_init__(self) -> None:
+        self.limits = {self.workers[0]: 10, self.workers[1]: 40}
 
     def emit(self, payload: Payload, on: date) -> Envelope[Any]:
         """Record one event dated `on` (noon UTC)."""
@@ -164,7 +169,8 @@ def _open_case(sc: Scenario, rng: random.Random, p: Person, i: int) -> None:
     p.worker, p.assigned_on = sc.workers[i % 3], day
     sc.emit(cp.CaseplanWorkerAssigned(participant_id=p.pid, case_plan_id=plan,
                                       support_worker_id=p.worker, assigned_on=day,
-                                      organisation_id=sc.organisations[i % 2]), day)  # fmt: skip
+                                      organisation_id=sc.organisations[i % 2],
+                                      caseload_limit=sc.limits.get(p.worker)), day)  # fmt: skip
 
 
 def _activities(sc: Scenario, rng: random.Random, p: Person) -> None:
@@ -179,6 +185,9 @@ def _activities(sc: Scenario, rng: random.Random, p: Person) -> None:
                 "activity_type": kind}  # fmt: skip
         sc.emit(cp.ActivityRecorded(**base, status="planned", starts_on=day), day)
         if status == "planned":
+            if p.registered_on.day % 2 == 0:  # hours on a planned activity: hours, no person
+                a["hours"] += 2.0
+                sc.emit(cp.ActivityHoursLogged(**base, hours=2.0, worked_on=day), day)
             continue
         sc.emit(cp.ActivityRecorded(**base, status=status, starts_on=day), day + timedelta(days=1))
         for d in range(rng.randint(1, 3)):
@@ -209,12 +218,23 @@ def _match_and_place(sc: Scenario, rng: random.Random, p: Person) -> None:
                                 match_id=m["match_id"], organisation_id=pl["organisation_id"],
                                 opening_id=pl["opening_id"], starts_on=pl["starts_on"]),
             pl["starts_on"])  # fmt: skip
+    _work_practice(sc, p, pl)
     if rng.random() < 0.6:
         pl["outcome"] = rng.choice(("completed", "hired", "dropped_out"))
         pl["ended_on"] = pl["starts_on"] + timedelta(days=30)
         sc.emit(cp.PlacementEnded(participant_id=p.pid, placement_id=pl["placement_id"],
                                   organisation_id=pl["organisation_id"], opening_id=pl["opening_id"],
                                   outcome=pl["outcome"], ended_on=pl["ended_on"]), pl["ended_on"])  # fmt: skip
+
+
+def _work_practice(sc: Scenario, p: Person, pl: dict[str, Any]) -> None:
+    """The workshop logs work practice hours on the placement's first two days."""
+    pl["hours"] = [6.0, 1.25]
+    for d, hours in enumerate(pl["hours"]):
+        day = pl["starts_on"] + timedelta(days=d)
+        sc.emit(cp.PlacementHoursLogged(participant_id=p.pid, placement_id=pl["placement_id"],
+                                        organisation_id=pl["organisation_id"], hours=hours,
+                                        worked_on=day), day)  # fmt: skip
 
 
 def _exit(sc: Scenario, rng: random.Random, p: Person) -> None:

@@ -92,6 +92,19 @@ async def assert_same_as_reference(pool: asyncpg.Pool, history: History) -> None
         assert got_dash == reference.dashboard(snap, f, SETTINGS, service.today())
 
 
+async def assert_the_new_figures_are_exercised(pool: asyncpg.Pool) -> None:
+    """The history holds what the comparison should cover: own limits, work practice hours,
+    leavers by activity."""
+    f = ReportFilter()
+    caseloads = await service.build_report(pool, "caseloads", f, SETTINGS)
+    assert {r["capacity"] for r in caseloads} - {SETTINGS.support_worker_capacity}
+    key = {
+        r["figure"]: r["value"] for r in await service.build_report(pool, "summary", f, SETTINGS)
+    }
+    assert key["work_practice_hours"] > 0 and key["activity_hours"] > 0
+    assert await service.build_report(pool, "outcomes-by-activity", f, SETTINGS)
+
+
 async def nonzero_cube(pool: asyncpg.Pool) -> list[tuple[Any, ...]]:
     async with pool.acquire() as conn:
         rows = await conn.fetch("SELECT * FROM figure_cube ORDER BY 1, 2, 3, 4, 5, 6")
@@ -109,6 +122,7 @@ async def test_every_report_equals_the_reference_incrementally_and_rebuilt(
     await project(pool, history, seed)
     await catch_up(pool, SETTINGS)
     await assert_same_as_reference(pool, history)
+    await assert_the_new_figures_are_exercised(pool)
     live = await nonzero_cube(pool)
     async with pool.acquire() as conn, conn.transaction():
         await recompute_all(conn, SETTINGS, chunk=17)

@@ -64,6 +64,7 @@ def test_the_scenario_through_the_real_pipeline(
     check_invalid_filters_get_422_with_a_reason(reporting)
     check_external_csv_suppresses_small_groups(reporting, scenario)
     check_domain_gauges_are_exported(reporting, scenario)
+    check_outcomes_by_activity_and_own_caseload_limits(reporting, scenario)
 
 
 def check_every_figure_equals_the_scenario(reporting: httpx.Client, scenario: Scenario) -> None:
@@ -182,10 +183,46 @@ def test_rebuild_equals_live(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "] 732/732 events" in done.stderr and "#" * 40 in done.stderr
+    events = len(scenario.events)
+    assert f"] {events}/{events} events" in done.stderr and "#" * 40 in done.stderr
     assert {name: reporting.get(f"/v1/reports/{name}").json() for name in names} == live
     assert live["summary"]["participants_registered"] == 60
     assert erased_traces(settings_env["POLKU_DATABASE_URL"], erased) == 0
+
+
+def check_outcomes_by_activity_and_own_caseload_limits(
+    reporting: httpx.Client, scenario: Scenario
+) -> None:
+    """Outcome by activity under the filters every report takes (leavers by exit date), as
+    CSV too; each caseload is measured against its worker's own limit."""
+    want = expected.outcomes_by_activity(scenario)
+    assert rows(reporting, "outcomes-by-activity") == want and want
+    assert sum(r["employed_on_leaving"] for r in want) > 0
+    rapla = [p for p in scenario.people if p.municipality == "Rapla vald"]
+    got = rows(reporting, "outcomes-by-activity", municipality="Rapla vald")
+    assert got == expected.outcomes_by_activity(scenario, rapla)
+    parents = [p for p in scenario.people if "single_parent" in p.risks]
+    got = rows(reporting, "outcomes-by-activity", risk_group="single_parent")
+    assert got == expected.outcomes_by_activity(scenario, parents)
+    may = [p for p in scenario.people if p.exited_on and p.exited_on.month == 5]
+    got = rows(reporting, "outcomes-by-activity", **{"from": "2025-05-01", "to": "2025-05-31"})
+    assert got == expected.outcomes_by_activity(scenario, may) != want
+    r = reporting.get("/v1/reports/outcomes-by-activity.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(r.text)))
+    assert [{k: v if k == "activity_type" else int(v) for k, v in row.items()}
+            for row in table] == want  # fmt: skip
+    outside = rows(reporting, "outcomes-by-activity", audience="external")
+    for row, full in zip(outside, want, strict=True):
+        n = full["employed_on_leaving"]
+        assert row["employed_on_leaving"] == ("<5" if 0 < n < 5 else n)
+    bad = reporting.get("/v1/reports/outcomes-by-activity", params={"to": "2025-02-30"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "to"
+    limits = expected.capacities(scenario)
+    for row in rows(reporting, "caseloads"):
+        assert row["capacity"] == limits[row["support_worker_id"]], row
+        assert row["utilisation"] == round(row["cases"] / row["capacity"], 3)
+    assert {r["capacity"] for r in rows(reporting, "caseloads")} == {10, 40, 25}
 
 
 def check_domain_gauges_are_exported(reporting: httpx.Client, scenario: Scenario) -> None:

@@ -57,6 +57,7 @@ def test_assign_or_waitlist() -> None:
     assigned, workers, events = assign_or_waitlist(plan, [w], date(2026, 1, 1), agreed=AGREED)
     assert assigned.support_worker_id == w.support_worker_id and workers[0].caseload == 8
     assert isinstance(events[0], CaseplanWorkerAssigned)
+    assert events[0].caseload_limit == 8  # the worker's own limit, for reporting's caseloads
     waiting, _, events = assign_or_waitlist(plan, workers, date(2026, 1, 1), agreed=AGREED)
     assert waiting.support_worker_id is None and isinstance(events[0], CaseplanWaitlisted)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from uuid import uuid4
 
@@ -41,10 +42,22 @@ def test_active_waiting_and_exited_on_a_day() -> None:
     assert (before["active_cases"], before["waiting_list"]) == (3, 1)
     assert (after["active_cases"], after["waiting_list"], after["employed_on_leaving"]) == (2, 1, 1)
     rows = network.caseload_rows(
-        snap.participants, TODAY, 25, figures.is_active, figures.is_waiting
+        snap.participants, TODAY, network.Limits({}, 25), figures.is_active, figures.is_waiting
     )
     assert rows == [{"support_worker_id": str(WORKER), "cases": 1, "capacity": 25,
                      "utilisation": 0.04}]  # fmt: skip
+
+
+def test_a_caseload_is_measured_against_the_workers_own_limit() -> None:
+    """A worker with limit 10 and 10 cases is full (10/10), not 10/25; a worker whose
+    events carry no limit (older events) is measured against the setting."""
+    other = uuid4()
+    cases = Counter({str(WORKER): 10, str(other): 5})
+    rows = network.caseload_table(cases, network.Limits({str(WORKER): 10}, 25))
+    assert [(r["cases"], r["capacity"], r["utilisation"]) for r in rows] == [
+        (10, 10, 1.0),
+        (5, 25, 0.2),
+    ]
 
 
 def test_re_entry_after_an_exit_is_active_again() -> None:
