@@ -111,6 +111,10 @@ class SupportWorkerOut(BaseModel):
 class ServiceAgreementIn(_Body):
     """An organisation that is to serve the municipality's participants."""
 
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b7d2f6e-3c1a-4e8b-9f2d-5a6c7e8f9a0b",
+        "municipality": "Kaustinen",
+    }
     organisation_id: UUID
     municipality: Municipality
 

@@ -317,7 +317,10 @@ class ParticipantPage(BaseModel):
 class TransferAsk(BaseModel):
     """A municipality asks for a person registered elsewhere to be transferred to it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example({"municipality": "Rapla vald", "national_id": "49001151239"}),
+    )
     municipality: Municipality = Field(description="the municipality asking (the caller's)")
     national_id: NationalIdText
 

@@ -77,7 +77,10 @@ class OrganisationOut(BaseModel):
 class WebhookIn(BaseModel):
     """An organisation's webhook: a new URL (with a new signing secret) or none (polling)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example({"webhook_url": "https://employer.example/polku/webhook"}),
+    )
     webhook_url: Text | None = Field(max_length=2000)
 
 
@@ -178,7 +181,9 @@ class OpeningOut(OpeningIn):
 class ProgrammeIn(BaseModel):
     """The groups a network programme on an opening is aimed at (empty: none)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=example({"groups": ["released_from_prison"]})
+    )
     groups: Tags = Field(max_length=20)
 
 
