@@ -217,6 +217,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int]]]:
     parser = argparse.ArgumentParser(prog="polku", description=__doc__)
     parser.add_argument("--version", action="version", version=f"polku {package_version()}")
@@ -232,7 +239,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     p = sub.add_parser("dlq", help=cmd_dlq.__doc__)
     p.add_argument("action", choices=["list", "replay"])
     p.add_argument("id", nargs="?")
-    p.add_argument("--limit", type=int, default=50, help="newest entries shown (list)")
+    p.add_argument("--limit", type=positive_int, default=50, help="newest entries shown (list)")
     p.add_argument("--json", action="store_true", help="one JSON object a line, every field")
     sub.add_parser("status", help=cmd_status.__doc__)
     handlers: dict[str, Callable[..., int]] = dict(COMMANDS)

@@ -117,6 +117,7 @@ SOME_KEY = "00000000-0000-0000-0000-000000000001"
         (["dlq", "replay", "1-1"], 1, "cannot reach Redis"),
         (["dlq", "replay", "nonexistent-id"], 2, "not an entry ID"),
         (["dlq", "replay"], 2, "needs an entry ID"),
+        (["dlq", "list", "--limit", "-5"], 2, "at least 1"),
         (["status"], 1, "cannot reach Redis"),
         (["keys", "list"], 1, "cannot reach PostgreSQL"),
         (["keys", "revoke", SOME_KEY], 1, "cannot reach PostgreSQL"),
