@@ -1,4 +1,4 @@
-"""The `polku` command: up, run, migrate, dlq, status."""
+"""The `polku` command: run Polku's services and look after them (dead letters, keys, status)."""
 
 from __future__ import annotations
 
@@ -166,6 +166,7 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     """List dead-lettered entries, or replay one."""
     import redis.asyncio as aioredis
 
+    from shared.cli_errors import is_stream_id
     from shared.ops import dead_letters, replay_dead_letter
     from shared.sealing import Sealer
 
@@ -175,11 +176,13 @@ def cmd_dlq(args: argparse.Namespace) -> int:
         client = aioredis.from_url(settings.redis_url)
         try:
             if args.action == "list":
-                for row in await dead_letters(client, limit=args.limit):
-                    print(json.dumps(row, ensure_ascii=False))
+                print_rows(await dead_letters(client, limit=args.limit), DLQ_COLUMNS, args.json)
                 return 0
-            if not args.id:
-                print("polku dlq replay needs an entry ID", file=sys.stderr)
+            if not args.id or not is_stream_id(args.id):
+                what = f"{args.id!r} is not" if args.id else "needs"
+                print(
+                    f"polku dlq replay: {what} an entry ID like {DLQ_ID_EXAMPLE}", file=sys.stderr
+                )
                 return 2
             try:
                 sealer = Sealer(settings.encryption_key)
@@ -193,6 +196,21 @@ def cmd_dlq(args: argparse.Namespace) -> int:
             await client.aclose()
 
     return asyncio.run(go())
+
+
+DLQ_COLUMNS = ("id", "stream", "consumer", "event_type", "reason", "attempts", "dead_lettered_at")
+DLQ_ID_EXAMPLE = "1733221234567-0 (see `polku dlq list`)"
+
+
+def print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
+    """Rows as an aligned table of `columns`, or (`--json`) every field, one object a line."""
+    from shared.tables import format_table
+
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        print(format_table(rows, columns) if rows else "(none)")
 
 
 @command("status")
@@ -215,8 +233,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int]]]:
     parser = argparse.ArgumentParser(prog="polku", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"polku {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("up", help=cmd_up.__doc__)
     p.add_argument("--data-dir", default=".polku", help="where embedded servers keep data")
@@ -229,7 +255,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     p = sub.add_parser("dlq", help=cmd_dlq.__doc__)
     p.add_argument("action", choices=["list", "replay"])
     p.add_argument("id", nargs="?")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=positive_int, default=50, help="newest entries shown (list)")
+    p.add_argument("--json", action="store_true", help="one JSON object a line, every field")
     sub.add_parser("status", help=cmd_status.__doc__)
     handlers: dict[str, Callable[..., int]] = dict(COMMANDS)
     for name in EXTRA_COMMANDS:
@@ -243,10 +270,31 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     return parser, handlers
 
 
+def package_version() -> str:
+    """The installed polku package's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("polku")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the command; a server down or an unmigrated database
+    is one line on stderr and exit code 1, not a traceback."""
+    from shared.cli_errors import FAILED, explain
+
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except Exception as exc:
+        reason = explain(exc)
+        if reason is None:
+            raise
+        print(f"polku {args.command}: {reason}", file=sys.stderr)
+        return FAILED
 
 
 if __name__ == "__main__":

@@ -139,9 +139,14 @@ def _revoke(args: argparse.Namespace) -> int:
     return 1
 
 
+KEY_COLUMNS = ("key_id", "role", "municipality", "organisation_id", "label", "expires_at",
+               "revoked_at")  # fmt: skip
+
+
 def _list(args: argparse.Namespace) -> int:
-    for row in asyncio.run(list_keys(Settings().database_url)):
-        print(json.dumps(row))
+    from shared.cli import print_rows
+
+    print_rows(asyncio.run(list_keys(Settings().database_url)), KEY_COLUMNS, args.json)
     return 0
 
 
@@ -167,5 +172,6 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
     create.add_argument("--label", default="", help="a note on who holds the key")
     revoke = actions.add_parser("revoke", help="revoke a key everywhere")
     revoke.add_argument("key_id", type=UUID)
-    actions.add_parser("list", help="list keys (never their text)")
+    listing = actions.add_parser("list", help="list keys (never their text) as a table")
+    listing.add_argument("--json", action="store_true", help="one JSON object a line")
     return {"keys": run}

@@ -50,7 +50,7 @@ def cmd_reporting(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: argparse._SubParsersAction) -> dict[str, Callable[..., int]]:  # type: ignore[type-arg]
     """Add `polku reporting rebuild`."""
-    p = subparsers.add_parser("reporting", help="reporting's read model")
+    p = subparsers.add_parser("reporting", help="rebuild reporting's read model from the event log")
     p.add_argument("reporting_command", choices=["rebuild"], help="rebuild from the event log")
     p.add_argument("--chunk", type=int, default=1000, help="events replayed per batch")
     return {"reporting": cmd_reporting}

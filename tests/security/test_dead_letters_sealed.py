@@ -96,7 +96,10 @@ async def test_dlq_list_shows_no_personal_field_and_replay_sends_the_original(
         await eventually(lambda: _inbound_empty(redis), "the dead-lettered request deleted")
         assert not holders(await dump_redis(redis), secrets)  # sealed, not in clear
 
-        listed = [json.loads(line) for line in (await polku(settings, "dlq", "list")).splitlines()]
+        listed = [
+            json.loads(line)
+            for line in (await polku(settings, "dlq", "list", "--json")).splitlines()
+        ]
         (row,) = listed
         assert (row["id"], row["reason"], row["stream"]) == (
             dead_id.decode(),

@@ -75,7 +75,7 @@ async def test_failing_handler_is_dead_lettered_after_max_attempts_then_replayed
         assert await effects(s.database_url) == {good.payload.participant_id: 1}
         await eventually(lambda: _no_pending(client), what="both entries settled")
 
-        listed = await polku(s, "dlq", "list")
+        listed = await polku(s, "dlq", "list", "--json")
         assert [json.loads(line)["id"] for line in listed.splitlines()] == [dead["id"]]
         await _fix(s.database_url, "boom town")
         replayed = json.loads(await polku(s, "dlq", "replay", dead["id"]))
