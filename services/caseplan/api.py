@@ -47,7 +47,7 @@ Viewer = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
     responses=refusals(
         {
             403: ["other_organisation"],
-            409: ["caseload_limit_below_caseload"],
+            409: ["caseload_limit_below_caseload", "no_service_agreement"],
             422: ["caseload_limit_invalid"],
         }
     ),
@@ -102,7 +102,7 @@ async def get_support_worker(
         {
             403: ["other_organisation"],
             404: [WORKER_404],
-            409: ["caseload_limit_below_caseload"],
+            409: ["caseload_limit_below_caseload", "no_service_agreement"],
             422: ["caseload_limit_invalid"],
         }
     ),

@@ -20,6 +20,7 @@ from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import agreements
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 router = APIRouter(prefix="/v1", tags=["caseplan"])
@@ -48,7 +49,11 @@ def _check_municipality(principal: Principal | None, municipality: str) -> None:
         )  # fmt: skip
 
 
-@router.post("/service-agreements", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/service-agreements",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals({403: ["other_municipality"], 409: ["agreement_exists"]}),
+)
 async def create_service_agreement(
     body: ServiceAgreementIn, pool: PoolDep, principal: Setter
 ) -> ServiceAgreementOut:
@@ -85,7 +90,12 @@ async def list_service_agreements(
     return [_out(a) for a in found]
 
 
-@router.post("/service-agreements/{agreement_id}/end")
+@router.post(
+    "/service-agreements/{agreement_id}/end",
+    responses=refusals(
+        {403: ["other_municipality"], 404: ["agreement_not_found"], 409: ["agreement_ended"]}
+    ),
+)
 async def end_service_agreement(
     agreement_id: UUID, pool: PoolDep, principal: Setter
 ) -> ServiceAgreementOut:

@@ -94,7 +94,9 @@ async def create_organisation(
 
 @router.put(
     "/organisations/{organisation_id}/webhook",
-    responses=refusals({403: ["other_organisation"], 404: ["organisation_not_found"]}),
+    responses=refusals(
+        {403: ["other_organisation"], 404: ["organisation_not_found"], 422: ["unsafe_webhook_url"]}
+    ),
 )
 async def set_webhook(
     organisation_id: UUID,
@@ -217,7 +219,8 @@ async def set_programme(
     participants in one of them who did not refuse special-category processing are proposed.
     The opening's organisation never sees the programme or why someone was proposed."""
     async with pool.acquire() as conn, conn.transaction():
-        groups, updated = await openings.set_programme(conn, opening_id, body.groups)
+        aimed_at = [g.value for g in body.groups]
+        groups, updated = await openings.set_programme(conn, opening_id, aimed_at)
         await _record(conn, updated)
     return ProgrammeOut(opening_id=opening_id, groups=groups)
 

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.events.vocabulary import OpeningKind, OrganisationKind
+from shared.events.vocabulary import OpeningKind, OrganisationKind, RiskGroup
 from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example
 
 
@@ -184,7 +184,7 @@ class ProgrammeIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=example({"groups": ["released_from_prison"]})
     )
-    groups: Tags = Field(max_length=20)
+    groups: list[RiskGroup] = Field(max_length=20)
 
 
 class ProgrammeOut(BaseModel):

@@ -106,7 +106,7 @@ async def test_a_network_programme_targets_a_group_without_telling_the_employer(
     opid = r.json()["opening_id"]
     url = f"/v1/openings/{opid}/programme"
     r = await matching.put(url, json={"groups": ["nonsense_group"]}, headers=network)
-    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "groups"
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "groups.0", r.text
     r = await matching.put(url, json={"groups": ["released_from_prison"]}, headers=network)
     assert r.status_code == 200 and r.json()["groups"] == ["released_from_prison"], r.text
 
