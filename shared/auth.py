@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -23,8 +24,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import is_infrastructure_error
 
-if TYPE_CHECKING:
-    from shared.runtime import Runtime
+PoolOf = Callable[[], asyncpg.Pool]
+"""Where the key check finds the service's pool (created at start, after the app is built)."""
 
 ROLES: tuple[str, ...] = (
     "municipality",
@@ -97,8 +98,8 @@ def _refusal(status: int, reason: str, message: str) -> JSONResponse:
 class ApiKeyMiddleware:
     """Deny by default: every /v1 request needs a valid key (401 with the reason otherwise)."""
 
-    def __init__(self, app: ASGIApp, *, runtime: Runtime) -> None:
-        self.app, self.runtime = app, runtime
+    def __init__(self, app: ASGIApp, *, pool_of: PoolOf) -> None:
+        self.app, self.pool_of = app, pool_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not str(scope["path"]).startswith(PROTECTED_PREFIX):
@@ -120,7 +121,7 @@ class ApiKeyMiddleware:
             return _refusal(401, "invalid_api_key", "send Authorization: Bearer <API key>")
         client = scope.get("client")
         try:
-            async with self.runtime.db.acquire() as conn:
+            async with self.pool_of().acquire() as conn:
                 found = await lookup(conn, key.strip(), client[0] if client else None)
         except Exception as exc:
             if not is_infrastructure_error(exc):
@@ -131,9 +132,9 @@ class ApiKeyMiddleware:
         return found
 
 
-def install_api_keys(app: Any, runtime: Runtime) -> None:
+def install_api_keys(app: Any, pool_of: PoolOf) -> None:
     """Put the API key check in front of the service's routes."""
-    app.add_middleware(ApiKeyMiddleware, runtime=runtime)
+    app.add_middleware(ApiKeyMiddleware, pool_of=pool_of)
 
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer polku_<key>")

@@ -100,7 +100,7 @@ def create_service_app(definition: ServiceDefinition, settings: Settings) -> Fas
     )
     app.state.runtime = runtime
     app.state.body_limits = {}
-    install_api_keys(app, runtime)
+    install_api_keys(app, lambda: runtime.db)
     app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _invalid_text)
     app.add_middleware(BodySizeLimit, limits=app.state.body_limits)
     app.add_middleware(CountRequests, runtime=runtime)  # outermost: counts 401s and 413s too
