@@ -55,8 +55,6 @@ class EventConsumer:
         self.metrics = metrics
         self._conn = Connections(pool=pool, redis=redis)  # set by the runtime before start
         self._routes = Routes()
-        reminder = settings.outage_reminder_s
-        outage = OutageLog(log, f"database of consumer {service}", reminder_s=reminder)
         self._dead_letters = DeadLetterWriter(
             self._conn,
             service=service,
@@ -65,35 +63,43 @@ class EventConsumer:
             sealer=Sealer(settings.encryption_key),
             subjects=self._routes.subjects,
         )
-        failures = FailedAttempts(
-            self._conn,
-            service=service,
-            group=self.group,
-            max_attempts=settings.max_attempts,
-            metrics=metrics,
-            outage=outage,
-            dead_letters=self._dead_letters,
-        )
-        self._applier = BatchApplier(
-            self._conn,
-            service=service,
-            group=self.group,
-            max_attempts=settings.max_attempts,
-            metrics=metrics,
-            routes=self._routes,
-            database=DatabaseWait(self._conn, outage),
-            failures=failures,
-        )
+        self._applier = self._batch_applier()
         self._claimer = Claimer(
             self._conn,
             group=self.group,
             consumer=self.consumer,
             settings=settings,
-            outage=OutageLog(log, f"claim loop of {service}", reminder_s=reminder),
+            outage=OutageLog(
+                log, f"claim loop of {service}", reminder_s=settings.outage_reminder_s
+            ),
             streams=lambda: self.streams,
             process=self.process,
             ack=lambda stream, ids: self._ack(stream, ids),
             ensure_groups=self.ensure_groups,
+        )
+
+    def _batch_applier(self) -> BatchApplier:
+        """The applier, with the failed-attempt counter and the outage wait it shares."""
+        s, name = self.settings, self.service
+        outage = OutageLog(log, f"database of consumer {name}", reminder_s=s.outage_reminder_s)
+        failures = FailedAttempts(
+            self._conn,
+            service=name,
+            group=self.group,
+            max_attempts=s.max_attempts,
+            metrics=self.metrics,
+            outage=outage,
+            dead_letters=self._dead_letters,
+        )
+        return BatchApplier(
+            self._conn,
+            service=name,
+            group=self.group,
+            max_attempts=s.max_attempts,
+            metrics=self.metrics,
+            routes=self._routes,
+            database=DatabaseWait(self._conn, outage),
+            failures=failures,
         )
 
     @property

@@ -43,31 +43,45 @@ def build_broker(
         # argument model is solved per batch (its sync steps ran in a worker thread).
         apply_types=False,
     )
-    subscribers: list[Any] = []
-    for stream in consumer.streams:
-        sub = broker.subscriber(
-            stream=StreamSub(
-                stream,
-                group=consumer.group,
-                consumer=consumer.consumer,
-                batch=True,
-                max_records=s.consumer_batch_size,
-                polling_interval=s.consumer_block_ms,
-            ),
-            ack_policy=AckPolicy.MANUAL,
-            parser=_raw_batch,
-            decoder=_entries,
-        )
-        sub(_make_handler(consumer, stream))
-        guard_reads(
-            sub,
-            stream=stream,
-            redis=redis,  # type: ignore[arg-type]
-            recreate_groups=consumer.ensure_groups,
-            group_lost=group_lost,
-        )
-        subscribers.append(sub)
+    subscribers = [
+        _subscriber(broker, settings, consumer, stream, redis=redis, group_lost=group_lost)
+        for stream in consumer.streams
+    ]
     return broker, subscribers
+
+
+def _subscriber(
+    broker: RedisBroker,
+    settings: Settings,
+    consumer: EventConsumer,
+    stream: str,
+    *,
+    redis: aioredis.Redis | None,
+    group_lost: Callable[[], None],
+) -> Any:
+    """The batch subscriber of one stream, its reads guarded against a lost group."""
+    sub = broker.subscriber(
+        stream=StreamSub(
+            stream,
+            group=consumer.group,
+            consumer=consumer.consumer,
+            batch=True,
+            max_records=settings.consumer_batch_size,
+            polling_interval=settings.consumer_block_ms,
+        ),
+        ack_policy=AckPolicy.MANUAL,
+        parser=_raw_batch,
+        decoder=_entries,
+    )
+    sub(_make_handler(consumer, stream))
+    guard_reads(
+        sub,
+        stream=stream,
+        redis=redis,  # type: ignore[arg-type]
+        recreate_groups=consumer.ensure_groups,
+        group_lost=group_lost,
+    )
+    return sub
 
 
 def _make_handler(consumer: EventConsumer, stream: str) -> Callable[..., Awaitable[None]]:
