@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -26,8 +27,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import is_infrastructure_error
 
-if TYPE_CHECKING:
-    from shared.runtime import Runtime
+PoolOf = Callable[[], asyncpg.Pool]
+"""Where the key check finds the service's pool (created at start, after the app is built)."""
 
 ROLES: tuple[str, ...] = (
     "municipality",
@@ -134,8 +135,8 @@ def _refusal(status: int, reason: str, message: str) -> JSONResponse:
 class ApiKeyMiddleware:
     """Deny by default: every /v1 request needs a valid key (401 with the reason otherwise)."""
 
-    def __init__(self, app: ASGIApp, *, runtime: Runtime) -> None:
-        self.app, self.runtime = app, runtime
+    def __init__(self, app: ASGIApp, *, pool_of: PoolOf, identity_secret: str) -> None:
+        self.app, self.pool_of, self.identity_secret = app, pool_of, identity_secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not str(scope["path"]).startswith(PROTECTED_PREFIX):
@@ -157,13 +158,14 @@ class ApiKeyMiddleware:
             return _refusal(401, "invalid_api_key", "send Authorization: Bearer <API key>")
         client = scope.get("client")
         if not key.strip().startswith(KEY_PREFIX) and key.count(".") == 2:
-            secret = self.runtime.settings.web_identity_secret
-            person = verify_identity(key.strip(), secret, client[0] if client else None)
+            person = verify_identity(
+                key.strip(), self.identity_secret, client[0] if client else None
+            )
             if isinstance(person, str):
                 return _refusal(401, person, "the signed identity is not valid")
             return person
         try:
-            async with self.runtime.db.acquire() as conn:
+            async with self.pool_of().acquire() as conn:
                 found = await lookup(conn, key.strip(), client[0] if client else None)
         except Exception as exc:
             if not is_infrastructure_error(exc):
@@ -174,9 +176,9 @@ class ApiKeyMiddleware:
         return found
 
 
-def install_api_keys(app: Any, runtime: Runtime) -> None:
-    """Put the API key check in front of the service's routes."""
-    app.add_middleware(ApiKeyMiddleware, runtime=runtime)
+def install_api_keys(app: Any, pool_of: PoolOf, *, identity_secret: str) -> None:
+    """Put the check of API keys (and of the web front's signed identity) before the routes."""
+    app.add_middleware(ApiKeyMiddleware, pool_of=pool_of, identity_secret=identity_secret)
 
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer polku_<key>")

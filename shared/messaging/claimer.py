@@ -1,0 +1,113 @@
+"""Claiming what is left pending: idle entries of dead consumers and failed attempts
+(XAUTOCLAIM, in a loop), and this consumer's own undelivered entries at a graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.exceptions import ResponseError
+
+from shared.messaging.connections import Connections
+from shared.messaging.entries import Entry, _entries_of
+from shared.outage import OutageLog
+from shared.settings import Settings
+
+Process = Callable[[str, list[Entry]], Awaitable[list[bytes]]]
+Ack = Callable[[str, list[bytes]], Awaitable[None]]
+
+
+class Claimer:
+    """Reads pending entries of one consumer's streams and hands them to `process`."""
+
+    def __init__(
+        self,
+        conn: Connections,
+        *,
+        group: str,
+        consumer: str,
+        settings: Settings,
+        outage: OutageLog,
+        streams: Callable[[], list[str]],
+        process: Process,
+        ack: Ack,
+        ensure_groups: Callable[[], Awaitable[None]],
+    ) -> None:
+        self._conn = conn
+        self.group, self.consumer, self.settings, self._outage = group, consumer, settings, outage
+        self._streams, self._process, self._ack = streams, process, ack
+        self._ensure_groups = ensure_groups
+
+    async def claim_once(self) -> int:
+        """Claim and process idle pending entries of every stream, in batches."""
+        redis = self._conn.client()
+        handled = 0
+        for stream in self._streams():
+            start = "0-0"
+            while not self._conn.stopping:
+                try:
+                    next_id, entries, *_ = await redis.xautoclaim(
+                        stream,
+                        self.group,
+                        self.consumer,
+                        min_idle_time=self.settings.claim_idle_ms,
+                        start_id=start,
+                        count=self.settings.consumer_batch_size,
+                    )
+                except ResponseError as exc:
+                    if "NOGROUP" in str(exc):
+                        await self._ensure_groups()
+                        break
+                    raise
+                handled += await self._settle(stream, entries)
+                if next_id in (b"0-0", "0-0") or not entries:
+                    break
+                start = next_id
+        return handled
+
+    async def claim_loop(self) -> None:
+        """Claim pending entries of dead consumers and failed attempts, until stopped."""
+        interval = self.settings.claim_interval_ms / 1000
+        while not self._conn.stopping:
+            try:
+                await self.claim_once()
+                self._outage.recovered()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._outage.failed(exc)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(interval):
+                    await self._conn.stopped.wait()
+
+    async def finish_own_pending(self) -> int:
+        """Apply and acknowledge what this consumer was delivered but never handled."""
+        redis = self._conn.client()
+        handled = 0
+        for stream in self._streams():
+            after: bytes | str = "0"
+            while True:
+                answer: Any = await redis.xreadgroup(
+                    self.group,
+                    self.consumer,
+                    {stream: after},
+                    count=self.settings.consumer_batch_size,
+                )
+                entries = _entries_of(answer)
+                if not entries:
+                    break
+                after = entries[-1][0]
+                handled += await self._settle(stream, entries)
+        return handled
+
+    async def _settle(self, stream: str, entries: list[Entry]) -> int:
+        """Acknowledge entries trimmed away, process the others; how many were processed."""
+        trimmed = [eid for eid, fields in entries if not fields]
+        if trimmed:  # deleted by MAXLEN; Redis 6.2 keeps them pending: settle them
+            await self._ack(stream, trimmed)
+        live = [(eid, fields) for eid, fields in entries if fields]
+        if live:
+            await self._process(stream, live)
+        return len(live)
