@@ -27,9 +27,10 @@ from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.repository import plans
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.runtime import PoolDep
 
-router = APIRouter(prefix="/v1", tags=["caseplan"])
+router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """A case-managing organisation's support workers (their own cases) or an admin."""

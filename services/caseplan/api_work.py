@@ -27,9 +27,10 @@ from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import Goal
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.runtime import PoolDep
 
-router = APIRouter(prefix="/v1", tags=["caseplan"])
+router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """Support workers of the case's organisation, or an admin."""

@@ -55,7 +55,7 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
     response_model=IntakeOut,
     responses={
         200: {"model": IntakeOut, "description": "The person was known: record updated"},
-        409: {"description": "Idempotency-Key reused with a different body"},
+        422: {"description": "`idempotency_key_reused`: Idempotency-Key used for another body"},
         **REASONS,
     },
 )
@@ -93,7 +93,7 @@ async def register_batch(
         raise IntakeError(413, "file_too_large", f"at most {batch.MAX_BYTES} bytes per upload")
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
-    key = f"{municipality}:batch:{idempotency_key}" if idempotency_key else None
+    key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
     out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
     async with pool.acquire() as conn:
         await audit.record(

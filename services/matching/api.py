@@ -31,9 +31,10 @@ from shared import outbox
 from shared.auth import Allow, Principal
 from shared.events import new_event
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.runtime import PoolDep, RuntimeDep
 
-router = APIRouter(prefix="/v1", tags=["matching"])
+router = APIRouter(prefix="/v1", tags=["matching"], route_class=IdempotentRoute)
 Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
 
 Admin = Annotated[Principal, Allow("admin")]

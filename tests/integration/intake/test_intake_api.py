@@ -117,7 +117,7 @@ async def test_retried_post_with_idempotency_key_registers_once(
     assert await db.fetchval("SELECT count(*) FROM outbox") == 1
 
     other = await client.post("/v1/intakes", json=intake_body(), headers=headers)
-    assert other.status_code == 409
+    assert other.status_code == 422
     assert other.json()["detail"]["reason"] == "idempotency_key_reused"
     assert await db.fetchval("SELECT count(*) FROM participant") == 1
 
