@@ -123,6 +123,6 @@ async def release(conn: asyncpg.Connection, organisation: str, key: str) -> None
     )
 
 
-async def forget_answers_about(conn: asyncpg.Connection, field: str, value: str) -> None:
-    """Delete stored answers whose body's `field` is `value` (a person's erasure)."""
-    await conn.execute("DELETE FROM idempotent_request WHERE response->>$1 = $2", field, value)
+async def forget_answers_mentioning(conn: asyncpg.Connection, text: str) -> None:
+    """Delete the stored answers whose body mentions `text` (a person's id, on erasure)."""
+    await conn.execute("DELETE FROM idempotent_request WHERE strpos(response::text, $1) > 0", text)

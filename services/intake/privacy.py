@@ -63,7 +63,7 @@ async def erase(
         )
         await erasure.forget_events(conn, participant_id, keep_types=[ParticipantErased.TYPE])
         await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
-        await idempotency.forget_answers_about(conn, "participant_id", str(participant_id))
+        await idempotency.forget_answers_mentioning(conn, str(participant_id))
         await audit.record(conn, principal, "participant.erased", [participant_id], ["*"])
         event = ParticipantErased(participant_id=participant_id)
         await outbox.record(conn, [new_event(event, producer=PRODUCER)])

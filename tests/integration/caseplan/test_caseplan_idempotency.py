@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
-from caseplan_helpers import Caseplan
+from caseplan_helpers import Caseplan, eventually
 from fastapi.routing import APIRoute
 
 from services.caseplan import api, api_agreements, api_work
+from shared.events.intake import ParticipantErased
 from shared.idempotent_route import REPLAYED_HEADER, WRITES
 
 WRITE_ROUTES = sorted(
@@ -36,6 +37,25 @@ async def test_a_retried_exit_answers_the_first_answer(caseplan: Caseplan) -> No
     assert len(await caseplan.emitted("participant.exited")) == 1
     unkeyed = await caseplan.client.post(url, json=body)
     assert unkeyed.status_code == 409 and unkeyed.json()["detail"]["reason"] == "case_closed"
+
+
+async def test_erasure_forgets_the_answers_about_the_person(caseplan: Caseplan) -> None:
+    await caseplan.worker()
+    pid = await caseplan.register()
+    await caseplan.case_plan(pid)
+    key = {"Idempotency-Key": "exit-then-erase"}
+    r = await caseplan.client.post(
+        f"/v1/participants/{pid}/exit", json={"outcome": "employed"}, headers=key
+    )
+    assert r.status_code == 200, r.text
+    query = "SELECT key FROM idempotent_request WHERE strpos(response::text, $1) > 0"
+    assert [row["key"] for row in await caseplan.sql(query, str(pid))] == ["exit-then-erase"]
+    await caseplan.publish(ParticipantErased(participant_id=pid))
+
+    async def forgotten() -> bool:
+        return not await caseplan.sql(query, str(pid))
+
+    await eventually(forgotten, what="stored answers forgotten")
 
 
 async def test_a_reused_key_with_another_body_is_refused(caseplan: Caseplan) -> None:
