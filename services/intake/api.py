@@ -25,7 +25,7 @@ from services.intake.schemas import (
     TransferOut,
     TransferPage,
 )
-from shared import audit
+from shared import audit, receipts
 from shared.auth import Allow, Principal
 from shared.runtime import PoolDep, RuntimeDep
 
@@ -74,7 +74,12 @@ async def register(
         idempotency_key=idempotency_key,
         principal=principal,
     )
-    return JSONResponse(answer.body, status_code=answer.status_code)
+    proof = receipts.receipt(
+        runtime.settings.id_hash_secret, answer.body["participant_id"], body.municipality
+    )
+    return JSONResponse(
+        answer.body | {"registration_receipt": proof}, status_code=answer.status_code
+    )
 
 
 @router.post("/intakes/batch", response_model=batch.BatchOut, responses=REASONS)
