@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date, timedelta
 from uuid import uuid4
 
+import httpx
 import pytest
 from caseplan_helpers import Caseplan, eventually
 from fastapi.routing import APIRoute
@@ -37,6 +39,28 @@ async def test_a_retried_exit_answers_the_first_answer(caseplan: Caseplan) -> No
     assert len(await caseplan.emitted("participant.exited")) == 1
     unkeyed = await caseplan.client.post(url, json=body)
     assert unkeyed.status_code == 409 and unkeyed.json()["detail"]["reason"] == "case_closed"
+
+
+async def test_concurrent_duplicates_run_the_exit_once(caseplan: Caseplan) -> None:
+    await caseplan.worker()
+    pid = await caseplan.register()
+    await caseplan.case_plan(pid)
+    url, body = f"/v1/participants/{pid}/exit", {"outcome": "employed"}
+    key = {"Idempotency-Key": "exit-at-once"}
+    answers = await asyncio.gather(
+        *(caseplan.client.post(url, json=body, headers=key) for _ in range(6))
+    )
+    outcomes = sorted("ok" if a.status_code == 200 else _reason(a) for a in answers)
+    assert set(outcomes) <= {"ok", "idempotency_in_progress"} and "ok" in outcomes, outcomes
+    assert len({a.text for a in answers if a.status_code == 200}) == 1
+    assert len(await caseplan.emitted("participant.exited")) == 1
+    retried = await caseplan.client.post(url, json=body, headers=key)
+    assert retried.status_code == 200
+
+
+def _reason(answer: object) -> str:
+    assert isinstance(answer, httpx.Response) and answer.status_code == 409, answer
+    return str(answer.json()["detail"]["reason"])
 
 
 async def test_erasure_forgets_the_answers_about_the_person(caseplan: Caseplan) -> None:
