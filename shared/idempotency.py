@@ -24,6 +24,12 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 STALE_AFTER = timedelta(minutes=5)
 IN_PROGRESS = 0  # status_code of a claim whose answer is not stored yet
+PRUNE = (
+    "DELETE FROM idempotent_request WHERE (organisation, key) IN (SELECT organisation, key"
+    " FROM idempotent_request WHERE created_at < now() - make_interval(secs => $1)"
+    " LIMIT $2 FOR UPDATE SKIP LOCKED)"
+)
+"""One batch (`$2` rows) of answers older than `$1` seconds (the outbox relay runs it)."""
 
 
 @dataclass(frozen=True)

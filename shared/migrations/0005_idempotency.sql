@@ -9,3 +9,4 @@ CREATE TABLE idempotent_request (
     created_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (organisation, key)
 );
+CREATE INDEX idempotent_request_created_idx ON idempotent_request (created_at);

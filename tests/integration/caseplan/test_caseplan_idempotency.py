@@ -13,6 +13,7 @@ from caseplan_helpers import Caseplan, eventually
 from fastapi.routing import APIRoute
 
 from services.caseplan import api, api_agreements, api_work
+from shared import idempotency
 from shared.events.intake import ParticipantErased
 from shared.idempotent_route import REPLAYED_HEADER, WRITES
 
@@ -104,6 +105,10 @@ async def test_keys_are_scoped_by_organisation(caseplan: Caseplan) -> None:
     [row] = await caseplan.sql("SELECT organisation, key, status_code FROM idempotent_request")
     assert (row["key"], row["status_code"]) == ("agreement-1", 201)
     assert row["organisation"] != "-"  # the caller's organisation, from its API key
+    await caseplan.sql(idempotency.PRUNE, 3600.0, 100)
+    assert len(await caseplan.sql("SELECT key FROM idempotent_request")) == 1  # still fresh
+    await caseplan.sql(idempotency.PRUNE, 0.0, 100)
+    assert await caseplan.sql("SELECT key FROM idempotent_request") == []  # pruned when old
 
 
 @pytest.mark.parametrize(("method", "path"), WRITE_ROUTES)
