@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import redis.asyncio as aioredis
 
+from shared import idempotency
 from shared.events.envelope import Envelope
 from shared.metrics import ServiceMetrics
 from shared.outage import Backoff, OutageLog
@@ -287,7 +288,8 @@ class OutboxRelay:
 
     async def prune(self) -> int:
         """Delete what is older than the retention window, in small batches: published
-        outbox rows, inbox rows (kept twice as long) and failed attempts; how many."""
+        outbox rows, inbox rows (kept twice as long), failed attempts and Idempotency-Key
+        answers; how many."""
         secs = self.settings.outbox_retention_days * 86400
         batch = self.settings.outbox_prune_batch_size
         total = 0
@@ -295,6 +297,7 @@ class OutboxRelay:
             (PRUNE_OUTBOX, secs),
             (PRUNE_INBOX, 2 * secs),
             (PRUNE_FAILED, secs),
+            (idempotency.PRUNE, secs),
         ):
             while not self._stopping:
                 async with self.pool.acquire() as conn:

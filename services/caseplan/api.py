@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Header, Request, status
 
 from services.caseplan import access, service, views
 from services.caseplan.api_models import (
@@ -23,20 +23,27 @@ from services.caseplan.api_models import (
     WaitingOut,
 )
 from services.caseplan.commands import read, run, today
+from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.repository import plans
+from shared import receipts
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
-router = APIRouter(prefix="/v1", tags=["caseplan"])
+router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 PLAN_404 = "case_plan_not_found"
 WORKER_404 = "support_worker_not_found"
 
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """A case-managing organisation's support workers (their own cases) or an admin."""
+Receipt = Annotated[
+    str | None,
+    Header(alias=receipts.HEADER, description="intake's `registration_receipt` for the person"),
+]
 Viewer = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
 """Also the participant's municipality, which may read its participants' case plans."""
 
@@ -131,11 +138,28 @@ async def update_support_worker(
     return await read(pool, lambda conn: views.support_worker(conn, changed.support_worker_id))
 
 
-@router.get("/participants/{participant_id}/case-plan", responses=refusals({404: [PLAN_404]}))
-async def get_case_plan(participant_id: UUID, pool: PoolDep, principal: Viewer) -> CasePlanOut:
+@router.get(
+    "/participants/{participant_id}/case-plan",
+    responses=refusals({404: [PLAN_404, "case_plan_not_yet"]}),
+)
+async def get_case_plan(
+    participant_id: UUID,
+    request: Request,
+    pool: PoolDep,
+    principal: Viewer,
+    receipt: Receipt = None,
+) -> CasePlanOut:
     """The case plan of one participant, with goals, activities, placements and worker."""
     await access.check_plan(pool, principal, participant_id=participant_id)
-    return await read(pool, lambda conn: views.case_plan(conn, participant_id, today()))
+    try:
+        return await read(pool, lambda conn: views.case_plan(conn, participant_id, today()))
+    except Refusal as refusal:
+        secret = request.app.state.runtime.settings.id_hash_secret
+        if receipts.is_valid(secret, receipt, participant_id, principal.municipality):
+            raise Refusal(
+                "case_plan_not_yet", "registered; the case plan is being opened", status=404
+            ) from refusal
+        raise
 
 
 @router.get("/waiting-list")

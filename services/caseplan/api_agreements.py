@@ -20,10 +20,11 @@ from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import agreements
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
-router = APIRouter(prefix="/v1", tags=["caseplan"])
+router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 Setter = Annotated[Principal, Allow("municipality", "admin")]
 """The municipality (for itself) or an admin."""

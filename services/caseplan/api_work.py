@@ -27,10 +27,11 @@ from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import Goal
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
-router = APIRouter(prefix="/v1", tags=["caseplan"])
+router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 PLAN_404 = "case_plan_not_found"
 HOURS = ("hours_invalid", "hours_not_positive", "hours_too_precise", "hours_over_day")

@@ -24,6 +24,7 @@ from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
 from services.caseplan.repository import agreements, plans, tombstones
+from shared import idempotency
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
 from shared.ids import uuid7
@@ -164,6 +165,7 @@ async def erase_participant(
     person; erased before their registration arrived, they never get a case plan."""
     await plans.lock_assignment(conn)
     await tombstones.record_erasure(conn, participant_id, erased_at)
+    await idempotency.forget_answers_mentioning(conn, str(participant_id))
     plan = await plans.case_plan_of(conn, participant_id, lock=True)
     if plan is None:
         return []

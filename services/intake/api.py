@@ -25,7 +25,7 @@ from services.intake.schemas import (
     TransferOut,
     TransferPage,
 )
-from shared import audit
+from shared import audit, receipts
 from shared.auth import Allow, Principal
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
@@ -64,7 +64,7 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
     response_model=IntakeOut,
     responses={
         200: {"model": IntakeOut, "description": "The person was known: record updated"},
-        **refusals({403: ["other_municipality"], 409: ["idempotency_key_reused"]}),
+        **refusals({403: ["other_municipality"], 422: ["idempotency_key_reused"]}),
     },
 )
 async def register(
@@ -82,7 +82,12 @@ async def register(
         idempotency_key=idempotency_key,
         principal=principal,
     )
-    return JSONResponse(answer.body, status_code=answer.status_code)
+    proof = receipts.receipt(
+        runtime.settings.id_hash_secret, answer.body["participant_id"], body.municipality
+    )
+    return JSONResponse(
+        answer.body | {"registration_receipt": proof}, status_code=answer.status_code
+    )
 
 
 @router.post(
@@ -114,7 +119,7 @@ async def register_batch(
         raise IntakeError(413, "file_too_large", f"at most {batch.MAX_BYTES} bytes per upload")
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
-    key = f"{municipality}:batch:{idempotency_key}" if idempotency_key else None
+    key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
     out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
     async with pool.acquire() as conn:
         await audit.record(

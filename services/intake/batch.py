@@ -19,9 +19,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError, field_errors
 from services.intake.registration import CHUNK, Registration, register_many
-from services.intake.repository import store_response
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
-from services.intake.service import claim_or_replay
+from shared import idempotency
 from shared.json_schema import TEXT_CELLS
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -187,11 +186,11 @@ async def register_rows(
     *,
     vault: PersonalDataVault,
     progress: Callable[[int], None] | None = None,
-    idempotency_key: str | None = None,
+    idempotency_key: tuple[str, str] | None = None,
 ) -> BatchResult:
     """Register the valid rows in one transaction (chunked statements); report every row.
 
-    With an idempotency key (scoped by the caller), a retried upload gets the first answer.
+    With an idempotency key ((scope, key)), a retried upload gets the first answer.
     """
     results = {n: _row(n, "rejected", None, e) for n, e in rows if isinstance(e, list)}
     valid = [(n, i) for n, i in rows if isinstance(i, IntakeIn)]
@@ -201,7 +200,7 @@ async def register_rows(
     ids: list[UUID] = []
     async with pool.acquire() as conn, conn.transaction():
         if idempotency_key and (
-            earlier := await claim_or_replay(conn, idempotency_key, _hash(rows))
+            earlier := await idempotency.claim_or_replay(conn, *idempotency_key, _hash(rows))
         ):
             return BatchResult(earlier.body, _ids_of(earlier.body))
         for start in range(0, len(valid), CHUNK):
@@ -220,7 +219,7 @@ async def register_rows(
         counts = Counter(r["status"] for r in ordered)
         answer = {s: counts[s] for s in ("created", "updated", "rejected")} | {"results": ordered}
         if idempotency_key:
-            await store_response(conn, idempotency_key, 200, answer)
+            await idempotency.store_answer(conn, *idempotency_key, idempotency.Answer(200, answer))
     return BatchResult(answer, ids)
 
 

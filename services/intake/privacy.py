@@ -19,7 +19,7 @@ from services.intake import repository, transfer_repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.inbound import person_subject
 from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
-from shared import audit, dead_letters, erasure, outbox
+from shared import audit, dead_letters, erasure, idempotency, outbox
 from shared.auth import Principal
 from shared.dead_letters import participant_subject
 from shared.events import new_event
@@ -63,10 +63,7 @@ async def erase(
         )
         await erasure.forget_events(conn, participant_id, keep_types=[ParticipantErased.TYPE])
         await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
-        await conn.execute(
-            "DELETE FROM idempotency_key WHERE response->>'participant_id' = $1",
-            str(participant_id),
-        )
+        await idempotency.forget_answers_mentioning(conn, str(participant_id))
         await audit.record(conn, principal, "participant.erased", [participant_id], ["*"])
         event = ParticipantErased(participant_id=participant_id)
         await outbox.record(conn, [new_event(event, producer=PRODUCER)])

@@ -199,37 +199,3 @@ async def set_consent(
         json.dumps(consent),
         withdrawn,
     )
-
-
-async def claim_idempotency_key(conn: asyncpg.Connection, key: str, request_hash: str) -> bool:
-    """Reserve a key for this transaction; False when it was used before (waits for it)."""
-    claimed = await conn.fetchval(
-        "INSERT INTO idempotency_key (key, request_hash, status_code, response)"
-        " VALUES ($1, $2, 0, 'null') ON CONFLICT (key) DO NOTHING RETURNING true",
-        key,
-        request_hash,
-    )
-    return bool(claimed)
-
-
-async def stored_response(conn: asyncpg.Connection, key: str) -> tuple[str, int, Any]:
-    """(request hash, status code, response) stored under an idempotency key."""
-    record = await conn.fetchrow(
-        "SELECT request_hash, status_code, response::text AS response FROM idempotency_key"
-        " WHERE key = $1",
-        key,
-    )
-    assert record is not None
-    return record["request_hash"], record["status_code"], json.loads(record["response"])
-
-
-async def store_response(
-    conn: asyncpg.Connection, key: str, status_code: int, response: Any
-) -> None:
-    """Remember the response given under an idempotency key."""
-    await conn.execute(
-        "UPDATE idempotency_key SET status_code = $2, response = $3::jsonb WHERE key = $1",
-        key,
-        status_code,
-        json.dumps(response),
-    )

@@ -290,6 +290,10 @@ class IntakeOut(BaseModel):
 
     participant_id: UUID
     status: str = Field(description="created, or updated when the person was already known")
+    registration_receipt: str = Field(
+        description="Send as `Polku-Registration-Receipt` when reading the case plan: until"
+        " caseplan has heard of the person it answers 404 `case_plan_not_yet`"
+    )
 
 
 class ParticipantOut(BaseModel):

@@ -26,7 +26,7 @@ from services.intake.schemas import (
     ParticipantOut,
     ParticipantPage,
 )
-from shared import audit, outbox
+from shared import audit, idempotency, outbox
 from shared.auth import Principal
 from shared.events import new_event
 from shared.events.intake import (
@@ -84,14 +84,18 @@ async def register(
                         conn, [intake], vault=vault, today=today, audit_as=audit_as
                     )
             return _answer(reg)
-        key = f"{intake.municipality}:{idempotency_key}"
+        scope = intake.municipality
         request_hash = hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
         async with conn.transaction():
-            if earlier := await claim_or_replay(conn, key, request_hash):
-                return earlier
+            if earlier := await idempotency.claim_or_replay(
+                conn, scope, idempotency_key, request_hash
+            ):
+                return Answer(earlier.status_code, earlier.body)
             [reg] = await register_many(conn, [intake], vault=vault, today=today, audit_as=audit_as)
             answer = _answer(reg)
-            await repository.store_response(conn, key, answer.status_code, answer.body)
+            await idempotency.store_answer(
+                conn, scope, idempotency_key, idempotency.Answer(answer.status_code, answer.body)
+            )
     return answer
 
 
@@ -100,20 +104,6 @@ def _answer(reg: Registration) -> Answer:
         201 if reg.status == "created" else 200,
         {"participant_id": str(reg.participant_id), "status": reg.status},
     )
-
-
-async def claim_or_replay(conn: asyncpg.Connection, key: str, request_hash: str) -> Answer | None:
-    """None when the key is new (now reserved by this transaction), else the first answer."""
-    if await repository.claim_idempotency_key(conn, key, request_hash):
-        return None
-    stored_hash, status_code, body = await repository.stored_response(conn, key)
-    if stored_hash != request_hash:
-        raise IntakeError(
-            409,
-            "idempotency_key_reused",
-            "this Idempotency-Key was used for a different request body",
-        )
-    return Answer(status_code, body)
 
 
 async def get_participant(

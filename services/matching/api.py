@@ -33,10 +33,11 @@ from shared import outbox
 from shared.auth import Allow, Principal
 from shared.events import new_event
 from shared.events.envelope import Payload
+from shared.idempotent_route import IdempotentRoute
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
 
-router = APIRouter(prefix="/v1", tags=["matching"])
+router = APIRouter(prefix="/v1", tags=["matching"], route_class=IdempotentRoute)
 Status = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
 NOT_LIVE = ["match_accepted", "match_declined", "match_expired", "match_withdrawn"]
 """The 409 reasons of a decision on a match that is no longer proposed."""

@@ -21,6 +21,7 @@ from services.matching.domain.departure import Step, admits
 from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import pool_columns
+from shared import idempotency
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.events.intake import ParticipantProfile
 from shared.events.matching import MatchProposed
@@ -98,6 +99,7 @@ async def erase_candidate(
     """Erased: remembered for good (id and time only), then out of the pool as on withdrawal."""
     await repo.hold_erasure_lock(conn, exclusive=True)  # before the proposal lock, always
     await repo.record_erasure(conn, participant_id, at)
+    await idempotency.forget_answers_mentioning(conn, str(participant_id))
     return await remove_candidate(conn, participant_id, catalog=catalog, settings=settings, now=now)
 
 

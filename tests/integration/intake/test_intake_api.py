@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 from intake_helpers import broken, estonian_id, finnish_id, intake_body
 
+from shared import receipts
 from shared.settings import Settings
 
 
@@ -27,6 +28,8 @@ async def test_registration_stores_hash_and_sealed_personal_data(
     assert r.status_code == 201, r.text
     pid = r.json()["participant_id"]
     assert r.json()["status"] == "created"
+    receipt = receipts.receipt(settings.id_hash_secret, pid, "Rapla vald")
+    assert r.json()["registration_receipt"] == receipt  # caseplan's "not yet" proof
 
     row = await db.fetchrow("SELECT * FROM participant WHERE participant_id = $1", pid)
     expected = hmac.new(settings.id_hash_secret.encode(), nid.encode(), hashlib.sha256).digest()
@@ -69,7 +72,11 @@ async def test_the_same_person_registered_again_is_one_participant(
     again = intake_body(nid.lower(), municipality="Kaustinen", home=None, months_unemployed=30)
     second = await client.post("/v1/intakes", json=again)
     assert (first.status_code, second.status_code) == (201, 200)
-    assert second.json() == {"participant_id": first.json()["participant_id"], "status": "updated"}
+    assert second.json() | {"registration_receipt": ""} == {
+        "participant_id": first.json()["participant_id"],
+        "status": "updated",
+        "registration_receipt": "",
+    }
     assert await db.fetchval("SELECT count(*) FROM participant") == 1
 
     registered, updated = await _outbox(db)
@@ -117,7 +124,7 @@ async def test_retried_post_with_idempotency_key_registers_once(
     assert await db.fetchval("SELECT count(*) FROM outbox") == 1
 
     other = await client.post("/v1/intakes", json=intake_body(), headers=headers)
-    assert other.status_code == 409
+    assert other.status_code == 422
     assert other.json()["detail"]["reason"] == "idempotency_key_reused"
     assert await db.fetchval("SELECT count(*) FROM participant") == 1
 

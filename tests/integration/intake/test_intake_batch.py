@@ -162,4 +162,4 @@ async def test_retried_upload_with_idempotency_key_registers_once(
     assert first.json()["created"] == 30
     assert await db.fetchval("SELECT count(*) FROM outbox") == 30
     other = await upload(_csv([_row(n) for n in range(31)]))
-    assert (other.status_code, other.json()["detail"]["reason"]) == (409, "idempotency_key_reused")
+    assert (other.status_code, other.json()["detail"]["reason"]) == (422, "idempotency_key_reused")

@@ -183,19 +183,21 @@ async def _until(condition: Callable[[], bool]) -> None:
 async def test_prune_deletes_in_batches_until_a_short_one_for_each_table() -> None:
     answers = {"outbox": ["DELETE 3", "DELETE 3", "DELETE 1"], "inbox": ["DELETE 0"]}
     answers["failed_attempt"] = ["DELETE 3", "DELETE 2"]
+    answers["idempotent_request"] = ["DELETE 1"]
 
     def answer(sql: str, _args: tuple[Any, ...]) -> str:
         table = sql.split()[2]
         return answers[table].pop(0)
 
     relay = relay_with(answer, outbox_prune_batch_size=3, outbox_retention_days=1)
-    assert await relay.prune() == 12
+    assert await relay.prune() == 13
     seen = [(sql.split()[2], args) for sql, args in statements(relay)]
     day = 86400.0
     assert seen == [
         *[("outbox", (day, 3))] * 3,
         ("inbox", (2 * day, 3)),  # inbox rows outlive the republish window
         *[("failed_attempt", (day, 3))] * 2,
+        ("idempotent_request", (day, 3)),
     ]
     assert all(not rows for rows in answers.values())
 
