@@ -3,11 +3,14 @@ organisation works, the case plan, a goal, a week's grid of hours, ready for mat
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import uuid4
 
+import asyncpg
 import httpx
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
@@ -55,6 +58,11 @@ def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
     stack.start("web")
     intake, caseplan, web = stack["intake"].url, stack["caseplan"].url, stack["web"].url
     org = uuid4()
+    agreed = httpx.post(  # the organisation serves Rapla vald, so its workers may
+        f"{caseplan}/v1/service-agreements", headers=bearer(admin_key),
+        json={"organisation_id": str(org), "municipality": "Rapla vald"},
+    )  # fmt: skip
+    assert agreed.status_code == 201, agreed.text
     worker = httpx.post(
         f"{caseplan}/v1/support-workers", headers=bearer(admin_key),
         json={"organisation_id": str(org), "municipalities": ["Rapla vald"], "active": False},
@@ -99,7 +107,26 @@ def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
         assert page.inner_text("#plan-status") == "suljettu"
         assert page.inner_text("#exit-outcome") == "työssä"
         check_page(page, "closed case plan")
+        # Six months pass: the follow-up is due (caseplan refuses it before then).
+        with ThreadPoolExecutor(1) as aside:  # Playwright's own loop runs in this thread
+            aside.submit(asyncio.run, _six_months_pass(migrated_database_url, pid)).result()
+        page.reload()
         page.select_option("#follow-up-choice", "improved_situation")
         page.click("text=Kirjaa seuranta")
         page.wait_for_selector("#done[data-done=followed_up]")
         assert page.inner_text("#follow-up-outcome").startswith("tilanne parani · ")
+
+
+async def _six_months_pass(dsn: str, participant_id: str) -> None:
+    """Move the closed case plan's dates seven months back, as if that time had passed."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        moved = await conn.execute(
+            "UPDATE caseplan.case_plan SET opened_on = opened_on - 214,"
+            " exited_on = exited_on - 214, follow_up_due_on = follow_up_due_on - 214"
+            " WHERE participant_id = $1",
+            participant_id,
+        )
+    finally:
+        await conn.close()
+    assert moved == "UPDATE 1", moved

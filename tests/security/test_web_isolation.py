@@ -107,10 +107,16 @@ async def test_a_support_worker_of_another_organisation_never_opens_the_case(
     dsn = migrated_database_url
     own_org = uuid4()
     async with httpx.AsyncClient() as api:
-        await api.post(
+        agreed = await api.post(  # the organisation serves Rapla vald, so its workers may
+            f"{stack['caseplan'].url}/v1/service-agreements", headers=bearer(admin_key),
+            json={"organisation_id": str(own_org), "municipality": "Rapla vald"},
+        )  # fmt: skip
+        assert agreed.status_code == 201, agreed.text
+        worker = await api.post(
             f"{stack['caseplan'].url}/v1/support-workers", headers=bearer(admin_key),
             json={"organisation_id": str(own_org), "municipalities": ["Rapla vald"]},
         )  # fmt: skip
+        assert worker.status_code == 201, worker.text
     clerk = await create_person(dsn, "municipality", municipality="Rapla vald")
     own = await create_person(dsn, "support_worker", organisation_id=own_org)
     other = await create_person(dsn, "support_worker")
