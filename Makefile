@@ -12,7 +12,7 @@ LOCKS  := -c constraints.txt -c constraints-dev.txt
 $(STAMP): pyproject.toml constraints.txt constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet $(LOCKS) pip
-	$(PY) -m pip install --quiet $(LOCKS) -e ".[dev,embedded,test]"
+	$(PY) -m pip install --quiet $(LOCKS) -e ".[dev,embedded,test,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -21,14 +21,24 @@ from fastapi.routing import APIRoute
 
 from shared import idempotency
 from shared.auth import current_principal
+from shared.openapi_errors import refusals
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLAYED_HEADER = "Idempotent-Replayed"
 
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`idempotency_in_progress`: the first request with this key is running"},
-    422: {"description": "`idempotency_key_reused`: this key was used for another request"},
-}
+REASONS = {409: "idempotency_in_progress", 422: "idempotency_key_reused"}
+"""What a keyed write may answer besides its own refusals: the first request with this key is
+still running (409), or the key was used for another request (422)."""
+
+
+def with_key_refusals(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, Any]:
+    """A route's `responses=` with the idempotency reasons added to its own (same status)."""
+    merged = {status: dict(answer) for status, answer in responses.items()}
+    for status, answer in refusals({s: [r] for s, r in REASONS.items()}).items():
+        own = merged.setdefault(status, answer)
+        if own is not answer:
+            own["x-reasons"] = [*own.get("x-reasons", []), *answer["x-reasons"]]
+    return merged
 
 
 async def idempotency_key(
@@ -63,7 +73,7 @@ class IdempotentRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if WRITES & set(kwargs.get("methods") or ()):
             kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), IdempotencyKey]
-            kwargs["responses"] = {**RESPONSES, **(kwargs.get("responses") or {})}
+            kwargs["responses"] = with_key_refusals(kwargs.get("responses") or {})
         super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

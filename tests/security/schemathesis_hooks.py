@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import uuid4
 
 import schemathesis
 from hypothesis import strategies as st
@@ -66,3 +67,13 @@ def map_body(context: schemathesis.HookContext, body: Any) -> Any:
 def map_query(context: schemathesis.HookContext, query: Any) -> Any:
     """Generated queries with their ordered pairs in order (`from` before `to`)."""
     return _in_order(query)
+
+
+@schemathesis.hook
+def map_headers(context: schemathesis.HookContext, headers: Any) -> Any:
+    """A client sends one Idempotency-Key per intended write (a retry reuses it, another
+    request never does): generated keys would collide across different bodies, which the
+    services rightly refuse (422 `idempotency_key_reused`, tested in the integration tests)."""
+    if isinstance(headers, dict) and "Idempotency-Key" in headers:
+        headers["Idempotency-Key"] = str(uuid4())
+    return headers

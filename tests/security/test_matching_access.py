@@ -70,6 +70,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     ("GET", "/v1/organisations/{oid}/matches", None, OWNER),
     (
+        "PUT",
+        "/v1/organisations/{oid}/webhook",
+        {"webhook_url": None},
+        {**OWNER, "other_workshop": 403},
+    ),
+    (
         "POST",
         "/v1/openings",
         "opening",
