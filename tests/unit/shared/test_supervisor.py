@@ -11,7 +11,8 @@ from shared.supervisor import Supervisor, restart_delay
 from shared.testing import wait_until
 
 CRASH = [sys.executable, "-c", "import sys; print('crashing'); sys.exit(3)"]
-STEADY = [sys.executable, "-c", "import time; print('steady', flush=True); time.sleep(120)"]
+STEADY = [sys.executable, "-c", "import signal; print('steady', flush=True); signal.pause()"]
+"""A healthy service: it runs until it is signalled (the supervisor's stop ends it)."""
 
 
 def test_restart_delay_doubles_up_to_its_cap() -> None:
