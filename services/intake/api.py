@@ -17,7 +17,9 @@ from services.intake.schemas import (
     ConsentWithdrawal,
     IntakeIn,
     IntakeOut,
+    NameSearch,
     ParticipantCorrection,
+    ParticipantMatches,
     ParticipantOut,
     ParticipantPage,
     TransferAsk,
@@ -155,6 +157,27 @@ async def list_participants(
         municipality=municipality,
         after=after,
         limit=limit,
+        vault=vault,
+        principal=principal,
+    )
+
+
+@router.post(
+    "/participants/search",
+    response_model=ParticipantMatches,
+    responses=refusals({403: ["other_municipality"], 422: ["query_too_short"]}),
+)
+async def search_participants(
+    search: NameSearch, pool: PoolDep, vault: VaultDep, principal: Municipal
+) -> ParticipantMatches:
+    """A municipality's participants whose given or family names start with every word of
+    `name` ("Tam" finds Tamm and Tamm-Kask; "tonu" finds Tõnu). Names are found through keyed
+    hashes of their prefixes, never stored in the clear; each search is audited."""
+    return await service.find_by_name(
+        pool,
+        municipality=search.municipality,
+        name=search.name,
+        limit=search.limit,
         vault=vault,
         principal=principal,
     )

@@ -11,6 +11,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.intake.domain import name_search
+
 NONCE_BYTES = 12
 
 
@@ -23,6 +25,15 @@ class PersonalDataVault:
         if len(key) not in (16, 24, 32):
             raise ValueError("encryption_key must be base64 of 16, 24 or 32 bytes")
         self._aead = AESGCM(key)
+        self._name_key = hmac.new(self._secret, b"polku name search", hashlib.sha256).digest()
+
+    def name_tokens(self, *names: str) -> list[bytes]:
+        """The keyed tokens a person's names are found under (domain/name_search.py)."""
+        return name_search.tokens(self._name_key, name_search.index_terms(*names))
+
+    def query_tokens(self, terms: list[str]) -> list[bytes]:
+        """The tokens of a name query's words (each must be among a match's)."""
+        return name_search.tokens(self._name_key, terms)
 
     def id_hash(self, national_id: str) -> bytes:
         """The keyed hash under which a (normalised) national id is found again."""

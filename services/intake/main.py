@@ -6,6 +6,7 @@ from services.intake.api import router
 from services.intake.batch import MAX_BYTES
 from services.intake.errors import install_error_handlers
 from services.intake.handlers import register_handlers
+from services.intake.service import name_index_job
 from shared import audit, keys_api
 from shared.openapi_errors import document_field_errors
 from shared.runtime import ServiceDefinition, create_service_app
@@ -17,6 +18,7 @@ DEFINITION = ServiceDefinition(
     description="Municipalities register participants, with consent, deduplication and privacy.",
     routers=[router, audit.router, keys_api.router],
     register_handlers=register_handlers,
+    background=[name_index_job],
 )
 
 

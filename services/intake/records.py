@@ -141,6 +141,7 @@ class NewParticipant:
     consent: str
     event_id: UUID
     event: str
+    name_tokens: tuple[bytes, ...] = ()
 
 
 def new_participant(
@@ -166,4 +167,5 @@ def new_participant(
         consent=intake.consent.model_dump_json(),
         event_id=event_id,
         event=event,
+        name_tokens=tuple(vault.name_tokens(intake.given_name, intake.family_name)),
     )

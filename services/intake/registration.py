@@ -155,6 +155,13 @@ async def _register_known(
         updates = [_reregister(existing[h], i, vault, today, now, c) for h, i, c in own]
         audited = audit_as.params("updated") if audit_as else None
         await repository.reregister(conn, updates, audited=audited)
+        await repository.replace_name_tokens(
+            conn,
+            [
+                (existing[h].participant_id, vault.name_tokens(i.given_name, i.family_name))
+                for h, i, _ in own
+            ],
+        )
         outcomes |= {r.id_hash: Registration(r.participant_id, "updated") for r, _, _ in updates}
     if away:
         outcomes |= await _ask_transfers(conn, away, audit_as.principal if audit_as else None)

@@ -98,12 +98,15 @@ _INSERT_REGISTERED = (
     " profile, personal, consent) SELECT p, h, m, r, body::jsonb -> 'payload', pe, c::jsonb"
     " FROM t ON CONFLICT (id_hash) DO NOTHING RETURNING participant_id),"
     " event AS (INSERT INTO outbox (event_id, stream, type, body)"
-    " SELECT t.e, $9, $10, t.body FROM t JOIN new ON new.participant_id = t.p)"
+    " SELECT t.e, $9, $10, t.body FROM t JOIN new ON new.participant_id = t.p),"
+    " names AS (INSERT INTO participant_name_token (token, participant_id)"
+    " SELECT n.tok, n.p FROM unnest($11::uuid[], $12::bytea[]) AS n(p, tok)"
+    " JOIN new ON new.participant_id = n.p)"
     "{audit} SELECT array_agg(participant_id) AS created FROM new"
 )
 INSERT_REGISTERED = _INSERT_REGISTERED.format(audit="")
 INSERT_REGISTERED_AUDITED = _INSERT_REGISTERED.format(
-    audit=f", audit AS ({audit.insert_from('new', 11)})"
+    audit=f", audit AS ({audit.insert_from('new', 13)})"
 )
 
 
@@ -113,8 +116,8 @@ async def insert_registered(
     *,
     audited: list[Any] | None = None,
 ) -> set[UUID]:
-    """One statement: insert the participants whose id hash is new, their events and the
-    audit lines (`audit.params`); returns the ids inserted. (The outbox's trigger queues the
+    """One statement: insert the participants whose id hash is new, their events, their name
+    tokens and the audit lines (`audit.params`); returns the ids inserted. (The outbox's trigger queues the
     events and sends the relay's NOTIFY.)"""
     columns = [
         [r.participant_id for r in rows],
@@ -127,6 +130,8 @@ async def insert_registered(
         [r.event for r in rows],
         records.STREAM,
         records.REGISTERED,
+        [r.participant_id for r in rows for _ in r.name_tokens],
+        [t for r in rows for t in r.name_tokens],
     ]
     sql = INSERT_REGISTERED if audited is None else INSERT_REGISTERED_AUDITED
     created = await conn.fetchval(sql, *columns, *(audited or ()))
@@ -199,3 +204,49 @@ async def set_consent(
         json.dumps(consent),
         withdrawn,
     )
+
+
+async def replace_name_tokens(
+    conn: asyncpg.Connection, entries: Sequence[tuple[UUID, Sequence[bytes]]]
+) -> None:
+    """Index participants under these name tokens instead of their earlier ones."""
+    if not entries:
+        return
+    await conn.execute(
+        "DELETE FROM participant_name_token WHERE participant_id = ANY($1::uuid[])",
+        [p for p, _ in entries],
+    )
+    await conn.execute(
+        "INSERT INTO participant_name_token (token, participant_id)"
+        " SELECT tok, p FROM unnest($1::uuid[], $2::bytea[]) AS n(p, tok) ON CONFLICT DO NOTHING",
+        [p for p, tokens in entries for _ in tokens],
+        [t for _, tokens in entries for t in tokens],
+    )
+
+
+async def find_by_name_tokens(
+    conn: asyncpg.Connection, *, municipality: str, tokens: Sequence[bytes], limit: int
+) -> list[ParticipantRow]:
+    """A municipality's participants indexed under every one of `tokens`, in id order."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant WHERE municipality = $1 AND participant_id IN"
+        " (SELECT participant_id FROM participant_name_token WHERE token = ANY($2::bytea[])"
+        " GROUP BY participant_id HAVING count(*) = $3)"
+        " ORDER BY participant_id LIMIT $4",
+        municipality,
+        list(tokens),
+        len(tokens),
+        limit,
+    )
+    return [_row(r) for r in records]
+
+
+async def not_name_indexed(conn: asyncpg.Connection, limit: int) -> list[ParticipantRow]:
+    """Participants without name tokens (registered before name search existed)."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant p WHERE NOT EXISTS"
+        " (SELECT 1 FROM participant_name_token t WHERE t.participant_id = p.participant_id)"
+        " ORDER BY participant_id LIMIT $1",
+        limit,
+    )
+    return [_row(r) for r in records]

@@ -318,6 +318,29 @@ class ParticipantPage(BaseModel):
     next_after: UUID | None
 
 
+class NameSearch(BaseModel):
+    """Find a municipality's participants by name (in the body: names never go in a URL)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=example({"municipality": "Tartu linn", "name": "Aino Tam"}),
+    )
+    municipality: str = Field(min_length=2, max_length=60)
+    name: str = Field(
+        min_length=2,
+        max_length=100,
+        description="words each starting a given or family name (case and accents ignored)",
+    )
+    limit: int = Field(20, ge=1, le=50)
+
+
+class ParticipantMatches(BaseModel):
+    """The participants a name search found, in id order; `more` when there were others."""
+
+    items: list[ParticipantOut]
+    more: bool
+
+
 class TransferAsk(BaseModel):
     """A municipality asks for a person registered elsewhere to be transferred to it."""
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
 
 from services.intake import repository
 from services.intake.crypto import PersonalDataVault
-from services.intake.domain import changed_fields
+from services.intake.domain import changed_fields, name_search
 from services.intake.errors import IntakeError
 from services.intake.records import profile_fields, seal_personal
 from services.intake.registration import AuditAs, Registration, register_many, register_new
@@ -23,6 +25,7 @@ from services.intake.schemas import (
     IntakeIn,
     ParticipantCorrection,
     ParticipantDetails,
+    ParticipantMatches,
     ParticipantOut,
     ParticipantPage,
 )
@@ -36,6 +39,10 @@ from shared.events.intake import (
 )
 from shared.settings import Settings
 
+if TYPE_CHECKING:
+    from shared.runtime import Runtime
+
+log = logging.getLogger("polku.intake")
 PRODUCER = "intake"
 PERSONAL_FIELDS = ["given_name", "family_name", "contact", "home"]
 """The sealed fields a read of a participant opens."""
@@ -185,6 +192,8 @@ async def correct(
         row.profile = profile
         row.personal = seal_personal(vault, merged, participant_id)
         await repository.update_many(conn, [row], reregistration=False)
+        tokens = vault.name_tokens(merged.given_name, merged.family_name)
+        await repository.replace_name_tokens(conn, [(participant_id, tokens)])
         if changed:
             event = ParticipantUpdated(**profile, changed_fields=changed)
             await outbox.record(conn, [new_event(event, producer=PRODUCER)])
@@ -243,3 +252,80 @@ def view(row: ParticipantRow, vault: PersonalDataVault) -> ParticipantOut:
         profile=ParticipantProfile.model_validate(row.profile),
         **personal,
     )
+
+
+SEARCH_LIMIT = 50
+"""Participants a name search answers with at most (a clerk refines the words instead)."""
+
+
+async def find_by_name(
+    pool: asyncpg.Pool,
+    *,
+    municipality: str,
+    name: str,
+    limit: int,
+    vault: PersonalDataVault,
+    principal: Principal | None = None,
+) -> ParticipantMatches:
+    """A municipality's participants whose names start with every word of `name`."""
+    check_municipality(principal, municipality)
+    try:
+        terms = name_search.query_terms(name)
+    except name_search.QueryTooShort:
+        raise IntakeError(
+            422, "query_too_short", "each word of the name needs at least two letters"
+        ) from None
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await repository.find_by_name_tokens(
+            conn, municipality=municipality, tokens=vault.query_tokens(terms), limit=limit + 1
+        )
+        items = [v for v in (view(r, vault) for r in rows) if _named(v, terms)]
+        await audit.record(
+            conn,
+            principal,
+            "participant.searched",
+            [v.participant_id for v in items],
+            PERSONAL_FIELDS,
+        )
+    return ParticipantMatches(items=items[:limit], more=len(rows) > limit)
+
+
+def _named(participant: ParticipantOut, terms: list[str]) -> bool:
+    """The opened names confirm the index (a truncated keyed hash could collide)."""
+    return name_search.name_matches(
+        " ".join(terms), participant.given_name, participant.family_name
+    )
+
+
+async def index_names(pool: asyncpg.Pool, vault: PersonalDataVault, *, chunk: int = 500) -> int:
+    """Give name tokens to participants registered before name search existed; how many."""
+    done = 0
+    while True:
+        async with pool.acquire() as conn, conn.transaction():
+            rows = await repository.not_name_indexed(conn, chunk)
+            entries = []
+            for row in rows:
+                names = vault.open(row.personal, bound_to=row.participant_id.bytes)
+                tokens = vault.name_tokens(names["given_name"], names["family_name"])
+                entries.append((row.participant_id, tokens))
+            await repository.replace_name_tokens(conn, entries)
+        done += len(rows)
+        if len(rows) < chunk:
+            return done
+
+
+async def name_index_job(runtime: Runtime) -> None:
+    """At start: index the names of participants registered before name search existed
+    (retried while the database is away; a no-op once every participant is indexed)."""
+    delay = 1.0
+    while True:
+        try:
+            done = await index_names(runtime.db, vault_of(runtime.settings))
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("name index not built yet (%r); retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
+            continue
+        if done:
+            log.info("indexed the names of %d participants for name search", done)
+        return

@@ -67,10 +67,3 @@ def correction_body(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, d
         if not str(values.get(name) or "").strip()
     }
     return _common(values, errors), errors
-
-
-def matches(participant: dict[str, Any], query: str) -> bool:
-    """Every word of the query is in the participant's given or family name (case-folded)."""
-    name = f"{participant.get('given_name', '')} {participant.get('family_name', '')}".casefold()
-    words = query.casefold().split()
-    return bool(words) and all(w in name for w in words)

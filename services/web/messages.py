@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "csrf_failed": N_("The form had expired. Please send it again."),
     "csrf_origin": N_("The form came from another site and was refused."),
     "participant_not_found": N_("No such participant."),
+    "query_too_short": N_("Each word of the name needs at least two letters."),
     "case_plan_not_found": N_("No such case plan."),
     "role_not_allowed": N_("Your role may not do this."),
     "unavailable": N_("A service is not answering just now. Try again in a moment."),

@@ -46,6 +46,10 @@ def register_with_errors_then_right(page: Page) -> None:
 def find_by_name(page: Page, web: str) -> None:
     """The search is a POST (no name in the URL); htmx puts the results under the form."""
     page.goto(web + "/participants")
+    page.fill("#search-name", "A")  # one letter would match most of a municipality
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-error")
+    assert "kaks tähte" in page.inner_text("#search-error")  # in the clerk's language
     page.fill("#search-name", "anneli")
     page.keyboard.press("Enter")
     page.wait_for_selector("#results a")

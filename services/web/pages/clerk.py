@@ -12,13 +12,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.web.backend import ServiceError
-from services.web.clerk_forms import PURPOSES, STATUSES, correction_body, intake_body, matches
+from services.web.clerk_forms import PURPOSES, STATUSES, correction_body, intake_body
 from services.web.pages.common import page, services_of
 from services.web.sessions import signed_in
 
 router = APIRouter()
 Clerk = Annotated[asyncpg.Record, signed_in("municipality")]
-SEARCH_PAGES = 40  # at most 40 × 500 participants are looked through for a name
+SEARCH_LIMIT = 50  # a clerk adds a word rather than scrolling further
 
 
 def _form(
@@ -49,31 +49,34 @@ def _errors_by_field(
 @router.get("/participants")
 async def participants(request: Request, person: Clerk) -> Response:
     """The search form (names are never put in the URL: the search is a POST)."""
-    return page(request, "participants.html", results=None, query="")
+    return page(request, "participants.html", results=None, query="", more=False, error=None)
 
 
 @router.post("/participants/search")
 async def search(
     request: Request, person: Clerk, name: Annotated[str, Form(max_length=100)] = ""
 ) -> Response:
-    """The municipality's participants whose name contains the words (htmx fragment or page)."""
+    """The municipality's participants whose names start with the words (htmx fragment or
+    page), found by intake's name index however many participants the municipality has."""
     found: list[dict[str, Any]] = []
-    after: str | None = None
-    for _ in range(SEARCH_PAGES):
-        params = {"municipality": person["municipality"], "limit": 500}
-        if after:
-            params["after"] = after
+    more, error = False, None
+    try:
         answer = await services_of(request).call(
-            person, "intake", "GET", "/v1/participants", params=params
+            person,
+            "intake",
+            "POST",
+            "/v1/participants/search",
+            json={"municipality": person["municipality"], "name": name, "limit": SEARCH_LIMIT},
         )
-        found += [p for p in answer["items"] if matches(p, name)]
-        after = answer.get("next_after")
-        if not after or len(found) >= 50:
-            break
+        found, more = answer["items"], answer["more"]
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise
+        error = "query_too_short"
     template = (
         "participant_results.html" if request.headers.get("hx-request") else "participants.html"
     )
-    return page(request, template, results=found[:50], query=name)
+    return page(request, template, results=found, query=name, more=more, error=error)
 
 
 @router.get("/participants/new")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
 
 from services.web import clerk_forms, domain, worker_forms
 
@@ -110,14 +109,6 @@ def test_months_must_be_a_whole_number() -> None:
         {"given_name": "A", "family_name": "B", "months_unemployed": "many"}
     )
     assert errors == {"months_unemployed": {"field": "months_unemployed", "type": "int_parsing"}}
-
-
-def test_a_name_search_matches_every_word_in_either_name() -> None:
-    p = {"given_name": "Mari-Liis", "family_name": "Tamm", "participant_id": str(uuid4())}
-    assert clerk_forms.matches(p, "mari tamm")
-    assert clerk_forms.matches(p, "TAMM")
-    assert not clerk_forms.matches(p, "mari kask")
-    assert not clerk_forms.matches(p, "   ")
 
 
 def test_a_week_is_monday_to_sunday() -> None:
