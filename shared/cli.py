@@ -97,7 +97,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         env.setdefault("POLKU_ENV", "development")  # a laptop: the development secrets do
         env.setdefault("POLKU_DATABASE_URL", embedded.database_url)
         env.setdefault("POLKU_REDIS_URL", embedded.redis_url)
-    for service in SERVICES:  # each service logs in as its own role (trust auth: no password)
+    for service in PROCESSES:  # each process logs in as its own role (trust auth: no password)
         env.setdefault(
             f"POLKU_{service.upper()}_DATABASE_URL",
             with_user(env["POLKU_DATABASE_URL"], default_role(service)),

@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from shared.roles import KEY_WRITER, default_role, ensure_role, grant_schema, login_of, with_user
-from shared.settings import SERVICES, Settings
+from shared.settings import PROCESSES, SERVICES, Settings
 
 log = logging.getLogger("polku.migrate")
 
@@ -65,7 +65,7 @@ async def migrate(
 
 def configured_logins(settings: Settings) -> dict[str, str]:
     """Each service's login DSN as configured (the owner's where none is set: no role then)."""
-    return {service: settings.service_database_url(service) for service in SERVICES}
+    return {service: settings.service_database_url(service) for service in PROCESSES}
 
 
 async def migrate_configured(settings: Settings, services: tuple[str, ...]) -> dict[str, list[str]]:

@@ -19,6 +19,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "caseplan": 8002,
     "matching": 8003,
     "reporting": 8004,
+    "web": 8000,
 }
 _PLACEHOLDER = "change-me"
 DEVELOPMENT_SECRETS: dict[str, str] = {
@@ -58,6 +59,7 @@ class Settings(BaseSettings):
     caseplan_database_url: str | None = Field(None, description="caseplan's login role's DSN")
     matching_database_url: str | None = Field(None, description="matching's login role's DSN")
     reporting_database_url: str | None = Field(None, description="reporting's login role's DSN")
+    web_database_url: str | None = Field(None, description="the web front's login role's DSN")
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL")
     host: str = Field("127.0.0.1", description="address the HTTP servers bind to")
     intake_port: int = 8001

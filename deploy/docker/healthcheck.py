@@ -11,7 +11,7 @@ import os
 import sys
 import urllib.request
 
-DEFAULT_PORTS = {"intake": 8001, "caseplan": 8002, "matching": 8003, "reporting": 8004}
+DEFAULT_PORTS = {"intake": 8001, "caseplan": 8002, "matching": 8003, "reporting": 8004, "web": 8000}
 
 
 def service_of_main_process(cmdline: str = "/proc/1/cmdline") -> str | None:

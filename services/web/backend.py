@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,8 +65,15 @@ def _error_of(response: httpx.Response) -> ServiceError:
 class Services:
     """An httpx client per process; each call carries a fresh identity of the person."""
 
-    def __init__(self, urls: dict[str, str], secret: str, ttl_s: int) -> None:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        secret: str,
+        ttl_s: int,
+        on_error: Callable[[str, int], None] | None = None,
+    ) -> None:
         self.urls, self.secret, self.ttl_s = urls, secret, ttl_s
+        self.on_error = on_error or (lambda service, status: None)
         self.http = httpx.AsyncClient(timeout=10.0)
 
     async def call(
@@ -87,8 +95,10 @@ class Services:
                 **kwargs,
             )
         except httpx.HTTPError as exc:
+            self.on_error(service, 503)
             raise ServiceError(503, "unavailable") from exc
         if response.status_code >= 400:
+            self.on_error(service, response.status_code)
             raise _error_of(response)
         return response.json()
 

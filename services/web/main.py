@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from services.web import pages, sessions
 from services.web.backend import ServiceError, Services
+from services.web.metrics import install_metrics
 from services.web.pages.common import error_page
 from services.web.settings import WebSettings
 from shared.db import create_pool
@@ -39,10 +40,19 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(
-            settings.database_url, schema="web", min_size=1, max_size=settings.db_pool_size
+            settings.service_database_url("web"),  # its own login role: the schema web only
+            schema="web",
+            min_size=1,
+            max_size=settings.db_pool_size,
         )
         urls = {s: ws.url_of(s, settings).rstrip("/") for s in SERVICES}
-        app.state.services = Services(urls, settings.web_identity_secret, ws.identity_ttl_s)
+        errors = app.state.metrics.service_errors
+        app.state.services = Services(
+            urls,
+            settings.web_identity_secret,
+            ws.identity_ttl_s,
+            on_error=lambda service, status: errors.labels(service, str(status)).inc(),
+        )
         if ws.demo_people:
             await _seed_demo(app.state.pool, settings)
         try:
@@ -66,6 +76,7 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
     _install_health(app)
     _install_sessions(app, ws)
     _install_errors(app)
+    install_metrics(app)  # outermost: times the session work too
     return app
 
 
@@ -99,7 +110,7 @@ def _install_sessions(app: FastAPI, ws: WebSettings) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         path = request.url.path
-        if path.startswith("/static/") or path in ("/healthz", "/readyz"):
+        if path.startswith("/static/") or path in ("/healthz", "/readyz", "/metrics"):
             return await call_next(request)
         cookie = request.cookies.get(sessions.cookie_name(ws.cookie_secure))
         request.state.session = await sessions.load(app.state.pool, cookie, ws.session_hours)

@@ -25,7 +25,7 @@ import httpx
 
 from shared.embedded import redis_binary, start_redis
 from shared.roles import default_role, with_user
-from shared.settings import SERVICES, WEB
+from shared.settings import PROCESSES, SERVICES, WEB
 
 ADMIN_DSN = os.environ.get("POLKU_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ def service_logins(database_url: str) -> dict[str, str]:
     """`POLKU_<SERVICE>_DATABASE_URL` of each service's own role (what `migrate` creates)."""
     return {
         f"POLKU_{service.upper()}_DATABASE_URL": with_user(database_url, default_role(service))
-        for service in SERVICES
+        for service in PROCESSES
     }
 
 

@@ -14,7 +14,7 @@ from deploy_support import DEPLOY, ROOT, load_script
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from shared.settings import DEFAULT_PORTS, SERVICES
+from shared.settings import DEFAULT_PORTS, PROCESSES, SERVICES
 
 lock = load_script(DEPLOY / "scripts" / "lock.py")
 
@@ -48,9 +48,9 @@ def only(keyword: str) -> str:
 
 
 def test_compose_names_every_service_with_its_port_and_dependencies() -> None:
-    expected = {"redis", "postgres", "migrate", "prometheus", "grafana", *SERVICES}
+    expected = {"redis", "postgres", "migrate", "prometheus", "grafana", *PROCESSES}
     assert set(SVC) == expected
-    for service in SERVICES:
+    for service in PROCESSES:
         spec = SVC[service]
         port = DEFAULT_PORTS[service]
         assert spec["command"] == ["run", service]
@@ -100,7 +100,7 @@ def test_every_long_running_container_has_a_health_check() -> None:
             continue
         assert check.get("test", [""])[0] in {"CMD", "CMD-SHELL"}, name
         assert check.get("interval") and check.get("retries"), name
-    for service in SERVICES:
+    for service in PROCESSES:
         test = SVC[service]["healthcheck"]["test"]
         assert test == ["CMD", "python", "/usr/local/bin/polku-healthcheck", service]
     assert "pg_isready" in SVC["postgres"]["healthcheck"]["test"]
@@ -254,7 +254,7 @@ def test_healthcheck_reads_the_service_from_the_main_process(tmp_path: Any) -> N
 def test_compose_services_log_in_as_their_own_roles_and_only_migrate_as_the_owner() -> None:
     migrate_env = SVC["migrate"]["environment"]
     assert migrate_env["POLKU_DATABASE_URL"].startswith("postgresql://polku:")
-    for service in SERVICES:
+    for service in PROCESSES:
         own = SVC[service]["environment"]["POLKU_DATABASE_URL"]
         assert own.startswith(f"postgresql://polku_{service}:"), own
         assert migrate_env[f"POLKU_{service.upper()}_DATABASE_URL"] == own  # migrate creates it

@@ -18,7 +18,7 @@ from deploy_support import DEPLOY
 from kustomize_lite import render
 
 from shared.events import streams
-from shared.settings import DEFAULT_PORTS, SERVICES
+from shared.settings import DEFAULT_PORTS, PROCESSES, SERVICES
 
 K8S = DEPLOY / "kubernetes"
 KUBERNETES_VERSION = "1.30.0"
@@ -181,7 +181,7 @@ def test_service_containers_get_only_their_own_login_and_migrations_the_owner() 
         refs = [next(iter(r.values()))["name"] for r in pod["initContainers"][0]["envFrom"]]
         assert "polku-database-logins" in refs, "migrations create the roles of these logins"
     dev = by_kind(rendered("dev"), "Secret")["polku-database-logins"]["stringData"]
-    for service in SERVICES:
+    for service in PROCESSES:
         assert dev[f"POLKU_{service.upper()}_DATABASE_URL"].startswith(
             f"postgresql://polku_{service}:"
         )

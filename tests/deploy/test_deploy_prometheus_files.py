@@ -50,11 +50,13 @@ def test_the_alerts_cover_what_operations_needs() -> None:
     assert by_name["PolkuServiceDown"].startswith("up{") and "== 0" in by_name["PolkuServiceDown"]
 
 
-def test_scrape_config_names_the_four_services() -> None:
+def test_scrape_config_names_the_four_services_and_the_web() -> None:
     config = yaml.safe_load((PROM / "prometheus.yml").read_text())
     job = next(j for j in config["scrape_configs"] if j["job_name"] == "polku")
     targets = [t for group in job["static_configs"] for t in group["targets"]]
-    assert targets == ["intake:8001", "caseplan:8002", "matching:8003", "reporting:8004"]
+    assert targets == [
+        "intake:8001", "caseplan:8002", "matching:8003", "reporting:8004", "web:8000",
+    ]  # fmt: skip
 
 
 def dashboard_targets() -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import pytest
 
 from shared.migrate import migrate
 from shared.roles import default_role, with_user
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, WEB, Settings
 
 Denied = (asyncpg.exceptions.InsufficientPrivilegeError,)
 
@@ -135,3 +135,22 @@ async def test_migrating_again_keeps_the_grants_and_sets_a_configured_password(
         await owner.execute(f'DROP OWNED BY "{role}"')
         await owner.execute(f'DROP ROLE "{role}"')
         await owner.close()
+
+
+async def test_the_web_front_logs_in_as_its_own_role_and_reads_no_service_schema(
+    migrated_database_url: str, settings: Settings
+) -> None:
+    await migrate(migrated_database_url, (WEB,))
+    conn = await asyncpg.connect(
+        settings.service_database_url(WEB), server_settings={"search_path": "web"}
+    )
+    try:
+        assert await conn.fetchval("SELECT current_user") == default_role(WEB)
+        assert await conn.fetchval("SELECT count(*) FROM person") == 0  # its own rows
+        for table in ("intake.participant", "caseplan.case_plan", "reporting.participant_fact"):
+            with pytest.raises(Denied):
+                await conn.fetch(f"SELECT * FROM {table}")
+        with pytest.raises(Denied):
+            await conn.execute("DROP TABLE person")
+    finally:
+        await conn.close()
