@@ -1,5 +1,5 @@
 """Every benchmark in one run: the ceiling first, then intake, pipeline, latency, matching,
-reporting.
+reporting, web.
 
 Prints one table (each figure with its target and whether it was met; throughput also as a
 ratio of the ceiling measured in the same run) and writes it as JSON to bench/results/.
@@ -19,7 +19,7 @@ from typing import Any
 
 import uvloop
 
-from bench import ceiling, intake, latency, matching, pipeline, reporting
+from bench import ceiling, intake, latency, matching, pipeline, reporting, web
 from bench.common import Report
 
 FULL: dict[str, dict[str, Any]] = {
@@ -29,6 +29,7 @@ FULL: dict[str, dict[str, Any]] = {
     "latency": {"intakes": 2_000, "rate": 200.0, "openings": 1_000},
     "matching": {"participants": 100_000, "openings": 10_000, "samples": 200, "brute": 10},
     "reporting": {"participants": 1_000_000, "filters": None},
+    "web": {"participants": 100_000, "repeat": 200},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "ceiling": {"events": 5_000},
@@ -37,8 +38,9 @@ QUICK: dict[str, dict[str, Any]] = {
     "latency": {"intakes": 300, "rate": 50.0, "openings": 200},
     "matching": {"participants": 20_000, "openings": 2_000, "samples": 50, "brute": 3},
     "reporting": {"participants": 20_000, "filters": ["none", "municipality"]},
+    "web": {"participants": 3_000, "repeat": 30},
 }
-ORDER = ["ceiling", "intake", "pipeline", "latency", "matching", "reporting"]
+ORDER = ["ceiling", "intake", "pipeline", "latency", "matching", "reporting", "web"]
 
 
 async def _pipeline(sizes: dict[str, Any], best_ceiling: float) -> Report:
@@ -82,6 +84,7 @@ async def run(sizes: dict[str, dict[str, Any]], only: list[str]) -> Report:
         "reporting": lambda: reporting.measure(
             sizes["reporting"]["participants"], filter_names=sizes["reporting"]["filters"]
         ),
+        "web": lambda: web.measure(**sizes["web"]),
     }
     parts = [ceil]
     for name in only:
