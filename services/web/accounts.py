@@ -14,6 +14,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.web import domain, repository
+from services.web.notify import rules as notify_rules
+from services.web.notify import service as notify_service
 from services.web.settings import WebSettings
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
@@ -170,6 +172,10 @@ async def complete_link(
                 display_name=name.strip()[:100],
                 password_hash=hashed,
             )
+            notice = notify_rules.invitation_accepted(
+                inviter=link["created_by"], name=name.strip()[:100], email=link["email"]
+            )
+            await notify_service.record(conn, notice)  # with the person, or not at all
         else:
             await repository.set_password(conn, person_id, hashed)
         person = await repository.person_by_id(conn, person_id)

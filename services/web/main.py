@@ -15,9 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from services.web import pages, sessions
 from services.web.backend import ServiceError, Services
 from services.web.metrics import install_metrics
+from services.web.notify import handlers as notify_handlers
+from services.web.notify import service as notify_service
 from services.web.pages.common import error_page
 from services.web.settings import WebSettings
-from shared.db import create_pool
+from shared.runtime import Runtime, ServiceDefinition
 from shared.settings import SERVICES, Settings
 
 log = logging.getLogger("polku.web")
@@ -39,12 +41,12 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = await create_pool(
-            settings.service_database_url("web"),  # its own login role: the schema web only
-            schema="web",
-            min_size=1,
-            max_size=settings.db_pool_size,
-        )
+        # The web front's own consumer (notifications), pool and outbox: its own login role,
+        # the schema web only (shared/runtime, as the services have).
+        runtime = Runtime(notify_definition(ws), settings)
+        await runtime.start()
+        app.state.runtime, app.state.pool = runtime, runtime.db
+        app.state.metrics.more.append(runtime.metrics.registry)
         urls = {s: ws.url_of(s, settings).rstrip("/") for s in SERVICES}
         errors = app.state.metrics.service_errors
         app.state.services = Services(
@@ -59,7 +61,7 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
             yield
         finally:
             await app.state.services.close()
-            await app.state.pool.close()
+            await runtime.stop()
 
     app = FastAPI(
         title="Polku web",
@@ -87,6 +89,17 @@ async def _seed_demo(pool: object, settings: Settings) -> None:
     print(f"web: sign in at http://{settings.host}:{settings.web_port}/ as", flush=True)
     for p in people:
         print(f"web:   {p['role']:<15} {p['email']}  password {demo.DEMO_PASSWORD}", flush=True)
+
+
+def notify_definition(ws: WebSettings) -> ServiceDefinition:
+    """The web front as a consumer: the events its notifications follow, and the mailer."""
+    return ServiceDefinition(
+        name="web",
+        title="Polku web",
+        description="Pages for people; notifications by e-mail",
+        register_handlers=notify_handlers.register_handlers,
+        background=[notify_service.make_mail_loop(ws)],
+    )
 
 
 def _install_health(app: FastAPI) -> None:

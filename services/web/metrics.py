@@ -40,8 +40,11 @@ class WebMetrics:
             registry=self.registry,
         )
 
+        self.more: list[CollectorRegistry] = []
+        """Other registries served beside (the consumer's pipeline metrics)."""
+
     def latest(self) -> bytes:
-        return _latest(self.registry)
+        return b"".join(_latest(r) for r in [self.registry, *self.more])
 
 
 def install_metrics(app: FastAPI) -> WebMetrics:

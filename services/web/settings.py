@@ -26,6 +26,18 @@ class WebSettings(BaseSettings):
     throttle_client_failures: int = Field(20, ge=1, description="failures from one address")
     throttle_window_s: float = Field(900.0, gt=0, description="the window they are counted in")
     demo_people: bool = Field(False, description="list the demo people on the sign-in page")
+    public_url: str = Field("", description="the web front's address, for links in e-mail")
+    smtp_host: str = Field("", description="SMTP server for e-mail (none: development mailbox)")
+    smtp_port: int = Field(25, ge=1, le=65535, description="its port")
+    smtp_from: str = Field("polku@localhost", description="the sender address of e-mail")
+    smtp_starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
+    smtp_user: str | None = Field(None, description="SMTP login, when the server asks one")
+    smtp_password: str | None = Field(None, description="its password")
+    smtp_timeout_s: float = Field(10.0, gt=0, description="one SMTP conversation at most")
+    mail_interval_s: float = Field(5.0, gt=0, description="how often due e-mail is sent")
+    mail_retry_s: float = Field(60.0, gt=0, description="first retry after a failure (doubles)")
+    mail_max_attempts: int = Field(8, ge=1, description="attempts before a mail is given up")
+    digest_hours: float = Field(24.0, gt=0, description="a daily digest's period")
 
     def url_of(self, service: str, settings: Settings) -> str:
         """Base URL of one of the four services."""

@@ -1,11 +1,21 @@
 """The web front's pages, one router per journey."""
 
-from services.web.pages import account, auth, clerk, links, operator, upload, worker
+from services.web.pages import (
+    account,
+    auth,
+    clerk,
+    links,
+    notifications,
+    operator,
+    upload,
+    worker,
+)
 
 ROUTERS = [
     auth.router,
     links.router,
     account.router,
+    notifications.router,
     operator.router,
     upload.router,  # before clerk: /participants/upload is not a participant id
     clerk.router,

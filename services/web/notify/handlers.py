@@ -1,0 +1,88 @@
+"""The events the web front hears: what it needs to address notices, and the facts that
+cause them. Each notice is recorded in the transaction of the event's inbox entry, so an
+event is told once however often it is delivered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from services.web.notify import repository, rules, service
+from shared.events import Envelope
+from shared.events.caseplan import CaseplanWorkerAssigned
+from shared.events.intake import ParticipantErased
+from shared.events.matching import (
+    MatchAccepted,
+    MatchDeclined,
+    MatchProposed,
+    OpeningPosted,
+    OpeningUpdated,
+)
+from shared.messaging import EventConsumer
+
+Emitted = list[Envelope[Any]]
+
+
+async def _tell(
+    conn: asyncpg.Connection, event: Envelope[Any], notice: rules.Notice | None
+) -> None:
+    if rules.is_news(event.occurred_at, datetime.now(UTC)):
+        await service.record(conn, notice)
+
+
+def register_handlers(consumer: EventConsumer) -> None:
+    """Subscribe the web front to the events its notices follow."""
+
+    async def on_opening(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        await repository.remember_opening(conn, p.opening_id, p.organisation_id, p.title)
+        return []
+
+    consumer.on(OpeningPosted)(on_opening)
+    consumer.on(OpeningUpdated)(on_opening)
+
+    @consumer.on(CaseplanWorkerAssigned)
+    async def on_worker_assigned(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        if p.organisation_id is not None:
+            await repository.remember_case(conn, p.participant_id, p.organisation_id)
+        notice = rules.case_new(
+            organisation_id=p.organisation_id,
+            participant_id=p.participant_id,
+            cause_id=event.event_id,
+        )
+        await _tell(conn, event, notice)
+        return []
+
+    @consumer.on(MatchProposed)
+    async def on_proposed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        title = await repository.opening_title(conn, p.opening_id) or "-"
+        notice = rules.proposal_new(
+            organisation_id=p.organisation_id, title=title, cause_id=event.event_id
+        )
+        await _tell(conn, event, notice)
+        return []
+
+    async def on_decided(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        notice = rules.proposal_decided(
+            accepted=isinstance(p, MatchAccepted),
+            case_organisation=await repository.case_organisation(conn, p.participant_id),
+            participant_id=p.participant_id,
+            title=await repository.opening_title(conn, p.opening_id) or "-",
+            reason=getattr(p, "reason", ""),
+            cause_id=event.event_id,
+        )
+        await _tell(conn, event, notice)
+        return []
+
+    consumer.on(MatchAccepted)(on_decided)
+    consumer.on(MatchDeclined)(on_decided)
+
+    @consumer.on(ParticipantErased)
+    async def on_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        await repository.forget_participant(conn, event.payload.participant_id)
+        return []
