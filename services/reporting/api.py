@@ -37,7 +37,8 @@ ReportingDep = Annotated[ReportingSettings, Depends(get_reporting_settings)]
 
 
 def _invalid(field: str, reason: str) -> HTTPException:
-    return HTTPException(422, detail=[{"field": field, "reason": reason}])
+    """422 in the shape of every invalid field (`shared.http_errors`): a rule broke, not a type."""
+    return HTTPException(422, detail=[{"field": field, "reason": reason, "type": "value_error"}])
 
 
 Format = Literal["json", "csv"]
