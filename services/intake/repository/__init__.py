@@ -1,4 +1,5 @@
-"""The only SQL of the intake service."""
+"""The SQL of intake's participants; `transfer_requests` holds the transfer requests'.
+The package is the only place of intake's SQL."""
 
 from __future__ import annotations
 
@@ -199,3 +200,8 @@ async def set_consent(
         json.dumps(consent),
         withdrawn,
     )
+
+
+async def delete(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """Delete the participant's row for good (an erasure)."""
+    await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
