@@ -40,6 +40,15 @@ async def record(
     )
 
 
+async def trail(conn: asyncpg.Connection, participant_id: UUID) -> list[asyncpg.Record]:
+    """The participant's audit lines in order: when, which organisation and role, what."""
+    return await conn.fetch(
+        "SELECT at, organisation_id, role, action, fields FROM audit_log"
+        " WHERE participant_id = $1 ORDER BY seq",
+        participant_id,
+    )
+
+
 def insert_from(source: str, first: int) -> str:
     """SQL appending one line per `participant_id` of `source` (a CTE), to fold into a
     statement that changes those participants; its parameters are `params(...)` from `$first`."""

@@ -5,7 +5,7 @@ A route declares its own refusals with `refusals({404: ["participant_not_found"]
 and 413 `body_too_large` where there is a body, 401 key reasons, 403 `role_not_allowed`,
 422 `invalid_character`, 503 `unavailable`) and gives each error response a schema whose `reason` lists the reasons
 (an enum), plus `x-reasons` for tools. Bodies: `{"detail": [{field, reason, type}]}` for
-invalid fields, `{"detail": {reason, message}}` for a value or a call a rule refused.
+invalid fields (`shared.http_errors.field_errors`, one shape in every service), `{"detail": {reason, message}}` for a value or a call a rule refused.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ FIELD_ERROR: dict[str, Any] = {
     "title": "FieldError",
     "description": "One invalid field and the rule it broke, in the rule's own words.",
     "type": "object",
-    "required": ["field", "reason"],
+    "required": ["field", "reason", "type"],
     "properties": {
         "field": {"type": "string", "title": "Field"},
         "reason": {"type": "string", "title": "Reason"},
-        "type": {"type": "string", "title": "Type"},
+        "type": {"type": "string", "title": "Type", "description": "pydantic's code for the rule"},
     },
 }
 

@@ -15,18 +15,13 @@ from uuid import UUID
 import asyncpg
 
 from services.caseplan.domain.refusal import Refusal
+from services.caseplan.repository import scopes
 from shared import audit
 from shared.auth import Principal
 
-_PLAN_COLUMNS = (
-    "SELECT c.case_plan_id, c.participant_id, c.municipality, c.organisation_id,"
-    " w.organisation_id AS worker_organisation"
-)
-_PLAN = f"{_PLAN_COLUMNS} FROM case_plan c LEFT JOIN support_worker w USING (support_worker_id)"
-
 
 def may_see_plan(principal: Principal | None, plan: Any) -> bool:
-    """True when the caller may see this case plan (a row of `_PLAN`)."""
+    """True when the caller may see this case plan (a row of `scopes.plan_scope`)."""
     if principal is None or principal.is_admin:
         return True
     if principal.role == "municipality":
@@ -46,11 +41,12 @@ async def check_plan(
     action: str = "case_plan.read",
 ) -> None:
     """Refuse (404) a case plan outside the caller's scope; audit the access."""
-    column = "c.participant_id" if participant_id is not None else "c.case_plan_id"
     # No transaction: one read, then one audit line committed on its own (the access is
     # audited whether or not the action then succeeds), two round trips instead of four.
     async with pool.acquire() as conn:
-        plan = await conn.fetchrow(f"{_PLAN} WHERE {column} = $1", participant_id or case_plan_id)
+        plan = await scopes.plan_scope(
+            conn, participant_id=participant_id, case_plan_id=case_plan_id
+        )
         if plan is None:
             return  # the use case answers its own 404
         if not may_see_plan(principal, plan):
@@ -65,12 +61,7 @@ async def check_placement(
     if principal is None or principal.is_admin:
         return
     async with pool.acquire() as conn:  # as in check_plan: a read, then the audit line
-        plan = await conn.fetchrow(
-            f"{_PLAN_COLUMNS}, p.organisation_id AS owner FROM case_plan c"
-            " LEFT JOIN support_worker w USING (support_worker_id)"
-            " JOIN placement p USING (case_plan_id) WHERE p.placement_id = $1",
-            placement_id,
-        )
+        plan = await scopes.placement_scope(conn, placement_id)
         if plan is None:
             return
         mine = plan["owner"] == principal.organisation_id or (
@@ -96,9 +87,7 @@ async def check_worker(pool: asyncpg.Pool, principal: Principal | None, worker_i
     if principal is None or principal.is_admin:
         return
     async with pool.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT organisation_id FROM support_worker WHERE support_worker_id = $1", worker_id
-        )
+        row = await scopes.worker_scope(conn, worker_id)
     if row is not None and row["organisation_id"] != principal.organisation_id:
         raise Refusal("support_worker_not_found", "no such support worker", status=404)
 
@@ -113,7 +102,7 @@ async def visible_plans(
     """Of these case plans, the ones the caller may see (waiting: also where it serves)."""
     ids = list(case_plan_ids)
     async with pool.acquire() as conn:
-        plans = await conn.fetch(f"{_PLAN} WHERE c.case_plan_id = ANY($1::uuid[])", ids)
+        plans = await scopes.plan_scopes(conn, ids)
         served = await _served_municipalities(conn, principal) if waiting else set()
     return {
         p["case_plan_id"]
@@ -127,9 +116,4 @@ async def _served_municipalities(conn: asyncpg.Connection, principal: Principal 
     (its waiting list there)."""
     if principal is None or principal.role != "support_worker":
         return set()
-    rows = await conn.fetch(
-        "SELECT municipality AS m FROM service_agreement"
-        " WHERE organisation_id = $1 AND ended_at IS NULL",
-        principal.organisation_id,
-    )
-    return {r["m"] for r in rows}
+    return await scopes.served_municipalities(conn, principal.organisation_id)

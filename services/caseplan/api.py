@@ -9,7 +9,11 @@ import asyncpg
 from fastapi import APIRouter, Header, Request, status
 
 from services.caseplan import access, service, views
-from services.caseplan.api_models import (
+from services.caseplan.commands import read, run, today
+from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.workers import SupportWorker
+from services.caseplan.repository import plans
+from services.caseplan.schemas import (
     CasePlanOut,
     EventsOut,
     ExitIn,
@@ -22,10 +26,6 @@ from services.caseplan.api_models import (
     SupportWorkerPatch,
     WaitingOut,
 )
-from services.caseplan.commands import read, run, today
-from services.caseplan.domain.refusal import Refusal
-from services.caseplan.domain.workers import SupportWorker
-from services.caseplan.repository import plans
 from shared import receipts
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload

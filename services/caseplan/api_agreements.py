@@ -13,11 +13,11 @@ import asyncpg
 from fastapi import APIRouter, status
 
 from services.caseplan import service_agreements
-from services.caseplan.api_models import ServiceAgreementIn, ServiceAgreementOut
 from services.caseplan.commands import read, run, today
 from services.caseplan.domain.agreements import ServiceAgreement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import agreements
+from services.caseplan.schemas import ServiceAgreementIn, ServiceAgreementOut
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
 from shared.idempotent_route import IdempotentRoute

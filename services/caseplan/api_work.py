@@ -9,7 +9,10 @@ import asyncpg
 from fastapi import APIRouter, status
 
 from services.caseplan import access, service_work, views
-from services.caseplan.api_models import (
+from services.caseplan.commands import run, today
+from services.caseplan.domain.activities import Activity
+from services.caseplan.domain.case_plan import Goal
+from services.caseplan.schemas import (
     ActivityIn,
     ActivityOut,
     ActivityStatusIn,
@@ -22,9 +25,6 @@ from services.caseplan.api_models import (
     PlacementHoursIn,
     PlacementOut,
 )
-from services.caseplan.commands import run, today
-from services.caseplan.domain.activities import Activity
-from services.caseplan.domain.case_plan import Goal
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
 from shared.idempotent_route import IdempotentRoute

@@ -6,13 +6,13 @@ import asyncio
 import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
-from uuid import UUID
 
 import asyncpg
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.caseplan.commands import today
+from services.caseplan.repository import retention as storage
 from shared.outage import OutageLog
 
 if TYPE_CHECKING:
@@ -38,34 +38,9 @@ def cutoff(on: date, retention_days: int) -> date:
 async def anonymise_closed(conn: asyncpg.Connection, before: date) -> int:
     """Cut closed plans (closed before `before`) from the person; returns how many."""
     async with conn.transaction():
-        ids = await conn.fetch(
-            "SELECT case_plan_id FROM case_plan WHERE status = 'closed' AND anonymised_at IS NULL"
-            " AND coalesce(followed_up_on, exited_on, planned_end_on) < $1 FOR UPDATE",
-            before,
-        )
-        await anonymise(conn, [r["case_plan_id"] for r in ids])
+        ids = await storage.closed_before(conn, before)
+        await storage.anonymise(conn, ids)
     return len(ids)
-
-
-async def anonymise(conn: asyncpg.Connection, case_plan_ids: list[UUID]) -> None:
-    """A fresh random participant id on the plans and placements; free text removed."""
-    ids = case_plan_ids
-    await conn.execute(
-        "UPDATE case_plan SET participant_id = gen_random_uuid(), notes = NULL,"
-        " anonymised_at = now() WHERE case_plan_id = ANY($1::uuid[])",
-        ids,
-    )
-    await conn.execute(
-        "UPDATE goal SET title = 'anonymised', description = NULL"
-        " WHERE case_plan_id = ANY($1::uuid[])",
-        ids,
-    )
-    await conn.execute("UPDATE activity SET note = NULL WHERE case_plan_id = ANY($1::uuid[])", ids)
-    await conn.execute(
-        "UPDATE placement p SET participant_id = c.participant_id FROM case_plan c"
-        " WHERE p.case_plan_id = c.case_plan_id AND c.case_plan_id = ANY($1::uuid[])",
-        ids,
-    )
 
 
 async def retention_job(runtime: Runtime) -> None:

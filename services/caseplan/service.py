@@ -16,7 +16,6 @@ from uuid import UUID
 
 import asyncpg
 
-from services.caseplan import retention
 from services.caseplan.domain import case_plan as cases
 from services.caseplan.domain import erasure
 from services.caseplan.domain.agreements import require_agreed
@@ -24,6 +23,7 @@ from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
 from services.caseplan.repository import agreements, plans, tombstones
+from services.caseplan.repository import retention as retained
 from shared import idempotency
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
@@ -170,7 +170,7 @@ async def erase_participant(
     if plan is None:
         return []
     freed = await _close(conn, plan, ClosedBecause.ERASED, today)
-    await retention.anonymise(conn, [plan.case_plan_id])
+    await retained.anonymise(conn, [plan.case_plan_id])
     return freed
 
 

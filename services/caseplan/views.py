@@ -8,7 +8,12 @@ from uuid import UUID
 
 import asyncpg
 
-from services.caseplan.api_models import (
+from services.caseplan.domain.activities import Activity
+from services.caseplan.domain.placements import Placement
+from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.workers import SupportWorker
+from services.caseplan.repository import plans, work
+from services.caseplan.schemas import (
     ActivityOut,
     CasePlanOut,
     FollowUpDueOut,
@@ -17,11 +22,6 @@ from services.caseplan.api_models import (
     SupportWorkerOut,
     WaitingOut,
 )
-from services.caseplan.domain.activities import Activity
-from services.caseplan.domain.placements import Placement
-from services.caseplan.domain.refusal import Refusal
-from services.caseplan.domain.workers import SupportWorker
-from services.caseplan.repository import plans, work
 
 
 def worker_out(w: SupportWorker) -> SupportWorkerOut:

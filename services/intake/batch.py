@@ -17,10 +17,11 @@ import asyncpg
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
-from services.intake.errors import IntakeError, field_errors
+from services.intake.errors import IntakeError
 from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
 from shared import idempotency
+from shared.http_errors import field_errors
 from shared.json_schema import TEXT_CELLS
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from shared.http_errors import install_field_errors
 
 
 class IntakeError(Exception):
@@ -18,32 +16,6 @@ class IntakeError(Exception):
         self.status_code, self.reason, self.message = status_code, reason, message
 
 
-def field_errors(errors: Iterable[Any], *, skip: Sequence[str] = ("body",)) -> list[dict[str, str]]:
-    """Pydantic errors as [{field, reason, type}], the reason being the rule's own words."""
-    out = []
-    for err in errors:
-        loc = [_shown(str(p)) for p in err.get("loc", ()) if str(p) not in skip]
-        ctx = err.get("ctx") or {}
-        reason = str(ctx["error"]) if "error" in ctx else str(err.get("msg", "invalid"))
-        out.append(
-            {"field": ".".join(loc) or "body", "reason": reason, "type": err.get("type", "")}
-        )
-    return out
-
-
-def _shown(name: str) -> str:
-    """A field name as the answer shows it: an unknown key's control characters escaped,
-    so the answer can be stored (a batch's, as JSON in PostgreSQL) and printed safely."""
-    if name.isprintable():
-        return name
-    return name.encode("unicode_escape").decode("ascii")
-
-
-async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
-
-
 async def _on_intake_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IntakeError)
     body = {"detail": {"reason": exc.reason, "message": exc.message}}
@@ -52,5 +24,5 @@ async def _on_intake_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Make intake's app answer bad input with a machine-readable reason per field."""
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    install_field_errors(app)
     app.add_exception_handler(IntakeError, _on_intake_error)

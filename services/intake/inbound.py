@@ -12,11 +12,11 @@ from pydantic import PrivateAttr, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import InvalidNationalId, parse_national_id
-from services.intake.errors import field_errors
 from services.intake.schemas import IntakeIn
 from shared.dead_letters import SubjectOf
 from shared.events.envelope import Envelope, InvalidPayload, MalformedEvent
 from shared.events.intake import IntakeRequested
+from shared.http_errors import field_errors
 from shared.messaging import entry_body
 
 REQUEST_NAMESPACE = UUID("7f1c1f3e-3b0a-4d55-9a53-0c4f1e0b5a21")

@@ -15,9 +15,10 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.intake import repository, transfer_repository
+from services.intake import repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.inbound import person_subject
+from services.intake.repository import transfer_requests
 from services.intake.service import PERSONAL_FIELDS, PRODUCER, view, visible
 from shared import audit, dead_letters, erasure, idempotency, outbox
 from shared.auth import Principal
@@ -62,7 +63,7 @@ async def erase(
             await repository.get(conn, participant_id, lock=True), participant_id, principal
         )
         await erasure.forget_events(conn, participant_id, keep_types=[ParticipantErased.TYPE])
-        await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
+        await repository.delete(conn, participant_id)
         await idempotency.forget_answers_mentioning(conn, str(participant_id))
         await audit.record(conn, principal, "participant.erased", [participant_id], ["*"])
         event = ParticipantErased(participant_id=participant_id)
@@ -79,12 +80,8 @@ async def own_part(
     async with pool.acquire() as conn, conn.transaction():
         row = visible(await repository.get(conn, participant_id), participant_id, principal)
         await audit.record(conn, principal, "participant.exported", [participant_id], ["*"])
-        trail = await conn.fetch(
-            "SELECT at, organisation_id, role, action, fields FROM audit_log"
-            " WHERE participant_id = $1 ORDER BY seq",
-            participant_id,
-        )
-        transfers = await transfer_repository.of_participant(conn, participant_id)
+        trail = await audit.trail(conn, participant_id)
+        transfers = await transfer_requests.of_participant(conn, participant_id)
     return {
         "participant": view(row, vault).model_dump(mode="json"),
         "transfers": [jsonable_encoder(asdict(t)) for t in transfers],

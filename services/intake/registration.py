@@ -17,7 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.intake import repository, transfer_repository
+from services.intake import repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import changed_fields
 from services.intake.domain.transfer import is_own_registration, registration_status
@@ -30,7 +30,7 @@ from services.intake.records import (
     occurred_at,
     seal_personal,
 )
-from services.intake.repository import ParticipantRow
+from services.intake.repository import ParticipantRow, transfer_requests
 from services.intake.schemas import IntakeIn
 from shared import audit
 from shared.auth import Principal
@@ -175,7 +175,7 @@ async def _ask_transfers(
 ) -> dict[bytes, Registration]:
     """Record a transfer request for each person registered by another municipality; the
     answers they get look like a first (or repeated) registration's."""
-    asked = await transfer_repository.ask(
+    asked = await transfer_requests.ask(
         conn,
         [(row.participant_id, row.municipality, intake.municipality) for row, intake in away],
         requested_by=principal.key_id if principal else None,

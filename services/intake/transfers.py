@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from services.intake import repository, transfer_repository
+from services.intake import repository
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain.transfer import (
     Transfer,
@@ -23,7 +23,7 @@ from services.intake.domain.transfer import (
 )
 from services.intake.errors import IntakeError
 from services.intake.records import coarse_location
-from services.intake.repository import ParticipantRow
+from services.intake.repository import ParticipantRow, transfer_requests
 from services.intake.schemas import HomeLocation, TransferAsk, TransferOut, TransferPage
 from services.intake.service import PRODUCER, check_municipality
 from shared import audit, outbox
@@ -43,7 +43,7 @@ async def ask(
         rows = await repository.lock_by_hash(conn, [vault.id_hash(body.national_id)])
         row = rows[0] if rows else None
         if row is not None and not is_own_registration(row.municipality, body.municipality):
-            asked = await transfer_repository.ask(
+            asked = await transfer_requests.ask(
                 conn,
                 [(row.participant_id, row.municipality, body.municipality)],
                 requested_by=principal.key_id if principal else None,
@@ -67,7 +67,7 @@ async def list_transfers(
     if principal and principal.role == "municipality" and own is None:
         return TransferPage(items=[], next_after=None)
     async with pool.acquire() as conn:
-        found = await transfer_repository.page(
+        found = await transfer_requests.page(
             conn, from_municipality=own, status=status, after=after, limit=limit
         )
     items = [TransferOut(**asdict(t)) for t in found]
@@ -86,17 +86,17 @@ async def decide_transfer(
 ) -> TransferOut:
     """Approve (the person, their case and figures move) or decline a transfer request."""
     async with pool.acquire() as conn, conn.transaction():
-        asked = await transfer_repository.get(conn, transfer_id)
+        asked = await transfer_requests.get(conn, transfer_id)
         if asked is None or not _may_decide(asked, principal):
             raise IntakeError(404, "transfer_not_found", f"no transfer {transfer_id}")
         row = await repository.get(conn, asked.participant_id, lock=True)  # the person first,
-        transfer = await transfer_repository.get(conn, transfer_id, lock=True)  # as registering
+        transfer = await transfer_requests.get(conn, transfer_id, lock=True)  # as registering
         assert row is not None and transfer is not None  # a request goes with its participant
         try:
             decided = decide(transfer, approve=approve, current=row.municipality, now=_now())
         except TransferRefused as refused:
             raise IntakeError(409, refused.reason, str(refused)) from None
-        await transfer_repository.save_decision(
+        await transfer_requests.save_decision(
             conn, decided, decided_by=principal.key_id if principal else None
         )
         action = f"transfer.{decided.status.value}"

@@ -40,9 +40,7 @@ async def check_opening(pool: asyncpg.Pool, principal: Principal | None, opening
     """Only the opening's own organisation (or an admin) sees or changes it."""
     if _unscoped(principal):
         return
-    owner = await pool.fetchval(
-        "SELECT organisation_id FROM opening WHERE opening_id = $1", opening_id
-    )
+    owner = await repo.opening_owner(pool, opening_id)
     if owner is not None and principal and owner != principal.organisation_id:
         raise not_found("opening")
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from shared.http_errors import install_field_errors
 
 
 class MatchingError(Exception):
@@ -23,22 +21,6 @@ def not_found(what: str) -> MatchingError:
     return MatchingError(404, f"{what}_not_found", f"no such {what}")
 
 
-def field_errors(errors: Iterable[Any]) -> list[dict[str, str]]:
-    """Pydantic errors as [{field, reason}]."""
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if str(p) != "body"]
-        ctx = err.get("ctx") or {}
-        reason = str(ctx["error"]) if "error" in ctx else str(err.get("msg", "invalid"))
-        out.append({"field": ".".join(loc) or "body", "reason": reason})
-    return out
-
-
-async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
-
-
 async def _on_matching_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MatchingError)
     body = {"detail": {"reason": exc.reason, "message": exc.message}}
@@ -47,5 +29,5 @@ async def _on_matching_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Make matching's app answer bad input with machine-readable reasons."""
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    install_field_errors(app)
     app.add_exception_handler(MatchingError, _on_matching_error)

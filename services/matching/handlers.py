@@ -7,11 +7,9 @@ from typing import Any
 
 import asyncpg
 
-from services.matching import decisions, pool, proposals
+from services.matching import service
 from services.matching.catalog import OpeningCatalog
-from services.matching.repository import erasure as erasure_sql
 from services.matching.settings import MatchingSettings
-from shared import erasure
 from shared.events import Envelope
 from shared.events.caseplan import ParticipantExited, ParticipantReadyForMatching
 from shared.events.envelope import Payload
@@ -33,7 +31,7 @@ from shared.events.matching import (
 )
 from shared.messaging import EventConsumer
 
-PRODUCER = "matching"
+PRODUCER = service.PRODUCER
 Emitted = list[Envelope[Any]]
 
 
@@ -56,12 +54,12 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
         conn: asyncpg.Connection, events: list[Envelope[Any]]
     ) -> None:
         registered = [(e.payload, e.occurred_at) for e in events]
-        await pool.register_candidates(conn, registered, walking_km=ms.walking_km)
+        await service.register_candidates(conn, registered, walking_km=ms.walking_km)
 
     @consumer.on(ParticipantUpdated)
     async def on_participant_updated(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
-        proposed = await pool.update_candidate(
+        proposed = await service.update_candidate(
             conn, event.payload, at=event.occurred_at, catalog=catalog, settings=ms, now=now
         )
         return _follow(event, proposed)
@@ -71,7 +69,7 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
     async def on_participant_left(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        left = await pool.remove_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+        left = await service.remove_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
         return _follow(event, left)
 
     consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
@@ -80,18 +78,13 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
     async def on_participant_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         """For good: out of the pool (a tombstone), matches cut from them, events forgotten."""
         now = datetime.now(UTC)
-        pid, at = event.payload.participant_id, event.occurred_at
-        erased = await pool.erase_candidate(conn, pid, at=at, catalog=catalog, settings=ms, now=now)
-        await erasure_sql.anonymise_matches(conn, pid)
-        followed = _follow(event, erased)
-        await erasure.forget_events(conn, pid, also=followed)
-        return followed
+        return await service.erase_candidate(conn, event, catalog=catalog, settings=ms, now=now)
 
     @consumer.on(ParticipantExited)
     async def on_participant_exited(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         pid = event.payload.participant_id
-        retired = await pool.retire_candidate(
+        retired = await service.retire_candidate(
             conn, pid, at=event.occurred_at, catalog=catalog, settings=ms, now=now
         )
         return _follow(event, retired)
@@ -102,7 +95,7 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
     ) -> Emitted:
         now = datetime.now(UTC)
         ready = [e.payload for e in events]
-        proposed = await pool.make_ready(conn, ready, catalog=catalog, settings=ms, now=now)
+        proposed = await service.make_ready(conn, ready, catalog=catalog, settings=ms, now=now)
         return _follow_each(events, proposed)
 
 
@@ -118,7 +111,7 @@ def _register_follow_ups(
     async def on_opening_changed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         oid = event.payload.opening_id
-        return _follow(event, await proposals.propose_for_opening(conn, oid, settings=ms, now=now))
+        return _follow(event, await service.propose_for_opening(conn, oid, settings=ms, now=now))
 
     consumer.on(OpeningPosted)(on_opening_changed)
     consumer.on(OpeningUpdated)(on_opening_changed)
@@ -128,9 +121,7 @@ def _register_follow_ups(
         now = datetime.now(UTC)
         return _follow(
             event,
-            await decisions.after_closed(
-                conn, event.payload, catalog=catalog, settings=ms, now=now
-            ),
+            await service.after_closed(conn, event.payload, catalog=catalog, settings=ms, now=now),
         )
 
     @consumer.on(MatchAccepted)
@@ -138,7 +129,7 @@ def _register_follow_ups(
         now = datetime.now(UTC)
         return _follow(
             event,
-            await decisions.after_accepted(
+            await service.after_accepted(
                 conn, event.payload, catalog=catalog, settings=ms, now=now
             ),
         )
@@ -147,7 +138,7 @@ def _register_follow_ups(
         now = datetime.now(UTC)
         return _follow(
             event,
-            await decisions.after_freed(conn, event.payload, catalog=catalog, settings=ms, now=now),
+            await service.after_freed(conn, event.payload, catalog=catalog, settings=ms, now=now),
         )
 
     consumer.on(MatchDeclined)(on_slot_freed)

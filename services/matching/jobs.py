@@ -6,10 +6,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from services.matching import decisions
+from services.matching import service
 from services.matching.settings import MatchingSettings
-from shared import outbox
-from shared.events import new_event
 from shared.outage import OutageLog
 from shared.runtime import Runtime
 
@@ -18,10 +16,7 @@ log = logging.getLogger("polku.matching.jobs")
 
 async def expire_once(runtime: Runtime, settings: MatchingSettings) -> int:
     """Expire due proposals and record `match.expired` for each, in one transaction."""
-    async with runtime.db.acquire() as conn, conn.transaction():
-        expired = await decisions.expire_due(conn, settings=settings)
-        await outbox.record(conn, [new_event(e, producer="matching") for e in expired])
-    return len(expired)
+    return await service.expire_due(runtime.db, settings=settings)
 
 
 def make_expiry_job(settings: MatchingSettings) -> Callable[[Runtime], Awaitable[None]]:

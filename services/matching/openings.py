@@ -10,10 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from services.matching import repository as repo
-from services.matching import webhook_store
 from services.matching.domain import cell_key, cell_of, words
 from services.matching.domain.eligibility import group_refusal
 from services.matching.errors import MatchingError, not_found
+from services.matching.repository import webhook_deliveries
 from services.matching.schemas import (
     OpeningChange,
     OpeningIn,
@@ -76,7 +76,7 @@ async def set_webhook(
     async with conn.transaction():
         if not await repo.set_webhook(conn, organisation_id, url or None, sealed):
             raise not_found("organisation")
-        dropped = 0 if url else await webhook_store.drop_pending(conn, organisation_id)
+        dropped = 0 if url else await webhook_deliveries.drop_pending(conn, organisation_id)
     return WebhookOut(
         organisation_id=organisation_id,
         webhook_url=url or None,

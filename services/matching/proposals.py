@@ -17,10 +17,10 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from services.matching import repository as repo
-from services.matching import webhook_store
 from services.matching.catalog import OpeningCatalog
 from services.matching.domain import Explanation, Ranked, cell_key, cells_within, rank
 from services.matching.domain.allocation import OpeningLoads, Seeker, allocate
+from services.matching.repository import webhook_deliveries
 from services.matching.settings import MatchingSettings
 from services.matching.views import candidate_of, opening_of, organisation_view, profile_of
 from shared.events.intake import ParticipantProfile
@@ -145,7 +145,7 @@ async def _store_proposals(
                 candidates[r.participant_id]["support_worker_contact"],
             )  # fmt: skip
             deliveries.append((facts.organisation_id, match_id, "match.proposed", body))
-    await repo.insert_matches(conn, matches, deliveries, webhook_store.CHANNEL)
+    await repo.insert_matches(conn, matches, deliveries, webhook_deliveries.CHANNEL)
     return events
 
 
@@ -222,7 +222,7 @@ async def _propose(
             ids, opening["title"], explanation.score, explanation.as_dict(),
             profile_of(candidate), candidate["support_worker_contact"],
         )  # fmt: skip
-        await webhook_store.enqueue(
+        await webhook_deliveries.enqueue(
             conn,
             organisation_id=opening["organisation_id"],
             match_id=match_id,

@@ -16,7 +16,7 @@ import aiohttp
 import asyncpg
 from prometheus_client import Counter
 
-from services.matching import webhook_store
+from services.matching.repository import webhook_deliveries
 from services.matching.settings import MatchingSettings
 from services.matching.webhook_resolver import RefusedAddress, webhook_connector
 from services.matching.webhooks import SIGNATURE_HEADER, decrypt_secret, sign, url_reason
@@ -122,7 +122,7 @@ class WebhookSender:
             self.saturated = True
             return False
         lease = self.settings.webhook_timeout_s * 2 + 5
-        rows = await webhook_store.claim_due(self.runtime.db, limit=free, lease_s=lease)
+        rows = await webhook_deliveries.claim_due(self.runtime.db, limit=free, lease_s=lease)
         for row in rows:
             task = asyncio.ensure_future(self._send(row))
             self.in_flight.add(task)
@@ -151,7 +151,7 @@ class WebhookSender:
     async def _idle_timeout(self) -> float:
         if self.saturated:
             return self.settings.webhook_interval_s
-        due_in = await webhook_store.next_due_in_s(self.runtime.db)
+        due_in = await webhook_deliveries.next_due_in_s(self.runtime.db)
         if due_in is None:
             return self.settings.webhook_interval_s
         return max(0.0, min(self.settings.webhook_interval_s, due_in))
@@ -160,7 +160,7 @@ class WebhookSender:
         if self._listener is not None and not self._listener.is_closed():
             return
         conn = await asyncpg.connect(self.runtime.settings.database_url)
-        await conn.add_listener(webhook_store.CHANNEL, lambda *_: self.wake.set())
+        await conn.add_listener(webhook_deliveries.CHANNEL, lambda *_: self.wake.set())
         conn.add_termination_listener(lambda _conn: self.wake.set())
         self._listener = conn
 
@@ -210,7 +210,7 @@ class DeliveredMarks:
                 self._pending, self._next = [], None
                 assert committed is not None
                 try:
-                    await webhook_store.mark_delivered_many(self.pool, ids)
+                    await webhook_deliveries.mark_delivered_many(self.pool, ids)
                     committed.set_result(None)
                 except Exception as exc:  # each waiter logs it; the lease sends them again
                     committed.set_exception(exc)
@@ -279,13 +279,13 @@ async def _deliver(
         return "delivered"
     if attempts < settings.webhook_max_attempts:
         retry = backoff_s(settings, attempts)
-        await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=retry)
+        await webhook_deliveries.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=retry)
         deliveries_counter(runtime).labels("retry").inc()
         log.info(
             "webhook %s attempt %d failed (%s); retry in %.1fs", delivery_id, attempts, error, retry
         )
         return "retry"
-    await webhook_store.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=None)
+    await webhook_deliveries.mark_failed(runtime.db, delivery_id, error=error, retry_in_s=None)
     deliveries_counter(runtime).labels("dead").inc()
     await _dead_letter(runtime, row, error)
     return "dead"

@@ -31,7 +31,6 @@ from shared.outage import DEFAULT_REMINDER_S, OutageLog
 
 log = logging.getLogger("polku.reporting.aggregator")
 
-AGGREGATOR_LOCK = 0x52414747  # "RAGG": one writer of the figure store at a time
 ROUND_SIZE = 2000
 """Participants per round (bounds a round's memory and its transaction)."""
 SETTLE_SECONDS = 2.0
@@ -48,7 +47,7 @@ async def aggregate_round(
     `up_to`, or any); returns how many (0: nothing noted)."""
     async with conn.transaction():
         await hold_erasure_lock(conn, exclusive=False)
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+        await store.hold_aggregator_lock(conn)
         if await store.stored_fingerprint(conn) != layout.fingerprint(settings):
             log.warning("figure store computed with other rules or layout: recomputing it")
             return await recompute_all(conn, settings)
@@ -87,7 +86,7 @@ async def recompute_all(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """The whole figure store from the fact tables (in the caller's transaction)."""
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+    await store.hold_aggregator_lock(conn)
     await store.truncate_figures(conn)
     total = await bulk.collect_participant_ids(conn)
     done, after = 0, None

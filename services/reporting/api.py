@@ -12,13 +12,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BeforeValidator
 
 from services.reporting import service
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
+from services.reporting.schemas import Audience, ReportTable
 from services.reporting.settings import ReportingSettings
 from shared.auth import Allow
 from shared.events.vocabulary import RiskGroup
@@ -37,11 +38,11 @@ ReportingDep = Annotated[ReportingSettings, Depends(get_reporting_settings)]
 
 
 def _invalid(field: str, reason: str) -> HTTPException:
-    return HTTPException(422, detail=[{"field": field, "reason": reason}])
+    """422 in the shape of every invalid field (`shared.http_errors`): a rule broke, not a type."""
+    return HTTPException(422, detail=[{"field": field, "reason": reason, "type": "value_error"}])
 
 
 Format = Literal["json", "csv"]
-Audience = Literal["internal", "external"]
 AudienceQuery = Annotated[
     Audience, Query(description="external: groups under 5 people shown as '<5'")
 ]
@@ -91,14 +92,6 @@ TableName = StrEnum(  # type: ignore[misc]
     "TableName", {n.replace("-", "_"): n for n in sorted(service.REPORTS) if n != "summary"}
 )
 """The reports served as JSON tables (the summary has its own route)."""
-
-
-class ReportTable(BaseModel):
-    """One named report: its rows of figures."""
-
-    report: str
-    audience: Audience
-    rows: list[dict[str, Any]]
 
 
 CSV_OR_JSON: dict[int | str, dict[str, Any]] = {

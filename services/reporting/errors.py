@@ -4,46 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi import FastAPI
 
-
-class FieldError(BaseModel):
-    """One refused input: which field and why."""
-
-    field: str
-    reason: str
-
-
-class InvalidInput(BaseModel):
-    """422: every refused input with its reason."""
-
-    detail: list[FieldError]
-
+from shared.http_errors import install_field_errors
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": InvalidInput, "description": "A filter or option is invalid"},
+    422: {"description": "A filter or option is invalid", "x-reasons": []},
 }
-
-
-def field_errors(errors: list[Any]) -> list[dict[str, str]]:
-    """Pydantic errors as [{field, reason}], without the 'query' prefix."""
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if str(p) not in ("query", "path", "body")]
-        ctx = err.get("ctx") or {}
-        reason = str(ctx["error"]) if "error" in ctx else str(err.get("msg", "invalid"))
-        out.append({"field": ".".join(loc) or "query", "reason": reason})
-    return out
-
-
-async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    return JSONResponse({"detail": field_errors(list(exc.errors()))}, status_code=422)
+"""A filter's 422, its body documented by `shared.openapi_errors` like every service's."""
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Make reporting's app answer bad input with the field and the reason."""
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    """Make reporting's app answer bad input with the field, the reason and its type."""
+    install_field_errors(app)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.reporting.aggregator import AGGREGATOR_LOCK, recompute_all
+from services.reporting.aggregator import recompute_all
 from services.reporting.repository import caseplan_projection as cp
 from services.reporting.repository import erasure, figure_store
 from services.reporting.repository import matching_projection as mp
@@ -127,8 +127,8 @@ async def rebuild(
     done = 0
     async with pool.acquire() as conn, conn.transaction():
         await store.hold_read_model_lock(conn, exclusive=True)  # before any table: no deadlock
-        await conn.execute("LOCK TABLE event_log IN EXCLUSIVE MODE")
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+        await store.lock_log(conn)
+        await figure_store.hold_aggregator_lock(conn)
         total = await store.log_size(conn)
         await store.truncate_read_model(conn)
         after = 0

@@ -87,9 +87,7 @@ async def reading(
     async with pool.acquire() as conn:
         tx = await begin_reading(conn)  # never half-way through a rebuild
         try:
-            # compiling costs more than these sums; and one statement serves every figure, so
-            # a cached generic plan fitted to one figure's rows could be slow for another's
-            await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
+            await figure_queries.plan_for_sums(conn)
             yield Reader(conn, f, today(), many=many)
         finally:
             if not conn.is_closed():

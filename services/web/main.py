@@ -12,7 +12,7 @@ from fastapi.exceptions import HTTPException
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.web import pages, sessions
+from services.web import pages, repository, sessions
 from services.web.backend import ServiceError, Services
 from services.web.metrics import install_metrics
 from services.web.notify import handlers as notify_handlers
@@ -111,7 +111,7 @@ def _install_health(app: FastAPI) -> None:
     async def readyz(request: Request) -> JSONResponse:
         try:
             async with request.app.state.pool.acquire() as conn:
-                await conn.fetchval("SELECT 1")
+                await repository.ping(conn)
         except Exception:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})

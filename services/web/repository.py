@@ -14,6 +14,11 @@ PERSON_COLUMNS = (
 )
 
 
+async def ping(conn: asyncpg.Connection) -> None:
+    """One round trip: the database answers (readiness)."""
+    await conn.fetchval("SELECT 1")
+
+
 async def person_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
     """A person by their (normalised) e-mail address."""
     return await conn.fetchrow(f"SELECT {PERSON_COLUMNS} FROM person WHERE email = $1", email)

@@ -1,4 +1,5 @@
-"""The only SQL of the matching service: candidate pool, organisations, openings, matches."""
+"""The only SQL of the matching service: candidate pool, organisations, openings, matches;
+`webhook_deliveries` holds the webhook queue's."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from services.matching.repository.openings import (
     fetch_organisation,
     insert_organisation,
     opening_loads,
+    opening_owner,
     openings_changed,
     save_opening,
     save_programme,
@@ -84,6 +86,7 @@ __all__ = [
     "mark_ready_many",
     "max_reach_km",
     "opening_loads",
+    "opening_owner",
     "openings_changed",
     "proposable_many",
     "ready_candidates_near",

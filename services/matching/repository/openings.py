@@ -110,6 +110,14 @@ async def close_opening(conn: asyncpg.Connection, opening_id: UUID) -> None:
     )
 
 
+async def opening_owner(conn: asyncpg.Connection | asyncpg.Pool, opening_id: UUID) -> UUID | None:
+    """The organisation an opening belongs to, or None for no such opening."""
+    owner: UUID | None = await conn.fetchval(
+        "SELECT organisation_id FROM opening WHERE opening_id = $1", opening_id
+    )
+    return owner
+
+
 async def fetch_opening(
     conn: asyncpg.Connection | asyncpg.Pool, opening_id: UUID, *, lock: bool = False
 ) -> Row:

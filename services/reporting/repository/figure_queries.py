@@ -16,6 +16,13 @@ from services.reporting.domain.periods import bucket_ranges
 from services.reporting.domain.sums import ALL_PLACES, FLAGGED, Ask, DayTotal, Sums, Tally
 
 
+async def plan_for_sums(conn: asyncpg.Connection) -> None:
+    """Plan each sum for its own figure, uncompiled, until this transaction ends."""
+    # compiling costs more than these sums; and one statement serves every figure, so
+    # a cached generic plan fitted to one figure's rows could be slow for another's
+    await conn.execute("SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 @dataclass(frozen=True)
 class Population:
     """Who a figure counts: a municipality, a risk group, an organisation (None: any)."""

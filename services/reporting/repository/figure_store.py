@@ -27,6 +27,14 @@ ORG_CUBE_KEY = ("organisation_id", "figure", "grain", "bucket", "k", "here")
 CUBE_VALUES = ("n", "x1", "x2", "hours", *layout.FLAGS)
 
 
+AGGREGATOR_LOCK = 0x52414747  # "RAGG": one writer of the figure store at a time
+
+
+async def hold_aggregator_lock(conn: asyncpg.Connection) -> None:
+    """Be the figure store's only writer until this transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", AGGREGATOR_LOCK)
+
+
 async def mark_dirty(conn: asyncpg.Connection, ids: Iterable[UUID]) -> None:
     """Note participants whose facts changed (the aggregator recomputes them)."""
     unique = list(dict.fromkeys(ids))

@@ -74,6 +74,11 @@ async def log_events(conn: asyncpg.Connection, events: Events) -> None:
     )
 
 
+async def lock_log(conn: asyncpg.Connection) -> None:
+    """Hold new events out of the event log until this transaction ends (a rebuild)."""
+    await conn.execute("LOCK TABLE event_log IN EXCLUSIVE MODE")
+
+
 async def truncate_read_model(conn: asyncpg.Connection) -> None:
     """Empty every read-model table, keeping the event log."""
     await conn.execute(f"TRUNCATE {', '.join(READ_MODEL_TABLES)}")

@@ -173,3 +173,9 @@ async def set_choice(conn: asyncpg.Connection, person_id: UUID, notify_email: st
     await conn.execute(
         "UPDATE person SET notify_email = $2 WHERE person_id = $1", person_id, notify_email
     )
+
+
+async def choice_of(conn: asyncpg.Connection, person_id: UUID) -> str | None:
+    """How the person wants e-mail: immediate, daily or off."""
+    found = await conn.fetchval("SELECT notify_email FROM person WHERE person_id = $1", person_id)
+    return found  # type: ignore[no-any-return]

@@ -33,9 +33,7 @@ async def notifications(request: Request, person: Person) -> Response:
     """What the person was told, newest first, and how they want e-mail."""
     async with pool_of(request).acquire() as conn:
         found = await repository.of_person(conn, person["person_id"])
-        choice = await conn.fetchval(
-            "SELECT notify_email FROM person WHERE person_id = $1", person["person_id"]
-        )
+        choice = await repository.choice_of(conn, person["person_id"])
     return page(request, "notifications.html", notices=found, choice=choice, choices=CHOICES,
                 statuses=STATUSES)  # fmt: skip
 

@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from services.intake.domain import MAX_AGE, MIN_AGE, estonian_check_digit, plausible_age, printable
-from services.intake.errors import field_errors
 from services.intake.schemas import ConsentWithdrawal, IntakeIn, ParticipantCorrection
+from shared.http_errors import field_errors
 
 
 def isikukood(first: int, yymmdd: str) -> str:

@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from services.intake.batch import csv_record_to_body, parse
 from services.intake.crypto import PersonalDataVault
-from services.intake.errors import field_errors
 from services.intake.inbound import decode_request, intake_of
 from services.intake.schemas import IntakeIn, ParticipantCorrection
 from shared.events.envelope import InvalidPayload, MalformedEvent, decode
 from shared.events.intake import IntakeRequested
+from shared.http_errors import field_errors
 
 
 def body(**overrides: Any) -> dict[str, Any]:

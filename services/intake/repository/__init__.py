@@ -1,4 +1,5 @@
-"""The only SQL of the intake service."""
+"""The SQL of intake's participants; `transfer_requests` holds the transfer requests'.
+The package is the only place of intake's SQL."""
 
 from __future__ import annotations
 
@@ -250,3 +251,8 @@ async def not_name_indexed(conn: asyncpg.Connection, limit: int) -> list[Partici
         limit,
     )
     return [_row(r) for r in records]
+
+
+async def delete(conn: asyncpg.Connection, participant_id: UUID) -> None:
+    """Delete the participant's row for good (an erasure)."""
+    await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)

@@ -1,0 +1,18 @@
+"""Request and response bodies of reporting's HTTP API (its filters are query parameters)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+Audience = Literal["internal", "external"]
+"""internal: every figure; external: groups under 5 people shown as '<5'."""
+
+
+class ReportTable(BaseModel):
+    """One named report: its rows of figures."""
+
+    report: str
+    audience: Audience
+    rows: list[dict[str, Any]]
