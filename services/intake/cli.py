@@ -52,9 +52,9 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, help="a .csv (header row) or .jsonl file")
+    p.add_argument("file", type=Path, help="a .csv or .xlsx (header row) or a .jsonl file")
     p.add_argument("--municipality", required=True, help="the registering municipality")
-    p.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="default: from the file name")
     return {"import": cmd_import}
 
 

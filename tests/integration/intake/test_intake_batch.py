@@ -141,7 +141,7 @@ async def test_json_lines_batch_reports_repeats_as_updates_and_bad_lines(
 
 
 async def test_unknown_upload_format_is_refused(client: httpx.AsyncClient) -> None:
-    files = {"file": ("intakes.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")}
+    files = {"file": ("intakes.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel")}
     r = await client.post("/v1/intakes/batch", params={"municipality": "Rapla vald"}, files=files)
     assert r.status_code == 415
     assert r.json()["detail"]["reason"] == "unsupported_format"
