@@ -16,7 +16,7 @@ from services.intake.service import vault_of
 from shared.db import create_pool
 from shared.settings import Settings, settings_at_start
 
-HELP = """Register every valid row of a CSV or JSON-lines file for one municipality.
+HELP = """Register every valid row of a CSV, .xlsx (first sheet) or JSON-lines file for one municipality.
 
 Runs the intake service's own batch use case directly against the database named by
 POLKU_DATABASE_URL (with the same POLKU_ID_HASH_SECRET and POLKU_ENCRYPTION_KEY as the
