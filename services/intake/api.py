@@ -123,7 +123,8 @@ async def register_batch(
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
-    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
+    sheet = kind != "jsonl"
+    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key, sheet=sheet)
     async with pool.acquire() as conn:
         await audit.record(
             conn, principal, "participant.batch", out.participant_ids, service.PERSONAL_FIELDS

@@ -8,17 +8,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError, field_errors
 from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
-from services.intake.sheets import records
+from services.intake.sheets import column_of, records
 from shared import idempotency, spreadsheet
 from shared.json_schema import TEXT_CELLS
 
@@ -34,12 +35,16 @@ class FieldError(BaseModel):
     field: str
     reason: str
     type: str = ""
+    column: str | None = Field(None, description="a sheet's column holding the field (sheets)")
 
 
 class RowResult(BaseModel):
     """The outcome of one row (rows count from 1, the header not included)."""
 
     row: int
+    sheet_row: int | None = Field(
+        None, description="the row as the spreadsheet numbers it, the header being row 1 (sheets)"
+    )
     status: Literal["created", "updated", "rejected"]
     participant_id: UUID | None = None
     errors: list[FieldError] = []
@@ -93,13 +98,21 @@ def parse(data: bytes, *, kind: Format, municipality: str) -> list[ParsedRow]:
             sheet = spreadsheet.read(data, kind, max_rows=MAX_ROWS)
         except spreadsheet.UnreadableSheet as exc:
             raise IntakeError(422, exc.reason, str(exc)) from None
-        numbered = ((n, _validate(raw, municipality)) for n, raw in records(sheet))
+        numbered = ((n, _in_columns(_validate(raw, municipality))) for n, raw in records(sheet))
     parsed: list[ParsedRow] = []
     for number, row in numbered:
         if len(parsed) >= MAX_ROWS:
             raise IntakeError(413, "too_many_rows", f"at most {MAX_ROWS} rows per upload")
         parsed.append((number, row))
     return parsed
+
+
+def _in_columns(row: IntakeIn | list[dict[str, str]]) -> IntakeIn | list[dict[str, str]]:
+    """A sheet's refused row: each error also names the column that holds its field."""
+    if isinstance(row, list):
+        for error in row:
+            error["column"] = column_of(error["field"])
+    return row
 
 
 def _fast_check(municipality: str) -> Callable[[str], IntakeIn | list[dict[str, str]]]:
@@ -162,11 +175,14 @@ async def register_rows(
     vault: PersonalDataVault,
     progress: Callable[[int], None] | None = None,
     idempotency_key: tuple[str, str] | None = None,
+    sheet: bool = False,
 ) -> BatchResult:
-    """Register the valid rows in one transaction (chunked statements); report every row.
+    """Register the valid rows in one transaction (chunked statements); report every row
+    (a `sheet`'s with its row as the spreadsheet numbers it).
 
     With an idempotency key ((scope, key)), a retried upload gets the first answer.
     """
+    _row = partial(_row_of, 1 if sheet else None)
     results = {n: _row(n, "rejected", None, e) for n, e in rows if isinstance(e, list)}
     valid = [(n, i) for n, i in rows if isinstance(i, IntakeIn)]
     if progress:
@@ -219,9 +235,13 @@ async def _register_apart(
     return outcomes
 
 
-def _row(n: int, status: str, participant_id: str | None, errors: Any) -> dict[str, Any]:
+def _row_of(
+    header: int | None, n: int, status: str, participant_id: str | None, errors: Any
+) -> dict[str, Any]:
     """One row's `RowResult` as JSON (built as a dict: thousands per upload)."""
-    return {"row": n, "status": status, "participant_id": participant_id, "errors": errors}
+    sheet_row = None if header is None else n + header
+    return {"row": n, "sheet_row": sheet_row, "status": status,
+            "participant_id": participant_id, "errors": errors}  # fmt: skip
 
 
 def _ids_of(body: dict[str, Any]) -> list[UUID]:

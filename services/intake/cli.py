@@ -67,16 +67,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (OSError, IntakeError) as exc:
         print(f"polku import: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
-    result = asyncio.run(_register(rows, settings_at_start())).body
+    result = asyncio.run(_register(rows, settings_at_start(), sheet=kind != "jsonl")).body
     print(json.dumps(result))
     print(json.dumps({k: result[k] for k in ("created", "updated", "rejected")}), file=sys.stderr)
     return 1 if result["rejected"] else 0
 
 
-async def _register(rows: list[batch.ParsedRow], settings: Settings) -> batch.BatchResult:
+async def _register(
+    rows: list[batch.ParsedRow], settings: Settings, *, sheet: bool
+) -> batch.BatchResult:
     bar = ProgressBar(len(rows), out=sys.stderr)
     pool = await create_pool(settings.database_url, schema="intake", min_size=1, max_size=2)
     try:
-        return await batch.register_rows(pool, rows, vault=vault_of(settings), progress=bar.advance)
+        return await batch.register_rows(
+            pool, rows, vault=vault_of(settings), progress=bar.advance, sheet=sheet
+        )
     finally:
         await pool.close()

@@ -101,6 +101,18 @@ def record_to_body(record: dict[str, str | None]) -> dict[str, Any]:
     return body
 
 
+_COLUMN_OF = {f"{group}.{key}": column for column, (group, key) in _NESTED.items()}
+
+
+def column_of(field: str) -> str:
+    """The sheet's column of a field an error names (`contact.email` → `email`,
+    `languages.1` → `languages`); none for the whole row."""
+    if field == "row":
+        return ""
+    parts = field.split(".")
+    return _COLUMN_OF.get(".".join(parts[:2]), parts[0])
+
+
 def local_date_time(text: str) -> str:
     """A sheet's date or date-time as ISO text with a zone (LOCAL_ZONE when it has none)."""
     iso = spreadsheet.iso_date_text(text)

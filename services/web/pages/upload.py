@@ -52,12 +52,17 @@ async def preview(request: Request, person: Clerk, file: UploadFile) -> Response
 
 
 def _rejections(results: list[dict[str, Any]]) -> list[upload.Problem]:
+    """Intake's refusals by the sheet's row and column (intake names both for a sheet)."""
     problems = []
     for r in results:
+        row = r.get("sheet_row") or upload.sheet_row(r["row"])
         for e in r.get("errors", []):
             code = "national_id" if e.get("field") == "national_id" else e.get("type") or "error"
+            column = e.get("column")
             problems.append(
-                upload.Problem(upload.sheet_row(r["row"]), upload.column_of(e["field"]), code)
+                upload.Problem(
+                    row, upload.column_of(e["field"]) if column is None else column, code
+                )
             )
     return problems
 

@@ -132,6 +132,7 @@ async def test_json_lines_batch_reports_repeats_as_updates_and_bad_lines(
     assert r.status_code == 200, r.text
     results = r.json()["results"]
     assert [x["status"] for x in results] == ["created", "rejected", "updated", "rejected"]
+    assert {x["sheet_row"] for x in results} == {None}  # JSON lines have no sheet
     assert results[0]["participant_id"] == results[2]["participant_id"]
     assert results[1]["errors"][0]["reason"] == "the line is not valid JSON"
     assert results[3]["errors"][0]["field"] == "municipality"

@@ -18,6 +18,8 @@ HEADER = ["national_id", "given_name", "family_name", "languages", "labour_marke
           "months_unemployed", "lat", "lon", "consent_purposes", "consent_given_at",
           "consent_recorded_by"]  # fmt: skip
 PARAMS = {"municipality": "Rapla vald"}
+COLUMN = {"national_id": "national_id", "consent.given_at": "consent_given_at",
+          "languages.1": "languages"}  # fmt: skip
 
 
 def _row(n: int, when: Any = "15.01.2026") -> list[Any]:
@@ -62,8 +64,10 @@ def _check(out: dict[str, Any], count: int, bad: dict[int, str]) -> None:
     assert (out["created"], out["updated"], out["rejected"]) == (count - len(bad), 0, len(bad))
     rejected = {x["row"]: x["errors"] for x in out["results"] if x["status"] == "rejected"}
     assert set(rejected) == set(bad)
+    assert all(x["sheet_row"] == x["row"] + 1 for x in out["results"])  # the header is row 1
     for row, field in bad.items():
         assert [e["field"] for e in rejected[row]] == [field], (row, rejected[row])
+        assert [e["column"] for e in rejected[row]] == [COLUMN[field]]
 
 
 async def test_estonian_excel_csv_with_bom_and_semicolons(

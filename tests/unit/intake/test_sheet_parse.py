@@ -51,6 +51,7 @@ def test_a_csv_in_any_separator_and_encoding_registers_the_same(
     errors = parsed[1][1]
     assert isinstance(errors, list)
     assert sorted(e["field"] for e in errors) == ["consent.given_at", "family_name"]
+    assert sorted(e["column"] for e in errors) == ["consent_given_at", "family_name"]
 
 
 def test_estonian_excel_csv_with_bom_and_semicolons() -> None:
@@ -97,8 +98,9 @@ def test_the_first_sheet_of_a_workbook_with_date_cells_and_text_dates() -> None:
     _check_good(parsed[0][1])
     _check_good(parsed[1][1])
     assert parsed[2][1] == [
-        {"field": "row", "reason": "the row has more cells than the header", "type": "malformed"}
-    ]
+        {"field": "row", "reason": "the row has more cells than the header", "type": "malformed",
+         "column": ""}
+    ]  # fmt: skip
 
 
 def test_a_workbook_sent_as_csv_is_read_as_a_workbook() -> None:
@@ -129,3 +131,12 @@ def test_formats_and_refusals() -> None:
     with pytest.raises(IntakeError) as binary:
         parse(b"a,b\n\x81\x9d\n", kind="csv", municipality="R")
     assert (binary.value.status_code, binary.value.reason) == (422, "not_text")
+
+
+def test_the_column_of_each_field_an_error_names() -> None:
+    assert sheets.column_of("contact.email") == "email"
+    assert sheets.column_of("consent.purposes.0") == "consent_purposes"
+    assert sheets.column_of("home.lat") == "lat"
+    assert sheets.column_of("languages.1") == "languages"
+    assert sheets.column_of("national_id") == "national_id"
+    assert sheets.column_of("row") == ""
