@@ -6,6 +6,7 @@ Plumbing only: which columns mean what belongs to the services.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -52,7 +53,13 @@ def is_xlsx(data: bytes) -> bool:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 (a BOM stripped), else Windows-1252."""
+    """The text and the encoding it was in: UTF-8 (a BOM stripped), else Windows-1252; and
+    UTF-16 when its BOM starts the file (Excel's "Unicode text", tab-separated)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableSheet("not_text", "the file is not valid UTF-16 text") from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding

@@ -38,6 +38,15 @@ def test_windows_1252_is_only_the_fallback() -> None:
     assert "Ã" not in read_csv(text.encode("utf-8")).rows[0][0]
 
 
+def test_excels_unicode_text_is_utf16_with_tabs() -> None:
+    sheet = read_csv(_csv(ROWS, "\t").encode("utf-16"))  # with its BOM, as Excel saves it
+    assert (sheet.header, sheet.rows, sheet.encoding, sheet.delimiter) == (
+        ["name", "list", "day"], ROWS, "utf-16", "\t",
+    )  # fmt: skip
+    with pytest.raises(UnreadableSheet):
+        read_csv(b"\xff\xfe\x00\xd8")  # a lone surrogate
+
+
 def test_bytes_neither_encoding_has_are_refused() -> None:
     with pytest.raises(UnreadableSheet) as refused:
         read_csv(b"a,b\n\x81\x8d,\x9d\n")
