@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from services.intake import batch, privacy, service, transfers
+from services.intake import batch, privacy, service, sheets, transfers
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain.transfer import TransferStatus
 from services.intake.errors import IntakeError
@@ -27,7 +27,7 @@ from services.intake.schemas import (
     TransferOut,
     TransferPage,
 )
-from shared import audit, receipts
+from shared import audit, receipts, spreadsheet
 from shared.auth import Allow, Principal
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
@@ -41,14 +41,16 @@ Decider = Annotated[Principal, Allow("municipality", "operator", "admin")]
 """Who decides transfers: the participant's current municipality, an operator or an admin."""
 
 BATCH_UPLOAD: dict[str, Any] = {
-    "encoding": {"file": {"contentType": "text/csv, application/x-ndjson"}},
+    "encoding": {
+        "file": {"contentType": f"text/csv, {spreadsheet.XLSX_TYPE}, application/x-ndjson"}
+    },
     "example": {
         "file": "national_id,given_name,family_name,labour_market_status,consent_purposes,"
         "consent_given_at,consent_recorded_by\n49001151239,Aino,Tamm,long_term_unemployed,"
         "case_management;matching,2026-01-15T09:30:00+02:00,Tartu social services\n"
     },
 }
-"""The upload's parts: a CSV (or JSON lines) file, one intake a row."""
+"""The upload's parts: a CSV, .xlsx or JSON-lines file, one intake a row."""
 NOT_FOUND = refusals({404: ["participant_not_found"]})
 CHANGE = refusals({404: ["participant_not_found"], 409: ["consent_withdrawn"]})
 
@@ -101,7 +103,7 @@ async def register(
             409: ["idempotency_key_reused"],
             413: ["file_too_large", "too_many_rows"],
             415: ["unsupported_format"],
-            422: ["not_utf8"],
+            422: ["not_utf8", "not_text", "not_xlsx"],
         }
     ),
     openapi_extra={"requestBody": {"content": {"multipart/form-data": BATCH_UPLOAD}}},
@@ -114,7 +116,8 @@ async def register_batch(
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
-    """Register many intakes from a CSV or JSON-lines file; each row is created, updated or rejected."""
+    """Register many intakes from a CSV, .xlsx or JSON-lines file; each row is created, updated
+    or rejected (its row counted from 1 under the header, the fields named)."""
     service.check_municipality(principal, municipality)
     data = await file.read(batch.MAX_BYTES + 1)
     if len(data) > batch.MAX_BYTES:
@@ -122,12 +125,39 @@ async def register_batch(
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
-    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
+    sheet = kind != "jsonl"
+    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key, sheet=sheet)
     async with pool.acquire() as conn:
         await audit.record(
             conn, principal, "participant.batch", out.participant_ids, service.PERSONAL_FIELDS
         )
     return JSONResponse(out.body)  # built as JSON already; `BatchOut` documents it
+
+
+TEMPLATES = {
+    "csv": ("text/csv; charset=utf-8", sheets.template_csv),
+    "xlsx": (spreadsheet.XLSX_TYPE, sheets.template_xlsx),
+}
+
+
+@router.get(
+    "/intakes/template.{kind}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The header row and one example row",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                spreadsheet.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+    },
+)
+async def batch_template(kind: Literal["csv", "xlsx"], principal: Municipal) -> Response:
+    """The batch upload's columns: a CSV (UTF-8 with BOM, `;`-separated) or .xlsx template."""
+    media_type, build = TEMPLATES[kind]
+    disposition = f'attachment; filename="polku-intake-template.{kind}"'
+    return Response(build(), media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantOut, responses=NOT_FOUND)

@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError
 from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
-from shared import idempotency
+from services.intake.sheets import column_of, records
+from shared import idempotency, spreadsheet
 from shared.http_errors import field_errors
 from shared.json_schema import TEXT_CELLS
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-LIST_SEPARATOR = ";"
-_LIST_COLUMNS = {"languages", "risk_groups", "skills", "interests", "accessibility_needs"}
-_NESTED = {
-    "phone": ("contact", "phone"),
-    "email": ("contact", "email"),
-    "postal_code": ("home", "postal_code"),
-    "lat": ("home", "lat"),
-    "lon": ("home", "lon"),
-    "consent_purposes": ("consent", "purposes"),
-    "consent_given_at": ("consent", "given_at"),
-    "consent_recorded_by": ("consent", "recorded_by"),
-}
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "xlsx"]
 _MUNICIPALITY: TypeAdapter[str] = TypeAdapter(Municipality)
 
 
@@ -48,12 +36,16 @@ class FieldError(BaseModel):
     field: str
     reason: str
     type: str = ""
+    column: str | None = Field(None, description="a sheet's column holding the field (sheets)")
 
 
 class RowResult(BaseModel):
     """The outcome of one row (rows count from 1, the header not included)."""
 
     row: int
+    sheet_row: int | None = Field(
+        None, description="the row as the spreadsheet numbers it, the header being row 1 (sheets)"
+    )
     status: Literal["created", "updated", "rejected"]
     participant_id: UUID | None = None
     errors: list[FieldError] = []
@@ -72,34 +64,56 @@ ParsedRow = tuple[int, IntakeIn | list[dict[str, str]]]
 
 
 def detect_format(filename: str | None, content_type: str | None) -> Format:
-    """CSV or JSON lines, from the file name or its content type."""
+    """CSV, .xlsx or JSON lines, from the file name or its content type."""
     name, ctype = (filename or "").lower(), (content_type or "").lower()
+    if name.endswith(".xlsx") or ctype.startswith(spreadsheet.XLSX_TYPE):
+        return "xlsx"
     if name.endswith((".jsonl", ".ndjson")) or "ndjson" in ctype or "jsonl" in ctype:
         return "jsonl"
     if name.endswith(".csv") or "csv" in ctype:
         return "csv"
-    raise IntakeError(415, "unsupported_format", "upload a .csv or a .jsonl (JSON lines) file")
+    raise IntakeError(
+        415, "unsupported_format", "upload a .csv, an .xlsx or a .jsonl (JSON lines) file"
+    )
 
 
 def parse(data: bytes, *, kind: Format, municipality: str) -> list[ParsedRow]:
-    """Each row validated: an IntakeIn, or the reasons it was refused."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IntakeError(422, "not_utf8", "the file must be UTF-8 text") from None
+    """Each row validated: an IntakeIn, or the reasons it was refused.
+
+    A sheet (CSV or .xlsx) numbers its data rows from 1 as they stand under the header,
+    blank rows skipped but counted; JSON lines count the lines that are not blank.
+    """
+    numbered: Iterator[tuple[int, IntakeIn | list[dict[str, str]]]]
     if kind == "jsonl":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise IntakeError(422, "not_utf8", "JSON lines must be UTF-8 text") from None
         check = _fast_check(municipality)
-        rows: Iterator[IntakeIn | list[dict[str, str]]] = (
-            check(line) for line in text.splitlines() if line.strip()
-        )
+        lines = (line for line in text.splitlines() if line.strip())
+        numbered = enumerate((check(line) for line in lines), start=1)
     else:
-        rows = (_validate(raw, municipality) for raw in _csv_rows(text))
+        if kind == "csv" and spreadsheet.is_xlsx(data):
+            kind = "xlsx"  # a workbook named .csv: read what it is
+        try:
+            sheet = spreadsheet.read(data, kind, max_rows=MAX_ROWS)
+        except spreadsheet.UnreadableSheet as exc:
+            raise IntakeError(422, exc.reason, str(exc)) from None
+        numbered = ((n, _in_columns(_validate(raw, municipality))) for n, raw in records(sheet))
     parsed: list[ParsedRow] = []
-    for number, row in enumerate(rows, start=1):
-        if number > MAX_ROWS:
+    for number, row in numbered:
+        if len(parsed) >= MAX_ROWS:
             raise IntakeError(413, "too_many_rows", f"at most {MAX_ROWS} rows per upload")
         parsed.append((number, row))
     return parsed
+
+
+def _in_columns(row: IntakeIn | list[dict[str, str]]) -> IntakeIn | list[dict[str, str]]:
+    """A sheet's refused row: each error also names the column that holds its field."""
+    if isinstance(row, list):
+        for error in row:
+            error["column"] = column_of(error["field"])
+    return row
 
 
 def _fast_check(municipality: str) -> Callable[[str], IntakeIn | list[dict[str, str]]]:
@@ -124,32 +138,6 @@ def _fast_check(municipality: str) -> Callable[[str], IntakeIn | list[dict[str, 
         return _validate(_json_row(line), municipality)
 
     return check
-
-
-def _csv_rows(text: str) -> Iterator[dict[str, Any] | str]:
-    for record in csv.DictReader(io.StringIO(text)):
-        if None in record:
-            yield "the row has more cells than the header"
-            continue
-        yield csv_record_to_body(record)
-
-
-def csv_record_to_body(record: dict[str, str | None]) -> dict[str, Any]:
-    """A flat CSV record as an intake body: nested groups, `;`-separated lists, blanks left out."""
-    body: dict[str, Any] = {}
-    for column, cell in record.items():
-        value = (cell or "").strip()
-        if not value:
-            continue
-        parsed: Any = value
-        if column in _LIST_COLUMNS or column == "consent_purposes":
-            parsed = [v.strip() for v in value.split(LIST_SEPARATOR) if v.strip()]
-        if column in _NESTED:
-            group, key = _NESTED[column]
-            body.setdefault(group, {})[key] = parsed
-        else:
-            body[column] = parsed
-    return body
 
 
 def _json_row(line: str) -> dict[str, Any] | str:
@@ -188,11 +176,14 @@ async def register_rows(
     vault: PersonalDataVault,
     progress: Callable[[int], None] | None = None,
     idempotency_key: tuple[str, str] | None = None,
+    sheet: bool = False,
 ) -> BatchResult:
-    """Register the valid rows in one transaction (chunked statements); report every row.
+    """Register the valid rows in one transaction (chunked statements); report every row
+    (a `sheet`'s with its row as the spreadsheet numbers it).
 
     With an idempotency key ((scope, key)), a retried upload gets the first answer.
     """
+    _row = partial(_row_of, 1 if sheet else None)
     results = {n: _row(n, "rejected", None, e) for n, e in rows if isinstance(e, list)}
     valid = [(n, i) for n, i in rows if isinstance(i, IntakeIn)]
     if progress:
@@ -245,9 +236,13 @@ async def _register_apart(
     return outcomes
 
 
-def _row(n: int, status: str, participant_id: str | None, errors: Any) -> dict[str, Any]:
+def _row_of(
+    header: int | None, n: int, status: str, participant_id: str | None, errors: Any
+) -> dict[str, Any]:
     """One row's `RowResult` as JSON (built as a dict: thousands per upload)."""
-    return {"row": n, "status": status, "participant_id": participant_id, "errors": errors}
+    sheet_row = None if header is None else n + header
+    return {"row": n, "sheet_row": sheet_row, "status": status,
+            "participant_id": participant_id, "errors": errors}  # fmt: skip
 
 
 def _ids_of(body: dict[str, Any]) -> list[UUID]:

@@ -16,7 +16,7 @@ from services.intake.service import vault_of
 from shared.db import create_pool
 from shared.settings import Settings, settings_at_start
 
-HELP = """Register every valid row of a CSV or JSON-lines file for one municipality.
+HELP = """Register every valid row of a CSV, .xlsx (first sheet) or JSON-lines file for one municipality.
 
 Runs the intake service's own batch use case directly against the database named by
 POLKU_DATABASE_URL (with the same POLKU_ID_HASH_SECRET and POLKU_ENCRYPTION_KEY as the
@@ -52,9 +52,9 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", type=Path, help="a .csv (header row) or .jsonl file")
+    p.add_argument("file", type=Path, help="a .csv or .xlsx (header row) or a .jsonl file")
     p.add_argument("--municipality", required=True, help="the registering municipality")
-    p.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name")
+    p.add_argument("--format", choices=["csv", "xlsx", "jsonl"], help="default: from the file name")
     return {"import": cmd_import}
 
 
@@ -67,16 +67,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (OSError, IntakeError) as exc:
         print(f"polku import: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
-    result = asyncio.run(_register(rows, settings_at_start())).body
+    result = asyncio.run(_register(rows, settings_at_start(), sheet=kind != "jsonl")).body
     print(json.dumps(result))
     print(json.dumps({k: result[k] for k in ("created", "updated", "rejected")}), file=sys.stderr)
     return 1 if result["rejected"] else 0
 
 
-async def _register(rows: list[batch.ParsedRow], settings: Settings) -> batch.BatchResult:
+async def _register(
+    rows: list[batch.ParsedRow], settings: Settings, *, sheet: bool
+) -> batch.BatchResult:
     bar = ProgressBar(len(rows), out=sys.stderr)
     pool = await create_pool(settings.database_url, schema="intake", min_size=1, max_size=2)
     try:
-        return await batch.register_rows(pool, rows, vault=vault_of(settings), progress=bar.advance)
+        return await batch.register_rows(
+            pool, rows, vault=vault_of(settings), progress=bar.advance, sheet=sheet
+        )
     finally:
         await pool.close()

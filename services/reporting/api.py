@@ -1,4 +1,5 @@
-"""Reporting's HTTP API: the network's figures and ESF indicators, JSON or CSV."""
+"""Reporting's HTTP API: the network's figures and ESF indicators, JSON, CSV or XLSX; and the
+ESF participant-level file."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator
 
 from services.reporting import service
+from services.reporting.domain import participant_file as esf_file
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
-from services.reporting.schemas import Audience, ReportTable
+from services.reporting.schemas import Audience, ParticipantFile, ReportTable
 from services.reporting.settings import ReportingSettings
-from shared.auth import Allow
+from shared import audit, spreadsheet
+from shared.auth import Allow, Principal
 from shared.events.vocabulary import RiskGroup
 from shared.runtime import PoolDep, RuntimeDep
 
@@ -42,7 +45,7 @@ def _invalid(field: str, reason: str) -> HTTPException:
     return HTTPException(422, detail=[{"field": field, "reason": reason, "type": "value_error"}])
 
 
-Format = Literal["json", "csv"]
+Format = Literal["json", "csv", "xlsx"]
 AudienceQuery = Annotated[
     Audience, Query(description="external: groups under 5 people shown as '<5'")
 ]
@@ -94,8 +97,9 @@ TableName = StrEnum(  # type: ignore[misc]
 """The reports served as JSON tables (the summary has its own route)."""
 
 
+XLSX_CONTENT = {spreadsheet.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}
 CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}, **XLSX_CONTENT}},
     **ERROR_RESPONSES,
 }
 
@@ -115,10 +119,20 @@ async def _respond(
     rows = await service.build_report(pool, name, f, settings)
     if audience == "external":
         rows = service.external(name, rows, settings.small_count_threshold)
+    if fmt == "json":
+        return JSONResponse({"report": name, "audience": audience, "rows": rows})
+    return _download(f"polku-{name}", rows, fmt, list(rows[0]) if rows else [])
+
+
+def _download(name: str, rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> Response:
+    """Rows as a CSV or a one-sheet workbook to save (the sheet named after the file)."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":
-        headers = {"Content-Disposition": f'attachment; filename="polku-{name}.csv"'}
-        return Response(_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
-    return JSONResponse({"report": name, "audience": audience, "rows": rows})
+        text = _csv(rows) if rows or not columns else spreadsheet.csv_text(columns, [])
+        return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    cells = [[row[c] for c in columns] for row in rows]
+    book = spreadsheet.xlsx_bytes(columns, cells, title=name.removeprefix("polku-"))
+    return Response(book, media_type=spreadsheet.XLSX_TYPE, headers=headers)
 
 
 @router.get("/reports/summary", response_model=dict[str, Any], responses=CSV_OR_JSON)
@@ -146,6 +160,39 @@ async def report_csv(
 ) -> Response:  # fmt: skip
     """Any report as CSV (audience=external suppresses groups under 5 as '<5')."""
     return await _respond(pool, name.value, f, settings, "csv", audience)
+
+
+@router.get(
+    "/reports/{name}.xlsx",
+    response_class=Response,
+    responses={200: {"content": XLSX_CONTENT}, **ERROR_RESPONSES},
+)  # fmt: skip
+async def report_xlsx(
+    name: ReportName, pool: PoolDep, f: FilterDep, settings: ReportingDep,
+    audience: AudienceQuery = "internal",
+) -> Response:  # fmt: skip
+    """Any report as a workbook of one sheet (the columns and rows of its JSON table)."""
+    return await _respond(pool, name.value, f, settings, "xlsx", audience)
+
+
+@router.get("/esf/participants", response_model=ParticipantFile, responses=CSV_OR_JSON)
+async def participant_level_file(
+    pool: PoolDep, f: FilterDep, settings: ReportingDep,
+    principal: Annotated[Principal, Allow("operator", "admin")], format: Format = "json",
+) -> Response:  # fmt: skip
+    """The ESF participant-level file: a row per (pseudonymous) participant taking part in the
+    period (entered by its end, not left before its start) with the common indicators' fields:
+    sex, age band and labour-market status at entry, education, the disadvantage flags
+    ('not_reported' when refused), entry and leaving dates, results on leaving and six months
+    after. Every participant in it is written to the audit log."""
+    rows = await service.participant_file(pool, f, settings)
+    async with pool.acquire() as conn:
+        await audit.record(conn, principal, "esf.participant_file",
+                           [UUID(r["participant_id"]) for r in rows], list(esf_file.COLUMNS))  # fmt: skip
+    if format == "json":
+        body = {"columns": list(esf_file.COLUMNS), "rows": [esf_file.as_json(r) for r in rows]}
+        return JSONResponse(body)
+    return _download("polku-esf-participants", rows, format, list(esf_file.COLUMNS))
 
 
 @router.get("/reports/{name}", response_model=ReportTable, responses=CSV_OR_JSON)

@@ -16,3 +16,10 @@ class ReportTable(BaseModel):
     report: str
     audience: Audience
     rows: list[dict[str, Any]]
+
+
+class ParticipantFile(BaseModel):
+    """The ESF participant-level file as JSON: one row per participant."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]

@@ -13,6 +13,7 @@ import asyncpg
 
 from services.reporting import reports
 from services.reporting.aggregator import catch_up
+from services.reporting.domain import participant_file as esf_file
 from services.reporting.domain.esf import SEXES
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.privacy import suppress_row, suppress_summary
@@ -20,6 +21,7 @@ from services.reporting.reports import Reader
 from services.reporting.repository import figure_queries, queries
 from services.reporting.repository.projection import begin_reading
 from services.reporting.settings import ReportingSettings
+from services.reporting.snapshot_loader import load_facts
 
 Rows = list[dict[str, Any]]
 
@@ -108,6 +110,20 @@ async def key_figures(
     """The headline figures as one object."""
     async with reading(pool, f, settings, fresh=fresh) as reader:
         return await reports.key_figures(reader, settings)
+
+
+async def participant_file(
+    pool: asyncpg.Pool, f: ReportFilter, settings: ReportingSettings
+) -> Rows:
+    """The ESF participant-level file: a row per participant taking part in the period."""
+    async with reading(pool, f, settings) as reader:
+        ids = await queries.participant_file_ids(
+            reader.conn, start=f.start, end=f.end, municipality=f.municipality,
+            risk_group=f.risk_group, organisation_id=f.organisation_id,
+        )  # fmt: skip
+        facts = await load_facts(reader.conn, ids)
+    records = [fact.record for fact in facts if fact.record is not None]
+    return esf_file.participant_rows(records, settings)
 
 
 def external(name: str, rows: Rows, threshold: int) -> Rows:

@@ -102,6 +102,19 @@ class Services:
             raise _error_of(response)
         return response.json()
 
+    async def download(self, person: asyncpg.Record, service: str, path: str) -> httpx.Response:
+        """A GET whose answer is a file (its bytes and content type), not JSON."""
+        token = identity_token(person, self.secret, self.ttl_s)
+        try:
+            response = await self.http.get(
+                self.urls[service] + path, headers={"Authorization": f"Bearer {token}"}
+            )
+        except httpx.HTTPError as exc:
+            raise ServiceError(503, "unavailable") from exc
+        if response.status_code >= 400:
+            raise _error_of(response)
+        return response
+
     async def close(self) -> None:
         """Close the HTTP client."""
         await self.http.aclose()

@@ -59,7 +59,7 @@ CODES: dict[str, str] = {
     "not_exited": N_("The person has not left yet."),
     "column_missing": N_("The column is missing."),
     "too_many_cells": N_("The row has more cells than the header."),
-    "file_unreadable": N_("The file is empty or not text (save it as CSV UTF-8)."),
+    "file_unreadable": N_("The file is empty, or neither CSV text nor an Excel (.xlsx) workbook."),
     "file_too_large": N_("The file is larger than 20 MB."),
     "malformed": N_("The row cannot be read."),
 }

@@ -1,11 +1,13 @@
-"""A clerk's spreadsheet (CSV): the preview with the problems a clerk can fix before sending,
-and the service's per-row errors named by column and row as the clerk's sheet counts them."""
+"""A clerk's spreadsheet (CSV or .xlsx): the preview with the problems a clerk can fix before
+sending, and the service's per-row errors named by column and row as the clerk's sheet counts
+them. The sheet is read as intake reads it (`shared/spreadsheet.py`: `,` `;` or tab, UTF-8 with
+or without BOM else Windows-1252, the first sheet of a workbook)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+
+from shared import spreadsheet
 
 REQUIRED_COLUMNS = ("national_id", "given_name", "family_name", "labour_market_status",
                     "consent_purposes", "consent_given_at", "consent_recorded_by")  # fmt: skip
@@ -35,24 +37,32 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
 
 
-def decode(data: bytes) -> str | None:
-    """The file's text (UTF-8, with or without BOM, else Windows-1252 as Excel writes it)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+def kind_of(filename: str | None, data: bytes) -> spreadsheet.SheetKind:
+    """A workbook (by its zip signature or its name) or CSV text."""
+    xlsx = spreadsheet.is_xlsx(data) or (filename or "").lower().endswith(".xlsx")
+    return "xlsx" if xlsx else "csv"
 
 
-def preview(text: str) -> Preview:
+def content_type(kind: spreadsheet.SheetKind) -> str:
+    """The content type the file is sent to intake with."""
+    return spreadsheet.XLSX_TYPE if kind == "xlsx" else "text/csv"
+
+
+def read(data: bytes, kind: spreadsheet.SheetKind) -> spreadsheet.Sheet | None:
+    """The sheet, or None when it is neither text nor a workbook."""
+    try:
+        return spreadsheet.read(data, kind)
+    except spreadsheet.UnreadableSheet:
+        return None
+
+
+def preview(sheet: spreadsheet.Sheet) -> Preview:
     """The header, the first rows, the row count and the problems found without the service."""
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    header = sheet.header
     found = Preview(columns=header, rows=[], count=0)
     found.problems += [Problem(1, c, "column_missing") for c in REQUIRED_COLUMNS if c not in header]
     required = [(i, c) for i, c in enumerate(header) if c in REQUIRED_COLUMNS]
-    for n, cells in enumerate(reader, start=2):
+    for n, cells in enumerate(sheet.rows, start=2):
         if not any(c.strip() for c in cells):
             continue
         found.count += 1

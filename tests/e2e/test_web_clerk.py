@@ -4,9 +4,10 @@ beside their fields), find by name, correct, withdraw consent, export, erase."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
@@ -93,22 +94,31 @@ def export_then_erase(page: Page, artifacts: Path) -> None:
 
 
 def upload_a_sheet(page: Page, web: str, tmp: Path) -> None:
-    """A two-row sheet with one bad id: the preview, then the outcome, each checked by axe."""
-    given = datetime.now(UTC).isoformat()
+    """A two-row workbook with one bad id (its dates a date cell and Excel's text): the
+    template downloaded, the preview, then the outcome, each checked by axe."""
     good = isikukood(date(1970, 1, 1), male=True, serial=5)
-    sheet = tmp / "rapla.csv"
-    sheet.write_text(
-        "national_id,given_name,family_name,labour_market_status,consent_purposes,"
-        f"consent_given_at,consent_recorded_by\n{good},Toomas,Pärn,inactive,matching,{given},Kati\n"
-        f"38001085710,Urve,Lepp,inactive,matching,{given},Kati\n",
-        encoding="utf-8",
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["national_id", "given_name", "family_name", "labour_market_status",
+                  "consent_purposes", "consent_given_at", "consent_recorded_by"])  # fmt: skip
+    sheet.append(
+        [int(good), "Toomas", "Pärn", "inactive", "matching", datetime(2026, 1, 15), "Kati"]
     )
+    sheet.append(["38001085710", "Urve", "Lepp", "inactive", "matching", "15.01.2026", "Kati"])
+    book.save(tmp / "rapla.xlsx")
     page.goto(web + "/participants/upload")
     check_page(page, "upload")
-    page.set_input_files("#file", str(sheet))
+    with page.expect_download() as download:
+        page.click("#templates a[href$='.xlsx']")
+    download.value.save_as(tmp / "template.xlsx")
+    assert download.value.suggested_filename == "polku-participants-template.xlsx"
+    template = load_workbook(tmp / "template.xlsx").active
+    assert template is not None and template["A1"].value == "national_id"
+    page.set_input_files("#file", str(tmp / "rapla.xlsx"))
     with page.expect_navigation():
         page.click("main button[type=submit]")
-    assert page.inner_text("#row-count") == "rapla.csv: 2 inimest"
+    assert page.inner_text("#row-count") == "rapla.xlsx: 2 inimest"
     check_page(page, "upload preview")
     with page.expect_navigation():
         page.click("#confirm")

@@ -41,6 +41,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     (
         "GET",
+        "/v1/intakes/template.xlsx",
+        None,
+        {"admin": 200, "municipality": 200, "other_municipality": 200},  # no one's data
+    ),
+    (
+        "GET",
         "/v1/participants/{pid}",
         None,
         {"admin": 200, "municipality": 200, "other_municipality": 404},
@@ -177,7 +183,8 @@ def test_every_v1_operation_needs_a_key_and_is_in_the_matrix(intake_app: FastAPI
             p.split("?")[0]
             .replace("{pid}", "{participant_id}")
             .replace("{kid}", "{key_id}")
-            .replace("{tid}", "{transfer_id}"),
+            .replace("{tid}", "{transfer_id}")
+            .replace("template.xlsx", "template.{kind}"),
         )
         for m, p, _, _ in MATRIX
     }

@@ -38,6 +38,10 @@ MATRIX: list[tuple[str, dict[str | None, int]]] = [
     ("/v1/reports/summary", FIGURES),
     ("/v1/reports/indicators", FIGURES),
     ("/v1/reports/indicators.csv", FIGURES),
+    ("/v1/reports/indicators.xlsx", FIGURES),
+    ("/v1/reports/summary?format=xlsx", FIGURES),
+    ("/v1/esf/participants", FIGURES),
+    ("/v1/esf/participants?format=xlsx", FIGURES),
     ("/v1/reports", FIGURES),
     ("/v1/dashboard", FIGURES),
     ("/v1/pipeline", FIGURES),
@@ -94,6 +98,7 @@ def test_every_reporting_operation_needs_a_key_and_is_in_the_matrix(
     named = {
         "/v1/reports/indicators": "/v1/reports/{name}",
         "/v1/reports/indicators.csv": "/v1/reports/{name}.csv",
+        "/v1/reports/indicators.xlsx": "/v1/reports/{name}.xlsx",
     }
     in_matrix = {
         named.get(p, p).split("?")[0].replace("{pid}", "{participant_id}") for p, _ in MATRIX

@@ -132,3 +132,34 @@ async def outbox_backlog(conn: asyncpg.Connection) -> int:
 async def events_logged(conn: asyncpg.Connection) -> int:
     """Events in reporting's event log."""
     return int(await conn.fetchval("SELECT count(*) FROM event_log"))
+
+
+async def participant_file_ids(
+    conn: asyncpg.Connection,
+    *,
+    start: Any = None,
+    end: Any = None,
+    municipality: str | None = None,
+    risk_group: str | None = None,
+    organisation_id: UUID | None = None,
+) -> list[UUID]:
+    """Participants taking part in the period (entered by its end, not left before its start),
+    of the municipality, risk group and organisation asked (each optional)."""
+    where, args = ["true"], []
+    for condition, value in (
+        ("p.registered_on <= ${}", end),
+        ("(x.exited_on IS NULL OR x.exited_on >= ${})", start),
+        ("p.municipality = ${}", municipality),
+        ("${} = ANY(p.risk_groups)", risk_group),
+        ("EXISTS (SELECT 1 FROM participant_org o WHERE o.participant_id = p.participant_id"
+         " AND o.organisation_id = ${})", organisation_id),
+    ):  # fmt: skip
+        if value is not None:
+            args.append(value)
+            where.append(condition.format(len(args)))
+    rows = await conn.fetch(
+        "SELECT p.participant_id FROM participant_fact p LEFT JOIN exit_fact x"
+        f" USING (participant_id) WHERE {' AND '.join(where)}",
+        *args,
+    )
+    return [r[0] for r in rows]

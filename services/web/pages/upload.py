@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -19,19 +19,29 @@ Clerk = Annotated[asyncpg.Record, signed_in("municipality")]
 
 @router.get("/participants/upload")
 async def upload_form(request: Request, person: Clerk) -> Response:
-    """Choose a CSV file."""
+    """Choose a CSV or .xlsx file (or download the template)."""
     return page(request, "upload.html", step="choose", error=None)
+
+
+@router.get("/participants/upload/template.{kind}")
+async def template(request: Request, person: Clerk, kind: Literal["csv", "xlsx"]) -> Response:
+    """Intake's template of the columns: the header row and one example row."""
+    got = await services_of(request).download(person, "intake", f"/v1/intakes/template.{kind}")
+    disposition = f'attachment; filename="polku-participants-template.{kind}"'
+    return Response(got.content, media_type=got.headers.get("content-type"),
+                    headers={"Content-Disposition": disposition})  # fmt: skip
 
 
 @router.post("/participants/upload")
 async def preview(request: Request, person: Clerk, file: UploadFile) -> Response:
     """The preview: header, first rows, count, and every problem by row and column."""
     data = await file.read(upload.MAX_BYTES + 1)
-    text = upload.decode(data) if len(data) <= upload.MAX_BYTES else None
-    if not data or text is None:
+    kind = upload.kind_of(file.filename, data)
+    sheet = upload.read(data, kind) if len(data) <= upload.MAX_BYTES else None
+    if not data or sheet is None:
         code = "file_too_large" if len(data) > upload.MAX_BYTES else "file_unreadable"
         return page(request, "upload.html", 422, step="choose", error=code)
-    found = upload.preview(text)
+    found = upload.preview(sheet)
     upload_id = uuid4()
     async with pool_of(request).acquire() as conn:
         await repository.insert_upload(
@@ -42,12 +52,17 @@ async def preview(request: Request, person: Clerk, file: UploadFile) -> Response
 
 
 def _rejections(results: list[dict[str, Any]]) -> list[upload.Problem]:
+    """Intake's refusals by the sheet's row and column (intake names both for a sheet)."""
     problems = []
     for r in results:
+        row = r.get("sheet_row") or upload.sheet_row(r["row"])
         for e in r.get("errors", []):
             code = "national_id" if e.get("field") == "national_id" else e.get("type") or "error"
+            column = e.get("column")
             problems.append(
-                upload.Problem(upload.sheet_row(r["row"]), upload.column_of(e["field"]), code)
+                upload.Problem(
+                    row, upload.column_of(e["field"]) if column is None else column, code
+                )
             )
     return problems
 
@@ -63,7 +78,8 @@ async def confirm(request: Request, person: Clerk, upload_id: UUID) -> Response:
         person, "intake", "POST", "/v1/intakes/batch",
         params={"municipality": person["municipality"]},
         headers={"Idempotency-Key": f"web-upload-{upload_id}"},
-        files={"file": (kept["filename"], kept["data"], "text/csv")},
+        files={"file": (kept["filename"], kept["data"],
+                        upload.content_type(upload.kind_of(kept["filename"], kept["data"])))},
     )  # fmt: skip
     rejected = [r for r in answer["results"] if r["status"] == "rejected"]
     return page(request, "upload.html", step="done", error=None, answer=answer,

@@ -132,6 +132,7 @@ async def test_json_lines_batch_reports_repeats_as_updates_and_bad_lines(
     assert r.status_code == 200, r.text
     results = r.json()["results"]
     assert [x["status"] for x in results] == ["created", "rejected", "updated", "rejected"]
+    assert {x["sheet_row"] for x in results} == {None}  # JSON lines have no sheet
     assert results[0]["participant_id"] == results[2]["participant_id"]
     assert results[1]["errors"][0]["reason"] == "the line is not valid JSON"
     assert results[3]["errors"][0]["field"] == "municipality"
@@ -141,7 +142,7 @@ async def test_json_lines_batch_reports_repeats_as_updates_and_bad_lines(
 
 
 async def test_unknown_upload_format_is_refused(client: httpx.AsyncClient) -> None:
-    files = {"file": ("intakes.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")}
+    files = {"file": ("intakes.xls", b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel")}
     r = await client.post("/v1/intakes/batch", params={"municipality": "Rapla vald"}, files=files)
     assert r.status_code == 415
     assert r.json()["detail"]["reason"] == "unsupported_format"

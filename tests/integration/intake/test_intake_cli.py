@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 from intake_helpers import broken, numbered_estonian_id
+from openpyxl import Workbook
 
 from shared.cli import main
 from shared.settings import Settings
@@ -59,3 +61,29 @@ def test_import_of_a_missing_file_fails_clearly(
 ) -> None:
     assert main(["import", str(tmp_path / "nope.csv"), "--municipality", "Tartu linn"]) == 2
     assert "polku import:" in capsys.readouterr().err
+
+
+def test_import_of_a_workbook(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("POLKU_DATABASE_URL", settings.database_url)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["national_id", "given_name", "family_name", "labour_market_status",
+                  "consent_purposes", "consent_given_at", "consent_recorded_by"])  # fmt: skip
+    for n in range(20):
+        nid = numbered_estonian_id(n) if n != 4 else broken(numbered_estonian_id(n))
+        sheet.append([int(nid), f"Anu{n}", "Saar", "unemployed", "case_management",
+                      datetime(2026, 2, 1, 9), "desk"])  # fmt: skip
+    book.save(tmp_path / "intakes.xlsx")
+
+    code = main(["import", str(tmp_path / "intakes.xlsx"), "--municipality", "Tartu linn"])
+
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert (result["created"], result["rejected"]) == (19, 1)
+    assert [r["row"] for r in result["results"] if r["status"] == "rejected"] == [5]

@@ -18,6 +18,7 @@ import httpx
 import pytest
 import redis
 from reporting_scenario import Scenario, build, publish
+from reporting_xlsx import check_report_as_xlsx
 
 from shared.testing import Stack, bearer, wait_until
 
@@ -65,6 +66,14 @@ def test_the_scenario_through_the_real_pipeline(
     check_external_csv_suppresses_small_groups(reporting, scenario)
     check_domain_gauges_are_exported(reporting, scenario)
     check_outcomes_by_activity_and_own_caseload_limits(reporting, scenario)
+    check_every_report_downloads_as_xlsx(reporting)
+
+
+def check_every_report_downloads_as_xlsx(reporting: httpx.Client) -> None:
+    names = reporting.get("/v1/reports").json()["reports"]
+    counted = {name: check_report_as_xlsx(reporting, name) for name in names}
+    assert all(counted.values()), counted  # the scenario fills every report
+    check_report_as_xlsx(reporting, "indicators", audience="external", municipality="Rapla vald")
 
 
 def check_every_figure_equals_the_scenario(reporting: httpx.Client, scenario: Scenario) -> None:

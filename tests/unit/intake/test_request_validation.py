@@ -9,10 +9,11 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
-from services.intake.batch import csv_record_to_body, parse
+from services.intake.batch import parse
 from services.intake.crypto import PersonalDataVault
 from services.intake.inbound import decode_request, intake_of
 from services.intake.schemas import IntakeIn, ParticipantCorrection
+from services.intake.sheets import record_to_body
 from shared.events.envelope import InvalidPayload, MalformedEvent, decode
 from shared.events.intake import IntakeRequested
 from shared.http_errors import field_errors
@@ -90,7 +91,7 @@ def test_csv_record_becomes_a_nested_body() -> None:
         "consent_purposes": "matching;reporting",
         "isced_level": "",
     }
-    assert csv_record_to_body(record) == {
+    assert record_to_body(record) == {
         "national_id": "38001085718",
         "languages": ["et", "ru"],
         "contact": {"email": "a@b.ee"},
