@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from services.matching import access, decisions, openings
 from services.matching import repository as repo
 from services.matching.errors import not_found
+from services.matching.organisations import CENTRAL, registered_event
 from services.matching.schemas import (
     AcceptIn,
     DeclineIn,
@@ -82,15 +83,24 @@ async def get_candidate(
     }
 
 
-@router.post("/organisations", status_code=201, responses=refusals({422: ["unsafe_webhook_url"]}))
+@router.post(
+    "/organisations",
+    status_code=201,
+    responses=refusals(
+        {404: ["central_workshop_not_found"], 422: [*CENTRAL, "unsafe_webhook_url"]}
+    ),
+)
 async def create_organisation(
     body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep, _: Admin
 ) -> OrganisationOut:
-    """Register an organisation; the answer shows its webhook signing secret, once."""
-    async with pool.acquire() as conn:
-        return await openings.create_organisation(
+    """Register an organisation (a satellite workshop may name its `central_workshop_id`);
+    the answer shows its webhook signing secret, once."""
+    async with pool.acquire() as conn, conn.transaction():
+        created = await openings.create_organisation(
             conn, body, settings=ms, encryption_key=runtime.settings.encryption_key
         )
+        await _record(conn, registered_event(created))
+    return created
 
 
 @router.put(
@@ -170,8 +180,8 @@ async def post_opening(body: OpeningIn, pool: PoolDep, principal: Provider) -> O
 
 @router.get("/openings/{opening_id}", responses=refusals({404: ["opening_not_found"]}))
 async def get_opening(opening_id: UUID, pool: PoolDep, principal: Provider) -> OpeningOut:
-    """One opening and how many of its seats are taken."""
-    await access.check_opening(pool, principal, opening_id)
+    """One opening and how many of its seats are taken (its central workshop may read it)."""
+    await access.check_opening(pool, principal, opening_id, read=True)
     return await _opening(opening_id, pool)
 
 

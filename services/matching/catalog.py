@@ -67,7 +67,7 @@ class OpeningCatalog:
         known = self.facts.get(opening_id)
         if known is not None and known.changed == row["changed"]:
             return  # the same version, read again while its writer looked in progress
-        if row["status"] != "open":
+        if row["status"] != "open" or row["paused"]:  # a paused opening takes no proposals
             self.index.remove(opening_id)
             self.facts.pop(opening_id, None)
             return
