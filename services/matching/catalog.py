@@ -34,7 +34,8 @@ class OpeningFacts:
     seats: int
     ends_on: date | None
     notifies: bool
-    """Its organisation has a webhook URL (organisations are never changed)."""
+    """Its organisation has a webhook URL (turning it on or off rewrites the organisation's
+    open openings' rows, so they are read again)."""
     changed: str
     """The transaction id that wrote this version of the row."""
 

@@ -15,6 +15,7 @@ from services.matching.domain import cell_key, cell_of, words
 from services.matching.domain.eligibility import group_refusal
 from services.matching.domain.network import Member
 from services.matching.errors import MatchingError, not_found
+from services.matching.repository import organisations as org_sql
 from services.matching.schemas import (
     OpeningChange,
     OpeningIn,
@@ -81,6 +82,7 @@ async def set_webhook(
         if not await repo.set_webhook(conn, organisation_id, url or None, sealed):
             raise not_found("organisation")
         dropped = 0 if url else await webhook_store.drop_pending(conn, organisation_id)
+        await org_sql.touch_openings(conn, organisation_id)  # the catalogs' `notifies`
     return WebhookOut(
         organisation_id=organisation_id,
         webhook_url=url or None,

@@ -128,6 +128,8 @@ async def change_organisation(
             await webhook_store.drop_pending(conn, organisation_id)
         if fields:
             row = await org_sql.update_organisation(conn, organisation_id, fields)
+        if "webhook_url" in fields:
+            await org_sql.touch_openings(conn, organisation_id)
     event = organisation_event(row)
     assert isinstance(event, OrganisationUpdated)
     return organisation_out(row), event

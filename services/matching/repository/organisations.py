@@ -72,3 +72,12 @@ async def owner_of_opening(conn: asyncpg.Connection | asyncpg.Pool, opening_id: 
         " JOIN organisation g USING (organisation_id) WHERE o.opening_id = $1",
         opening_id,
     )
+
+
+async def touch_openings(conn: asyncpg.Connection, organisation_id: UUID) -> None:
+    """Rewrite an organisation's open openings' rows unchanged (a new `changed_xid`), so every
+    replica's catalog reads them again: their organisation's webhook was turned on or off."""
+    await conn.execute(
+        "UPDATE opening SET updated_at = updated_at WHERE organisation_id = $1 AND status = 'open'",
+        organisation_id,
+    )
