@@ -24,6 +24,9 @@ from shared.events.envelope import Payload
 from shared.events.matching import MatchProposed, MatchWithdrawn
 
 SEATS_LOWERED = "seats lowered"
+TOLD = frozenset({SEATS_LOWERED, "opening closed", "every seat taken"})
+"""Reasons about the opening, which its organisation is told; a reason about the
+participant (placed elsewhere, left) is told as `no longer available`."""
 
 
 def withdrawn_body(match_id: UUID, opening_id: UUID, title: str, reason: str) -> str:
@@ -33,7 +36,7 @@ def withdrawn_body(match_id: UUID, opening_id: UUID, title: str, reason: str) ->
         "opening_id": str(opening_id),
         "opening_title": title,
         "status": "withdrawn",
-        "reason": reason,
+        "reason": reason if reason in TOLD else "no longer available",
     }
     return json.dumps({"type": "match.withdrawn", "match": match}, sort_keys=True)
 
@@ -42,7 +45,22 @@ async def withdraw(
     conn: asyncpg.Connection, match_ids: list[UUID], *, reason: str
 ) -> list[MatchWithdrawn]:
     """Withdraw these live proposals, notify their organisations' webhooks; the events."""
-    rows = await sql.withdraw(conn, match_ids, reason=reason)
+    return await _notified(conn, await sql.withdraw(conn, match_ids, reason=reason), reason)
+
+
+async def notified(
+    conn: asyncpg.Connection, withdrawn: list[asyncpg.Record], *, reason: str
+) -> list[MatchWithdrawn]:
+    """Proposals withdrawn already (rows with a `match_id`): notify their organisations'
+    webhooks; the `match.withdrawn` events."""
+    if not withdrawn:
+        return []
+    return await _notified(conn, await sql.about(conn, [r["match_id"] for r in withdrawn]), reason)
+
+
+async def _notified(
+    conn: asyncpg.Connection, rows: list[asyncpg.Record], reason: str
+) -> list[MatchWithdrawn]:
     for r in rows:
         if r["notifies"]:
             body = withdrawn_body(r["match_id"], r["opening_id"], r["opening_title"], reason)

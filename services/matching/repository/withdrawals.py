@@ -19,6 +19,18 @@ async def live_of_opening(conn: asyncpg.Connection, opening_id: UUID) -> list[Ro
     )
 
 
+async def about(conn: asyncpg.Connection, match_ids: list[UUID]) -> list[Row]:
+    """Withdrawn proposals with their organisation, opening title and whether its
+    organisation has a webhook."""
+    return await conn.fetch(
+        "SELECT m.match_id, m.participant_id, m.opening_id, m.organisation_id,"
+        " o.title AS opening_title, g.webhook_url IS NOT NULL AS notifies FROM match m"
+        " JOIN opening o USING (opening_id) JOIN organisation g"
+        " ON g.organisation_id = m.organisation_id WHERE m.match_id = ANY($1::uuid[])",
+        match_ids,
+    )
+
+
 async def withdraw(conn: asyncpg.Connection, match_ids: list[UUID], *, reason: str) -> list[Row]:
     """Withdraw these proposals if still live; returns them with their opening's title and
     whether its organisation has a webhook."""

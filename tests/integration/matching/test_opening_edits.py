@@ -4,7 +4,7 @@ lowered seats withdraw the live proposals beyond them, with `match.withdrawn` an
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -26,6 +26,7 @@ from webhook_receiver import Receiver, verify
 
 from services.matching.domain.seats import LiveProposal, beyond_seats
 from shared.events import streams
+from shared.events.caseplan import ParticipantExited
 from shared.settings import Settings
 
 FAST = {"allow_private_webhooks": True, "webhook_backoff_s": 0.2, "webhook_interval_s": 0.05}
@@ -198,3 +199,60 @@ async def _has_candidates(http: httpx.AsyncClient, opening: str, n: int) -> list
 
 async def _received(receiver: Receiver, n: int) -> bool:
     return len(receiver.requests) >= n
+
+
+async def test_every_withdrawal_is_an_event_and_a_notification(
+    matching_client: ClientFactory, redis: aioredis.Redis
+) -> None:
+    with Receiver(statuses=[200]) as receiver:
+        async with matching_client(**FAST) as http:
+            org = await organisation(http, webhook_url=receiver.url)
+            closing = await post_opening(http, org["organisation_id"])
+            staying = await post_opening(http, org["organisation_id"], title="Painting place")
+            leaving, other = registered(), registered()
+            for person in (leaving, other):
+                await publish(redis, person, ready(person.participant_id))
+            await eventually(lambda: _has_candidates(http, closing, 2), what="2 proposed")
+            await eventually(lambda: _has_candidates(http, staying, 2), what="2 proposed")
+            closed = await http.post(f"/v1/openings/{closing}/close")
+            await eventually(lambda: _withdrawn(redis, 2), what="the closed opening's two")
+            await publish(redis, _exited(leaving.participant_id))
+            events = await eventually(lambda: _withdrawn(redis, 3), what="and the leaver's")
+            await eventually(lambda: _received(receiver, 7), what="4 proposals, 3 withdrawals")
+
+    assert closed.status_code == 200
+    reasons = sorted(
+        (e["payload"]["opening_id"], e["payload"]["reason"], e["payload"]["participant_id"])
+        for e in events
+    )
+    assert reasons == sorted(
+        [
+            (closing, "opening closed", str(leaving.participant_id)),
+            (closing, "opening closed", str(other.participant_id)),
+            (staying, "participant left the operation", str(leaving.participant_id)),
+        ]
+    )
+    notices = [
+        json.loads(r.body)["match"]
+        for r in receiver.requests
+        if r.headers["Polku-Event"] == "match.withdrawn"
+    ]
+    told = sorted((n["opening_id"], n["reason"]) for n in notices)
+    assert told == sorted(
+        [(closing, "opening closed"), (closing, "opening closed"), (staying, "no longer available")]
+    )  # the organisation is not told why a participant is no longer available
+
+
+async def _withdrawn(redis: aioredis.Redis, n: int) -> list[dict[str, Any]]:
+    found = await stream_events(redis, streams.MATCHING, "match.withdrawn")
+    return found if len(found) == n else []
+
+
+def _exited(participant_id: UUID) -> ParticipantExited:
+    return ParticipantExited(
+        participant_id=participant_id,
+        case_plan_id=uuid4(),
+        outcome="employed",
+        exited_on=date(2026, 6, 1),
+        follow_up_due_on=date(2026, 12, 1),
+    )
