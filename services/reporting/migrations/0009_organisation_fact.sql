@@ -10,3 +10,6 @@ CREATE TABLE organisation_fact (
 );
 CREATE INDEX organisation_fact_central ON organisation_fact (central_workshop_id)
     WHERE central_workshop_id IS NOT NULL;
+
+-- matching's match.withdrawn (issue 19): when a live proposal was withdrawn.
+ALTER TABLE match_fact ADD COLUMN withdrawn_on date;
