@@ -4,6 +4,8 @@ A workshop or employer acts only on its own openings and matches (its key's orga
 the organisation id matching gave it); a municipality reads only its own participants; an
 admin everything. Out of scope answers 404, since existence itself would leak.
 A `None` principal is an internal caller (no HTTP request: the CLI, a test): unscoped.
+Central workshop staff also read their satellites' organisation, openings and placements
+(`domain/network.may_read`), never act for them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from uuid import UUID
 import asyncpg
 
 from services.matching import repository as repo
+from services.matching.domain.network import Member, may_read
 from services.matching.errors import MatchingError, not_found
+from services.matching.repository import organisations as org_sql
 from shared import audit
 from shared.auth import Principal
 
@@ -36,13 +40,43 @@ async def check_organisation_exists(
         raise not_found("organisation")
 
 
-async def check_opening(pool: asyncpg.Pool, principal: Principal | None, opening_id: UUID) -> None:
-    """Only the opening's own organisation (or an admin) sees or changes it."""
-    if _unscoped(principal):
+async def check_opening(
+    pool: asyncpg.Pool, principal: Principal | None, opening_id: UUID, *, read: bool = False
+) -> None:
+    """Only the opening's own organisation (or an admin) changes it; its central workshop's
+    staff may also `read` it."""
+    if _unscoped(principal) or principal is None:
         return
-    owner = await repo.opening_owner(pool, opening_id)
-    if owner is not None and principal and owner != principal.organisation_id:
+    owner = await org_sql.owner_of_opening(pool, opening_id)
+    if owner is None:
+        return
+    member = Member(owner["organisation_id"], owner["kind"], owner["central_workshop_id"])
+    allowed = (
+        may_read(principal.organisation_id, member)
+        if read
+        else member.organisation_id == principal.organisation_id
+    )
+    if not allowed:
         raise not_found("opening")
+
+
+def reader_of(principal: Principal | None) -> UUID | None:
+    """Whose organisations' things a caller lists: None (every one) for an admin."""
+    return None if _unscoped(principal) or principal is None else principal.organisation_id
+
+
+async def check_reader(
+    pool: asyncpg.Pool, principal: Principal | None, organisation_id: UUID
+) -> None:
+    """An organisation's page is read by its own staff, its central workshop's staff or an
+    admin; to anyone else it is as unknown as a missing one (404). Unknown: 404 as well."""
+    row = await org_sql.network_of(pool, organisation_id)
+    if row is None:
+        raise not_found("organisation")
+    reader = reader_of(principal)
+    member = Member(row["organisation_id"], row["kind"], row["central_workshop_id"])
+    if reader is not None and not may_read(reader, member):
+        raise not_found("organisation")
 
 
 async def check_match(pool: asyncpg.Pool, principal: Principal | None, match_id: UUID) -> None:

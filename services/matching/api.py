@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.matching import service
+from services.matching.organisations import CENTRAL
 from services.matching.schemas import (
     AcceptIn,
     DeclineIn,
@@ -60,7 +61,13 @@ async def get_candidate(
     return await service.candidate(pool, participant_id, principal=principal)
 
 
-@router.post("/organisations", status_code=201, responses=refusals({422: ["unsafe_webhook_url"]}))
+@router.post(
+    "/organisations",
+    status_code=201,
+    responses=refusals(
+        {404: ["central_workshop_not_found"], 422: [*CENTRAL, "unsafe_webhook_url"]}
+    ),
+)
 async def create_organisation(
     body: OrganisationIn, pool: PoolDep, runtime: RuntimeDep, ms: MatchingDep, _: Admin
 ) -> OrganisationOut:

@@ -34,7 +34,8 @@ class OpeningFacts:
     seats: int
     ends_on: date | None
     notifies: bool
-    """Its organisation has a webhook URL (organisations are never changed)."""
+    """Its organisation has a webhook URL (turning it on or off rewrites the organisation's
+    open openings' rows, so they are read again)."""
     changed: str
     """The transaction id that wrote this version of the row."""
 
@@ -67,7 +68,7 @@ class OpeningCatalog:
         known = self.facts.get(opening_id)
         if known is not None and known.changed == row["changed"]:
             return  # the same version, read again while its writer looked in progress
-        if row["status"] != "open":
+        if row["status"] != "open" or row["paused"]:  # a paused opening takes no proposals
             self.index.remove(opening_id)
             self.facts.pop(opening_id, None)
             return

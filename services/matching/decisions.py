@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from services.matching import repository as repo
+from services.matching import withdrawals
 from services.matching.catalog import OpeningCatalog
 from services.matching.errors import MatchingError, not_found
 from services.matching.proposals import top_up
@@ -19,6 +20,7 @@ from shared.events.matching import (
     MatchDeclined,
     MatchExpired,
     MatchProposed,
+    MatchWithdrawn,
     OpeningClosed,
 )
 from shared.events.vocabulary import OpeningKind
@@ -86,23 +88,29 @@ async def after_accepted(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-) -> list[MatchProposed]:
+) -> list[MatchProposed | MatchWithdrawn]:
     """The participant's other proposals and a now-full opening's proposals are withdrawn."""
     await repo.lock_proposals(conn)
     freed = await repo.withdraw_live(
         conn, reason="placed elsewhere", participant_id=accepted.participant_id
     )
+    told = await withdrawals.notified(conn, freed, reason="placed elsewhere")
     opening = await repo.fetch_opening(conn, accepted.opening_id)
     people: list[UUID] = []
     if opening is not None and opening["accepted"] >= opening["seats"]:
         full = await repo.withdraw_live(
             conn, reason="every seat taken", opening_id=accepted.opening_id
         )
+        told += await withdrawals.notified(conn, full, reason="every seat taken")
         people = [r["participant_id"] for r in full]
     openings = [r["opening_id"] for r in freed]
-    return await top_up(
-        conn, openings=openings, participants=people, catalog=catalog, settings=settings, now=now
-    )
+    return [
+        *told,
+        *await top_up(
+            conn, openings=openings, participants=people, catalog=catalog, settings=settings,
+            now=now,
+        ),
+    ]  # fmt: skip
 
 
 async def after_freed(
@@ -131,9 +139,11 @@ async def after_closed(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-) -> list[MatchProposed]:
+) -> list[MatchProposed | MatchWithdrawn]:
     """A closed opening's live proposals are withdrawn; those people get other proposals."""
     await repo.lock_proposals(conn)
     rows = await repo.withdraw_live(conn, reason="opening closed", opening_id=closed.opening_id)
+    told = await withdrawals.notified(conn, rows, reason="opening closed")
     people = [r["participant_id"] for r in rows]
-    return await top_up(conn, participants=people, catalog=catalog, settings=settings, now=now)
+    proposed = await top_up(conn, participants=people, catalog=catalog, settings=settings, now=now)
+    return [*told, *proposed]

@@ -7,11 +7,16 @@ from typing import Any
 
 import asyncpg
 
-from services.matching import service
+from services.matching import organisations, service
 from services.matching.catalog import OpeningCatalog
 from services.matching.settings import MatchingSettings
 from shared.events import Envelope
-from shared.events.caseplan import ParticipantExited, ParticipantReadyForMatching
+from shared.events.caseplan import (
+    ParticipantExited,
+    ParticipantReadyForMatching,
+    PlacementEnded,
+    PlacementStarted,
+)
 from shared.events.envelope import Payload
 from shared.events.intake import (
     ParticipantConsentWithdrawn,
@@ -111,7 +116,10 @@ def _register_follow_ups(
     async def on_opening_changed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         now = datetime.now(UTC)
         oid = event.payload.opening_id
-        return _follow(event, await service.propose_for_opening(conn, oid, settings=ms, now=now))
+        changed = await service.after_opening_changed(
+            conn, oid, catalog=catalog, settings=ms, now=now
+        )
+        return _follow(event, changed)
 
     consumer.on(OpeningPosted)(on_opening_changed)
     consumer.on(OpeningUpdated)(on_opening_changed)
@@ -143,3 +151,11 @@ def _register_follow_ups(
 
     consumer.on(MatchDeclined)(on_slot_freed)
     consumer.on(MatchExpired)(on_slot_freed)
+
+    @consumer.on(PlacementStarted)
+    async def on_placement_started(conn: asyncpg.Connection, event: Envelope[Any]) -> None:
+        await organisations.placement_started(conn, event.payload)
+
+    @consumer.on(PlacementEnded)
+    async def on_placement_ended(conn: asyncpg.Connection, event: Envelope[Any]) -> None:
+        await organisations.placement_ended(conn, event.payload)

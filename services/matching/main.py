@@ -10,6 +10,7 @@ from services.matching.api import router
 from services.matching.errors import install_error_handlers
 from services.matching.handlers import register_handlers
 from services.matching.jobs import make_expiry_job
+from services.matching.network_api import router as network_router
 from services.matching.sender import make_webhook_sender
 from services.matching.settings import MatchingSettings
 from shared import audit
@@ -24,7 +25,7 @@ def definition(matching: MatchingSettings) -> ServiceDefinition:
         name="matching",
         title="Polku matching",
         description="Participants matched to low-threshold openings, with explanations.",
-        routers=[router, audit.router],
+        routers=[router, network_router, audit.router],
         register_handlers=partial(register_handlers, settings=matching),
         background=[make_webhook_sender(matching), make_expiry_job(matching)],
     )

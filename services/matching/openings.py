@@ -9,10 +9,13 @@ import asyncpg
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from services.matching import organisations
 from services.matching import repository as repo
 from services.matching.domain import cell_key, cell_of, words
 from services.matching.domain.eligibility import group_refusal
+from services.matching.domain.network import Member
 from services.matching.errors import MatchingError, not_found
+from services.matching.repository import organisations as org_sql
 from services.matching.repository import webhook_deliveries
 from services.matching.schemas import (
     OpeningChange,
@@ -41,6 +44,8 @@ async def create_organisation(
         if refused:
             raise MatchingError(422, "unsafe_webhook_url", refused)
     organisation_id, secret = uuid4(), new_secret()
+    member = Member(organisation_id, str(body.kind))
+    await organisations.check_central(conn, member, body.central_workshop_id)
     await repo.insert_organisation(
         conn,
         organisation_id=organisation_id,
@@ -51,6 +56,7 @@ async def create_organisation(
         lon=body.location.lon if body.location else None,
         webhook_url=body.webhook_url,
         webhook_secret=encrypt_secret(encryption_key, secret, organisation_id),
+        central_workshop_id=body.central_workshop_id,
     )
     return OrganisationOut(
         organisation_id=organisation_id, webhook_secret=secret, **body.model_dump()
@@ -77,6 +83,7 @@ async def set_webhook(
         if not await repo.set_webhook(conn, organisation_id, url or None, sealed):
             raise not_found("organisation")
         dropped = 0 if url else await webhook_deliveries.drop_pending(conn, organisation_id)
+        await org_sql.touch_openings(conn, organisation_id)  # the catalogs' `notifies`
     return WebhookOut(
         organisation_id=organisation_id,
         webhook_url=url or None,
@@ -108,6 +115,8 @@ def _columns(opening_id: UUID, body: OpeningIn) -> dict[str, Any]:
         "starts_on": body.starts_on,
         "ends_on": body.ends_on,
         "low_threshold": body.low_threshold,
+        "description": body.description,
+        "paused": body.paused,
     }
 
 
@@ -124,6 +133,7 @@ def _event_fields(opening_id: UUID, body: OpeningIn, org: asyncpg.Record) -> dic
         "low_threshold": body.low_threshold,
         "starts_on": body.starts_on,
         "ends_on": body.ends_on,
+        "paused": body.paused,
     }
 
 
@@ -174,6 +184,8 @@ def opening_body(row: asyncpg.Record) -> OpeningIn:
             "starts_on": row["starts_on"],
             "ends_on": row["ends_on"],
             "low_threshold": row["low_threshold"],
+            "description": row["description"],
+            "paused": row["paused"],
         }
     )
 

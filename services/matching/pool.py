@@ -16,6 +16,7 @@ from uuid import UUID
 import asyncpg
 
 from services.matching import repository as repo
+from services.matching import withdrawals
 from services.matching.catalog import OpeningCatalog
 from services.matching.domain.departure import Step, admits
 from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
@@ -24,7 +25,7 @@ from services.matching.views import pool_columns
 from shared import idempotency
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.events.intake import ParticipantProfile
-from shared.events.matching import MatchProposed
+from shared.events.matching import MatchProposed, MatchWithdrawn
 from shared.messaging import RetryLater
 
 
@@ -76,15 +77,16 @@ async def remove_candidate(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-) -> list[MatchProposed]:
+) -> list[MatchProposed | MatchWithdrawn]:
     """Consent withdrawn or erased: out of the pool, live proposals withdrawn, slots refilled."""
     await repo.lock_proposals(conn)
     withdrawn = await repo.withdraw_live(
         conn, reason="participant left the pool", participant_id=participant_id
     )
+    told = await withdrawals.notified(conn, withdrawn, reason="participant left the pool")
     await repo.delete_candidate(conn, participant_id)
     freed = [r["opening_id"] for r in withdrawn]
-    return await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)
+    return [*told, *await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)]
 
 
 async def erase_candidate(
@@ -95,7 +97,7 @@ async def erase_candidate(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-) -> list[MatchProposed]:
+) -> list[MatchProposed | MatchWithdrawn]:
     """Erased: remembered for good (id and time only), then out of the pool as on withdrawal."""
     await repo.hold_erasure_lock(conn, exclusive=True)  # before the proposal lock, always
     await repo.record_erasure(conn, participant_id, at)
@@ -111,16 +113,17 @@ async def retire_candidate(
     catalog: OpeningCatalog,
     settings: MatchingSettings,
     now: datetime,
-) -> list[MatchProposed]:
+) -> list[MatchProposed | MatchWithdrawn]:
     """The participant left the operation, for good: not proposable, live proposals withdrawn."""
     await repo.lock_proposals(conn)
     await repo.record_exit(conn, participant_id, at)
     withdrawn = await repo.withdraw_live(
         conn, reason="participant left the operation", participant_id=participant_id
     )
+    told = await withdrawals.notified(conn, withdrawn, reason="participant left the operation")
     await repo.mark_not_ready(conn, participant_id)
     freed = [r["opening_id"] for r in withdrawn]
-    return await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)
+    return [*told, *await top_up(conn, openings=freed, catalog=catalog, settings=settings, now=now)]
 
 
 async def make_ready(

@@ -32,7 +32,7 @@ YIELD_EVERY = 25
 
 def free_slots(opening: asyncpg.Record, settings: MatchingSettings) -> int:
     """How many more live proposals an opening may have: a few per seat still free."""
-    if opening["status"] != "open":
+    if opening["status"] != "open" or opening["paused"]:
         return 0
     seats_left = opening["seats"] - opening["accepted"]
     return max(0, seats_left * settings.proposals_per_seat - opening["live"])

@@ -60,6 +60,8 @@ class OrganisationIn(BaseModel):
     municipality: Text = Field(min_length=1, max_length=100)
     location: Location | None = None
     webhook_url: Text | None = Field(None, max_length=2000)
+    central_workshop_id: UUID | None = None
+    """A satellite workshop's central workshop."""
 
 
 class OrganisationOut(BaseModel):
@@ -72,6 +74,7 @@ class OrganisationOut(BaseModel):
     location: Location | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    central_workshop_id: UUID | None = None
 
 
 class WebhookIn(BaseModel):
@@ -136,6 +139,9 @@ class OpeningIn(BaseModel):
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
     low_threshold: StrictBool = True
+    description: Text = Field("", max_length=5000)
+    paused: StrictBool = False
+    """No new proposals while paused (the live ones stay)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> OpeningIn:
@@ -167,6 +173,8 @@ class OpeningChange(BaseModel):
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
     low_threshold: StrictBool | None = None
+    description: Text | None = Field(None, max_length=5000)
+    paused: StrictBool | None = None
 
 
 class OpeningOut(OpeningIn):

@@ -22,6 +22,7 @@ from services.matching import repository as repo
 from services.matching.catalog import OpeningCatalog
 from services.matching.decisions import after_accepted, after_closed, after_freed
 from services.matching.errors import not_found
+from services.matching.organisations import registered_event
 from services.matching.pool import (
     erase_candidate as _erase_from_pool,
 )
@@ -46,6 +47,7 @@ from services.matching.schemas import (
 )
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
+from services.matching.withdrawals import after_opening_changed
 from shared import erasure, outbox
 from shared.auth import Principal
 from shared.events import Envelope, new_event
@@ -57,6 +59,7 @@ __all__ = [  # the event handlers' use cases, kept where their rules are
     "after_accepted",
     "after_closed",
     "after_freed",
+    "after_opening_changed",
     "make_ready",
     "propose_for_opening",
     "register_candidates",
@@ -133,11 +136,14 @@ async def erase_candidate(
 async def create_organisation(
     pool: asyncpg.Pool, body: OrganisationIn, *, settings: MatchingSettings, encryption_key: str
 ) -> OrganisationOut:
-    """Register an organisation; the answer shows its webhook signing secret, once."""
-    async with pool.acquire() as conn:
-        return await openings.create_organisation(
+    """Register an organisation (a satellite workshop may name its `central_workshop_id`);
+    the answer shows its webhook signing secret, once."""
+    async with pool.acquire() as conn, conn.transaction():
+        created = await openings.create_organisation(
             conn, body, settings=settings, encryption_key=encryption_key
         )
+        await outbox.record(conn, [new_event(registered_event(created), producer=PRODUCER)])
+    return created
 
 
 async def set_webhook(
@@ -199,8 +205,9 @@ async def post_opening(
 async def opening(
     pool: asyncpg.Pool, opening_id: UUID, *, principal: Principal | None
 ) -> OpeningOut:
-    """One opening and how many of its seats are taken (the caller's own, or any: admin)."""
-    await access.check_opening(pool, principal, opening_id)
+    """One opening and how many of its seats are taken (the caller's own, its central
+    workshop's reading, or any: admin)."""
+    await access.check_opening(pool, principal, opening_id, read=True)
     return await _opening(pool, opening_id)
 
 

@@ -46,6 +46,9 @@ PROJECTIONS: dict[str, Apply] = {
     matching.MatchAccepted.TYPE: mp.match_accepted,
     matching.MatchDeclined.TYPE: mp.match_declined,
     matching.MatchExpired.TYPE: mp.match_expired,
+    matching.MatchWithdrawn.TYPE: mp.match_withdrawn,
+    matching.OrganisationRegistered.TYPE: mp.organisation_changed,
+    matching.OrganisationUpdated.TYPE: mp.organisation_changed,
 }
 """How each event type changes the read model."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -12,6 +13,7 @@ from uuid import UUID
 import asyncpg
 
 from services.reporting.domain import figures, layout, network, outcomes
+from services.reporting.domain.central import central_groups, central_row
 from services.reporting.domain.contributions import UNEMPLOYMENT_PARTS
 from services.reporting.domain.esf import SEXES, all_indicators, indicator_row_of, sex_of
 from services.reporting.domain.filters import ReportFilter
@@ -21,7 +23,7 @@ from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
 from services.reporting.domain.sums import Ask, DayTotal, Sums, Tally, by_k, sums_of_days, total
 from services.reporting.repository import figure_queries as q
-from services.reporting.repository import queries
+from services.reporting.repository import organisation_queries, queries
 from services.reporting.repository.figure_queries import Population
 from services.reporting.settings import ReportingSettings
 
@@ -266,12 +268,28 @@ async def timeseries(r: Reader, s: ReportingSettings) -> Rows:
     ]
 
 
+async def central_workshops(r: Reader, s: ReportingSettings) -> Rows:
+    """Each central workshop with its satellites: openings, seats and open seats on the day,
+    placements started and ended in the period, summed over the group's organisations."""
+    rows = []
+    for group in central_groups(
+        await organisation_queries.organisations(r.conn), r.f.organisation_id
+    ):
+        opening_rows, placement_rows = [], []
+        for member in group.members:
+            sub = Reader(r.conn, replace(r.f, organisation_id=member), r.day)
+            opening_rows += await openings(sub, s)
+            placement_rows += await placements(sub, s)
+        rows.append(central_row(group, opening_rows, placement_rows))
+    return rows
+
+
 Builder = Callable[[Reader, ReportingSettings], Awaitable[Rows]]
 BUILDERS: dict[str, Builder] = {
     "summary": summary, "indicators": indicators, "activities": activities,
     "placements": placements, "exits": exits, "caseloads": caseloads,
     "waiting-list": waiting_list, "openings": openings, "unemployment": unemployment,
     "matches": matches, "timeseries": timeseries,
-    "outcomes-by-activity": outcomes_by_activity,
+    "outcomes-by-activity": outcomes_by_activity, "central-workshops": central_workshops,
 }  # fmt: skip
 """Every report `/v1/reports/{name}` serves, from the figure store."""

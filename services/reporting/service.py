@@ -35,6 +35,7 @@ PEOPLE: dict[str, frozenset[str]] = {
     "caseloads": frozenset({"cases"}),
     "waiting-list": frozenset({"participants"}),
     "openings": frozenset(),
+    "central-workshops": frozenset({"placements_started", "placements_ended"}),
     "unemployment": frozenset({"participants"}),
     "matches": frozenset({"proposed", "accepted"}),
     "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),

@@ -19,7 +19,7 @@ from services.reporting.domain.snapshot import (
     Snapshot,
     WorkPracticeHours,
 )
-from services.reporting.repository import queries
+from services.reporting.repository import organisation_queries, queries
 
 
 async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
@@ -46,6 +46,7 @@ async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
             placement_hours=[
                 WorkPracticeHours(**dict(r)) for r in await queries.placement_hours(conn)
             ],
+            organisations=await organisation_queries.organisations(conn),
         )
 
 

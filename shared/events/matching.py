@@ -29,6 +29,8 @@ class OpeningFields(_MatchingEvent):
     low_threshold: bool = True
     starts_on: date | None = None
     ends_on: date | None = None
+    paused: bool = False
+    """Paused by its organisation: no new proposals until it is resumed."""
 
 
 @register
@@ -92,3 +94,34 @@ class MatchExpired(_MatchEvent):
     """A proposal went unanswered for too long."""
 
     TYPE: ClassVar[str] = "match.expired"
+
+
+@register
+class MatchWithdrawn(_MatchEvent):
+    """A live proposal was withdrawn by matching (e.g. the opening's seats were lowered)."""
+
+    TYPE: ClassVar[str] = "match.withdrawn"
+    reason: str = ""
+
+
+class OrganisationFields(_MatchingEvent):
+    organisation_id: UUID
+    name: str
+    kind: OrganisationKind
+    municipality: str
+    central_workshop_id: UUID | None = None
+    """The central workshop a satellite workshop belongs to (None: not a satellite)."""
+
+
+@register
+class OrganisationRegistered(OrganisationFields):
+    """An organisation that posts openings was registered."""
+
+    TYPE: ClassVar[str] = "organisation.registered"
+
+
+@register
+class OrganisationUpdated(OrganisationFields):
+    """An organisation changed (its name, place or central workshop); carries its new state."""
+
+    TYPE: ClassVar[str] = "organisation.updated"

@@ -31,6 +31,7 @@ WHO: tuple[str | None, ...] = (
     "support_worker",
     "other_municipality",
     "other_workshop",
+    "central",
     "municipality",
     "workshop",
     "admin",
@@ -39,6 +40,7 @@ DEFAULT = {None: 401, "operator": 403, "support_worker": 403}
 ADMIN = {
     "other_municipality": 403,
     "other_workshop": 403,
+    "central": 403,
     "municipality": 403,
     "workshop": 403,
     "admin": 200,
@@ -47,11 +49,15 @@ OWNER = {
     "other_municipality": 403,
     "municipality": 403,
     "other_workshop": 404,
+    "central": 404,
     "workshop": 200,
     "admin": 200,
 }
+SUPPORTED = {**OWNER, "central": 200}
+"""Read by the owner's central workshop too (the workshop is its satellite)."""
 CITIZEN = {
     "other_workshop": 403,
+    "central": 403,
     "workshop": 403,
     "other_municipality": 404,
     "municipality": 200,
@@ -73,15 +79,32 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "PUT",
         "/v1/organisations/{oid}/webhook",
         {"webhook_url": None},
-        {**OWNER, "other_workshop": 403},
+        {**OWNER, "other_workshop": 403, "central": 403},
     ),
+    ("GET", "/v1/organisations", None, {**SUPPORTED, "other_workshop": 200}),
+    ("GET", "/v1/organisations/{oid}", None, SUPPORTED),
+    (
+        "PATCH",
+        "/v1/organisations/{oid}",
+        {"name": "Satelliittipaja"},
+        {**OWNER, "other_workshop": 403, "central": 403},
+    ),
+    (
+        "POST",
+        "/v1/organisations/{oid}/webhook/rotate",
+        None,
+        {**OWNER, "other_workshop": 403, "central": 403},
+    ),
+    ("GET", "/v1/organisations/{oid}/placements", None, SUPPORTED),
+    ("GET", "/v1/openings", None, {**SUPPORTED, "other_workshop": 200}),
+    ("GET", "/v1/openings?organisation_id={oid}", None, SUPPORTED),
     (
         "POST",
         "/v1/openings",
         "opening",
-        {**OWNER, "other_workshop": 403, "workshop": 201, "admin": 201},
+        {**OWNER, "other_workshop": 403, "central": 403, "workshop": 201, "admin": 201},
     ),
-    ("GET", "/v1/openings/{opid}", None, OWNER),
+    ("GET", "/v1/openings/{opid}", None, SUPPORTED),
     ("PATCH", "/v1/openings/{opid}", {"title": "Carpentry"}, OWNER),
     (
         "PUT",
@@ -147,14 +170,16 @@ async def _keys(
     http: httpx.AsyncClient, dsn: str
 ) -> tuple[dict[str | None, dict[str, str]], dict[str, str]]:
     admin = bearer(await create_api_key(dsn))
-    orgs = {}
-    for who in ("workshop", "other_workshop"):
+    orgs: dict[str, str] = {}
+    for who in ("central", "workshop", "other_workshop"):
         body = {"name": who, "kind": "central_workshop", "municipality": HOME, "location": PLACE}
-        orgs[who] = (await http.post("/v1/organisations", json=body, headers=admin)).json()[
-            "organisation_id"
-        ]
+        if who == "workshop":  # a satellite of the central workshop
+            body |= {"kind": "satellite_workshop", "central_workshop_id": orgs["central"]}
+        created = await http.post("/v1/organisations", json=body, headers=admin)
+        assert created.status_code == 201, created.text
+        orgs[who] = created.json()["organisation_id"]
     headers: dict[str | None, dict[str, str]] = {None: {}, "admin": admin}
-    for who in ("workshop", "other_workshop"):
+    for who in ("central", "workshop", "other_workshop"):
         headers[who] = bearer(await create_api_key(dsn, orgs[who], "workshop"))
     headers["municipality"] = bearer(await create_api_key(dsn, None, "municipality", HOME))
     headers["other_municipality"] = bearer(

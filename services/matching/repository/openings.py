@@ -14,8 +14,9 @@ async def insert_organisation(conn: asyncpg.Connection, **o: Any) -> None:
     """Register an organisation."""
     await conn.execute(
         "INSERT INTO organisation (organisation_id, name, kind, municipality, lat, lon,"
-        " webhook_url, webhook_secret) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        *(o[k] for k in ORGANISATION_COLUMNS),
+        " webhook_url, webhook_secret, central_workshop_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        *(o.get(k) for k in ORGANISATION_COLUMNS),
     )
 
 
@@ -28,6 +29,7 @@ ORGANISATION_COLUMNS = (
     "lon",
     "webhook_url",
     "webhook_secret",
+    "central_workshop_id",
 )
 
 
@@ -71,6 +73,8 @@ OPENING_COLUMNS = (
     "starts_on",
     "ends_on",
     "low_threshold",
+    "description",
+    "paused",
 )
 
 _COUNTS = (

@@ -7,10 +7,12 @@ The service no longer computes this way (it loads everything into memory on ever
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from services.reporting.domain import figures, network, structure
+from services.reporting.domain.central import central_groups, central_row
 from services.reporting.domain.esf import indicator_table
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.snapshot import Snapshot
@@ -44,6 +46,17 @@ def _summary(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date)
     return [{"figure": k, "value": v} for k, v in figures.key_figures(snap, f, s, today).items()]
 
 
+def _central(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    """Each central workshop's group: its members' openings and placements figures summed."""
+    rows = []
+    for group in central_groups(snap.organisations, f.organisation_id):
+        members = [replace(f, organisation_id=m) for m in group.members]
+        openings = [r for m in members for r in network.opening_rows(snap, m, m.end or today)]
+        placements = [r for m in members for r in figures.placement_rows(snap, m)]
+        rows.append(central_row(group, openings, placements))
+    return rows
+
+
 REPORTS: dict[str, Builder] = {
     "summary": _summary,
     "indicators": _indicators,
@@ -57,6 +70,7 @@ REPORTS: dict[str, Builder] = {
     "matches": lambda sn, f, s, t: structure.match_rows(sn, f, figures.admitted(sn, f)),
     "timeseries": lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
     "outcomes-by-activity": lambda sn, f, s, t: figures.activity_outcome_rows(sn, f, s),
+    "central-workshops": _central,
 }
 """Every report, from a whole snapshot."""
 

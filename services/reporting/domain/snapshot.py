@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from services.reporting.domain.central import OrganisationFact
 from services.reporting.domain.record import ParticipantRecord, Placement
 
 
@@ -88,6 +89,7 @@ class Snapshot:
     matches: list[Match] = field(default_factory=list)
     worker_limits: dict[str, int] = field(default_factory=dict)
     placement_hours: list[WorkPracticeHours] = field(default_factory=list)
+    organisations: list[OrganisationFact] = field(default_factory=list)
 
     def by_id(self) -> dict[UUID, ParticipantRecord]:
         """Participants by id."""

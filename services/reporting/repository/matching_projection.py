@@ -36,6 +36,27 @@ async def opening_posted(conn: asyncpg.Connection, events: Events) -> None:
     )
 
 
+async def organisation_changed(conn: asyncpg.Connection, events: Events) -> None:
+    """An organisation registered or changed: its newest state by event time."""
+    await conn.executemany(
+        "INSERT INTO organisation_fact (organisation_id, name, kind, municipality,"
+        " central_workshop_id, updated_at) VALUES ($1,$2,$3,$4,$5,$6)"
+        " ON CONFLICT (organisation_id) DO UPDATE SET name = $2, kind = $3, municipality = $4,"
+        " central_workshop_id = $5, updated_at = $6 WHERE organisation_fact.updated_at <= $6",
+        [
+            (
+                p.organisation_id,
+                p.name,
+                str(p.kind),
+                p.municipality,
+                p.central_workshop_id,
+                e.occurred_at,
+            )
+            for e, p in ((e, e.payload) for e in events)
+        ],
+    )
+
+
 async def opening_closed(conn: asyncpg.Connection, events: Events) -> None:
     """An opening closed."""
     await conn.executemany(
@@ -67,3 +88,4 @@ match_proposed = _match_writer("proposed_on")
 match_accepted = _match_writer("accepted_on")
 match_declined = _match_writer("declined_on")
 match_expired = _match_writer("expired_on")
+match_withdrawn = _match_writer("withdrawn_on")

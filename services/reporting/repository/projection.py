@@ -26,6 +26,7 @@ READ_MODEL_TABLES = (
     "opening_closed",
     "match_fact",
     "worker_limit",
+    "organisation_fact",
 )
 """Every table rebuilt from the event log (never the log itself)."""
 
