@@ -58,6 +58,18 @@ async def check_plan(
         await audit.record(conn, principal, action, [plan["participant_id"]], ["case_plan"])
 
 
+async def check_plans(
+    pool: asyncpg.Pool, principal: Principal | None, case_plan_ids: Iterable[UUID], action: str
+) -> set[UUID]:
+    """Of these case plans, the ones the caller may act on; the access to them is audited."""
+    ids = sorted(set(case_plan_ids))
+    async with pool.acquire() as conn:  # as in check_plan: a read, then the audit lines
+        rows = await conn.fetch(f"{_PLAN} WHERE c.case_plan_id = ANY($1::uuid[])", ids)
+        mine = [r for r in rows if may_see_plan(principal, r)]
+        await audit.record(conn, principal, action, [r["participant_id"] for r in mine])
+    return {r["case_plan_id"] for r in mine}
+
+
 async def check_placement(
     pool: asyncpg.Pool, principal: Principal | None, placement_id: UUID, organisation_id: UUID
 ) -> None:

@@ -83,6 +83,16 @@ async def case_plan_by_id(conn: Conn, case_plan_id: UUID, *, lock: bool = False)
     return None if row is None else _case_plan(row)
 
 
+async def case_plans_by_ids(conn: Conn, case_plan_ids: list[UUID]) -> dict[UUID, CasePlan]:
+    """Case plans by id, row-locked in id order (so two timesheets never deadlock)."""
+    rows = await conn.fetch(
+        "SELECT * FROM case_plan WHERE case_plan_id = ANY($1::uuid[]) ORDER BY case_plan_id"
+        " FOR UPDATE",
+        case_plan_ids,
+    )
+    return {r["case_plan_id"]: _case_plan(r) for r in rows}
+
+
 async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
     """Write a case plan's changeable state."""
     await conn.execute(
