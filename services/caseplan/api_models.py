@@ -375,6 +375,12 @@ class CasePlanOut(BaseModel):
     planned_end_on: date
     overdue: bool
     support_worker: SupportWorkerOut | None
+    languages: list[str] = Field(description="the languages the participant speaks")
+    shares_language: bool | None = Field(
+        None,
+        description="the worker speaks one of the participant's languages (null: no worker,"
+        " or the participant named none); false: no worker with room shared one",
+    )
     waiting_position: int | None
     ready_for_matching: bool
     opening_kinds: list[OpeningKind]
