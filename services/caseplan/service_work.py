@@ -52,14 +52,12 @@ async def add_goal(conn: Conn, case_plan_id: UUID, goal: Goal) -> Goal:
 async def add_activity(
     conn: Conn,
     activity: Activity,
-    days: Sequence[tuple[date, Decimal]] = (),
-    today: date | None = None,
+    days: Sequence[tuple[date, Decimal]],
+    today: date,
 ) -> tuple[Activity, list[Payload]]:
     """Add an activity to an open case plan, possibly already completed, with its hours."""
     plan = await _plan(conn, activity.case_plan_id)
-    added, exact_days, events = timesheet.record_activity(
-        plan, activity, days, today or date.today()
-    )
+    added, exact_days, events = timesheet.record_activity(plan, activity, days, today)
     await work.insert_activity(conn, added)
     await work.add_many_activity_hours(conn, [(added.activity_id, d, h) for d, h in exact_days])
     return added, events

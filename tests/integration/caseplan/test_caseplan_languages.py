@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from caseplan_helpers import RAPLA, Caseplan, eventually
 from services.intake.domain import estonian_check_digit
 from services.intake.main import create_app
 from services.intake.schemas import INTAKE_EXAMPLE
+from shared.events.intake import ParticipantUpdated
 from shared.settings import Settings
 from shared.testing import keyed_client
 
@@ -103,3 +105,28 @@ async def test_a_waiting_russian_speaker_waits_for_no_one_but_takes_a_freed_russ
     third = await _register(intake, ["ru"], rng)  # the freed Russian place, not more room
     plan = await caseplan.case_plan(third)
     assert plan["support_worker"]["support_worker_id"] == russian["support_worker_id"]
+
+
+async def test_a_moved_participant_is_served_in_the_language_their_corrected_profile_names(
+    caseplan: Caseplan,
+) -> None:
+    estonian = await _worker(caseplan, ["et"], limit=5)
+    russian = await _worker(caseplan, ["ru"], limit=1)
+    pid = await caseplan.register(municipality="Kehtna vald")  # nobody serves Kehtna: waits
+    assert (await caseplan.case_plan(pid))["waiting_position"] == 1
+    await caseplan.publish(
+        ParticipantUpdated(
+            participant_id=pid, municipality=RAPLA, registered_on=date.today(),
+            languages=["ru", "uk"], changed_fields=["municipality", "languages"],
+        )
+    )  # fmt: skip
+
+    async def served() -> dict[str, Any] | None:
+        plan = await caseplan.case_plan(pid)
+        return plan if plan["support_worker"] else None
+
+    plan = await eventually(served, what="the moved participant served")
+    assert plan["languages"] == ["ru", "uk"] and plan["shares_language"] is True
+    assert plan["support_worker"]["support_worker_id"] == russian["support_worker_id"]
+    r = await caseplan.client.get(f"/v1/support-workers/{estonian['support_worker_id']}")
+    assert r.json()["caseload"] == 0  # more room, but no shared language
