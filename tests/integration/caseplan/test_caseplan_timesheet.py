@@ -1,5 +1,6 @@
 """A week of hours for many people in one request, and an activity recorded once done."""
 
+import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -132,3 +133,36 @@ async def test_an_activity_is_recorded_as_completed_with_its_hours(caseplan: Cas
     assert r.status_code == 422 and r.json()["detail"]["reason"] == "completed_in_future"
     plan = await caseplan.case_plan(pid)
     assert len(plan["activities"]) == 1
+
+
+async def test_concurrent_sheets_and_single_loggings_never_pass_24_a_day(
+    caseplan: Caseplan,
+) -> None:
+    people = await _people(caseplan, 2)
+    (_, cid, aid), (_, cid2, aid2) = people
+    day = MONDAY.isoformat()
+    # each sheet touches both people, in opposite orders, so row locks could cross
+    sheets = [
+        [
+            {"case_plan_id": c, "activity_id": a, "worked_on": day, "hours": "3"}
+            for c, a in ([(cid, aid), (cid2, aid2)] if i % 2 else [(cid2, aid2), (cid, aid)])
+        ]
+        for i in range(8)
+    ]
+    single = {"hours": "3", "worked_on": day}
+    answers = await asyncio.gather(
+        *(caseplan.client.post("/v1/timesheets", json={"rows": rows}) for rows in sheets),
+        *(
+            caseplan.client.post(f"/v1/case-plans/{cid}/activities/{aid}/hours", json=single)
+            for _ in range(4)
+        ),
+    )
+    codes = [r.status_code for r in answers]
+    assert set(codes) <= {200, 422}, [r.text for r in answers if r.status_code not in (200, 422)]
+    rows = await caseplan.sql(
+        "SELECT activity_id, sum(hours) AS s FROM activity_hours GROUP BY activity_id"
+    )
+    per_activity = {str(r["activity_id"]): r["s"] for r in rows}
+    assert per_activity[aid] == 24  # 12 requests of 3 hours for one day: 8 fit
+    sheets_logged = codes[:8].count(200)
+    assert per_activity[aid2] == 3 * sheets_logged  # a refused sheet logged nothing at all
