@@ -95,6 +95,38 @@ async def check_placement(
         await audit.record(conn, principal, "placement.changed", [plan["participant_id"]])
 
 
+async def check_placements(
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    placement_ids: Iterable[UUID],
+    organisation_id: UUID,
+) -> set[UUID]:
+    """Of these placements, the ones the caller may log on (as `check_placement` decides,
+    in its organisation's name); the access to them is audited."""
+    ids = sorted(set(placement_ids))
+    if principal is None or principal.is_admin:
+        return set(ids)
+    if principal.role != "support_worker" and organisation_id != principal.organisation_id:
+        raise Refusal("other_organisation", "act in your own organisation's name", status=403)
+    async with pool.acquire() as conn:  # as in check_plan: a read, then the audit lines
+        rows = await conn.fetch(
+            f"{_PLAN_COLUMNS}, p.placement_id, p.organisation_id AS owner FROM case_plan c"
+            " LEFT JOIN support_worker w USING (support_worker_id)"
+            " JOIN placement p USING (case_plan_id) WHERE p.placement_id = ANY($1::uuid[])",
+            ids,
+        )
+        mine = [
+            r
+            for r in rows
+            if r["owner"] == principal.organisation_id
+            or (principal.role == "support_worker" and may_see_plan(principal, r))
+        ]
+        await audit.record(
+            conn, principal, "placement.changed", [r["participant_id"] for r in mine]
+        )
+    return {r["placement_id"] for r in mine}
+
+
 def check_organisation(principal: Principal | None, organisation_id: UUID | None) -> None:
     """A support worker's key manages only its own organisation's workers (403 otherwise)."""
     if principal is None or principal.is_admin:

@@ -236,6 +236,35 @@ class TimesheetIn(_Body):
     rows: list[TimesheetRowIn] = Field(min_length=1, max_length=TIMESHEET_ROWS)
 
 
+class PlacementTimesheetRowIn(_Body):
+    """Hours worked on one day of one placement."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e11",
+        "worked_on": "2026-03-03",
+        "hours": 6,
+    }
+    placement_id: UUID
+    worked_on: IsoDate
+    hours: JsonDecimal
+
+
+class PlacementTimesheetIn(_Body):
+    """A workshop's or employer's timesheet, in its own name: logged whole or refused whole."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+        "rows": [
+            {"placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e11", "worked_on": "2026-03-02",
+             "hours": 6},
+            {"placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e12", "worked_on": "2026-03-02",
+             "hours": 4.5},
+        ],
+    }  # fmt: skip
+    organisation_id: UUID
+    rows: list[PlacementTimesheetRowIn] = Field(min_length=1, max_length=TIMESHEET_ROWS)
+
+
 class TimesheetRowOut(BaseModel):
     """A logged row: its place in the sheet and the activity's hours after it."""
 
@@ -252,6 +281,24 @@ class TimesheetOut(BaseModel):
     logged: int
     hours: Decimal
     rows: list[TimesheetRowOut]
+
+
+class PlacementTimesheetRowOut(BaseModel):
+    """A logged row: its place in the sheet and the placement's hours after it."""
+
+    index: int
+    placement_id: UUID
+    worked_on: date
+    hours: Decimal
+    hours_logged: Decimal
+
+
+class PlacementTimesheetOut(BaseModel):
+    """Every row of the placement timesheet, logged."""
+
+    logged: int
+    hours: Decimal
+    rows: list[PlacementTimesheetRowOut]
 
 
 class ActivityOut(BaseModel):

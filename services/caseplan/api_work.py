@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -23,6 +23,9 @@ from services.caseplan.api_models import (
     PlacementEndIn,
     PlacementHoursIn,
     PlacementOut,
+    PlacementTimesheetIn,
+    PlacementTimesheetOut,
+    PlacementTimesheetRowOut,
     TimesheetIn,
     TimesheetOut,
     TimesheetRowOut,
@@ -176,9 +179,43 @@ async def log_timesheet(body: TimesheetIn, pool: PoolDep, principal: Staff) -> T
 
     async def use_case(conn: asyncpg.Connection) -> tuple[TimesheetOut, list[Payload]]:
         logged, events = await service_work.log_timesheet(conn, rows, today(), visible)
-        out = [TimesheetRowOut.model_validate(asdict(r)) for r in logged]
+        out = [TimesheetRowOut(activity_id=r.of, **_row(r)) for r in logged]
         total = sum((r.hours for r in logged), Decimal(0))
         return TimesheetOut(logged=len(out), hours=total, rows=out), events
+
+    return await run(pool, use_case)
+
+
+def _row(r: timesheet.Logged) -> dict[str, Any]:
+    return {k: v for k, v in asdict(r).items() if k != "of"}
+
+
+@router.post(
+    "/placement-timesheets",
+    responses=refusals({403: ["other_organisation"], 422: ["timesheet_refused"]}),
+)
+async def log_placement_timesheet(
+    body: PlacementTimesheetIn, pool: PoolDep, principal: PlacementStaff
+) -> PlacementTimesheetOut:
+    """A workshop or employer logs a timesheet on its placements whole, or it is refused whole.
+
+    Each row is checked as one logging on a placement is (`POST /placements/{id}/hours`),
+    rows of one placement and day adding up; any refused row refuses the sheet: 422
+    `timesheet_refused` with every refused row's `index`, `reason`, `status` and `field`.
+    Emits placement.hours_logged per row.
+    """
+    rows = [timesheet.PlacementHoursRow(r.placement_id, r.worked_on, r.hours) for r in body.rows]
+    visible = await access.check_placements(
+        pool, principal, (r.placement_id for r in rows), body.organisation_id
+    )
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[PlacementTimesheetOut, list[Payload]]:
+        logged, events = await service_work.log_placement_timesheet(
+            conn, rows, body.organisation_id, today(), visible
+        )
+        out = [PlacementTimesheetRowOut(placement_id=r.of, **_row(r)) for r in logged]
+        total = sum((r.hours for r in logged), Decimal(0))
+        return PlacementTimesheetOut(logged=len(out), hours=total, rows=out), events
 
     return await run(pool, use_case)
 

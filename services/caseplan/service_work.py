@@ -79,9 +79,7 @@ async def log_timesheet(
     )
     if sheet.refused:
         raise timesheet.TimesheetRefused(sheet.refused)
-    await work.add_many_activity_hours(
-        conn, [(r.activity_id, r.worked_on, r.hours) for r in sheet.logged]
-    )
+    await work.add_many_activity_hours(conn, [(r.of, r.worked_on, r.hours) for r in sheet.logged])
     return sheet.logged, sheet.events
 
 
@@ -183,6 +181,30 @@ async def log_placement_hours(
     )
     await work.add_placement_hours(conn, placement_id, worked_on, exact)
     return logged, events
+
+
+async def log_placement_timesheet(
+    conn: Conn,
+    rows: Sequence[timesheet.PlacementHoursRow],
+    organisation_id: UUID,
+    today: date,
+    visible: set[UUID],
+) -> tuple[list[timesheet.Logged], list[Payload]]:
+    """Log a workshop's or employer's timesheet whole, or refuse it whole with a reason per
+    refused row; a placement outside `visible` (the caller's scope) is not found."""
+    wanted = sorted({r.placement_id for r in rows} & visible)
+    await plans.case_plans_by_ids(conn, await work.plans_of_placements(conn, wanted))  # locks
+    found = await work.placements_by_ids(conn, wanted)
+    already = await work.placement_hours_on_days(
+        conn, sorted({(r.placement_id, r.worked_on) for r in rows})
+    )
+    sheet = timesheet.log_placement_timesheet(
+        rows, placements=found, organisation_id=organisation_id, already=already, today=today
+    )
+    if sheet.refused:
+        raise timesheet.TimesheetRefused(sheet.refused)
+    await work.add_many_placement_hours(conn, [(r.of, r.worked_on, r.hours) for r in sheet.logged])
+    return sheet.logged, sheet.events
 
 
 async def record_attendance(

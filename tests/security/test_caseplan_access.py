@@ -144,6 +144,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         {**SW_ONLY, "support_worker": 200, "admin": 200},
     ),
     ("POST", "/v1/placements/{plid}/hours", "placement_hours", PLACEMENT),
+    (
+        "POST",
+        "/v1/placement-timesheets",
+        "placement_timesheet",  # in the workshop's name: another organisation's key is 403
+        {**PLACEMENT, "other_workshop": 403, "employer": 403, "other_support_worker": 422},
+    ),
     ("POST", "/v1/placements/{plid}/attendance", "attendance", PLACEMENT),
     (
         "POST",
@@ -265,6 +271,10 @@ def _body(body: Any, keys: Keys, ids: dict[str, str]) -> dict[str, Any]:
     row = {"case_plan_id": ids["cid"], "activity_id": ids["aid"], "worked_on": TODAY, "hours": 1}
     named = {
         "timesheet": {"rows": [row]},
+        "placement_timesheet": {
+            "organisation_id": workshop,
+            "rows": [{"placement_id": ids["plid"], "worked_on": TODAY, "hours": 1}],
+        },
         "worker": {
             "organisation_id": str(keys.organisation["support_worker"]),
             "municipalities": [OWN],

@@ -1,8 +1,8 @@
 """Hours in bulk and activities recorded once they are done: many days in one write.
 
 A timesheet (a week of hours for many people) is checked row by row with the same rules as
-one logging (`activities.log_hours`), rows of one activity and day adding up within the
-sheet; any refused row refuses the whole sheet, each refused row with its own reason, so a
+one logging (`activities.log_hours`, `placements.log_placement_hours`), rows of one activity
+or placement and day adding up within the sheet; any refused row refuses the whole sheet, each refused row with its own reason, so a
 sheet is applied whole or not at all.
 """
 
@@ -18,6 +18,7 @@ from uuid import UUID
 from services.caseplan.domain.activities import FINISHED, HOURS_LOGGED_FOR, Activity, log_hours
 from services.caseplan.domain.case_plan import CasePlan
 from services.caseplan.domain.hours import valid_hours
+from services.caseplan.domain.placements import Placement, log_placement_hours
 from services.caseplan.domain.plausible import require_day_worked
 from services.caseplan.domain.refusal import Refusal
 from shared.events.caseplan import ActivityHoursLogged
@@ -56,11 +57,21 @@ class RowRefused:
 
 
 @dataclass(frozen=True)
+class PlacementHoursRow:
+    """One row of a workshop's or employer's timesheet: hours on one day of a placement."""
+
+    placement_id: UUID
+    worked_on: date
+    hours: Decimal | float | str
+
+
+@dataclass(frozen=True)
 class Logged:
-    """A row that will be stored: the exact hours and the activity's total after it."""
+    """A row that will be stored: the exact hours and the total after it of what it is
+    logged on (`of`: the activity or the placement)."""
 
     index: int
-    activity_id: UUID
+    of: UUID
     worked_on: date
     hours: Decimal
     hours_logged: Decimal
@@ -134,6 +145,45 @@ def log_timesheet(
         current[row.activity_id] = activity
         that_day[day] = that_day.get(day, Decimal(0)) + exact
         logged.append(Logged(i, row.activity_id, row.worked_on, exact, activity.hours_logged))
+        events += more
+    return Timesheet(logged, events, refused)
+
+
+def log_placement_timesheet(
+    rows: Sequence[PlacementHoursRow],
+    *,
+    placements: Mapping[UUID, Placement],
+    organisation_id: UUID,
+    already: Mapping[tuple[UUID, date], Decimal],
+    today: date,
+) -> Timesheet:
+    """Check every row as one logging on its placement (`placements.log_placement_hours`),
+    rows of one placement and day adding up within the sheet."""
+    current = dict(placements)
+    that_day = dict(already)
+    logged: list[Logged] = []
+    events: list[Payload] = []
+    refused: list[RowRefused] = []
+    for i, row in enumerate(rows):
+        placement = current.get(row.placement_id)
+        day = (row.placement_id, row.worked_on)
+        try:
+            if placement is None:
+                raise Refusal("placement_not_found", "no such placement", status=404)
+            placement, exact, more = log_placement_hours(
+                placement,
+                organisation_id=organisation_id,
+                hours=row.hours,
+                worked_on=row.worked_on,
+                already_that_day=that_day.get(day, Decimal(0)),
+                today=today,
+            )
+        except Refusal as refusal:
+            refused.append(_refused(i, refusal))
+            continue
+        current[row.placement_id] = placement
+        that_day[day] = that_day.get(day, Decimal(0)) + exact
+        logged.append(Logged(i, row.placement_id, row.worked_on, exact, placement.hours_logged))
         events += more
     return Timesheet(logged, events, refused)
 

@@ -4,9 +4,12 @@ import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from caseplan_helpers import Caseplan, eventually
+
+from shared.events.matching import MatchAccepted
+from shared.events.vocabulary import OpeningKind
 
 OPENED = date.today() - timedelta(days=60)
 MONDAY = date.today() - timedelta(days=date.today().weekday() + 7)
@@ -166,3 +169,57 @@ async def test_concurrent_sheets_and_single_loggings_never_pass_24_a_day(
     assert per_activity[aid] == 24  # 12 requests of 3 hours for one day: 8 fit
     sheets_logged = codes[:8].count(200)
     assert per_activity[aid2] == 3 * sheets_logged  # a refused sheet logged nothing at all
+
+
+async def test_a_workshop_logs_a_week_on_its_placements_in_one_request(
+    caseplan: Caseplan,
+) -> None:
+    people = await _people(caseplan, 3)
+    workshop = uuid4()
+    for pid, _, _ in people:
+        await caseplan.publish(
+            MatchAccepted(
+                match_id=uuid4(), participant_id=UUID(pid), opening_id=uuid4(),
+                organisation_id=workshop, opening_kind=OpeningKind.WORKSHOP_PLACE,
+                starts_on=MONDAY, hours_per_week=20,
+            ),
+            producer="matching",
+        )  # fmt: skip
+
+    async def placed(pid: str) -> str | None:
+        placements = (await caseplan.case_plan(UUID(pid)))["placements"]
+        return str(placements[0]["placement_id"]) if placements else None
+
+    ids = [await eventually(lambda p=pid: placed(p), what="placement") for pid, _, _ in people]
+    rows = [
+        {"placement_id": pl, "worked_on": (MONDAY + timedelta(days=d)).isoformat(), "hours": 6}
+        for pl in ids
+        for d in range(3)
+    ]
+    bad = [*rows, {**rows[0], "hours": "18.5"}]  # 6 + 18.5 on one day
+    r = await caseplan.client.post(
+        "/v1/placement-timesheets", json={"organisation_id": str(workshop), "rows": bad}
+    )
+    assert r.status_code == 422, r.text
+    assert [(x["index"], x["reason"]) for x in r.json()["detail"]["rows"]] == [
+        (9, "hours_over_day")
+    ]
+    other = await caseplan.client.post(
+        "/v1/placement-timesheets", json={"organisation_id": str(uuid4()), "rows": rows}
+    )
+    assert other.status_code == 422
+    assert {x["reason"] for x in other.json()["detail"]["rows"]} == {"wrong_organisation"}
+    assert (await caseplan.sql("SELECT count(*) AS n FROM placement_hours"))[0]["n"] == 0
+    r = await caseplan.client.post(
+        "/v1/placement-timesheets", json={"organisation_id": str(workshop), "rows": rows}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["logged"] == 9 and Decimal(r.json()["hours"]) == 54
+    for pid, _, _ in people:
+        assert Decimal((await caseplan.case_plan(UUID(pid)))["placements"][0]["hours_logged"]) == 18
+
+    async def nine() -> list[dict[str, Any]]:
+        found = await caseplan.emitted("placement.hours_logged")
+        return found if len(found) == 9 else []
+
+    await eventually(nine, what="nine placement.hours_logged")

@@ -8,14 +8,17 @@ import pytest
 
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import CasePlan, open_case_plan
+from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.timesheet import (
     HoursRow,
+    PlacementHoursRow,
     TimesheetRefused,
+    log_placement_timesheet,
     log_timesheet,
     record_activity,
 )
-from shared.events.caseplan import ActivityHoursLogged, ActivityRecorded
+from shared.events.caseplan import ActivityHoursLogged, ActivityRecorded, PlacementHoursLogged
 from shared.events.vocabulary import ActivityStatus, ActivityType
 
 TODAY = date(2026, 5, 8)
@@ -54,7 +57,7 @@ def test_a_week_for_many_people_is_logged_with_one_event_per_row() -> None:
     assert not sheet.refused
     assert [r.index for r in sheet.logged] == list(range(15))
     assert all(isinstance(e, ActivityHoursLogged) for e in sheet.events) and len(sheet.events) == 15
-    last_of_each = {r.activity_id: r.hours_logged for r in sheet.logged}
+    last_of_each = {r.of: r.hours_logged for r in sheet.logged}
     assert set(last_of_each.values()) == {Decimal(20)}
 
 
@@ -164,3 +167,33 @@ def test_a_meeting_takes_no_hours_even_when_new() -> None:
     with pytest.raises(Refusal) as refused:
         record_activity(plan, meeting, [(MONDAY, "1")], TODAY)
     assert refused.value.reason == "hours_not_logged_for_type"
+
+
+def test_a_workshops_sheet_checks_each_row_as_one_logging_on_its_placement() -> None:
+    plan = a_plan()
+    workshop = uuid4()
+    started = Placement(uuid4(), plan.case_plan_id, plan.participant_id, workshop, starts_on=MONDAY)
+    elsewhere = Placement(uuid4(), plan.case_plan_id, plan.participant_id, uuid4(), MONDAY)
+    rows = [
+        PlacementHoursRow(started.placement_id, MONDAY, "6"),
+        PlacementHoursRow(started.placement_id, MONDAY, "6"),
+        PlacementHoursRow(started.placement_id, MONDAY - timedelta(days=1), "2"),
+        PlacementHoursRow(elsewhere.placement_id, MONDAY, "2"),
+        PlacementHoursRow(uuid4(), MONDAY, "2"),
+        PlacementHoursRow(started.placement_id, MONDAY, "12.5"),
+    ]
+    sheet = log_placement_timesheet(
+        rows,
+        placements={p.placement_id: p for p in (started, elsewhere)},
+        organisation_id=workshop,
+        already={},
+        today=TODAY,
+    )
+    assert [(r.index, r.reason) for r in sheet.refused] == [
+        (2, "worked_before_start"),
+        (3, "wrong_organisation"),
+        (4, "placement_not_found"),
+        (5, "hours_over_day"),  # 6 + 6 + 12.5 on one day
+    ]
+    assert [(r.index, r.hours_logged) for r in sheet.logged] == [(0, 6), (1, 12)]
+    assert all(isinstance(e, PlacementHoursLogged) for e in sheet.events)
