@@ -76,10 +76,15 @@ def check_limit(worker: SupportWorker, new_limit: int) -> None:
         )
 
 
+def _language(code: str) -> str:
+    """A language as compared: its primary subtag, lower case ('ru-RU' and 'RU' are 'ru')."""
+    return code.strip().lower().split("-")[0]
+
+
 def shares_language(worker: SupportWorker, languages: Iterable[str]) -> bool | None:
     """Whether the worker speaks one of the participant's languages (None: they named none)."""
-    spoken = set(languages)
-    return None if not spoken else bool(spoken & set(worker.languages))
+    spoken = {_language(c) for c in languages}
+    return None if not spoken else bool(spoken & {_language(c) for c in worker.languages})
 
 
 def choose_worker(

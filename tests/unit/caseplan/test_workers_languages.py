@@ -86,3 +86,9 @@ def test_the_waiting_list_drains_by_language_with_each_workers_own_limit() -> No
     ]
     assert {e.caseload_limit for e in events if isinstance(e, CaseplanWorkerAssigned)} == {1, 3}
     assert [w.caseload for w in updated] == [2, 1]
+
+
+def test_languages_compare_by_their_primary_subtag_in_any_case() -> None:
+    assert shares_language(worker(("RU",)), ("ru",)) is True
+    assert shares_language(worker(("ru-RU", "et")), ("ru",)) is True
+    assert shares_language(worker(("uk",)), ("ru",)) is False
