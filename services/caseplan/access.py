@@ -54,6 +54,18 @@ async def check_plan(
         await audit.record(conn, principal, action, [plan["participant_id"]], ["case_plan"])
 
 
+async def check_plans(
+    pool: asyncpg.Pool, principal: Principal | None, case_plan_ids: Iterable[UUID], action: str
+) -> set[UUID]:
+    """Of these case plans, the ones the caller may act on; the access to them is audited."""
+    ids = sorted(set(case_plan_ids))
+    async with pool.acquire() as conn:  # as in check_plan: a read, then the audit lines
+        rows = await scopes.plan_scopes(conn, ids)
+        mine = [r for r in rows if may_see_plan(principal, r)]
+        await audit.record(conn, principal, action, [r["participant_id"] for r in mine])
+    return {r["case_plan_id"] for r in mine}
+
+
 async def check_placement(
     pool: asyncpg.Pool, principal: Principal | None, placement_id: UUID, organisation_id: UUID
 ) -> None:
@@ -72,6 +84,33 @@ async def check_placement(
         if principal.role != "support_worker" and organisation_id != principal.organisation_id:
             raise Refusal("other_organisation", "act in your own organisation's name", status=403)
         await audit.record(conn, principal, "placement.changed", [plan["participant_id"]])
+
+
+async def check_placements(
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    placement_ids: Iterable[UUID],
+    organisation_id: UUID,
+) -> set[UUID]:
+    """Of these placements, the ones the caller may log on (as `check_placement` decides,
+    in its organisation's name); the access to them is audited."""
+    ids = sorted(set(placement_ids))
+    if principal is None or principal.is_admin:
+        return set(ids)
+    if principal.role != "support_worker" and organisation_id != principal.organisation_id:
+        raise Refusal("other_organisation", "act in your own organisation's name", status=403)
+    async with pool.acquire() as conn:  # as in check_plan: a read, then the audit lines
+        rows = await scopes.placement_scopes(conn, ids)
+        mine = [
+            r
+            for r in rows
+            if r["owner"] == principal.organisation_id
+            or (principal.role == "support_worker" and may_see_plan(principal, r))
+        ]
+        await audit.record(
+            conn, principal, "placement.changed", [r["participant_id"] for r in mine]
+        )
+    return {r["placement_id"] for r in mine}
 
 
 def check_organisation(principal: Principal | None, organisation_id: UUID | None) -> None:

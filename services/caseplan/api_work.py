@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -10,6 +12,7 @@ from fastapi import APIRouter, status
 
 from services.caseplan import access, service_work, views
 from services.caseplan.commands import run, today
+from services.caseplan.domain import timesheet
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import Goal
 from services.caseplan.schemas import (
@@ -24,6 +27,12 @@ from services.caseplan.schemas import (
     PlacementEndIn,
     PlacementHoursIn,
     PlacementOut,
+    PlacementTimesheetIn,
+    PlacementTimesheetOut,
+    PlacementTimesheetRowOut,
+    TimesheetIn,
+    TimesheetOut,
+    TimesheetRowOut,
 )
 from shared.auth import Allow, Principal
 from shared.events.envelope import Payload
@@ -35,6 +44,7 @@ router = APIRouter(prefix="/v1", tags=["caseplan"], route_class=IdempotentRoute)
 
 PLAN_404 = "case_plan_not_found"
 HOURS = ("hours_invalid", "hours_not_positive", "hours_too_precise", "hours_over_day")
+DAYS = ("worked_before_start", "worked_in_future")
 PLACEMENT: dict[int, list[str]] = {
     403: ["other_organisation", "wrong_organisation"],
     404: ["placement_not_found", PLAN_404],
@@ -74,7 +84,18 @@ async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: S
     "/case-plans/{case_plan_id}/activities",
     status_code=status.HTTP_201_CREATED,
     responses=refusals(
-        {404: [PLAN_404], 409: ["case_closed"], 422: ["ends_before_start", "already_finished"]}
+        {
+            404: [PLAN_404],
+            409: ["case_closed"],
+            422: [
+                "ends_before_start",
+                "already_finished",
+                "completed_in_future",
+                "hours_not_logged_for_type",
+                *HOURS,
+                *DAYS,
+            ],
+        }
     ),
 )
 async def add_activity(
@@ -82,10 +103,12 @@ async def add_activity(
 ) -> ActivityOut:
     """Add an activity to an open case plan (emits activity.recorded)."""
     await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="activity.added")
-    activity = Activity(activity_id=uuid4(), case_plan_id=case_plan_id, **body.model_dump())
+    fields = body.model_dump(exclude={"hours"})
+    activity = Activity(activity_id=uuid4(), case_plan_id=case_plan_id, **fields)
+    days = [(d.worked_on, d.hours) for d in body.hours]
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
-        return await service_work.add_activity(conn, activity)
+        return await service_work.add_activity(conn, activity, days, today())
 
     return views.activity_out(await run(pool, use_case))
 
@@ -117,7 +140,7 @@ async def change_activity(
         {
             404: [PLAN_404, "activity_not_found"],
             409: ["case_closed", "activity_finished"],
-            422: ["hours_not_logged_for_type", *HOURS],
+            422: ["hours_not_logged_for_type", *HOURS, *DAYS],
         }
     ),
 )
@@ -133,6 +156,68 @@ async def log_activity_hours(
         )
 
     return views.activity_out(await run(pool, use_case))
+
+
+@router.post(
+    "/timesheets",
+    responses=refusals({422: ["timesheet_refused"]}),
+)
+async def log_timesheet(body: TimesheetIn, pool: PoolDep, principal: Staff) -> TimesheetOut:
+    """Log a timesheet (a week of hours for many people) whole, or refuse it whole.
+
+    Each row is checked as one logging of hours is (`POST .../hours`), rows of one activity
+    and day adding up within the sheet. If any row is refused nothing is logged: 422
+    `timesheet_refused` lists every refused row by `index` with its own `reason`, `status`
+    and `field`. Emits activity.hours_logged per row.
+    """
+    rows = [
+        timesheet.HoursRow(r.case_plan_id, r.activity_id, r.worked_on, r.hours) for r in body.rows
+    ]
+    visible = await access.check_plans(
+        pool, principal, (r.case_plan_id for r in rows), action="hours.logged"
+    )
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[TimesheetOut, list[Payload]]:
+        logged, events = await service_work.log_timesheet(conn, rows, today(), visible)
+        out = [TimesheetRowOut(activity_id=r.of, **_row(r)) for r in logged]
+        total = sum((r.hours for r in logged), Decimal(0))
+        return TimesheetOut(logged=len(out), hours=total, rows=out), events
+
+    return await run(pool, use_case)
+
+
+def _row(r: timesheet.Logged) -> dict[str, Any]:
+    return {k: v for k, v in asdict(r).items() if k != "of"}
+
+
+@router.post(
+    "/placement-timesheets",
+    responses=refusals({403: ["other_organisation"], 422: ["timesheet_refused"]}),
+)
+async def log_placement_timesheet(
+    body: PlacementTimesheetIn, pool: PoolDep, principal: PlacementStaff
+) -> PlacementTimesheetOut:
+    """A workshop or employer logs a timesheet on its placements whole, or it is refused whole.
+
+    Each row is checked as one logging on a placement is (`POST /placements/{id}/hours`),
+    rows of one placement and day adding up; any refused row refuses the sheet: 422
+    `timesheet_refused` with every refused row's `index`, `reason`, `status` and `field`.
+    Emits placement.hours_logged per row.
+    """
+    rows = [timesheet.PlacementHoursRow(r.placement_id, r.worked_on, r.hours) for r in body.rows]
+    visible = await access.check_placements(
+        pool, principal, (r.placement_id for r in rows), body.organisation_id
+    )
+
+    async def use_case(conn: asyncpg.Connection) -> tuple[PlacementTimesheetOut, list[Payload]]:
+        logged, events = await service_work.log_placement_timesheet(
+            conn, rows, body.organisation_id, today(), visible
+        )
+        out = [PlacementTimesheetRowOut(placement_id=r.of, **_row(r)) for r in logged]
+        total = sum((r.hours for r in logged), Decimal(0))
+        return PlacementTimesheetOut(logged=len(out), hours=total, rows=out), events
+
+    return await run(pool, use_case)
 
 
 @router.post(

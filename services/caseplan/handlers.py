@@ -37,7 +37,10 @@ def register_handlers(consumer: EventConsumer) -> None:
         """Open case plans for a batch of new participants under one capacity lock."""
         registrations = [
             service.Registration(
-                e.payload.participant_id, e.payload.municipality, e.payload.registered_on
+                e.payload.participant_id,
+                e.payload.municipality,
+                e.payload.registered_on,
+                tuple(dict.fromkeys(e.payload.languages)),
             )
             for e in events
         ]
@@ -51,7 +54,11 @@ def register_handlers(consumer: EventConsumer) -> None:
         """A moved participant may be served by workers of the new municipality."""
         p = event.payload
         moved = await service.move_participant(
-            conn, p.participant_id, p.municipality, event.occurred_at.date()
+            conn,
+            p.participant_id,
+            p.municipality,
+            event.occurred_at.date(),
+            tuple(dict.fromkeys(p.languages)),
         )
         return _follow(event, moved)
 
@@ -62,7 +69,11 @@ def register_handlers(consumer: EventConsumer) -> None:
         """An approved transfer: the case plan moves to the new municipality."""
         p = event.payload
         moved = await service.move_participant(
-            conn, p.participant_id, p.municipality, event.occurred_at.date()
+            conn,
+            p.participant_id,
+            p.municipality,
+            event.occurred_at.date(),
+            tuple(dict.fromkeys(p.languages)),
         )
         return _follow(event, moved)
 

@@ -17,6 +17,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
+from services.caseplan.domain.timesheet import MAX_ROWS as TIMESHEET_ROWS
 from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
 from shared.events.vocabulary import (
     ActivityStatus,
@@ -153,8 +154,17 @@ class GoalOut(BaseModel):
     achieved: bool
 
 
+class DayHoursIn(_Body):
+    """Hours worked on one day of a new activity."""
+
+    example: ClassVar[dict[str, Any]] = {"worked_on": "2026-03-03", "hours": 4.5}
+    worked_on: IsoDate
+    hours: JsonDecimal
+
+
 class ActivityIn(_Body):
-    """A new activity in the case plan."""
+    """A new activity in the case plan; `completed` with its dates and hours records one
+    already done in one write (its start and end not after today)."""
 
     example: ClassVar[dict[str, Any]] = {
         "activity_type": "work_practice",
@@ -171,6 +181,7 @@ class ActivityIn(_Body):
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
     note: str | None = Field(None, max_length=4000)
+    hours: list[DayHoursIn] = Field(default_factory=list, max_length=400)
 
 
 class ActivityStatusIn(_Body):
@@ -186,6 +197,108 @@ class HoursIn(_Body):
     example: ClassVar[dict[str, Any]] = {"hours": 4.5, "worked_on": "2026-03-03"}
     hours: JsonDecimal
     worked_on: IsoDate
+
+
+class TimesheetRowIn(_Body):
+    """Hours worked on one day of one activity in a case plan."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "case_plan_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e0f",
+        "activity_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e10",
+        "worked_on": "2026-03-03",
+        "hours": 4.5,
+    }
+    case_plan_id: UUID
+    activity_id: UUID
+    worked_on: IsoDate
+    hours: JsonDecimal
+
+
+class TimesheetIn(_Body):
+    """A timesheet: hours of many days and people, logged whole or refused whole."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "rows": [
+            {
+                "case_plan_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e0f",
+                "activity_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e10",
+                "worked_on": "2026-03-02",
+                "hours": 4,
+            },
+            {
+                "case_plan_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e0f",
+                "activity_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e10",
+                "worked_on": "2026-03-03",
+                "hours": 4.5,
+            },
+        ]
+    }
+    rows: list[TimesheetRowIn] = Field(min_length=1, max_length=TIMESHEET_ROWS)
+
+
+class PlacementTimesheetRowIn(_Body):
+    """Hours worked on one day of one placement."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e11",
+        "worked_on": "2026-03-03",
+        "hours": 6,
+    }
+    placement_id: UUID
+    worked_on: IsoDate
+    hours: JsonDecimal
+
+
+class PlacementTimesheetIn(_Body):
+    """A workshop's or employer's timesheet, in its own name: logged whole or refused whole."""
+
+    example: ClassVar[dict[str, Any]] = {
+        "organisation_id": "0b6f3c52-4e1d-4a57-9a43-7d2c1f0e9a11",
+        "rows": [
+            {"placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e11", "worked_on": "2026-03-02",
+             "hours": 6},
+            {"placement_id": "0190c2a4-7b1e-7c3d-8e4f-5a6b7c8d9e12", "worked_on": "2026-03-02",
+             "hours": 4.5},
+        ],
+    }  # fmt: skip
+    organisation_id: UUID
+    rows: list[PlacementTimesheetRowIn] = Field(min_length=1, max_length=TIMESHEET_ROWS)
+
+
+class TimesheetRowOut(BaseModel):
+    """A logged row: its place in the sheet and the activity's hours after it."""
+
+    index: int
+    activity_id: UUID
+    worked_on: date
+    hours: Decimal
+    hours_logged: Decimal
+
+
+class TimesheetOut(BaseModel):
+    """Every row of the timesheet, logged."""
+
+    logged: int
+    hours: Decimal
+    rows: list[TimesheetRowOut]
+
+
+class PlacementTimesheetRowOut(BaseModel):
+    """A logged row: its place in the sheet and the placement's hours after it."""
+
+    index: int
+    placement_id: UUID
+    worked_on: date
+    hours: Decimal
+    hours_logged: Decimal
+
+
+class PlacementTimesheetOut(BaseModel):
+    """Every row of the placement timesheet, logged."""
+
+    logged: int
+    hours: Decimal
+    rows: list[PlacementTimesheetRowOut]
 
 
 class ActivityOut(BaseModel):
@@ -309,6 +422,12 @@ class CasePlanOut(BaseModel):
     planned_end_on: date
     overdue: bool
     support_worker: SupportWorkerOut | None
+    languages: list[str] = Field(description="the languages the participant speaks")
+    shares_language: bool | None = Field(
+        None,
+        description="the worker speaks one of the participant's languages (null: no worker,"
+        " or the participant named none); false: no worker with room shared one",
+    )
     waiting_position: int | None
     ready_for_matching: bool
     opening_kinds: list[OpeningKind]

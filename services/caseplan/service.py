@@ -41,6 +41,7 @@ class Registration:
     participant_id: UUID
     municipality: str
     opened_on: date
+    languages: tuple[str, ...] = ()
 
 
 async def open_case_plans(conn: Conn, registrations: list[Registration]) -> list[list[Payload]]:
@@ -81,6 +82,7 @@ def _open(r: Registration) -> tuple[CasePlan, list[Payload]]:
         participant_id=r.participant_id,
         municipality=r.municipality,
         opened_on=r.opened_on,
+        languages=r.languages,
     )
 
 
@@ -194,15 +196,26 @@ async def plan_unless_erased(conn: Conn, participant_id: UUID) -> CasePlan | Non
 
 
 async def move_participant(
-    conn: Conn, participant_id: UUID, municipality: str, today: date
+    conn: Conn,
+    participant_id: UUID,
+    municipality: str,
+    today: date,
+    languages: tuple[str, ...] | None = None,
 ) -> list[Payload]:
-    """The participant's municipality changed: a waiting participant may now be served."""
+    """The participant's profile changed: a moved waiting participant may now be served; new
+    languages count from the next assignment (a case is not taken from its worker)."""
     await plans.lock_assignment(conn)
     plan = await plan_unless_erased(conn, participant_id)
-    if plan is None or plan.municipality == municipality:
+    if plan is None:
         return []
-    await plans.save_case_plan(conn, replace(plan, municipality=municipality))
-    if not await plans.update_waiting(conn, plan.case_plan_id, municipality=municipality):
+    spoken = plan.languages if languages is None else languages
+    if plan.municipality == municipality and plan.languages == spoken:
+        return []
+    await plans.save_case_plan(conn, replace(plan, municipality=municipality, languages=spoken))
+    waiting = await plans.update_waiting(
+        conn, plan.case_plan_id, municipality=municipality, languages=spoken
+    )
+    if not waiting or plan.municipality == municipality:
         return []
     return await drain_waiting_list(conn, today)
 

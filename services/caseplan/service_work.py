@@ -7,6 +7,7 @@ row is locked before the activity or placement row, always in that order.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
@@ -17,6 +18,7 @@ import asyncpg
 from services.caseplan.domain import activities as acts
 from services.caseplan.domain import case_plan as cases
 from services.caseplan.domain import placements as places
+from services.caseplan.domain import timesheet
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import CasePlan, Goal
 from services.caseplan.domain.placements import Placement
@@ -47,12 +49,38 @@ async def add_goal(conn: Conn, case_plan_id: UUID, goal: Goal) -> Goal:
     return added
 
 
-async def add_activity(conn: Conn, activity: Activity) -> tuple[Activity, list[Payload]]:
-    """Add an activity to an open case plan."""
+async def add_activity(
+    conn: Conn,
+    activity: Activity,
+    days: Sequence[tuple[date, Decimal]],
+    today: date,
+) -> tuple[Activity, list[Payload]]:
+    """Add an activity to an open case plan, possibly already completed, with its hours."""
     plan = await _plan(conn, activity.case_plan_id)
-    added, events = acts.add_activity(plan, activity)
+    added, exact_days, events = timesheet.record_activity(plan, activity, days, today)
     await work.insert_activity(conn, added)
+    await work.add_many_activity_hours(conn, [(added.activity_id, d, h) for d, h in exact_days])
     return added, events
+
+
+async def log_timesheet(
+    conn: Conn, rows: Sequence[timesheet.HoursRow], today: date, visible: set[UUID]
+) -> tuple[list[timesheet.Logged], list[Payload]]:
+    """Log a timesheet whole, or refuse it whole with a reason per refused row; a case plan
+    outside `visible` (the caller's scope) is not found."""
+    wanted = sorted({r.case_plan_id for r in rows} & visible)
+    plans_by_id = await plans.case_plans_by_ids(conn, wanted)
+    found = await work.activities_by_ids(conn, sorted({r.activity_id for r in rows}))
+    already = await work.activity_hours_on_days(
+        conn, sorted({(r.activity_id, r.worked_on) for r in rows})
+    )
+    sheet = timesheet.log_timesheet(
+        rows, plans=plans_by_id, activities=found, already=already, today=today
+    )
+    if sheet.refused:
+        raise timesheet.TimesheetRefused(sheet.refused)
+    await work.add_many_activity_hours(conn, [(r.of, r.worked_on, r.hours) for r in sheet.logged])
+    return sheet.logged, sheet.events
 
 
 async def _activity(conn: Conn, case_plan_id: UUID, activity_id: UUID) -> Activity:
@@ -153,6 +181,30 @@ async def log_placement_hours(
     )
     await work.add_placement_hours(conn, placement_id, worked_on, exact)
     return logged, events
+
+
+async def log_placement_timesheet(
+    conn: Conn,
+    rows: Sequence[timesheet.PlacementHoursRow],
+    organisation_id: UUID,
+    today: date,
+    visible: set[UUID],
+) -> tuple[list[timesheet.Logged], list[Payload]]:
+    """Log a workshop's or employer's timesheet whole, or refuse it whole with a reason per
+    refused row; a placement outside `visible` (the caller's scope) is not found."""
+    wanted = sorted({r.placement_id for r in rows} & visible)
+    await plans.case_plans_by_ids(conn, await work.plans_of_placements(conn, wanted))  # locks
+    found = await work.placements_by_ids(conn, wanted)
+    already = await work.placement_hours_on_days(
+        conn, sorted({(r.placement_id, r.worked_on) for r in rows})
+    )
+    sheet = timesheet.log_placement_timesheet(
+        rows, placements=found, organisation_id=organisation_id, already=already, today=today
+    )
+    if sheet.refused:
+        raise timesheet.TimesheetRefused(sheet.refused)
+    await work.add_many_placement_hours(conn, [(r.of, r.worked_on, r.hours) for r in sheet.logged])
+    return sheet.logged, sheet.events
 
 
 async def record_attendance(

@@ -11,7 +11,7 @@ import asyncpg
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
-from services.caseplan.domain.workers import SupportWorker
+from services.caseplan.domain.workers import SupportWorker, shares_language
 from services.caseplan.repository import plans, work
 from services.caseplan.schemas import (
     ActivityOut,
@@ -74,6 +74,7 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         **{k: v for k, v in asdict(plan).items() if k != "support_worker_id"},
         overdue=plan.is_overdue(today),
         support_worker=None if worker is None else worker_out(worker),
+        shares_language=None if worker is None else shares_language(worker, plan.languages),
         waiting_position=await plans.waiting_position(conn, plan.case_plan_id),
         goals=[
             GoalOut.model_validate(asdict(g)) for g in await work.goals_of(conn, plan.case_plan_id)

@@ -19,6 +19,7 @@ from services.reporting import service
 from services.reporting.domain import participant_file as esf_file
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
+from services.reporting.domain.scope import READERS, OutOfScope, scoped
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
 from services.reporting.schemas import Audience, ParticipantFile, ReportTable
@@ -26,10 +27,16 @@ from services.reporting.settings import ReportingSettings
 from shared import audit, spreadsheet
 from shared.auth import Allow, Principal
 from shared.events.vocabulary import RiskGroup
+from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
 
 router = APIRouter(prefix="/v1", tags=["reporting"], dependencies=[Allow("operator", "admin")])
-"""Figures and pipeline health: operators and admins (no personal data is served here)."""
+"""The dashboard's data and pipeline health: operators and admins (no personal data)."""
+figures_router = APIRouter(prefix="/v1", tags=["reporting"])
+"""Figures: the network's for operators and admins, a municipality's own participants', a
+support organisation's own cases' (`domain/scope.py`)."""
+Reader = Annotated[Principal, Allow(*READERS)]
+SCOPE_REFUSALS = refusals({403: ["other_municipality", "other_organisation", "no_municipality"]})
 
 
 async def get_reporting_settings(request: Request) -> ReportingSettings:
@@ -86,7 +93,24 @@ async def report_filter(
         raise _invalid(exc.field, exc.reason) from None
 
 
-FilterDep = Annotated[ReportFilter, Depends(report_filter)]
+async def scoped_filter(
+    f: Annotated[ReportFilter, Depends(report_filter)], principal: Reader
+) -> ReportFilter:
+    """FastAPI dependency: the filters narrowed to the caller's own figures (403 for others')."""
+    try:
+        return scoped(
+            f,
+            role=principal.role,
+            municipality=principal.municipality,
+            organisation_id=principal.organisation_id,
+        )
+    except OutOfScope as exc:
+        raise HTTPException(403, detail={"reason": exc.reason, "message": exc.message}) from None
+
+
+FilterDep = Annotated[ReportFilter, Depends(scoped_filter)]
+NetworkFilterDep = Annotated[ReportFilter, Depends(report_filter)]
+"""The filters as given (operators' and admins' routes)."""
 
 
 ReportName = StrEnum("ReportName", {n.replace("-", "_"): n for n in sorted(service.REPORTS)})  # type: ignore[misc]
@@ -101,6 +125,7 @@ XLSX_CONTENT = {spreadsheet.XLSX_TYPE: {"schema": {"type": "string", "format": "
 CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}, **XLSX_CONTENT}},
     **ERROR_RESPONSES,
+    **SCOPE_REFUSALS,
 }
 
 
@@ -135,7 +160,7 @@ def _download(name: str, rows: list[dict[str, Any]], fmt: str, columns: list[str
     return Response(book, media_type=spreadsheet.XLSX_TYPE, headers=headers)
 
 
-@router.get("/reports/summary", response_model=dict[str, Any], responses=CSV_OR_JSON)
+@figures_router.get("/reports/summary", response_model=dict[str, Any], responses=CSV_OR_JSON)
 async def summary(
     pool: PoolDep, f: FilterDep, settings: ReportingDep, format: Format = "json",
     audience: AudienceQuery = "internal",
@@ -149,10 +174,11 @@ async def summary(
     return JSONResponse(figures)
 
 
-@router.get(
+@figures_router.get(
     "/reports/{name}.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **ERROR_RESPONSES},
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **ERROR_RESPONSES,
+               **SCOPE_REFUSALS},
 )  # fmt: skip
 async def report_csv(
     name: ReportName, pool: PoolDep, f: FilterDep, settings: ReportingDep,
@@ -162,10 +188,10 @@ async def report_csv(
     return await _respond(pool, name.value, f, settings, "csv", audience)
 
 
-@router.get(
+@figures_router.get(
     "/reports/{name}.xlsx",
     response_class=Response,
-    responses={200: {"content": XLSX_CONTENT}, **ERROR_RESPONSES},
+    responses={200: {"content": XLSX_CONTENT}, **ERROR_RESPONSES, **SCOPE_REFUSALS},
 )  # fmt: skip
 async def report_xlsx(
     name: ReportName, pool: PoolDep, f: FilterDep, settings: ReportingDep,
@@ -195,7 +221,7 @@ async def participant_level_file(
     return _download("polku-esf-participants", rows, format, list(esf_file.COLUMNS))
 
 
-@router.get("/reports/{name}", response_model=ReportTable, responses=CSV_OR_JSON)
+@figures_router.get("/reports/{name}", response_model=ReportTable, responses=CSV_OR_JSON)
 async def report(
     name: TableName, pool: PoolDep, f: FilterDep, settings: ReportingDep, format: Format = "json",
     audience: AudienceQuery = "internal",
@@ -208,14 +234,16 @@ async def report(
     return await _respond(pool, name.value, f, settings, format, audience)
 
 
-@router.get("/reports")
+@figures_router.get("/reports", dependencies=[Allow(*READERS)])
 async def report_names() -> dict[str, list[str]]:
     """The names of every report."""
     return {"reports": sorted(service.REPORTS)}
 
 
 @router.get("/dashboard", responses=ERROR_RESPONSES)
-async def dashboard_data(pool: PoolDep, f: FilterDep, settings: ReportingDep) -> dict[str, Any]:
+async def dashboard_data(
+    pool: PoolDep, f: NetworkFilterDep, settings: ReportingDep
+) -> dict[str, Any]:
     """Everything the dashboard shows except pipeline health, from one snapshot."""
     return await service.dashboard_figures(pool, f, settings)
 

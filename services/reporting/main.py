@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.reporting.aggregator import run_aggregator
-from services.reporting.api import router
+from services.reporting.api import figures_router, router
 from services.reporting.dashboard import router as dashboard_router
 from services.reporting.errors import install_error_handlers
 from services.reporting.gauges import refresh_domain_gauges
@@ -24,7 +24,7 @@ def definition(reporting: ReportingSettings) -> ServiceDefinition:
         name="reporting",
         title="Polku reporting",
         description="The network's figures and ESF indicators, built only from events.",
-        routers=[router, subject_router, audit.router, dashboard_router],
+        routers=[figures_router, router, subject_router, audit.router, dashboard_router],
         register_handlers=register_handlers,
         background=[
             lambda runtime: run_aggregator(

@@ -48,6 +48,9 @@ class CaseplanWorkerAssigned(_CaseplanEvent):
     assigned_on: date
     caseload_limit: int | None = Field(default=None, gt=0)
     """The worker's own caseload limit when they took the case (None: an older event)."""
+    shares_language: bool | None = None
+    """Whether the worker speaks one of the participant's languages (None: the participant
+    named none, or an older event); false when no worker with room shared one."""
 
 
 @register

@@ -133,11 +133,23 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     (
         "POST",
+        "/v1/timesheets",
+        "timesheet",  # another organisation's case plan is a refused row, not a 404
+        {**SW_ONLY, "other_support_worker": 422, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
         "/v1/participants/{pid}/ready-for-matching",
         {"opening_kinds": ["workshop_place"]},
         {**SW_ONLY, "support_worker": 200, "admin": 200},
     ),
     ("POST", "/v1/placements/{plid}/hours", "placement_hours", PLACEMENT),
+    (
+        "POST",
+        "/v1/placement-timesheets",
+        "placement_timesheet",  # in the workshop's name: another organisation's key is 403
+        {**PLACEMENT, "other_workshop": 403, "employer": 403, "other_support_worker": 422},
+    ),
     ("POST", "/v1/placements/{plid}/attendance", "attendance", PLACEMENT),
     (
         "POST",
@@ -254,9 +266,15 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
     }
 
 
-def _body(body: Any, keys: Keys) -> dict[str, Any]:
+def _body(body: Any, keys: Keys, ids: dict[str, str]) -> dict[str, Any]:
     workshop = str(keys.organisation["workshop"])
+    row = {"case_plan_id": ids["cid"], "activity_id": ids["aid"], "worked_on": TODAY, "hours": 1}
     named = {
+        "timesheet": {"rows": [row]},
+        "placement_timesheet": {
+            "organisation_id": workshop,
+            "rows": [{"placement_id": ids["plid"], "worked_on": TODAY, "hours": 1}],
+        },
         "worker": {
             "organisation_id": str(keys.organisation["support_worker"]),
             "municipalities": [OWN],
@@ -283,7 +301,7 @@ async def test_every_caseplan_endpoint_for_every_role(
             for who in WHO:
                 headers = bearer(keys[who]) if who else {}
                 r = await http.request(
-                    method, path.format(**ids), headers=headers, **_body(body, keys)
+                    method, path.format(**ids), headers=headers, **_body(body, keys, ids)
                 )
                 if r.status_code != expected[who]:
                     failures.append(f"{method} {path} as {who}: {r.status_code} {r.text[:160]}")

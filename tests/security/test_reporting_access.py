@@ -1,4 +1,5 @@
-"""The access matrix of reporting: figures for operators and admins only; a participant's
+"""The access matrix of reporting: figures for operators, admins, municipalities and support
+organisations (each its own), the dashboard's data and pipeline for operators; a participant's
 facts (subject access) for their municipality or an admin; the dashboard page stays open."""
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ WHO: tuple[str | None, ...] = (
     "workshop",
     "employer",
 )
-FIGURES = {None: 401, "operator": 200, "admin": 200}
+NETWORK = {None: 401, "operator": 200, "admin": 200}
+FIGURES = {**NETWORK, "municipality": 200, "other_municipality": 200, "support_worker": 200}
+"""Each sees its own figures (test_reporting_scope.py checks which)."""
 SUBJECT = {None: 401, "municipality": 200, "other_municipality": 404, "admin": 200}
 ADMIN = {None: 401, "admin": 200}
 MATRIX: list[tuple[str, dict[str | None, int]]] = [
@@ -43,8 +46,8 @@ MATRIX: list[tuple[str, dict[str | None, int]]] = [
     ("/v1/esf/participants", FIGURES),
     ("/v1/esf/participants?format=xlsx", FIGURES),
     ("/v1/reports", FIGURES),
-    ("/v1/dashboard", FIGURES),
-    ("/v1/pipeline", FIGURES),
+    ("/v1/dashboard", NETWORK),
+    ("/v1/pipeline", NETWORK),
     ("/v1/participants/{pid}/export", SUBJECT),
     ("/v1/audit?participant_id={pid}", ADMIN),
 ]

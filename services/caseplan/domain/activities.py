@@ -1,4 +1,4 @@
-"""Activities in a case plan: adding, status changes and logged hours."""
+"""Activities in a case plan: status changes and logged hours (new ones: `timesheet.py`)."""
 
 from __future__ import annotations
 
@@ -64,19 +64,6 @@ class Activity:
             starts_on=self.starts_on,
             ends_on=self.ends_on,
         )
-
-
-def add_activity(plan: CasePlan, activity: Activity) -> tuple[Activity, list[Payload]]:
-    """A new activity in an open case plan."""
-    plan.require_open()
-    if activity.case_plan_id != plan.case_plan_id:
-        raise ValueError("activity belongs to another case plan")
-    if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
-        raise Refusal("ends_before_start", "the activity ends before it starts", status=422)
-    if activity.status in FINISHED:
-        raise Refusal("already_finished", "a new activity cannot start finished", status=422)
-    fresh = replace(activity, hours_logged=Decimal(0))
-    return fresh, [fresh.recorded(plan)]
 
 
 def change_status(

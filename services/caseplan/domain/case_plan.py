@@ -55,6 +55,8 @@ class CasePlan:
     follow_up_due_on: date | None = None
     follow_up_outcome: FollowUpOutcome | None = None
     followed_up_on: date | None = None
+    languages: tuple[str, ...] = ()
+    """The languages the participant speaks (from intake's profile)."""
 
     @property
     def is_open(self) -> bool:
@@ -84,7 +86,12 @@ class Goal:
 
 
 def open_case_plan(
-    *, case_plan_id: UUID, participant_id: UUID, municipality: str, opened_on: date
+    *,
+    case_plan_id: UUID,
+    participant_id: UUID,
+    municipality: str,
+    opened_on: date,
+    languages: tuple[str, ...] = (),
 ) -> tuple[CasePlan, list[Payload]]:
     """A new open case plan whose planned end is twelve months after opening."""
     plan = CasePlan(
@@ -93,6 +100,7 @@ def open_case_plan(
         municipality=municipality,
         opened_on=opened_on,
         planned_end_on=add_months(opened_on, PLAN_MONTHS),
+        languages=languages,
     )
     opened = CaseplanOpened(
         participant_id=participant_id,

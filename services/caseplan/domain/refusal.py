@@ -1,5 +1,7 @@
 """A change the rules refuse, with a machine-readable reason."""
 
+from typing import Any
+
 
 class Refusal(Exception):
     """The domain refused a change; `status` is the HTTP status the API answers with, and
@@ -14,9 +16,9 @@ class Refusal(Exception):
         self.status = status
         self.field = field
 
-    def detail(self) -> dict[str, str]:
+    def detail(self) -> dict[str, Any]:
         """The refusal as an API error body's `detail`."""
-        out = {"reason": self.reason, "message": self.message}
+        out: dict[str, Any] = {"reason": self.reason, "message": self.message}
         if self.field is not None:
             out["field"] = self.field
         return out

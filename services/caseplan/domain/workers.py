@@ -54,6 +54,7 @@ class WaitingEntry:
     seq: int
     priority: bool = False
     organisation_id: UUID | None = None
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,38 @@ def check_limit(worker: SupportWorker, new_limit: int) -> None:
         )
 
 
+def _language(code: str) -> str:
+    """A language as compared: its primary subtag, lower case ('ru-RU' and 'RU' are 'ru')."""
+    return code.strip().lower().split("-")[0]
+
+
+def shares_language(worker: SupportWorker, languages: Iterable[str]) -> bool | None:
+    """Whether the worker speaks one of the participant's languages (None: they named none)."""
+    spoken = {_language(c) for c in languages}
+    return None if not spoken else bool(spoken & {_language(c) for c in worker.languages})
+
+
 def choose_worker(
     workers: Sequence[SupportWorker],
     municipality: str,
     organisation_id: UUID | None = None,
     *,
     agreed: Agreed,
+    languages: Iterable[str] = (),
 ) -> SupportWorker | None:
-    """The serving worker with the most free capacity; ties go to the earliest in `workers`."""
+    """The serving worker with free capacity who shares a language with the participant,
+    the most free capacity first; when none who has room shares one, the serving worker with
+    the most free capacity (the assignment says `shares_language` false). Ties go to the
+    earliest in `workers`."""
+    spoken = tuple(languages)
+    serving = [
+        w
+        for w in workers
+        if w.free_capacity > 0 and w.serves(municipality, organisation_id, agreed)
+    ]
+    speaking = [w for w in serving if shares_language(w, spoken)]
     best: SupportWorker | None = None
-    for worker in workers:
-        if worker.free_capacity <= 0 or not worker.serves(municipality, organisation_id, agreed):
-            continue
+    for worker in speaking or serving:
         if best is None or worker.free_capacity > best.free_capacity:
             best = worker
     return best
@@ -101,7 +122,9 @@ def assign_or_waitlist(
     plan: CasePlan, workers: list[SupportWorker], today: date, *, agreed: Agreed
 ) -> tuple[CasePlan, list[SupportWorker], list[Payload]]:
     """Give a new case to the best worker, or put it on the waiting list."""
-    worker = choose_worker(workers, plan.municipality, plan.organisation_id, agreed=agreed)
+    worker = choose_worker(
+        workers, plan.municipality, plan.organisation_id, agreed=agreed, languages=plan.languages
+    )
     if worker is None:
         waitlisted = CaseplanWaitlisted(
             participant_id=plan.participant_id, case_plan_id=plan.case_plan_id, waitlisted_on=today
@@ -110,18 +133,26 @@ def assign_or_waitlist(
     taken = replace(worker, caseload=worker.caseload + 1)
     updated = [taken if w.support_worker_id == worker.support_worker_id else w for w in workers]
     assigned = replace(plan, support_worker_id=worker.support_worker_id)
-    return assigned, updated, [worker_assigned(assigned, worker, today)]
+    event = worker_assigned(plan.participant_id, plan.case_plan_id, worker, today, plan.languages)
+    return assigned, updated, [event]
 
 
-def worker_assigned(plan: CasePlan, worker: SupportWorker, today: date) -> CaseplanWorkerAssigned:
-    """The event of a worker taking a case."""
+def worker_assigned(
+    participant_id: UUID,
+    case_plan_id: UUID,
+    worker: SupportWorker,
+    today: date,
+    languages: Iterable[str] = (),
+) -> CaseplanWorkerAssigned:
+    """The event of a worker taking a case, with the worker's own caseload limit."""
     return CaseplanWorkerAssigned(
-        participant_id=plan.participant_id,
-        case_plan_id=plan.case_plan_id,
+        participant_id=participant_id,
+        case_plan_id=case_plan_id,
         support_worker_id=worker.support_worker_id,
         organisation_id=worker.organisation_id,
         assigned_on=today,
         caseload_limit=worker.caseload_limit,
+        shares_language=shares_language(worker, languages),
     )
 
 
@@ -136,19 +167,21 @@ def drain(
     assignments: list[Assignment] = []
     events: list[Payload] = []
     for entry in waiting_order(waiting):
-        worker = choose_worker(current, entry.municipality, entry.organisation_id, agreed=agreed)
+        worker = choose_worker(
+            current,
+            entry.municipality,
+            entry.organisation_id,
+            agreed=agreed,
+            languages=entry.languages,
+        )
         if worker is None:
             continue
         taken = replace(worker, caseload=worker.caseload + 1)
         current = [taken if w.support_worker_id == taken.support_worker_id else w for w in current]
         assignments.append(Assignment(entry, worker.support_worker_id))
         events.append(
-            CaseplanWorkerAssigned(
-                participant_id=entry.participant_id,
-                case_plan_id=entry.case_plan_id,
-                support_worker_id=worker.support_worker_id,
-                organisation_id=worker.organisation_id,
-                assigned_on=today,
+            worker_assigned(
+                entry.participant_id, entry.case_plan_id, worker, today, entry.languages
             )
         )
     return current, assignments, events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, TypeAlias
 from uuid import UUID
@@ -49,6 +50,7 @@ def _case_plan(r: asyncpg.Record) -> CasePlan:
         follow_up_due_on=r["follow_up_due_on"],
         follow_up_outcome=_opt(FollowUpOutcome, r["follow_up_outcome"]),
         followed_up_on=r["followed_up_on"],
+        languages=tuple(r["languages"]),
     )
 
 
@@ -56,8 +58,10 @@ async def insert_case_plans(conn: Conn, new: list[CasePlan]) -> set[UUID]:
     """Store new case plans; returns the ids of those stored (a participant keeps their first)."""
     rows = await conn.fetch(
         "INSERT INTO case_plan (case_plan_id, participant_id, municipality, organisation_id,"
-        " opened_on, planned_end_on) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[],"
-        " $4::uuid[], $5::date[], $6::date[]) ON CONFLICT (participant_id) DO NOTHING"
+        " opened_on, planned_end_on, languages) SELECT p.c, p.p, p.m, p.o, p.s, p.e,"
+        " coalesce(array(SELECT jsonb_array_elements_text(p.l)), '{}') FROM unnest($1::uuid[],"
+        " $2::uuid[], $3::text[], $4::uuid[], $5::date[], $6::date[], $7::jsonb[])"
+        " AS p(c, p, m, o, s, e, l) ON CONFLICT (participant_id) DO NOTHING"
         " RETURNING case_plan_id",
         [p.case_plan_id for p in new],
         [p.participant_id for p in new],
@@ -65,6 +69,7 @@ async def insert_case_plans(conn: Conn, new: list[CasePlan]) -> set[UUID]:
         [p.organisation_id for p in new],
         [p.opened_on for p in new],
         [p.planned_end_on for p in new],
+        [json.dumps(list(p.languages)) for p in new],
     )
     return {r["case_plan_id"] for r in rows}
 
@@ -83,13 +88,23 @@ async def case_plan_by_id(conn: Conn, case_plan_id: UUID, *, lock: bool = False)
     return None if row is None else _case_plan(row)
 
 
+async def case_plans_by_ids(conn: Conn, case_plan_ids: list[UUID]) -> dict[UUID, CasePlan]:
+    """Case plans by id, row-locked in id order (so two timesheets never deadlock)."""
+    rows = await conn.fetch(
+        "SELECT * FROM case_plan WHERE case_plan_id = ANY($1::uuid[]) ORDER BY case_plan_id"
+        " FOR UPDATE",
+        case_plan_ids,
+    )
+    return {r["case_plan_id"]: _case_plan(r) for r in rows}
+
+
 async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
     """Write a case plan's changeable state."""
     await conn.execute(
         "UPDATE case_plan SET municipality = $2, status = $3, support_worker_id = $4,"
         " ready_for_matching = $5, opening_kinds = $6, closed_because = $7, exit_outcome = $8,"
-        " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12"
-        " WHERE case_plan_id = $1",
+        " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12,"
+        " languages = $13 WHERE case_plan_id = $1",
         plan.case_plan_id,
         plan.municipality,
         plan.status.value,
@@ -102,6 +117,7 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
         plan.follow_up_due_on,
         _opt(str, plan.follow_up_outcome),
         plan.followed_up_on,
+        list(plan.languages),
     )
 
 
@@ -206,13 +222,15 @@ async def add_waiting(conn: Conn, waiting_plans: list[CasePlan]) -> None:
     if not waiting_plans:
         return
     await conn.execute(
-        "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id)"
-        " SELECT c, p, m, o FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[])"
-        " WITH ORDINALITY AS w(c, p, m, o, n) ORDER BY n ON CONFLICT DO NOTHING",
+        "INSERT INTO waiting_entry (case_plan_id, participant_id, municipality, organisation_id,"
+        " languages) SELECT c, p, m, o, coalesce(array(SELECT jsonb_array_elements_text(l)),"
+        " '{}') FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::jsonb[])"
+        " WITH ORDINALITY AS w(c, p, m, o, l, n) ORDER BY n ON CONFLICT DO NOTHING",
         [p.case_plan_id for p in waiting_plans],
         [p.participant_id for p in waiting_plans],
         [p.municipality for p in waiting_plans],
         [p.organisation_id for p in waiting_plans],
+        [json.dumps(list(p.languages)) for p in waiting_plans],
     )
 
 
@@ -237,6 +255,7 @@ async def waiting(
             seq=r["seq"],
             priority=r["priority"],
             organisation_id=r["organisation_id"],
+            languages=tuple(r["languages"]),
         )
         for r in rows
     ]
@@ -250,15 +269,22 @@ async def remove_waiting(conn: Conn, case_plan_ids: list[UUID]) -> None:
 
 
 async def update_waiting(
-    conn: Conn, case_plan_id: UUID, *, municipality: str | None = None, priority: bool | None = None
+    conn: Conn,
+    case_plan_id: UUID,
+    *,
+    municipality: str | None = None,
+    priority: bool | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> bool:
-    """Change a waiting entry's municipality or priority; False when it is not waiting."""
+    """Change a waiting entry's municipality, priority or languages; False when not waiting."""
     status = await conn.execute(
         "UPDATE waiting_entry SET municipality = coalesce($2, municipality),"
-        " priority = coalesce($3, priority) WHERE case_plan_id = $1",
+        " priority = coalesce($3, priority), languages = coalesce($4, languages)"
+        " WHERE case_plan_id = $1",
         case_plan_id,
         municipality,
         priority,
+        None if languages is None else list(languages),
     )
     return bool(status.endswith(" 1"))
 

@@ -39,6 +39,16 @@ async def placement_scope(conn: Conn, placement_id: UUID) -> asyncpg.Record | No
     )
 
 
+async def placement_scopes(conn: Conn, placement_ids: list[UUID]) -> list[asyncpg.Record]:
+    """`placement_scope` of many placements (with each one's id)."""
+    return await conn.fetch(
+        f"{_PLAN_COLUMNS}, p.placement_id, p.organisation_id AS owner FROM case_plan c"
+        " LEFT JOIN support_worker w USING (support_worker_id)"
+        " JOIN placement p USING (case_plan_id) WHERE p.placement_id = ANY($1::uuid[])",
+        placement_ids,
+    )
+
+
 async def worker_scope(conn: Conn, support_worker_id: UUID) -> asyncpg.Record | None:
     """The worker's organisation (`organisation_id`), or None for no such worker."""
     return await conn.fetchrow(

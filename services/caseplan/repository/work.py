@@ -141,6 +141,49 @@ async def add_activity_hours(conn: Conn, activity_id: UUID, day: date, hours: De
     )
 
 
+async def activities_by_ids(conn: Conn, activity_ids: list[UUID]) -> dict[UUID, Activity]:
+    """Activities by id, row-locked in id order (so two timesheets never deadlock)."""
+    rows = await conn.fetch(
+        "SELECT * FROM activity WHERE activity_id = ANY($1::uuid[]) ORDER BY activity_id"
+        " FOR UPDATE",
+        activity_ids,
+    )
+    return {r["activity_id"]: _activity(r) for r in rows}
+
+
+async def activity_hours_on_days(
+    conn: Conn, days: list[tuple[UUID, date]]
+) -> dict[tuple[UUID, date], Decimal]:
+    """Hours already logged for each (activity, day) that has any."""
+    rows = await conn.fetch(
+        "SELECT h.activity_id, h.worked_on, sum(h.hours) AS hours FROM activity_hours h"
+        " JOIN unnest($1::uuid[], $2::date[]) AS d(activity_id, worked_on)"
+        " USING (activity_id, worked_on) GROUP BY h.activity_id, h.worked_on",
+        [a for a, _ in days],
+        [d for _, d in days],
+    )
+    return {(r["activity_id"], r["worked_on"]): Decimal(r["hours"]) for r in rows}
+
+
+async def add_many_activity_hours(conn: Conn, logged: list[tuple[UUID, date, Decimal]]) -> None:
+    """Log many (activity, day, hours) rows and add them to their activities' totals."""
+    if not logged:
+        return
+    args = ([a for a, _, _ in logged], [d for _, d, _ in logged], [h for _, _, h in logged])
+    await conn.execute(
+        "INSERT INTO activity_hours (activity_id, worked_on, hours)"
+        " SELECT * FROM unnest($1::uuid[], $2::date[], $3::numeric[])",
+        *args,
+    )
+    await conn.execute(
+        "UPDATE activity a SET hours_logged = a.hours_logged + s.hours FROM"
+        " (SELECT id, sum(h) AS hours FROM unnest($1::uuid[], $2::numeric[]) AS r(id, h)"
+        " GROUP BY id) s WHERE a.activity_id = s.id",
+        args[0],
+        args[2],
+    )
+
+
 # -- placements ---------------------------------------------------------------------------
 def _placement(r: asyncpg.Record) -> Placement:
     return Placement(
@@ -218,6 +261,58 @@ async def add_placement_hours(conn: Conn, placement_id: UUID, day: date, hours: 
         "UPDATE placement SET hours_logged = hours_logged + $2 WHERE placement_id = $1",
         placement_id,
         hours,
+    )
+
+
+async def plans_of_placements(conn: Conn, placement_ids: list[UUID]) -> list[UUID]:
+    """The case plans these placements belong to (unlocked: to lock the plans first)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT case_plan_id FROM placement WHERE placement_id = ANY($1::uuid[])",
+        placement_ids,
+    )
+    return sorted(r["case_plan_id"] for r in rows)
+
+
+async def placements_by_ids(conn: Conn, placement_ids: list[UUID]) -> dict[UUID, Placement]:
+    """Placements by id, row-locked in id order (after their case plans)."""
+    rows = await conn.fetch(
+        "SELECT * FROM placement WHERE placement_id = ANY($1::uuid[]) ORDER BY placement_id"
+        " FOR UPDATE",
+        placement_ids,
+    )
+    return {r["placement_id"]: _placement(r) for r in rows}
+
+
+async def placement_hours_on_days(
+    conn: Conn, days: list[tuple[UUID, date]]
+) -> dict[tuple[UUID, date], Decimal]:
+    """Hours already logged for each (placement, day) that has any."""
+    rows = await conn.fetch(
+        "SELECT h.placement_id, h.worked_on, sum(h.hours) AS hours FROM placement_hours h"
+        " JOIN unnest($1::uuid[], $2::date[]) AS d(placement_id, worked_on)"
+        " USING (placement_id, worked_on) GROUP BY h.placement_id, h.worked_on",
+        [p for p, _ in days],
+        [d for _, d in days],
+    )
+    return {(r["placement_id"], r["worked_on"]): Decimal(r["hours"]) for r in rows}
+
+
+async def add_many_placement_hours(conn: Conn, logged: list[tuple[UUID, date, Decimal]]) -> None:
+    """Log many (placement, day, hours) rows and add them to their placements' totals."""
+    if not logged:
+        return
+    args = ([p for p, _, _ in logged], [d for _, d, _ in logged], [h for _, _, h in logged])
+    await conn.execute(
+        "INSERT INTO placement_hours (placement_id, worked_on, hours)"
+        " SELECT * FROM unnest($1::uuid[], $2::date[], $3::numeric[])",
+        *args,
+    )
+    await conn.execute(
+        "UPDATE placement p SET hours_logged = p.hours_logged + s.hours FROM"
+        " (SELECT id, sum(h) AS hours FROM unnest($1::uuid[], $2::numeric[]) AS r(id, h)"
+        " GROUP BY id) s WHERE p.placement_id = s.id",
+        args[0],
+        args[2],
     )
 
 

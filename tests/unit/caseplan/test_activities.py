@@ -6,9 +6,10 @@ from uuid import uuid4
 
 import pytest
 
-from services.caseplan.domain.activities import Activity, add_activity, change_status, log_hours
+from services.caseplan.domain.activities import Activity, change_status, log_hours
 from services.caseplan.domain.case_plan import CasePlan, exit_case, open_case_plan
 from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.timesheet import record_activity
 from shared.events.caseplan import ActivityHoursLogged, ActivityRecorded
 from shared.events.vocabulary import ActivityStatus, ActivityType, ExitOutcome
 
@@ -26,7 +27,7 @@ def a_plan() -> CasePlan:
 
 
 def work_practice(plan: CasePlan, kind: ActivityType = ActivityType.WORK_PRACTICE) -> Activity:
-    activity, events = add_activity(plan, Activity(uuid4(), plan.case_plan_id, kind))
+    activity, _, events = record_activity(plan, Activity(uuid4(), plan.case_plan_id, kind), (), DAY)
     assert isinstance(events[0], ActivityRecorded) and events[0].status == "planned"
     return activity
 
@@ -107,5 +108,7 @@ def test_meetings_log_no_hours() -> None:
 def test_closed_case_takes_no_new_activities() -> None:
     closed, _ = exit_case(a_plan(), ExitOutcome.EMPLOYED, DAY, DAY)
     with pytest.raises(Refusal) as refused:
-        add_activity(closed, Activity(uuid4(), closed.case_plan_id, ActivityType.JOB_SEARCH))
+        record_activity(
+            closed, Activity(uuid4(), closed.case_plan_id, ActivityType.JOB_SEARCH), (), DAY
+        )
     assert refused.value.reason == "case_closed" and refused.value.status == 409
