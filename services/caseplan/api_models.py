@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -21,6 +21,7 @@ from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
 from shared.events.vocabulary import (
     ActivityStatus,
     ActivityType,
+    ConsentPurpose,
     ExitOutcome,
     FollowUpOutcome,
     OpeningKind,
@@ -298,6 +299,13 @@ class PriorityIn(_Body):
     priority: StrictBool
 
 
+class ConsentWithdrawalOut(BaseModel):
+    """A consent purpose the participant withdrew, and when."""
+
+    purpose: ConsentPurpose
+    withdrawn_at: datetime
+
+
 class CasePlanOut(BaseModel):
     """A participant's case plan with its goals, activities, placements and worker."""
 
@@ -318,6 +326,13 @@ class CasePlanOut(BaseModel):
     follow_up_due_on: date | None
     follow_up_outcome: FollowUpOutcome | None
     followed_up_on: date | None
+    follow_up_status: Literal["not_due", "pending", "recorded", "not_collected"] = Field(
+        description="not_collected: the participant withdrew consent to follow-up contact"
+        " (not to be contacted; reported as unknown)"
+    )
+    consent_withdrawals: list[ConsentWithdrawalOut] = Field(
+        description="the consent purposes withdrawn and when; each ends only what rests on it"
+    )
     goals: list[GoalOut]
     activities: list[ActivityOut]
     placements: list[PlacementOut]

@@ -11,12 +11,14 @@ import asyncpg
 from services.caseplan.api_models import (
     ActivityOut,
     CasePlanOut,
+    ConsentWithdrawalOut,
     FollowUpDueOut,
     GoalOut,
     PlacementOut,
     SupportWorkerOut,
     WaitingOut,
 )
+from services.caseplan.domain import consent
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
@@ -70,9 +72,14 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         placement_out(p, await work.attendance_of(conn, p.placement_id))
         for p in await work.placements_of(conn, plan.case_plan_id)
     ]
+    hidden = ("support_worker_id", "consent_withdrawals")
     return CasePlanOut(
-        **{k: v for k, v in asdict(plan).items() if k != "support_worker_id"},
+        **{k: v for k, v in asdict(plan).items() if k not in hidden},
         overdue=plan.is_overdue(today),
+        follow_up_status=consent.follow_up_status(plan),
+        consent_withdrawals=[
+            ConsentWithdrawalOut(purpose=p, withdrawn_at=at) for p, at in plan.consent_withdrawals
+        ],
         support_worker=None if worker is None else worker_out(worker),
         waiting_position=await plans.waiting_position(conn, plan.case_plan_id),
         goals=[

@@ -24,9 +24,7 @@ PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantRegistered.TYPE: store.participant_registered,
     intake.ParticipantUpdated.TYPE: store.participant_updated,
     intake.ParticipantTransferred.TYPE: store.participant_transferred,
-    intake.ParticipantConsentWithdrawn.TYPE: partial(
-        store.participant_privacy, column="consent_withdrawn_at"
-    ),
+    intake.ParticipantConsentWithdrawn.TYPE: store.consent_withdrawn,
     intake.ParticipantErased.TYPE: erasure.participant_erased,  # records erased_at too
     caseplan.CaseplanOpened.TYPE: cp.caseplan_opened,
     caseplan.CaseplanWorkerAssigned.TYPE: cp.worker_assigned,

@@ -36,6 +36,7 @@ PEOPLE: dict[str, frozenset[str]] = {
     "unemployment": frozenset({"participants"}),
     "matches": frozenset({"proposed", "accepted"}),
     "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),
+    "follow-ups": frozenset({"participants"}),
     "outcomes-by-activity": frozenset(
         {
             "participants",

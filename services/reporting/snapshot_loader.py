@@ -95,6 +95,8 @@ def _participant(r: asyncpg.Record, placements: list[Placement]) -> ParticipantR
         exit_outcome=r["exit_outcome"],
         followed_up_on=r["followed_up_on"],
         follow_up_outcome=r["follow_up_outcome"],
+        follow_up_due_on=r["follow_up_due_on"],
+        follow_up_withdrawn=r["follow_up_withdrawn"],
         placements=tuple(sorted(placements, key=lambda p: str(p.placement_id))),
         case_opened_on=r["opened_on"],
         waitlisted_on=r["waitlisted_on"],

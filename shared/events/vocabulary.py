@@ -42,6 +42,16 @@ class Transport(StrEnum):
     BICYCLE = "bicycle"
 
 
+class ConsentPurpose(StrEnum):
+    """What the participant agreed their data may be used for; each may be withdrawn alone."""
+
+    CASE_MANAGEMENT = "case_management"
+    MATCHING = "matching"
+    EMPLOYER_CONTACT = "employer_contact"
+    REPORTING = "reporting"
+    FOLLOW_UP = "follow_up"
+
+
 class ActivityType(StrEnum):
     ADAPTATION_TRAINING = "adaptation_training"
     WORK_PRACTICE = "work_practice"

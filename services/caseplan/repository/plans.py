@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -49,6 +50,19 @@ def _case_plan(r: asyncpg.Record) -> CasePlan:
         follow_up_due_on=r["follow_up_due_on"],
         follow_up_outcome=_opt(FollowUpOutcome, r["follow_up_outcome"]),
         followed_up_on=r["followed_up_on"],
+        consent_withdrawals=_withdrawals(r["consent_withdrawals"]),
+    )
+
+
+def _withdrawals(stored: str) -> tuple[tuple[str, datetime], ...]:
+    return tuple(
+        (w["purpose"], datetime.fromisoformat(w["withdrawn_at"])) for w in json.loads(stored)
+    )
+
+
+def _stored_withdrawals(plan: CasePlan) -> str:
+    return json.dumps(
+        [{"purpose": p, "withdrawn_at": at.isoformat()} for p, at in plan.consent_withdrawals]
     )
 
 
@@ -88,8 +102,8 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
     await conn.execute(
         "UPDATE case_plan SET municipality = $2, status = $3, support_worker_id = $4,"
         " ready_for_matching = $5, opening_kinds = $6, closed_because = $7, exit_outcome = $8,"
-        " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12"
-        " WHERE case_plan_id = $1",
+        " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12,"
+        " consent_withdrawals = $13::jsonb WHERE case_plan_id = $1",
         plan.case_plan_id,
         plan.municipality,
         plan.status.value,
@@ -102,6 +116,7 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
         plan.follow_up_due_on,
         _opt(str, plan.follow_up_outcome),
         plan.followed_up_on,
+        _stored_withdrawals(plan),
     )
 
 
@@ -125,11 +140,13 @@ async def remove_personal_notes(conn: Conn, case_plan_id: UUID) -> None:
 
 
 async def follow_ups_due(conn: Conn, today: date) -> list[CasePlan]:
-    """Closed cases whose follow-up is due and not yet recorded, oldest first."""
+    """Closed cases whose follow-up is due, not yet recorded and may be contacted, oldest
+    first."""
     rows = await conn.fetch(
         "SELECT * FROM case_plan WHERE follow_up_outcome IS NULL AND follow_up_due_on <= $1"
-        " ORDER BY follow_up_due_on, case_plan_id",
+        " AND NOT consent_withdrawals @> $2::jsonb ORDER BY follow_up_due_on, case_plan_id",
         today,
+        json.dumps([{"purpose": "follow_up"}]),  # not to be contacted
     )
     return [_case_plan(r) for r in rows]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from services.reporting.domain import figures, network, structure
+from services.reporting.domain import figures, follow_ups, network, structure
 from services.reporting.domain.esf import indicator_table
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.snapshot import Snapshot
@@ -57,6 +57,11 @@ REPORTS: dict[str, Builder] = {
     "matches": lambda sn, f, s, t: structure.match_rows(sn, f, figures.admitted(sn, f)),
     "timeseries": lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
     "outcomes-by-activity": lambda sn, f, s, t: figures.activity_outcome_rows(sn, f, s),
+    "follow-ups": lambda sn, f, s, t: follow_ups.follow_up_table(
+        (p.follow_up_outcome, p.follow_up_withdrawn, 1)
+        for p in figures.admitted(sn, f)
+        if p.follow_up_due_on is not None and f.in_period(p.follow_up_due_on)
+    ),
 }
 """Every report, from a whole snapshot."""
 

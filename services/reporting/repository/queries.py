@@ -31,13 +31,15 @@ async def participants(conn: asyncpg.Connection, ids: list[UUID] | None = None) 
         )
         SELECT p.*, c.opened_on, c.waitlisted_on, c.support_worker_id, c.assigned_on,
                c.organisation_id AS case_organisation_id,
-               x.outcome AS exit_outcome, x.exited_on,
+               x.outcome AS exit_outcome, x.exited_on, x.follow_up_due_on,
                f.outcome AS follow_up_outcome, f.followed_up_on,
+               v.follow_up_withdrawn_at IS NOT NULL AS follow_up_withdrawn,
                o.organisations AS activity_organisations
         FROM participant_fact p
         LEFT JOIN case_fact c USING (participant_id)
         LEFT JOIN exit_fact x USING (participant_id)
         LEFT JOIN follow_up_fact f USING (participant_id)
+        LEFT JOIN participant_privacy v USING (participant_id)
         LEFT JOIN orgs o USING (participant_id){_only("p.participant_id", ids)}
         ORDER BY p.registered_on, p.participant_id
         """,
