@@ -363,3 +363,7 @@ class EventsOut(BaseModel):
 
     participant_id: UUID
     events: list[str]
+
+
+Body = _Body
+"""The base of every request body (unknown fields and control characters refused)."""

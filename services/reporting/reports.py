@@ -17,6 +17,7 @@ from services.reporting.domain.esf import SEXES, all_indicators, indicator_row_o
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.follow_ups import follow_up_table
 from services.reporting.domain.layout import SEP
+from services.reporting.domain.meetings import meeting_table
 from services.reporting.domain.periods import ONE_DAY
 from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
@@ -274,6 +275,12 @@ async def follow_ups(r: Reader, s: ReportingSettings) -> Rows:
     return follow_up_table(counts)
 
 
+async def meetings(r: Reader, s: ReportingSettings) -> Rows:
+    """Meetings by month and kind: scheduled, held, cancelled, participants' attendance and
+    no-show rate (`domain/meetings.py`)."""
+    return meeting_table(await direct_queries.meeting_counts(r.conn, r.f.start, r.f.end, r.who))
+
+
 Builder = Callable[[Reader, ReportingSettings], Awaitable[Rows]]
 BUILDERS: dict[str, Builder] = {
     "summary": summary, "indicators": indicators, "activities": activities,
@@ -281,5 +288,6 @@ BUILDERS: dict[str, Builder] = {
     "waiting-list": waiting_list, "openings": openings, "unemployment": unemployment,
     "matches": matches, "timeseries": timeseries,
     "outcomes-by-activity": outcomes_by_activity, "follow-ups": follow_ups,
+    "meetings": meetings,
 }  # fmt: skip
 """Every report `/v1/reports/{name}` serves, from the figure store."""

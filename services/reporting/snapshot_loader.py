@@ -14,6 +14,7 @@ from services.reporting.domain.snapshot import (
     Activity,
     HoursLog,
     Match,
+    MeetingRecord,
     Opening,
     PlacementFact,
     Snapshot,
@@ -46,6 +47,7 @@ async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
             placement_hours=[
                 WorkPracticeHours(**dict(r)) for r in await queries.placement_hours(conn)
             ],
+            meetings=[MeetingRecord(**dict(r)) for r in await queries.meetings(conn)],
         )
 
 

@@ -31,6 +31,7 @@ FACT_TABLES = (
     "participant_org",
     "waiting_interval",
     "activity_gap",
+    "meeting_fact",
 )
 """Reporting's tables keyed by the participant's id (the figure store's contributions too)."""
 

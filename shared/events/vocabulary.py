@@ -63,6 +63,30 @@ class ActivityType(StrEnum):
     OTHER = "other"
 
 
+class MeetingKind(StrEnum):
+    """A support meeting with one participant, or a team meeting without one (support persons
+    with the municipality's social workers, a case conference)."""
+
+    PARTICIPANT_MEETING = "participant_meeting"
+    TEAM_MEETING = "team_meeting"
+
+
+class AttendeeRole(StrEnum):
+    """Who an attendance is about."""
+
+    PARTICIPANT = "participant"
+    SUPPORT_WORKER = "support_worker"
+    OTHER = "other"
+
+
+class AttendanceStatus(StrEnum):
+    """Whether an attendee came; `no_show` (did not come, without notice) only for participants."""
+
+    PRESENT = "present"
+    EXCUSED = "excused"
+    NO_SHOW = "no_show"
+
+
 class ActivityStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"

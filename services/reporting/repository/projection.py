@@ -27,6 +27,7 @@ READ_MODEL_TABLES = (
     "opening_closed",
     "match_fact",
     "worker_limit",
+    "meeting_fact",
 )
 """Every table rebuilt from the event log (never the log itself)."""
 

@@ -86,6 +86,14 @@ async def placement_hours(conn: asyncpg.Connection, ids: list[UUID] | None = Non
     )
 
 
+async def meetings(conn: asyncpg.Connection) -> Rows:
+    """Every meeting of the read model."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT meeting_id, organisation_id, kind, participant_id, municipality, starts_on,"
+        " held_on, cancelled_on, participant_status FROM meeting_fact"
+    )
+
+
 async def worker_limits(
     conn: asyncpg.Connection, workers: list[str] | None = None
 ) -> dict[str, int]:
