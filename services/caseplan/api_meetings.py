@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
 from fastapi import APIRouter, Query, status
+from pydantic import BeforeValidator
 
 from services.caseplan import access, service_meetings
 from services.caseplan.commands import read, run, today
 from services.caseplan.domain.meetings import Attendance, Meeting
 from services.caseplan.domain.refusal import Refusal
-from services.caseplan.meeting_models import (
-    AttendanceRecordIn,
-    AttendeeOut,
-    MeetingIn,
-    MeetingOut,
-)
+from services.caseplan.meeting_models import AttendanceRecordIn, MeetingIn, MeetingOut
+from services.caseplan.meeting_out import meeting_out
 from services.caseplan.repository import meetings as store
 from services.caseplan.repository import plans
 from shared.auth import Allow, Principal
@@ -33,25 +31,23 @@ Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """Support workers of the meeting's organisation, or an admin."""
 Reader = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
 """Who may read a case plan (its meetings too)."""
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD (pydantic alone would take '0' as a Unix time)."""
+    if value is not None and not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        raise ValueError("not a date: use YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_iso_date)]
 FOUND = {404: ["meeting_not_found"]}
 HELD = ["meeting_cancelled", "attendance_already_recorded"]
 ATTENDANCE = [
     "attendance_empty", "no_show_only_for_participants", "attendee_twice",
     "participant_in_team_meeting", "participant_attendance_missing",
 ]  # fmt: skip
-
-
-def meeting_out(m: Meeting) -> MeetingOut:
-    """A meeting as the API shows it."""
-    return MeetingOut(
-        meeting_id=m.meeting_id, organisation_id=m.organisation_id,
-        support_worker_id=m.support_worker_id, kind=m.kind, starts_at=m.starts_at,
-        participant_id=m.participant_id, case_plan_id=m.case_plan_id,
-        municipality=m.municipality, status=m.status.value, held_on=m.held_on,
-        cancelled_on=m.cancelled_on,
-        attendance=[AttendeeOut(role=a.role, status=a.status, label=a.label)
-                    for a in m.attendance],
-    )  # fmt: skip
 
 
 @router.post(
@@ -153,8 +149,8 @@ async def organisation_meetings(
     organisation_id: UUID,
     pool: PoolDep,
     principal: Staff,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day, Query(alias="from", description="first day (UTC)")] = None,
+    end: Annotated[Day, Query(alias="to", description="last day (UTC)")] = None,
 ) -> list[MeetingOut]:
     """An organisation's meetings (team meetings included) starting in the period."""
     access.check_organisation(principal, organisation_id)

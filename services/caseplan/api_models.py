@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
+from services.caseplan.meeting_out import MeetingOut
 from shared.events.vocabulary import (
     ActivityStatus,
     ActivityType,
@@ -336,6 +337,7 @@ class CasePlanOut(BaseModel):
     goals: list[GoalOut]
     activities: list[ActivityOut]
     placements: list[PlacementOut]
+    meetings: list[MeetingOut] = Field(description="the case's meetings, in time order")
 
 
 class WaitingOut(BaseModel):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from services.caseplan.api_models import Body, Municipality
+from services.caseplan.meeting_out import AttendeeOut, MeetingOut
 from shared.events.vocabulary import AttendanceStatus, AttendeeRole, MeetingKind
 from shared.json_schema import IsoDateTime
+
+__all__ = ["AttendanceRecordIn", "AttendeeIn", "AttendeeOut", "MeetingIn", "MeetingOut"]
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -58,28 +60,3 @@ class AttendanceRecordIn(Body):
         ]
     }
     attendance: list[AttendeeIn] = Field(min_length=1, max_length=50)
-
-
-class AttendeeOut(BaseModel):
-    """One attendee's attendance."""
-
-    role: AttendeeRole
-    status: AttendanceStatus
-    label: str | None = None
-
-
-class MeetingOut(BaseModel):
-    """A meeting and, once held, its attendance."""
-
-    meeting_id: UUID
-    organisation_id: UUID
-    support_worker_id: UUID
-    kind: MeetingKind
-    starts_at: datetime
-    participant_id: UUID | None
-    case_plan_id: UUID | None
-    municipality: str | None
-    status: str = Field(description="scheduled, held or cancelled")
-    held_on: date | None
-    cancelled_on: date | None
-    attendance: list[AttendeeOut]

@@ -23,7 +23,8 @@ from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker
-from services.caseplan.repository import plans, work
+from services.caseplan.meeting_out import meeting_out
+from services.caseplan.repository import meetings, plans, work
 
 
 def worker_out(w: SupportWorker) -> SupportWorkerOut:
@@ -87,6 +88,7 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         ],
         activities=[activity_out(a) for a in await work.activities_of(conn, plan.case_plan_id)],
         placements=placements,
+        meetings=[meeting_out(m) for m in await meetings.meetings_of_case(conn, plan.case_plan_id)],
     )
 
 

@@ -141,5 +141,7 @@ async def test_a_meeting_write_is_idempotent_and_listed_for_its_case_and_organis
         f"/v1/organisations/{worker['organisation_id']}/meetings", params={"from": day, "to": day}
     )
     assert [m["meeting_id"] for m in org.json()] == [first.json()["meeting_id"]]
+    plan = await caseplan.case_plan(pid)  # the case plan read (and its export) shows it too
+    assert [m["meeting_id"] for m in plan["meetings"]] == [first.json()["meeting_id"]]
     [event] = await caseplan.emitted("meeting.scheduled")
     assert event["meeting_id"] == first.json()["meeting_id"]  # the replay emitted nothing
