@@ -113,6 +113,29 @@ async def check_placements(
     return {r["placement_id"] for r in mine}
 
 
+async def check_meeting(
+    pool: asyncpg.Pool, principal: Principal | None, meeting_id: UUID, action: str
+) -> None:
+    """A support worker's key acts only on its own organisation's meetings (404 otherwise);
+    the access is audited when the meeting is with a participant."""
+    async with pool.acquire() as conn:  # as in check_plan: a read, then the audit line
+        row = await scopes.meeting_scope(conn, meeting_id)
+        if row is None:
+            return  # the use case answers its own 404
+        mine = (
+            principal is None
+            or principal.is_admin
+            or (
+                principal.role == "support_worker"
+                and row["organisation_id"] == principal.organisation_id
+            )
+        )
+        if not mine:
+            raise Refusal("meeting_not_found", "no such meeting", status=404)
+        if row["participant_id"] is not None:
+            await audit.record(conn, principal, action, [row["participant_id"]], ["meeting"])
+
+
 def check_organisation(principal: Principal | None, organisation_id: UUID | None) -> None:
     """A support worker's key manages only its own organisation's workers (403 otherwise)."""
     if principal is None or principal.is_admin:

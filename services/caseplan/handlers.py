@@ -81,9 +81,10 @@ def register_handlers(consumer: EventConsumer) -> None:
     async def on_consent_withdrawn(
         conn: asyncpg.Connection, event: Envelope[ParticipantConsentWithdrawn]
     ) -> list[Envelope[Any]]:
-        """Close the case, remove personal notes, pass the place on."""
+        """Stop what rests on the purposes withdrawn; an ended case passes its place on."""
+        p = event.payload
         freed = await service.withdraw_consent(
-            conn, event.payload.participant_id, event.occurred_at.date()
+            conn, p.participant_id, p.purposes, event.occurred_at
         )
         return _follow(event, freed)
 

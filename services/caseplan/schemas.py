@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -19,9 +19,11 @@ from pydantic.config import JsonDict
 
 from services.caseplan.domain.timesheet import MAX_ROWS as TIMESHEET_ROWS
 from services.caseplan.domain.workers import DEFAULT_CASELOAD_LIMIT
+from services.caseplan.meeting_out import MeetingOut
 from shared.events.vocabulary import (
     ActivityStatus,
     ActivityType,
+    ConsentPurpose,
     ExitOutcome,
     FollowUpOutcome,
     OpeningKind,
@@ -411,6 +413,13 @@ class PriorityIn(_Body):
     priority: StrictBool
 
 
+class ConsentWithdrawalOut(BaseModel):
+    """A consent purpose the participant withdrew, and when."""
+
+    purpose: ConsentPurpose
+    withdrawn_at: datetime
+
+
 class CasePlanOut(BaseModel):
     """A participant's case plan with its goals, activities, placements and worker."""
 
@@ -437,9 +446,17 @@ class CasePlanOut(BaseModel):
     follow_up_due_on: date | None
     follow_up_outcome: FollowUpOutcome | None
     followed_up_on: date | None
+    follow_up_status: Literal["not_due", "pending", "recorded", "not_collected"] = Field(
+        description="not_collected: the participant withdrew consent to follow-up contact"
+        " (not to be contacted; reported as unknown)"
+    )
+    consent_withdrawals: list[ConsentWithdrawalOut] = Field(
+        description="the consent purposes withdrawn and when; each ends only what rests on it"
+    )
     goals: list[GoalOut]
     activities: list[ActivityOut]
     placements: list[PlacementOut]
+    meetings: list[MeetingOut] = Field(description="the case's meetings, in time order")
 
 
 class WaitingOut(BaseModel):
@@ -467,3 +484,7 @@ class EventsOut(BaseModel):
 
     participant_id: UUID
     events: list[str]
+
+
+Body = _Body
+"""The base of every request body (unknown fields and control characters refused)."""

@@ -17,14 +17,14 @@ from uuid import UUID
 import asyncpg
 
 from services.caseplan.domain import case_plan as cases
-from services.caseplan.domain import erasure
+from services.caseplan.domain import consent, erasure
 from services.caseplan.domain.agreements import require_agreed
 from services.caseplan.domain.case_plan import CasePlan, ClosedBecause
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, assign_or_waitlist, check_limit, drain
 from services.caseplan.repository import agreements, plans, tombstones
 from services.caseplan.repository import retention as retained
-from shared import idempotency
+from shared import audit, idempotency
 from shared.events.envelope import Payload
 from shared.events.vocabulary import ExitOutcome, FollowUpOutcome, OpeningKind
 from shared.ids import uuid7
@@ -149,15 +149,21 @@ async def awaited_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) 
 
 # -- events from intake --------------------------------------------------------------------
 async def withdraw_consent(
-    conn: Conn,
-    participant_id: UUID,
-    today: date,
-    because: ClosedBecause = ClosedBecause.CONSENT_WITHDRAWN,
+    conn: Conn, participant_id: UUID, purposes: list[str], at: datetime
 ) -> list[Payload]:
-    """Close the case, remove personal notes and pass its place to the next in line."""
+    """Stop what rests on the purposes withdrawn (`domain/consent.py`), audited; when the case
+    work ends, remove personal notes and pass the place to the next in line."""
     await plans.lock_assignment(conn)
     plan = await plan_unless_erased(conn, participant_id)
-    return [] if plan is None else await _close(conn, plan, because, today)
+    if plan is None:
+        return []
+    named = consent.purposes_named(purposes)
+    await audit.record(conn, None, "consent.withdrawal_applied", [participant_id], named)
+    await plans.save_case_plan(conn, consent.withdraw(plan, purposes, at))
+    if not consent.effects_of(purposes).ends_case:
+        return []
+    await plans.remove_personal_notes(conn, plan.case_plan_id)
+    return await _free_capacity(conn, plan, at.date()) if plan.is_open else []
 
 
 async def erase_participant(

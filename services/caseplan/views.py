@@ -8,14 +8,17 @@ from uuid import UUID
 
 import asyncpg
 
+from services.caseplan.domain import consent
 from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker, shares_language
-from services.caseplan.repository import plans, work
+from services.caseplan.meeting_out import meeting_out
+from services.caseplan.repository import meetings, plans, work
 from services.caseplan.schemas import (
     ActivityOut,
     CasePlanOut,
+    ConsentWithdrawalOut,
     FollowUpDueOut,
     GoalOut,
     PlacementOut,
@@ -70,9 +73,14 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         placement_out(p, await work.attendance_of(conn, p.placement_id))
         for p in await work.placements_of(conn, plan.case_plan_id)
     ]
+    hidden = ("support_worker_id", "consent_withdrawals")
     return CasePlanOut(
-        **{k: v for k, v in asdict(plan).items() if k != "support_worker_id"},
+        **{k: v for k, v in asdict(plan).items() if k not in hidden},
         overdue=plan.is_overdue(today),
+        follow_up_status=consent.follow_up_status(plan),
+        consent_withdrawals=[
+            ConsentWithdrawalOut(purpose=p, withdrawn_at=at) for p, at in plan.consent_withdrawals
+        ],
         support_worker=None if worker is None else worker_out(worker),
         shares_language=None if worker is None else shares_language(worker, plan.languages),
         waiting_position=await plans.waiting_position(conn, plan.case_plan_id),
@@ -81,6 +89,7 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         ],
         activities=[activity_out(a) for a in await work.activities_of(conn, plan.case_plan_id)],
         placements=placements,
+        meetings=[meeting_out(m) for m in await meetings.meetings_of_case(conn, plan.case_plan_id)],
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from pydantic import (
 from services.intake.domain import parse_national_id, plausible_age, printable
 from services.intake.languages import ISO_639_1
 from shared.events.intake import ParticipantProfile
-from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
+from shared.events.vocabulary import ConsentPurpose, LabourMarketStatus, RiskGroup, Transport
 from shared.json_schema import (
     AS_INTEGER,
     AS_NUMBER,
@@ -120,16 +119,6 @@ Email = Annotated[
     Printable,
     Field(json_schema_extra={"pattern": r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[A-Za-z]{2,}$"}),
 ]
-
-
-class ConsentPurpose(StrEnum):
-    """What the participant agreed their data may be used for."""
-
-    CASE_MANAGEMENT = "case_management"
-    MATCHING = "matching"
-    EMPLOYER_CONTACT = "employer_contact"
-    REPORTING = "reporting"
-    FOLLOW_UP = "follow_up"
 
 
 class Contact(BaseModel):

@@ -221,8 +221,9 @@ async def withdraw_consent(
             "withdrawal_recorded_by": withdrawal.recorded_by,
         }
         await repository.set_consent(conn, participant_id, consent, withdrawn=not remaining)
-        event = ParticipantConsentWithdrawn(participant_id=participant_id, purposes=withdrawn)
-        await outbox.record(conn, [new_event(event, producer=PRODUCER)])
+        if withdrawn:  # naming only purposes not held withdraws nothing: no event
+            event = ParticipantConsentWithdrawn(participant_id=participant_id, purposes=withdrawn)
+            await outbox.record(conn, [new_event(event, producer=PRODUCER)])
     return remaining
 
 

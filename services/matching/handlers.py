@@ -71,13 +71,15 @@ def _register_pool(consumer: EventConsumer, ms: MatchingSettings, catalog: Openi
 
     consumer.on(ParticipantTransferred)(on_participant_updated)  # the whole profile, moved
 
-    async def on_participant_left(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
-        now = datetime.now(UTC)
-        pid = event.payload.participant_id
-        left = await service.remove_candidate(conn, pid, catalog=catalog, settings=ms, now=now)
+    @consumer.on(ParticipantConsentWithdrawn)
+    async def on_consent_withdrawn(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        """Out of the pool only when matching rests on a purpose withdrawn."""
+        now, p = datetime.now(UTC), event.payload
+        left = await service.withdraw_consent(
+            conn, p.participant_id, p.purposes, at=event.occurred_at, catalog=catalog,
+            settings=ms, now=now,
+        )  # fmt: skip
         return _follow(event, left)
-
-    consumer.on(ParticipantConsentWithdrawn)(on_participant_left)
 
     @consumer.on(ParticipantErased)
     async def on_participant_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

@@ -18,11 +18,11 @@ import asyncpg
 from services.matching import repository as repo
 from services.matching import withdrawals
 from services.matching.catalog import OpeningCatalog
-from services.matching.domain.departure import Step, admits
+from services.matching.domain.departure import Step, admits, leaves_pool
 from services.matching.proposals import propose_for_participant, propose_to_ready, top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import pool_columns
-from shared import idempotency
+from shared import audit, idempotency
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.events.intake import ParticipantProfile
 from shared.events.matching import MatchProposed, MatchWithdrawn
@@ -78,7 +78,8 @@ async def remove_candidate(
     settings: MatchingSettings,
     now: datetime,
 ) -> list[MatchProposed | MatchWithdrawn]:
-    """Consent withdrawn or erased: out of the pool, live proposals withdrawn, slots refilled."""
+    """Out of the pool (consent to matching withdrawn, or erased): live proposals withdrawn,
+    slots refilled."""
     await repo.lock_proposals(conn)
     withdrawn = await repo.withdraw_live(
         conn, reason="participant left the pool", participant_id=participant_id
@@ -102,6 +103,27 @@ async def erase_candidate(
     await repo.hold_erasure_lock(conn, exclusive=True)  # before the proposal lock, always
     await repo.record_erasure(conn, participant_id, at)
     await idempotency.forget_answers_mentioning(conn, str(participant_id))
+    return await remove_candidate(conn, participant_id, catalog=catalog, settings=settings, now=now)
+
+
+async def withdraw_consent(
+    conn: asyncpg.Connection,
+    participant_id: UUID,
+    purposes: list[str],
+    *,
+    at: datetime,
+    catalog: OpeningCatalog,
+    settings: MatchingSettings,
+    now: datetime,
+) -> list[MatchProposed | MatchWithdrawn]:
+    """Consent withdrawn: when matching rests on a purpose withdrawn (`leaves_pool`), the
+    candidate is remembered as withdrawn (id and time) and leaves the pool, audited;
+    otherwise nothing in matching changes."""
+    if not leaves_pool(purposes):
+        return []
+    await repo.hold_erasure_lock(conn, exclusive=True)  # a later registration sees it
+    await repo.record_matching_withdrawn(conn, participant_id, at)
+    await audit.record(conn, None, "consent.matching_withdrawn", [participant_id], ["candidate"])
     return await remove_candidate(conn, participant_id, catalog=catalog, settings=settings, now=now)
 
 

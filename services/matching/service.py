@@ -32,6 +32,7 @@ from services.matching.pool import (
     remove_candidate,
     retire_candidate,
     update_candidate,
+    withdraw_consent,
 )
 from services.matching.proposals import propose_for_opening
 from services.matching.repository import erasure as erasure_sql
@@ -66,6 +67,7 @@ __all__ = [  # the event handlers' use cases, kept where their rules are
     "remove_candidate",
     "retire_candidate",
     "update_candidate",
+    "withdraw_consent",
 ]
 
 

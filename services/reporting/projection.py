@@ -13,6 +13,7 @@ from services.reporting.aggregator import recompute_all
 from services.reporting.repository import caseplan_projection as cp
 from services.reporting.repository import erasure, figure_store
 from services.reporting.repository import matching_projection as mp
+from services.reporting.repository import meeting_projection as meetings
 from services.reporting.repository import projection as store
 from services.reporting.settings import ReportingSettings
 from shared.events import EVENT_TYPES, Envelope, Payload, caseplan, decode, intake, matching
@@ -24,9 +25,7 @@ PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantRegistered.TYPE: store.participant_registered,
     intake.ParticipantUpdated.TYPE: store.participant_updated,
     intake.ParticipantTransferred.TYPE: store.participant_transferred,
-    intake.ParticipantConsentWithdrawn.TYPE: partial(
-        store.participant_privacy, column="consent_withdrawn_at"
-    ),
+    intake.ParticipantConsentWithdrawn.TYPE: store.consent_withdrawn,
     intake.ParticipantErased.TYPE: erasure.participant_erased,  # records erased_at too
     caseplan.CaseplanOpened.TYPE: cp.caseplan_opened,
     caseplan.CaseplanWorkerAssigned.TYPE: cp.worker_assigned,
@@ -39,6 +38,9 @@ PROJECTIONS: dict[str, Apply] = {
     caseplan.PlacementHoursLogged.TYPE: cp.placement_hours_logged,
     caseplan.ParticipantExited.TYPE: cp.participant_exited,
     caseplan.ParticipantFollowedUp.TYPE: cp.participant_followed_up,
+    caseplan.MeetingScheduled.TYPE: meetings.meeting_scheduled,
+    caseplan.MeetingCancelled.TYPE: meetings.meeting_cancelled,
+    caseplan.MeetingAttendanceRecorded.TYPE: meetings.meeting_attendance_recorded,
     matching.OpeningPosted.TYPE: mp.opening_posted,
     matching.OpeningUpdated.TYPE: mp.opening_posted,
     matching.OpeningClosed.TYPE: mp.opening_closed,
@@ -92,7 +94,8 @@ async def _apply_part(conn: asyncpg.Connection, events: Sequence[Envelope[Any]])
 
 
 def _participants(events: Sequence[Envelope[Any]]) -> list[UUID]:
-    return [e.payload.participant_id for e in events if hasattr(e.payload, "participant_id")]
+    found = (getattr(e.payload, "participant_id", None) for e in events)
+    return [p for p in found if p is not None]  # a team meeting has no participant
 
 
 async def project(

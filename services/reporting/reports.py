@@ -17,13 +17,15 @@ from services.reporting.domain.central import central_groups, central_row
 from services.reporting.domain.contributions import UNEMPLOYMENT_PARTS
 from services.reporting.domain.esf import SEXES, all_indicators, indicator_row_of, sex_of
 from services.reporting.domain.filters import ReportFilter
+from services.reporting.domain.follow_ups import follow_up_table
 from services.reporting.domain.layout import SEP
+from services.reporting.domain.meetings import meeting_table
 from services.reporting.domain.periods import ONE_DAY
 from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
 from services.reporting.domain.sums import Ask, DayTotal, Sums, Tally, by_k, sums_of_days, total
+from services.reporting.repository import direct_queries, organisation_queries, queries
 from services.reporting.repository import figure_queries as q
-from services.reporting.repository import organisation_queries, queries
 from services.reporting.repository.figure_queries import Population
 from services.reporting.settings import ReportingSettings
 
@@ -284,6 +286,19 @@ async def central_workshops(r: Reader, s: ReportingSettings) -> Rows:
     return rows
 
 
+async def follow_ups(r: Reader, s: ReportingSettings) -> Rows:
+    """The six-month follow-ups due in the period by outcome; `unknown`: not collected (the
+    participant withdrew consent to follow-up contact), `pending`: not recorded yet."""
+    counts = await direct_queries.follow_up_counts(r.conn, r.f.start, r.f.end, r.who)
+    return follow_up_table(counts)
+
+
+async def meetings(r: Reader, s: ReportingSettings) -> Rows:
+    """Meetings by month and kind: scheduled, held, cancelled, participants' attendance and
+    no-show rate (`domain/meetings.py`)."""
+    return meeting_table(await direct_queries.meeting_counts(r.conn, r.f.start, r.f.end, r.who))
+
+
 Builder = Callable[[Reader, ReportingSettings], Awaitable[Rows]]
 BUILDERS: dict[str, Builder] = {
     "summary": summary, "indicators": indicators, "activities": activities,
@@ -291,5 +306,6 @@ BUILDERS: dict[str, Builder] = {
     "waiting-list": waiting_list, "openings": openings, "unemployment": unemployment,
     "matches": matches, "timeseries": timeseries,
     "outcomes-by-activity": outcomes_by_activity, "central-workshops": central_workshops,
+    "follow-ups": follow_ups, "meetings": meetings,
 }  # fmt: skip
 """Every report `/v1/reports/{name}` serves, from the figure store."""

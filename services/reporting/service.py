@@ -39,6 +39,8 @@ PEOPLE: dict[str, frozenset[str]] = {
     "unemployment": frozenset({"participants"}),
     "matches": frozenset({"proposed", "accepted"}),
     "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),
+    "follow-ups": frozenset({"participants"}),
+    "meetings": frozenset({"participant_present", "participant_excused", "participant_no_show"}),
     "outcomes-by-activity": frozenset(
         {
             "participants",

@@ -14,6 +14,7 @@ from services.reporting.domain.snapshot import (
     Activity,
     HoursLog,
     Match,
+    MeetingRecord,
     Opening,
     PlacementFact,
     Snapshot,
@@ -47,6 +48,7 @@ async def load_snapshot(conn: asyncpg.Connection) -> Snapshot:
                 WorkPracticeHours(**dict(r)) for r in await queries.placement_hours(conn)
             ],
             organisations=await organisation_queries.organisations(conn),
+            meetings=[MeetingRecord(**dict(r)) for r in await queries.meetings(conn)],
         )
 
 
@@ -96,6 +98,8 @@ def _participant(r: asyncpg.Record, placements: list[Placement]) -> ParticipantR
         exit_outcome=r["exit_outcome"],
         followed_up_on=r["followed_up_on"],
         follow_up_outcome=r["follow_up_outcome"],
+        follow_up_due_on=r["follow_up_due_on"],
+        follow_up_withdrawn=r["follow_up_withdrawn"],
         placements=tuple(sorted(placements, key=lambda p: str(p.placement_id))),
         case_opened_on=r["opened_on"],
         waitlisted_on=r["waitlisted_on"],

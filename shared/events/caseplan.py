@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import streams
 from shared.events.envelope import Payload, register
 from shared.events.vocabulary import (
     ActivityStatus,
     ActivityType,
+    AttendanceStatus,
+    AttendeeRole,
     ExitOutcome,
     FollowUpOutcome,
+    MeetingKind,
     OpeningKind,
     PlacementOutcome,
     ProviderKind,
@@ -155,3 +158,50 @@ class ParticipantFollowedUp(_CaseplanEvent):
     case_plan_id: UUID
     outcome: FollowUpOutcome
     followed_up_on: date
+
+
+class _MeetingEvent(Payload):
+    """What every meeting event carries, so a consumer needs no other to place it."""
+
+    STREAM: ClassVar[str] = streams.CASEPLAN
+    meeting_id: UUID
+    organisation_id: UUID
+    support_worker_id: UUID
+    kind: MeetingKind
+    starts_at: datetime
+    participant_id: UUID | None = None
+    """The participant met (a participant meeting); None for a team meeting."""
+    case_plan_id: UUID | None = None
+    municipality: str | None = None
+
+
+@register
+class MeetingScheduled(_MeetingEvent):
+    """A support worker scheduled a meeting with a participant, or a team meeting."""
+
+    TYPE: ClassVar[str] = "meeting.scheduled"
+
+
+@register
+class MeetingCancelled(_MeetingEvent):
+    """A scheduled meeting was cancelled before it was held."""
+
+    TYPE: ClassVar[str] = "meeting.cancelled"
+    cancelled_on: date
+
+
+class MeetingAttendance(BaseModel):
+    """One attendee's attendance: their role and whether they came (no names)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    role: AttendeeRole
+    status: AttendanceStatus
+
+
+@register
+class MeetingAttendanceRecorded(_MeetingEvent):
+    """A meeting was held: each attendee's attendance, recorded once."""
+
+    TYPE: ClassVar[str] = "meeting.attendance_recorded"
+    held_on: date
+    attendance: list[MeetingAttendance] = Field(default_factory=list)

@@ -80,7 +80,9 @@ class ParticipantTransferred(ParticipantProfile, Payload):
 
 @register
 class ParticipantConsentWithdrawn(Payload):
-    """The participant withdrew consent: services stop processing and remove personal notes."""
+    """The participant withdrew consent for the `purposes` named; each service stops only what
+    rests on them (matching: the candidacy; case_management: the case work; follow_up: the
+    six-month contact). An empty list, as the first producers could send, means every purpose."""
 
     TYPE: ClassVar[str] = "participant.consent_withdrawn"
     STREAM: ClassVar[str] = streams.INTAKE

@@ -42,6 +42,16 @@ class Transport(StrEnum):
     BICYCLE = "bicycle"
 
 
+class ConsentPurpose(StrEnum):
+    """What the participant agreed their data may be used for; each may be withdrawn alone."""
+
+    CASE_MANAGEMENT = "case_management"
+    MATCHING = "matching"
+    EMPLOYER_CONTACT = "employer_contact"
+    REPORTING = "reporting"
+    FOLLOW_UP = "follow_up"
+
+
 class ActivityType(StrEnum):
     ADAPTATION_TRAINING = "adaptation_training"
     WORK_PRACTICE = "work_practice"
@@ -51,6 +61,30 @@ class ActivityType(StrEnum):
     TELEWORK_TRAINING = "telework_training"
     JOB_SEARCH = "job_search"
     OTHER = "other"
+
+
+class MeetingKind(StrEnum):
+    """A support meeting with one participant, or a team meeting without one (support persons
+    with the municipality's social workers, a case conference)."""
+
+    PARTICIPANT_MEETING = "participant_meeting"
+    TEAM_MEETING = "team_meeting"
+
+
+class AttendeeRole(StrEnum):
+    """Who an attendance is about."""
+
+    PARTICIPANT = "participant"
+    SUPPORT_WORKER = "support_worker"
+    OTHER = "other"
+
+
+class AttendanceStatus(StrEnum):
+    """Whether an attendee came; `no_show` (did not come, without notice) only for participants."""
+
+    PRESENT = "present"
+    EXCUSED = "excused"
+    NO_SHOW = "no_show"
 
 
 class ActivityStatus(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -71,6 +71,8 @@ AGREEMENT_SETTERS = {
     "admin": 409,  # the municipality made the same agreement just before
 }
 TODAY = date.today().isoformat()
+NOW = datetime.now(UTC) - timedelta(minutes=5)
+"""A meeting that has begun (its attendance may be recorded)."""
 AGREED_LATER = uuid4()
 """An organisation the municipality agrees with during the walk."""
 OPENED = date.today() - timedelta(days=250)
@@ -142,6 +144,32 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "/v1/participants/{pid}/ready-for-matching",
         {"opening_kinds": ["workshop_place"]},
         {**SW_ONLY, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/v1/meetings",
+        "meeting",
+        {**SW_ONLY, "other_support_worker": 403, "support_worker": 201, "admin": 201},
+    ),
+    ("GET", "/v1/meetings/{mid}", None, {**SW_ONLY, "support_worker": 200, "admin": 200}),
+    ("GET", "/v1/participants/{pid}/meetings", None, VIEWERS),
+    (
+        "GET",
+        "/v1/organisations/{oid}/meetings",
+        None,
+        {**SW_ONLY, "other_support_worker": 403, "support_worker": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/v1/meetings/{mid}/attendance",
+        {"attendance": [{"role": "participant", "status": "no_show"}]},
+        {**SW_ONLY, "support_worker": 200, "admin": 409},
+    ),
+    (
+        "POST",
+        "/v1/meetings/{later}/cancel",
+        None,
+        {**SW_ONLY, "support_worker": 200, "admin": 409},
     ),
     ("POST", "/v1/placements/{plid}/hours", "placement_hours", PLACEMENT),
     (
@@ -256,13 +284,35 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
     plan = await _until(
         http, f"/v1/participants/{pid}/case-plan", keys["admin"], lambda p: p["placements"]
     )
+    meetings = [
+        await http.post("/v1/meetings", json=_meeting(keys, ids, when), headers=admin)
+        for ids, when in (
+            ({"wid": worker.json()["support_worker_id"], "pid": str(pid)}, NOW),
+            ({"wid": worker.json()["support_worker_id"]}, NOW + timedelta(days=1)),
+        )
+    ]
+    assert all(m.status_code == 201 for m in meetings), [m.text for m in meetings]
     return {
+        "mid": meetings[0].json()["meeting_id"],
+        "later": meetings[1].json()["meeting_id"],
+        "oid": str(keys.organisation["support_worker"]),
         "pid": str(pid),
         "cid": plan["case_plan_id"],
         "wid": worker.json()["support_worker_id"],
         "aid": activity.json()["activity_id"],
         "plid": plan["placements"][0]["placement_id"],
         "agid": agreement.json()["agreement_id"],
+    }
+
+
+def _meeting(keys: Keys, ids: dict[str, str], when: datetime) -> dict[str, Any]:
+    """A meeting of the own organisation's worker: with the participant, or a team meeting."""
+    return {
+        "organisation_id": str(keys.organisation["support_worker"]),
+        "support_worker_id": ids["wid"],
+        "kind": "participant_meeting" if "pid" in ids else "team_meeting",
+        "starts_at": when.isoformat(),
+        **({"participant_id": ids["pid"]} if "pid" in ids else {}),
     }
 
 
@@ -283,6 +333,7 @@ def _body(body: Any, keys: Keys, ids: dict[str, str]) -> dict[str, Any]:
         "attendance": {"organisation_id": workshop, "attended_on": TODAY},
         "end": {"organisation_id": workshop, "outcome": "completed"},
         "agreement": {"organisation_id": str(AGREED_LATER), "municipality": OWN},
+        "meeting": _meeting(keys, ids, NOW),
     }
     if isinstance(body, str):
         return {"json": named[body]}
@@ -326,6 +377,9 @@ def test_every_caseplan_operation_needs_a_key_and_is_in_the_matrix(caseplan_app:
         "aid": "activity_id",
         "plid": "placement_id",
         "agid": "agreement_id",
+        "mid": "meeting_id",
+        "later": "meeting_id",
+        "oid": "organisation_id",
     }
     in_matrix = {
         (m, p.split("?")[0].format(**{k: "{" + v + "}" for k, v in names.items()}))

@@ -132,3 +132,21 @@ def test_metrics_are_documented_as_text() -> None:
     assert set(document["paths"]["/metrics"]["get"]["responses"]["200"]["content"]) == {
         "text/plain"
     }
+
+
+def test_the_meeting_routes_document_their_refusals_and_examples() -> None:
+    document = app_of("caseplan").openapi()
+    paths = document["paths"]
+    attendance = paths["/v1/meetings/{meeting_id}/attendance"]["post"]["responses"]
+    assert {"meeting_in_future", "meeting_cancelled", "attendance_already_recorded"} <= set(
+        attendance["409"]["x-reasons"]
+    )
+    assert "no_show_only_for_participants" in attendance["422"]["x-reasons"]
+    assert "meeting_not_found" in attendance["404"]["x-reasons"]
+    scheduled = paths["/v1/meetings"]["post"]["responses"]
+    assert {"participant_required", "meeting_too_far"} <= set(scheduled["422"]["x-reasons"])
+    assert "other_organisation" in scheduled["403"]["x-reasons"]
+    models = models_by_name()
+    for name in ("MeetingIn", "AttendanceRecordIn"):
+        [body] = document["components"]["schemas"][name]["examples"]
+        models[name].model_validate(body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -57,6 +57,12 @@ class CasePlan:
     followed_up_on: date | None = None
     languages: tuple[str, ...] = ()
     """The languages the participant speaks (from intake's profile)."""
+    consent_withdrawals: tuple[tuple[str, datetime], ...] = ()
+    """(purpose, when) for each consent purpose withdrawn (`consent.py`)."""
+
+    def withdrew(self, purpose: str) -> bool:
+        """Whether the participant withdrew consent for this purpose."""
+        return any(p == purpose for p, _ in self.consent_withdrawals)
 
     @property
     def is_open(self) -> bool:
@@ -125,6 +131,8 @@ def mark_ready(
 ) -> tuple[CasePlan, list[Payload]]:
     """The support worker finds the participant ready to be matched to openings."""
     plan.require_open()
+    if plan.withdrew("matching"):
+        raise Refusal("matching_consent_withdrawn", "the participant withdrew consent to matching")
     kinds = tuple(dict.fromkeys(opening_kinds))
     ready = replace(plan, ready_for_matching=True, opening_kinds=kinds)
     event = ParticipantReadyForMatching(
@@ -169,6 +177,11 @@ def record_follow_up(
         raise Refusal("not_exited", "a follow-up is recorded only after the participant exits")
     if plan.follow_up_outcome is not None:
         raise Refusal("already_followed_up", "the follow-up is already recorded")
+    if plan.withdrew("follow_up"):
+        raise Refusal(
+            "follow_up_consent_withdrawn",
+            "the participant withdrew consent to follow-up contact: it is not collected",
+        )
     due_on = plan.follow_up_due_on or add_months(plan.exited_on, FOLLOW_UP_MONTHS)
     require_follow_up_day(followed_up_on, exited_on=plan.exited_on, due_on=due_on, today=today)
     done = replace(plan, follow_up_outcome=outcome, followed_up_on=followed_up_on)
@@ -196,9 +209,10 @@ def withdraw_consent(
 
 
 def follow_up_due(plan: CasePlan, today: date) -> bool:
-    """The follow-up is due and not yet recorded."""
+    """The follow-up is due, not yet recorded, and the participant may be contacted."""
     return (
         plan.follow_up_due_on is not None
         and plan.follow_up_outcome is None
+        and not plan.withdrew("follow_up")
         and plan.follow_up_due_on <= today
     )

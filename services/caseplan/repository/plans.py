@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -51,6 +51,19 @@ def _case_plan(r: asyncpg.Record) -> CasePlan:
         follow_up_outcome=_opt(FollowUpOutcome, r["follow_up_outcome"]),
         followed_up_on=r["followed_up_on"],
         languages=tuple(r["languages"]),
+        consent_withdrawals=_withdrawals(r["consent_withdrawals"]),
+    )
+
+
+def _withdrawals(stored: str) -> tuple[tuple[str, datetime], ...]:
+    return tuple(
+        (w["purpose"], datetime.fromisoformat(w["withdrawn_at"])) for w in json.loads(stored)
+    )
+
+
+def _stored_withdrawals(plan: CasePlan) -> str:
+    return json.dumps(
+        [{"purpose": p, "withdrawn_at": at.isoformat()} for p, at in plan.consent_withdrawals]
     )
 
 
@@ -104,7 +117,7 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
         "UPDATE case_plan SET municipality = $2, status = $3, support_worker_id = $4,"
         " ready_for_matching = $5, opening_kinds = $6, closed_because = $7, exit_outcome = $8,"
         " exited_on = $9, follow_up_due_on = $10, follow_up_outcome = $11, followed_up_on = $12,"
-        " languages = $13 WHERE case_plan_id = $1",
+        " languages = $13, consent_withdrawals = $14::jsonb WHERE case_plan_id = $1",
         plan.case_plan_id,
         plan.municipality,
         plan.status.value,
@@ -118,6 +131,7 @@ async def save_case_plan(conn: Conn, plan: CasePlan) -> None:
         _opt(str, plan.follow_up_outcome),
         plan.followed_up_on,
         list(plan.languages),
+        _stored_withdrawals(plan),
     )
 
 
@@ -141,11 +155,13 @@ async def remove_personal_notes(conn: Conn, case_plan_id: UUID) -> None:
 
 
 async def follow_ups_due(conn: Conn, today: date) -> list[CasePlan]:
-    """Closed cases whose follow-up is due and not yet recorded, oldest first."""
+    """Closed cases whose follow-up is due, not yet recorded and may be contacted, oldest
+    first."""
     rows = await conn.fetch(
         "SELECT * FROM case_plan WHERE follow_up_outcome IS NULL AND follow_up_due_on <= $1"
-        " ORDER BY follow_up_due_on, case_plan_id",
+        " AND NOT consent_withdrawals @> $2::jsonb ORDER BY follow_up_due_on, case_plan_id",
         today,
+        json.dumps([{"purpose": "follow_up"}]),  # not to be contacted
     )
     return [_case_plan(r) for r in rows]
 

@@ -49,6 +49,15 @@ async def placement_scopes(conn: Conn, placement_ids: list[UUID]) -> list[asyncp
     )
 
 
+async def meeting_scope(conn: Conn, meeting_id: UUID) -> asyncpg.Record | None:
+    """A meeting's organisation and its participant (None for a team meeting)."""
+    return await conn.fetchrow(
+        "SELECT m.organisation_id, c.participant_id FROM meeting m"
+        " LEFT JOIN case_plan c USING (case_plan_id) WHERE m.meeting_id = $1",
+        meeting_id,
+    )
+
+
 async def worker_scope(conn: Conn, support_worker_id: UUID) -> asyncpg.Record | None:
     """The worker's organisation (`organisation_id`), or None for no such worker."""
     return await conn.fetchrow(

@@ -10,6 +10,7 @@ from services.matching.repository.departures import (
     hold_erasure_lock,
     record_erasure,
     record_exit,
+    record_matching_withdrawn,
 )
 from services.matching.repository.matches import (
     decide_match,
@@ -92,6 +93,7 @@ __all__ = [
     "ready_candidates_near",
     "record_erasure",
     "record_exit",
+    "record_matching_withdrawn",
     "save_opening",
     "save_programme",
     "set_webhook",

@@ -29,10 +29,17 @@ async def record_exit(conn: asyncpg.Connection, participant_id: UUID, at: dateti
     await _record(conn, "exited_at", participant_id, at)
 
 
+async def record_matching_withdrawn(
+    conn: asyncpg.Connection, participant_id: UUID, at: datetime
+) -> None:
+    """Remember that the participant withdrew consent to matching (the first time is kept)."""
+    await _record(conn, "matching_withdrawn_at", participant_id, at)
+
+
 async def _record(
     conn: asyncpg.Connection, column: str, participant_id: UUID, at: datetime
 ) -> None:
-    assert column in ("erased_at", "exited_at")
+    assert column in ("erased_at", "exited_at", "matching_withdrawn_at")
     await conn.execute(
         f"INSERT INTO participant_tombstone (participant_id, {column}) VALUES ($1, $2)"
         f" ON CONFLICT (participant_id) DO UPDATE SET {column} ="
@@ -47,8 +54,12 @@ async def departures(
 ) -> dict[UUID, Departure]:
     """Those of these participants who left, with when."""
     rows = await conn.fetch(
-        "SELECT participant_id, erased_at, exited_at FROM participant_tombstone"
+        "SELECT participant_id, erased_at, exited_at, matching_withdrawn_at"
+        " FROM participant_tombstone"
         " WHERE participant_id = ANY($1::uuid[])",
         list(participant_ids),
     )
-    return {r["participant_id"]: Departure(r["erased_at"], r["exited_at"]) for r in rows}
+    return {
+        r["participant_id"]: Departure(r["erased_at"], r["exited_at"], r["matching_withdrawn_at"])
+        for r in rows
+    }

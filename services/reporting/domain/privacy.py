@@ -10,7 +10,7 @@ SUPPRESSED = "<5"
 HIDDEN = "x"
 """A count of 5 or more hidden so that a '<5' beside it cannot be derived from the total."""
 
-DERIVED = frozenset({"acceptance_rate", "utilisation", "longest_wait_days"})
+DERIVED = frozenset({"acceptance_rate", "utilisation", "longest_wait_days", "no_show_rate"})
 """Row fields computed from the row's people counts: hidden with them."""
 
 NOT_PEOPLE = frozenset(

@@ -49,6 +49,9 @@ class ParticipantRecord:
     exit_outcome: str | None = None
     followed_up_on: date | None = None
     follow_up_outcome: str | None = None
+    follow_up_due_on: date | None = None
+    follow_up_withdrawn: bool = False
+    """Consent to follow-up contact withdrawn: the follow-up is not collected (unknown)."""
     placements: tuple[Placement, ...] = ()
     case_opened_on: date | None = None
     waitlisted_on: date | None = None

@@ -11,11 +11,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from services.reporting.domain import figures, network, structure
+from services.reporting.domain import figures, follow_ups, meetings, network, structure
 from services.reporting.domain.central import central_groups, central_row
 from services.reporting.domain.esf import indicator_table
 from services.reporting.domain.filters import ReportFilter
-from services.reporting.domain.snapshot import Snapshot
+from services.reporting.domain.snapshot import MeetingRecord, Snapshot
 from services.reporting.settings import ReportingSettings
 
 Rows = list[dict[str, Any]]
@@ -57,6 +57,30 @@ def _central(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date)
     return rows
 
 
+def _meetings(snap: Snapshot, f: ReportFilter, s: ReportingSettings, today: date) -> Rows:
+    grouped = {p.participant_id for p in snap.participants if f.risk_group in p.risk_groups}
+    kept = [
+        m for m in snap.meetings
+        if f.in_period(m.starts_on)
+        and (f.organisation_id is None or m.organisation_id == f.organisation_id)
+        and (f.municipality is None or m.municipality == f.municipality)
+        and (f.risk_group is None or m.participant_id in grouped)
+    ]  # fmt: skip
+    groups: dict[tuple[str, str], list[MeetingRecord]] = {}
+    for m in kept:
+        groups.setdefault((m.starts_on.strftime("%Y-%m"), m.kind), []).append(m)
+
+    def status(ms: list[MeetingRecord], value: str) -> int:
+        return sum(m.participant_status == value for m in ms)
+
+    return meetings.meeting_table(
+        meetings.MonthCounts(month, kind, len(ms), sum(m.held_on is not None for m in ms),
+                             sum(m.cancelled_on is not None for m in ms), status(ms, "present"),
+                             status(ms, "excused"), status(ms, "no_show"))
+        for (month, kind), ms in groups.items()
+    )  # fmt: skip
+
+
 REPORTS: dict[str, Builder] = {
     "summary": _summary,
     "indicators": _indicators,
@@ -71,6 +95,12 @@ REPORTS: dict[str, Builder] = {
     "timeseries": lambda sn, f, s, t: network.timeseries_rows(sn, f, figures.admitted(sn, f)),
     "outcomes-by-activity": lambda sn, f, s, t: figures.activity_outcome_rows(sn, f, s),
     "central-workshops": _central,
+    "follow-ups": lambda sn, f, s, t: follow_ups.follow_up_table(
+        (p.follow_up_outcome, p.follow_up_withdrawn, 1)
+        for p in figures.admitted(sn, f)
+        if p.follow_up_due_on is not None and f.in_period(p.follow_up_due_on)
+    ),
+    "meetings": _meetings,
 }
 """Every report, from a whole snapshot."""
 

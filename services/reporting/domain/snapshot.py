@@ -11,6 +11,21 @@ from services.reporting.domain.record import ParticipantRecord, Placement
 
 
 @dataclass(frozen=True)
+class MeetingRecord:
+    """One meeting as the events left it (`meeting_fact`)."""
+
+    meeting_id: UUID
+    organisation_id: UUID
+    kind: str
+    participant_id: UUID | None
+    municipality: str | None
+    starts_on: date
+    held_on: date | None = None
+    cancelled_on: date | None = None
+    participant_status: str | None = None
+
+
+@dataclass(frozen=True)
 class Activity:
     """One activity of a case plan, in its newest state."""
 
@@ -90,6 +105,7 @@ class Snapshot:
     worker_limits: dict[str, int] = field(default_factory=dict)
     placement_hours: list[WorkPracticeHours] = field(default_factory=list)
     organisations: list[OrganisationFact] = field(default_factory=list)
+    meetings: list[MeetingRecord] = field(default_factory=list)
 
     def by_id(self) -> dict[UUID, ParticipantRecord]:
         """Participants by id."""

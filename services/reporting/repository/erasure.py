@@ -20,7 +20,8 @@ PERSONAL_FIELDS = ("birth_year", "location", "languages", "skills", "interests",
 PARTICIPANT_TABLES = ("participant_fact", "participant_privacy", "case_fact", "activity_fact",
                       "activity_hours", "placement_fact", "placement_hours", "exit_fact",
                       "follow_up_fact", "match_fact", "figure_dirty", "figure_entry",
-                      "participant_org", "waiting_interval", "activity_gap")  # fmt: skip
+                      "participant_org", "waiting_interval", "activity_gap",
+                      "meeting_fact")  # fmt: skip
 """Read-model tables holding a participant id (the figure store's too: its sums hold none)."""
 
 

@@ -50,6 +50,10 @@ class _Where:
         return " AND ".join(self.parts) or "true"
 
 
+Where = _Where
+"""For the reports read straight from fact tables (`direct_queries.py`)."""
+
+
 def _people(w: _Where, who: Population, alias: str) -> None:
     if who.municipality is not None:
         w.add(f"{alias}.municipality = {w.param(who.municipality)}")

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 from asyncpg.transaction import Transaction
 
+from services.reporting.domain.follow_ups import stops_follow_up
 from shared.events import Envelope
 
 Events = Sequence[Envelope[Any]]
@@ -27,6 +28,7 @@ READ_MODEL_TABLES = (
     "match_fact",
     "worker_limit",
     "organisation_fact",
+    "meeting_fact",
 )
 """Every table rebuilt from the event log (never the log itself)."""
 
@@ -162,11 +164,24 @@ async def participant_transferred(conn: asyncpg.Connection, events: Events) -> N
     )
 
 
-async def participant_privacy(conn: asyncpg.Connection, events: Events, column: str) -> None:
-    """Record a consent withdrawal or an erasure (reporting holds no personal data)."""
-    assert column in ("consent_withdrawn_at", "erased_at")
+async def consent_withdrawn(conn: asyncpg.Connection, events: Events) -> None:
+    """A consent withdrawal: when, and whether it ended follow-up contact."""
+    await participant_privacy(conn, events, column="consent_withdrawn_at")
+    stopped = [e for e in events if stops_follow_up(e.payload.purposes)]
+    await participant_privacy(conn, stopped, column="follow_up_withdrawn_at", first=True)
+
+
+async def participant_privacy(
+    conn: asyncpg.Connection, events: Events, column: str, *, first: bool = False
+) -> None:
+    """Record a consent withdrawal or an erasure (reporting holds no personal data); `first`
+    keeps the earliest time."""
+    assert column in ("consent_withdrawn_at", "erased_at", "follow_up_withdrawn_at")
+    new = (
+        f"least(participant_privacy.{column}, EXCLUDED.{column})" if first else "EXCLUDED." + column
+    )
     await conn.executemany(
         f"INSERT INTO participant_privacy (participant_id, {column}) VALUES ($1, $2)"
-        f" ON CONFLICT (participant_id) DO UPDATE SET {column} = EXCLUDED.{column}",
+        f" ON CONFLICT (participant_id) DO UPDATE SET {column} = {new}",
         [(e.payload.participant_id, e.occurred_at) for e in events],
     )

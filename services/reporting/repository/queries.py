@@ -31,13 +31,15 @@ async def participants(conn: asyncpg.Connection, ids: list[UUID] | None = None) 
         )
         SELECT p.*, c.opened_on, c.waitlisted_on, c.support_worker_id, c.assigned_on,
                c.organisation_id AS case_organisation_id,
-               x.outcome AS exit_outcome, x.exited_on,
+               x.outcome AS exit_outcome, x.exited_on, x.follow_up_due_on,
                f.outcome AS follow_up_outcome, f.followed_up_on,
+               v.follow_up_withdrawn_at IS NOT NULL AS follow_up_withdrawn,
                o.organisations AS activity_organisations
         FROM participant_fact p
         LEFT JOIN case_fact c USING (participant_id)
         LEFT JOIN exit_fact x USING (participant_id)
         LEFT JOIN follow_up_fact f USING (participant_id)
+        LEFT JOIN participant_privacy v USING (participant_id)
         LEFT JOIN orgs o USING (participant_id){_only("p.participant_id", ids)}
         ORDER BY p.registered_on, p.participant_id
         """,
@@ -81,6 +83,14 @@ async def placement_hours(conn: asyncpg.Connection, ids: list[UUID] | None = Non
         "SELECT participant_id, organisation_id, hours::float AS hours, worked_on"
         f" FROM placement_hours{_only('participant_id', ids)} ORDER BY event_id",
         *_args(ids),
+    )
+
+
+async def meetings(conn: asyncpg.Connection) -> Rows:
+    """Every meeting of the read model."""
+    return await conn.fetch(  # type: ignore[no-any-return]
+        "SELECT meeting_id, organisation_id, kind, participant_id, municipality, starts_on,"
+        " held_on, cancelled_on, participant_status FROM meeting_fact"
     )
 
 

@@ -20,6 +20,7 @@ TABLES = (
     "participant_org",
     "waiting_interval",
     "activity_gap",
+    "meeting_fact",
 )
 """Reporting's tables keyed by the participant's id (the figure store's contributions too)."""
 

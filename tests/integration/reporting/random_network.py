@@ -32,6 +32,7 @@ class History:
 
     def __init__(self, seed: int, people: int) -> None:
         self.rng = random.Random(seed)
+        self.more = random.Random(seed + 1)  # consent and meetings, not to move the rest
         self.events: list[Envelope[Any]] = []
         self.organisations = [uuid4() for _ in range(5)]
         self.workers = [uuid4() for _ in range(4)]
@@ -40,6 +41,8 @@ class History:
         self._openings()
         for _ in range(people):
             self._person()
+        for _ in range(6):
+            self._meeting(None, None)
         self._erase()
 
     def day(self, spread: int = 500) -> date:
@@ -92,6 +95,33 @@ class History:
         self._activities(pid, plan, opened)
         self._placements(pid, opened)
         self._exit(pid, plan, opened)
+        self._consent(pid, opened)
+        for _ in range(self.more.choice((0, 0, 1, 3))):
+            self._meeting(pid, plan)
+
+    def _consent(self, pid: UUID, opened: date) -> None:
+        r = self.more
+        if r.random() < 0.2:
+            purposes = r.choice((["follow_up"], ["matching"], [], ["follow_up", "case_management"]))
+            on = opened + timedelta(days=r.randint(0, 300))
+            self.emit(ik.ParticipantConsentWithdrawn(participant_id=pid, purposes=purposes), on)
+
+    def _meeting(self, pid: UUID | None, plan: UUID | None) -> None:
+        r = self.more
+        on = self.day(450)
+        base = dict(meeting_id=uuid4(), organisation_id=r.choice(self.organisations),
+                    support_worker_id=r.choice(self.workers), participant_id=pid,
+                    case_plan_id=plan, municipality=r.choice([None, *PLACES]),
+                    kind="team_meeting" if pid is None else "participant_meeting",
+                    starts_at=datetime.combine(on, time(r.randint(0, 23)), UTC))  # fmt: skip
+        self.emit(cp.MeetingScheduled(**base), on)
+        if r.random() < 0.15:
+            self.emit(cp.MeetingCancelled(**base, cancelled_on=on), on)
+        elif r.random() < 0.7:
+            came = [] if pid is None else [{"role": "participant", "status": r.choice(
+                ("present", "excused", "no_show"))}]  # fmt: skip
+            attendance = [*came, {"role": "support_worker", "status": "present"}]
+            self.emit(cp.MeetingAttendanceRecorded(**base, held_on=on, attendance=attendance), on)
 
     def _case(self, pid: UUID, plan: UUID, opened: date) -> None:
         r = self.rng
