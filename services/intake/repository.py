@@ -199,3 +199,13 @@ async def set_consent(
         json.dumps(consent),
         withdrawn,
     )
+
+
+async def many(conn: asyncpg.Connection, participant_ids: Sequence[UUID]) -> list[ParticipantRow]:
+    """The participants among these ids that exist, in id order."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant WHERE participant_id = ANY($1::uuid[])"
+        " ORDER BY participant_id",
+        list(participant_ids),
+    )
+    return [_row(r) for r in records]
