@@ -307,7 +307,8 @@ async def decline_match(
     """The organisation declines, with a reason; the next candidate is proposed."""
     await access.check_match(pool, principal, match_id)
     async with pool.acquire() as conn, conn.transaction():
-        await _record(conn, await decisions.decline(conn, match_id, reason=body.reason))
+        declined = await decisions.decline(conn, match_id, code=body.code, reason=body.reason)
+        await _record(conn, declined)
     return await _match_out(match_id, pool)
 
 
