@@ -41,6 +41,7 @@ MATRIX: list[tuple[str, dict[str | None, int]]] = [
     ("/v1/reports", FIGURES),
     ("/v1/dashboard", FIGURES),
     ("/v1/pipeline", FIGURES),
+    ("/v1/declines-by-reason", FIGURES),
     ("/v1/participants/{pid}/export", SUBJECT),
     ("/v1/audit?participant_id={pid}", ADMIN),
 ]
