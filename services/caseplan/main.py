@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.caseplan import api, api_agreements, api_meetings, api_work
+from services.caseplan import api, api_agreements, api_cases, api_meetings, api_work
 from services.caseplan.errors import install_error_handlers
 from services.caseplan.handlers import register_handlers
 from services.caseplan.retention import retention_job
@@ -15,7 +15,14 @@ DEFINITION = ServiceDefinition(
     name="caseplan",
     title="Polku caseplan",
     description="Support workers keep a case plan for each participant.",
-    routers=[api.router, api_work.router, api_agreements.router, api_meetings.router, audit.router],
+    routers=[
+        api.router,
+        api_cases.router,
+        api_work.router,
+        api_agreements.router,
+        api_meetings.router,
+        audit.router,
+    ],
     register_handlers=register_handlers,
     background=[retention_job],
 )

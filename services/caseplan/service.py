@@ -139,6 +139,15 @@ async def worker_contact(conn: Conn, plan: CasePlan) -> str | None:
     return None if worker is None else worker.contact
 
 
+async def case_organisation(conn: Conn, plan: CasePlan) -> UUID | None:
+    """The support organisation holding the case: its worker's, else the plan's own."""
+    if plan.support_worker_id is not None:
+        worker = await plans.worker(conn, plan.support_worker_id)
+        if worker is not None and worker.organisation_id is not None:
+            return worker.organisation_id
+    return plan.organisation_id
+
+
 async def awaited_plan(conn: Conn, participant_id: UUID, *, lock: bool = False) -> CasePlan:
     """The participant's case plan for an event; retry later when not yet opened."""
     plan = await plans.case_plan_of(conn, participant_id, lock=lock)
@@ -268,7 +277,9 @@ async def mark_ready(
 ) -> list[Payload]:
     """The support worker finds the participant ready to be matched."""
     plan = await known_plan(conn, participant_id, lock=True)
-    ready, events = cases.mark_ready(plan, opening_kinds, await worker_contact(conn, plan))
+    ready, events = cases.mark_ready(
+        plan, opening_kinds, await worker_contact(conn, plan), await case_organisation(conn, plan)
+    )
     await plans.save_case_plan(conn, ready)
     return events
 

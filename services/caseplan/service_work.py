@@ -24,7 +24,7 @@ from services.caseplan.domain.case_plan import CasePlan, Goal
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import plans, work
-from services.caseplan.service import plan_unless_erased, worker_contact
+from services.caseplan.service import case_organisation, plan_unless_erased, worker_contact
 from shared.events.envelope import Payload
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import ActivityStatus, PlacementOutcome
@@ -235,6 +235,7 @@ async def end_placement(
         ended_on=ended_on,
         ready_again=ready_again,
         contact=await worker_contact(conn, plan),
+        case_organisation=await case_organisation(conn, plan),
     )
     await work.save_placement_end(conn, ended)
     await plans.save_case_plan(conn, new_plan)

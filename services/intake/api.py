@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from services.intake import batch, privacy, service, sheets, transfers
+from services.intake import batch, names, privacy, service, sheets, transfers
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain.transfer import TransferStatus
 from services.intake.errors import IntakeError
@@ -36,6 +36,9 @@ router = APIRouter(prefix="/v1", tags=["intake"])
 
 Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The registering municipality (its own participants only) or an admin."""
+
+NameReader = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
+"""Also a support worker, for the participants whose case its organisation holds."""
 
 Decider = Annotated[Principal, Allow("municipality", "operator", "admin")]
 """Who decides transfers: the participant's current municipality, an operator or an admin."""
@@ -166,6 +169,17 @@ async def get_participant(
 ) -> ParticipantOut:
     """One participant, for the registering municipality."""
     return await service.get_participant(pool, participant_id, vault=vault, principal=principal)
+
+
+@router.post("/participants/names", response_model=list[names.NameOut])
+async def participant_names(
+    body: names.NamesIn, request: Request, pool: PoolDep, vault: VaultDep, principal: NameReader
+) -> list[names.NameOut]:
+    """The names of these participants that the caller may read: the registering municipality
+    its own; a support worker those whose case receipt (from caseplan's list of cases) is
+    valid for its organisation. Others are left out, as unknown ids are."""
+    secret = request.app.state.runtime.settings.id_hash_secret
+    return await names.names(pool, body, vault=vault, principal=principal, secret=secret)
 
 
 @router.get(

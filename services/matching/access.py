@@ -88,6 +88,27 @@ async def check_match(pool: asyncpg.Pool, principal: Principal | None, match_id:
         raise not_found("match")
 
 
+async def check_case(
+    pool: asyncpg.Pool, principal: Principal | None, participant_id: UUID, action: str
+) -> None:
+    """The support organisation holding the case (or the participant's municipality) sees
+    the participant's proposals (404 otherwise); the read is audited."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await repo.fetch_candidate(conn, participant_id)
+        if row is None:
+            raise not_found("candidate")
+        if not _unscoped(principal) and principal and not _holds_case(principal, row):
+            raise not_found("candidate")
+        await audit.record(conn, principal, action, [participant_id], ["candidate", "match"])
+
+
+def _holds_case(principal: Principal, row: asyncpg.Record) -> bool:
+    if principal.role == "support_worker":
+        org = principal.organisation_id
+        return org is not None and org == row["case_organisation_id"]
+    return principal.role == "municipality" and principal.municipality == row["municipality"]
+
+
 async def check_candidate(
     pool: asyncpg.Pool, principal: Principal | None, participant_id: UUID, action: str
 ) -> None:

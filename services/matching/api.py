@@ -225,7 +225,9 @@ async def decline_match(
     match_id: UUID, body: DeclineIn, pool: PoolDep, principal: Provider
 ) -> MatchOut:
     """The organisation declines, with a reason; the next candidate is proposed."""
-    return await service.decline_match(pool, match_id, principal=principal, reason=body.reason)
+    return await service.decline_match(
+        pool, match_id, principal=principal, code=body.code, reason=body.reason
+    )
 
 
 @router.get(

@@ -23,7 +23,7 @@ from shared.events.matching import (
     MatchWithdrawn,
     OpeningClosed,
 )
-from shared.events.vocabulary import OpeningKind
+from shared.events.vocabulary import DeclineCode, OpeningKind
 
 
 def _ids(match: asyncpg.Record) -> dict[str, Any]:
@@ -68,11 +68,14 @@ async def accept(
     )
 
 
-async def decline(conn: asyncpg.Connection, match_id: UUID, *, reason: str) -> MatchDeclined:
-    """Decline a proposal with a reason; the freed slot is refilled by the follow-up handler."""
+async def decline(
+    conn: asyncpg.Connection, match_id: UUID, *, code: DeclineCode, reason: str | None
+) -> MatchDeclined:
+    """Decline a proposal with a reason's code (and words); the freed slot is refilled by the
+    follow-up handler."""
     match = await _live_match(conn, match_id)
-    await repo.decide_match(conn, match["match_id"], "declined", reason)
-    return MatchDeclined(**_ids(match), reason=reason)
+    await repo.decide_match(conn, match["match_id"], "declined", reason, code=code.value)
+    return MatchDeclined(**_ids(match), reason=reason or "", code=code)
 
 
 async def expire_due(conn: asyncpg.Connection, *, settings: MatchingSettings) -> list[MatchExpired]:

@@ -6,6 +6,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from services.matching import api_case
 from services.matching.api import router
 from services.matching.errors import install_error_handlers
 from services.matching.handlers import register_handlers
@@ -25,7 +26,7 @@ def definition(matching: MatchingSettings) -> ServiceDefinition:
         name="matching",
         title="Polku matching",
         description="Participants matched to low-threshold openings, with explanations.",
-        routers=[router, network_router, audit.router],
+        routers=[router, network_router, api_case.router, audit.router],
         register_handlers=partial(register_handlers, settings=matching),
         background=[make_webhook_sender(matching), make_expiry_job(matching)],
     )

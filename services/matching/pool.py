@@ -168,8 +168,8 @@ async def make_ready(
         part = [r for r in run if admits(gone.get(r.participant_id), Step.READINESS)]
         if not part:
             continue
-        kinds = [(r.participant_id, [str(k) for k in r.opening_kinds], r.support_worker_contact)
-                 for r in part]  # fmt: skip
+        kinds = [(r.participant_id, [str(k) for k in r.opening_kinds], r.support_worker_contact,
+                  r.organisation_id) for r in part]  # fmt: skip
         found = {row["participant_id"]: row for row in await repo.mark_ready_many(conn, kinds)}
         missing = [r.participant_id for r in part if r.participant_id not in found]
         if missing:

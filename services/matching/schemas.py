@@ -13,10 +13,12 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
-from shared.events.vocabulary import OpeningKind, OrganisationKind, RiskGroup
+from shared.events.vocabulary import DeclineCode, OpeningKind, OrganisationKind, RiskGroup
 from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example
 
 
@@ -213,6 +215,7 @@ class MatchOut(BaseModel):
     score: float
     explanation: dict[str, Any]
     reason: str | None = None
+    decline_code: DeclineCode | None = None
     proposed_at: datetime
     decided_at: datetime | None = None
 
@@ -240,12 +243,27 @@ class OrganisationMatchOut(BaseModel):
 
 
 class DeclineIn(BaseModel):
-    """Why the organisation declines the proposal."""
+    """Why the organisation declines the proposal: a code, and words (required with `other`,
+    the code of a client that sends only words, as clients did before the codes)."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra=example({"reason": "The seats were filled in-house"})
+        extra="forbid",
+        json_schema_extra=example(
+            {"code": "position_filled", "reason": "The seats were filled in-house"}
+        ),
     )
-    reason: Text = Field(min_length=1, max_length=1000)
+    code: DeclineCode = DeclineCode.OTHER
+    reason: Text | None = Field(None, min_length=1, max_length=1000, validate_default=True)
+
+    @field_validator("reason")
+    @classmethod
+    def _words_with_other(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        if (
+            info.data.get("code", DeclineCode.OTHER) is DeclineCode.OTHER
+            and not (reason or "").strip()
+        ):
+            raise ValueError("a decline for another reason needs the reason in words")
+        return reason
 
 
 class AcceptIn(BaseModel):

@@ -53,6 +53,7 @@ from shared import erasure, outbox
 from shared.auth import Principal
 from shared.events import Envelope, new_event
 from shared.events.envelope import Payload
+from shared.events.vocabulary import DeclineCode
 
 PRODUCER = "matching"
 
@@ -309,12 +310,19 @@ async def accept_match(
 
 
 async def decline_match(
-    pool: asyncpg.Pool, match_id: UUID, *, principal: Principal | None, reason: str
+    pool: asyncpg.Pool,
+    match_id: UUID,
+    *,
+    principal: Principal | None,
+    code: DeclineCode,
+    reason: str | None,
 ) -> MatchOut:
-    """The organisation declines, with a reason; the next candidate is proposed."""
+    """The organisation declines, with a reason's code (and words); the next candidate is
+    proposed."""
     await access.check_match(pool, principal, match_id)
     async with pool.acquire() as conn, conn.transaction():
-        await _record(conn, await decisions.decline(conn, match_id, reason=reason))
+        declined = await decisions.decline(conn, match_id, code=code, reason=reason)
+        await _record(conn, declined)
     return await match(pool, match_id)
 
 

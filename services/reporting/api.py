@@ -16,13 +16,15 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BeforeValidator
 
 from services.reporting import service
+from services.reporting.domain import declines
 from services.reporting.domain import participant_file as esf_file
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
 from services.reporting.domain.scope import READERS, OutOfScope, scoped
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
-from services.reporting.schemas import Audience, ParticipantFile, ReportTable
+from services.reporting.repository import queries
+from services.reporting.schemas import Audience, DeclineRow, ParticipantFile, ReportTable
 from services.reporting.settings import ReportingSettings
 from shared import audit, spreadsheet
 from shared.auth import Allow, Principal
@@ -253,3 +255,19 @@ async def pipeline(runtime: RuntimeDep, settings: ReportingDep) -> dict[str, Any
     """Consumer lag and pending per stream and group, dead letters, outbox backlogs."""
     assert runtime.redis is not None
     return await pipeline_health(runtime.redis, runtime.db, runtime.settings, settings)
+
+
+@router.get("/declines-by-reason", responses=ERROR_RESPONSES)
+async def declines_by_reason(
+    pool: PoolDep,
+    start: Annotated[Day, Query(alias="from", description="first day of the period")] = None,
+    end: Annotated[Day, Query(alias="to", description="last day of the period")] = None,
+) -> list[DeclineRow]:
+    """Matches declined in the period by the organisation's reason code, every code of the
+    list in its order (zeros included); a decline from before the codes counts as `other`.
+    Counts of matches, not of people: nothing is suppressed."""
+    if start and end and start > end:
+        raise _invalid("to", "the end of the period is before its start")
+    async with pool.acquire() as conn:
+        counts = await queries.declines_by_code(conn, start, end)
+    return [DeclineRow.model_validate(r) for r in declines.declines_by_reason(counts)]

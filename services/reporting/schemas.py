@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from shared.events.vocabulary import DeclineCode
+
 Audience = Literal["internal", "external"]
 """internal: every figure; external: groups under 5 people shown as '<5'."""
 
@@ -23,3 +25,10 @@ class ParticipantFile(BaseModel):
 
     columns: list[str]
     rows: list[dict[str, Any]]
+
+
+class DeclineRow(BaseModel):
+    """How many matches organisations declined for one reason."""
+
+    reason: DeclineCode
+    declines: int

@@ -137,6 +137,9 @@ class ParticipantReadyForMatching(_CaseplanEvent):
     TYPE: ClassVar[str] = "participant.ready_for_matching"
     opening_kinds: list[OpeningKind] = Field(default_factory=list)
     support_worker_contact: str | None = None
+    organisation_id: UUID | None = None
+    """The support organisation holding the case, whose workers see its proposals (None: an
+    older event, or a case nobody holds)."""
 
 
 @register

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from shared.events import streams
 from shared.events.envelope import Payload, register
-from shared.events.vocabulary import OpeningKind, OrganisationKind
+from shared.events.vocabulary import DeclineCode, OpeningKind, OrganisationKind
 
 
 class _MatchingEvent(Payload):
@@ -87,6 +87,8 @@ class MatchDeclined(_MatchEvent):
 
     TYPE: ClassVar[str] = "match.declined"
     reason: str = ""
+    code: DeclineCode | None = None
+    """The reason's code (since the codes came; None: an older event, counted as `other`)."""
 
 
 @register

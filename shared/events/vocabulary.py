@@ -111,6 +111,16 @@ class OrganisationKind(StrEnum):
     EMPLOYER = "employer"
 
 
+class DeclineCode(StrEnum):
+    """Why an organisation declined a proposal (free text besides; required with `other`)."""
+
+    NOT_REACHABLE = "not_reachable"
+    POSITION_FILLED = "position_filled"
+    SKILLS_DO_NOT_FIT = "skills_do_not_fit"
+    PARTICIPANT_DECLINED = "participant_declined"
+    OTHER = "other"
+
+
 class OpeningKind(StrEnum):
     WORK_PRACTICE = "work_practice"
     WORKSHOP_PLACE = "workshop_place"

@@ -1,5 +1,7 @@
 """The support worker's journey in Chromium, in Finnish, at 360 px: the waiting list where the
-organisation works, the case plan, a goal, a week's grid of hours, ready for matching, exit."""
+organisation works, my cases by name, the case plan, a goal, a week's grid of hours, ready for
+matching, a proposal with its explanation, the employer's decline and its reason, why there
+is no proposal now, exit, follow-up."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
@@ -25,6 +27,8 @@ def register(intake: str, key: str) -> str:
     body = {
         "municipality": "Rapla vald", "national_id": isikukood(date(1975, 7, 1), True, 7),
         "given_name": "Juhan", "family_name": "Mets", "labour_market_status": "unemployed",
+        "home": {"postal_code": "79511", "lat": 59.00712, "lon": 24.79264},
+        "availability_hours": 20, "transport": "public", "max_travel_km": 20,
         "consent": {"purposes": ["case_management", "matching"],
                     "given_at": datetime.now(UTC).isoformat(), "recorded_by": "test"},
     }  # fmt: skip
@@ -49,14 +53,57 @@ def log_a_week(page: Page) -> None:
     assert page.inner_text(".hours-logged") == "3.50"
 
 
+def post_opening(matching: str, admin_key: str, dsn: str) -> dict[str, str]:
+    """A workshop in Rapla with one workshop place any participant there fits; the
+    organisation's own key (to answer its proposals)."""
+    org = httpx.post(f"{matching}/v1/organisations", headers=bearer(admin_key), json={
+        "name": "Rapla Puutöökoda", "kind": "central_workshop", "municipality": "Rapla vald",
+        "location": {"lat": 59.0, "lon": 24.79}})  # fmt: skip
+    assert org.status_code == 201, org.text
+    oid = org.json()["organisation_id"]
+    key = create_api_key_sync(dsn, organisation_id=UUID(oid), role="workshop")
+    opening = httpx.post(f"{matching}/v1/openings", headers=bearer(key), json={
+        "organisation_id": oid, "title": "Puutöökoja koht", "kind": "workshop_place", "seats": 1,
+        "location": {"lat": 59.0, "lon": 24.79}, "hours_per_week_min": 0,
+        "hours_per_week_max": 20})  # fmt: skip
+    assert opening.status_code == 201, opening.text
+    return {"organisation_id": oid, "key": key}
+
+
+def see_the_proposal_and_its_decline(page: Page, matching: str, employer: dict[str, str]) -> None:
+    """The proposal appears with its explanation; the employer declines it over the API and
+    the page shows the reason, then why no proposal is live."""
+    wait_until(
+        lambda: page.reload() and page.locator("#proposals li[data-status=proposed]").count()
+    )
+    assert "Puutöökoja koht" in page.inner_text("#proposals")
+    assert "vaaditut taidot: 100 %" in page.inner_text("#proposals .factors")
+    check_page(page, "case plan with a proposal")
+    inbox = f"{matching}/v1/organisations/{employer['organisation_id']}/matches"
+    [match] = httpx.get(inbox, headers=bearer(employer["key"])).json()
+    declined = httpx.post(f"{matching}/v1/matches/{match['match_id']}/decline",
+                          headers=bearer(employer["key"]),
+                          json={"code": "position_filled", "reason": "täitsime ise"})  # fmt: skip
+    assert declined.status_code == 200, declined.text
+    page.reload()
+    decline = page.locator("#proposals .decline")
+    assert decline.get_attribute("data-code") == "position_filled"
+    assert decline.inner_text() == "Hylätty, koska: Paikka täytettiin – täitsime ise"
+    assert page.locator("#why-no-proposal").get_attribute("data-standing") == (
+        "fits_already_proposed"
+    )
+    check_page(page, "case plan with a declined proposal")
+
+
 def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
     stack_factory: type[Stack], migrated_database_url: str, admin_key: str, artifacts_dir: Path
 ) -> None:
     nobody = f"http://127.0.0.1:{free_port()}"
     others = json.dumps({"caseplan": nobody, "matching": nobody, "reporting": nobody})
-    stack = stack_factory(intake_service_urls=others).start("intake", "caseplan")  # type: ignore[call-arg]
+    stack = stack_factory(intake_service_urls=others).start("intake", "caseplan", "matching")  # type: ignore[call-arg]
     stack.start("web")
     intake, caseplan, web = stack["intake"].url, stack["caseplan"].url, stack["web"].url
+    employer = post_opening(stack["matching"].url, admin_key, migrated_database_url)
     org = uuid4()
     agreed = httpx.post(  # the organisation serves Rapla vald, so its workers may
         f"{caseplan}/v1/service-agreements", headers=bearer(admin_key),
@@ -84,8 +131,12 @@ def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
                     json={"active": True}, headers=bearer(admin_key))  # fmt: skip
         plan_url = f"{caseplan}/v1/participants/{pid}/case-plan"
         wait_until(lambda: httpx.get(plan_url, headers=bearer(admin_key)).json()["support_worker"])
-        page.fill("#case-id", pid)
-        page.click("#open-case button")
+        page.reload()  # the case is now the organisation's: in my cases, by name
+        mine = page.locator(f"#my-cases li[data-participant='{pid}']")
+        assert mine.locator("a").inner_text() == "Juhan Mets"
+        assert mine.locator(".next-step").get_attribute("data-kind") == "ready_for_matching"
+        check_page(page, "my cases")
+        mine.locator("a").click()
         page.wait_for_url(f"{web}/cases/{pid}")
         check_page(page, "case plan")
         page.fill("#goal-title", "Työkokeilu puusepänverstaalla")
@@ -100,6 +151,7 @@ def test_the_support_worker_keeps_the_case_plan_and_records_the_exit(
         page.click("text=Merkitse valmiiksi yhteensovitukseen")
         page.wait_for_selector("#done[data-done=ready]")
         assert page.inner_text("#ready") == "työpajapaikka"
+        see_the_proposal_and_its_decline(page, stack["matching"].url, employer)
         page.screenshot(path=str(artifacts_dir / "web-case-plan-fi.png"), full_page=True)
         page.select_option("#exit-outcome-choice", "employed")
         page.click("text=Kirjaa päättyminen")

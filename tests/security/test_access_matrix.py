@@ -70,6 +70,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         {"admin": 200, "municipality": 200, "other_municipality": 404},
     ),
     (
+        "POST",
+        "/v1/participants/names",
+        {"participants": []},  # what each may read: tests/integration/intake/test_intake_names
+        {"admin": 200, "municipality": 200, "other_municipality": 200, "support_worker": 200},
+    ),
+    (
         "GET",
         "/v1/participants/{pid}/export",
         None,

@@ -83,6 +83,7 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("GET", "/v1/participants/{pid}/case-plan", None, VIEWERS),
     ("GET", "/v1/participants/{pid}/export", None, VIEWERS),
     ("GET", "/v1/waiting-list", None, LISTS),
+    ("GET", "/v1/case-plans", None, LISTS),  # each sees its own (tests/integration/caseplan)
     ("GET", "/v1/follow-ups/due", None, LISTS),
     (
         "PATCH",

@@ -29,6 +29,7 @@ WHO: tuple[str | None, ...] = (
     None,
     "operator",
     "support_worker",
+    "other_support_worker",
     "other_municipality",
     "other_workshop",
     "central",
@@ -36,7 +37,9 @@ WHO: tuple[str | None, ...] = (
     "workshop",
     "admin",
 )
-DEFAULT = {None: 401, "operator": 403, "support_worker": 403}
+DEFAULT = {None: 401, "operator": 403, "support_worker": 403, "other_support_worker": 403}
+CASE_ORGANISATION = uuid4()
+"""The support organisation holding the scene's cases (the `support_worker` key's)."""
 ADMIN = {
     "other_municipality": 403,
     "other_workshop": 403,
@@ -68,6 +71,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ("GET", "/v1/candidates/{pid}", None, CITIZEN),
     ("GET", "/v1/participants/{pid}/matches", None, CITIZEN),
     ("GET", "/v1/participants/{pid}/export", None, CITIZEN),
+    (
+        "GET",
+        "/v1/participants/{pid}/proposals",
+        None,
+        {**CITIZEN, "support_worker": 200, "other_support_worker": 404},
+    ),
     (
         "POST",
         "/v1/organisations",
@@ -110,7 +119,7 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "PUT",
         "/v1/openings/{opid}/programme",
         {"groups": []},
-        {**ADMIN, "operator": 200, "support_worker": 200},
+        {**ADMIN, "operator": 200, "support_worker": 200, "other_support_worker": 200},
     ),
     ("GET", "/v1/openings/{opid}/candidates", None, ADMIN),
     ("GET", "/v1/matches/{mid}", None, ADMIN),
@@ -185,8 +194,11 @@ async def _keys(
     headers["other_municipality"] = bearer(
         await create_api_key(dsn, None, "municipality", "Veteli")
     )
-    for role in ("operator", "support_worker"):
-        headers[role] = bearer(await create_api_key(dsn, None, role))
+    headers["operator"] = bearer(await create_api_key(dsn, None, "operator"))
+    headers["support_worker"] = bearer(
+        await create_api_key(dsn, CASE_ORGANISATION, "support_worker")
+    )
+    headers["other_support_worker"] = bearer(await create_api_key(dsn, uuid4(), "support_worker"))
     return headers, orgs
 
 
@@ -200,7 +212,9 @@ async def _scene(
             settings,
             _registered(pid),
             ParticipantReadyForMatching(
-                participant_id=pid, support_worker_contact="worker@example.org"
+                participant_id=pid,
+                support_worker_contact="worker@example.org",
+                organisation_id=CASE_ORGANISATION,
             ),
         )
     opening = await http.post(

@@ -48,6 +48,7 @@ MATRIX: list[tuple[str, dict[str | None, int]]] = [
     ("/v1/reports", FIGURES),
     ("/v1/dashboard", NETWORK),
     ("/v1/pipeline", NETWORK),
+    ("/v1/declines-by-reason", NETWORK),
     ("/v1/participants/{pid}/export", SUBJECT),
     ("/v1/audit?participant_id={pid}", ADMIN),
 ]

@@ -99,7 +99,7 @@ def test_the_services_refuse_a_forged_identity(
     assert answer.json()["detail"]["reason"] == "invalid_identity"
 
 
-async def test_a_support_worker_of_another_organisation_never_opens_the_case(
+async def test_a_support_worker_of_another_organisation_never_opens_or_lists_the_case(
     stack_factory: type[Stack], migrated_database_url: str, admin_key: str
 ) -> None:
     stack = stack_factory().start("intake", "caseplan")  # type: ignore[call-arg]
@@ -132,8 +132,10 @@ async def test_a_support_worker_of_another_organisation_never_opens_the_case(
             await asyncio.sleep(0.1)
         refused = await theirs.get(f"/cases/{pid}")
         assert refused.status_code == 404 and pid not in refused.text
+        listed = await mine.get("/cases")  # my cases name the person (intake, by receipt)
+        assert f'<a href="/cases/{pid}">Peeter Kuusk</a>' in listed.text
         waiting = await theirs.get("/cases")
-        assert pid not in waiting.text
+        assert pid not in waiting.text and "Kuusk" not in waiting.text
         for path, form in ((f"/cases/{pid}/goals", {"title": "x"}),
                            (f"/cases/{pid}/exit", {"outcome": "employed"})):  # fmt: skip
             assert (await theirs.post(path, form)).status_code == 404, path

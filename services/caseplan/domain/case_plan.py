@@ -127,7 +127,10 @@ def add_goal(plan: CasePlan, goal: Goal) -> Goal:
 
 
 def mark_ready(
-    plan: CasePlan, opening_kinds: list[OpeningKind], contact: str | None = None
+    plan: CasePlan,
+    opening_kinds: list[OpeningKind],
+    contact: str | None = None,
+    organisation_id: UUID | None = None,
 ) -> tuple[CasePlan, list[Payload]]:
     """The support worker finds the participant ready to be matched to openings."""
     plan.require_open()
@@ -139,6 +142,7 @@ def mark_ready(
         participant_id=plan.participant_id,
         opening_kinds=list(kinds),
         support_worker_contact=contact,
+        organisation_id=organisation_id,
     )
     return ready, [event]
 

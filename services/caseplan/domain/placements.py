@@ -121,6 +121,7 @@ def end_placement(
     ended_on: date,
     ready_again: bool = True,
     contact: str | None = None,
+    case_organisation: UUID | None = None,
 ) -> tuple[CasePlan, Placement, list[Payload]]:
     """End a placement; without a hire the participant is ready again unless told otherwise."""
     placement.require_organisation(organisation_id)
@@ -146,6 +147,7 @@ def end_placement(
             participant_id=plan.participant_id,
             opening_kinds=list(plan.opening_kinds),
             support_worker_contact=contact,
+            organisation_id=case_organisation,
         )
     )
     return ready, ended, events

@@ -256,3 +256,13 @@ async def not_name_indexed(conn: asyncpg.Connection, limit: int) -> list[Partici
 async def delete(conn: asyncpg.Connection, participant_id: UUID) -> None:
     """Delete the participant's row for good (an erasure)."""
     await conn.execute("DELETE FROM participant WHERE participant_id = $1", participant_id)
+
+
+async def many(conn: asyncpg.Connection, participant_ids: Sequence[UUID]) -> list[ParticipantRow]:
+    """The participants among these ids that exist, in id order."""
+    records = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM participant WHERE participant_id = ANY($1::uuid[])"
+        " ORDER BY participant_id",
+        list(participant_ids),
+    )
+    return [_row(r) for r in records]

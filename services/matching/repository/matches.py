@@ -34,14 +34,21 @@ async def fetch_match(
 
 
 async def decide_match(
-    conn: asyncpg.Connection, match_id: UUID, status: str, reason: str | None = None
+    conn: asyncpg.Connection,
+    match_id: UUID,
+    status: str,
+    reason: str | None = None,
+    *,
+    code: str | None = None,
 ) -> None:
-    """Record the answer to a proposal."""
+    """Record the answer to a proposal (a decline with its reason's code)."""
     await conn.execute(
-        "UPDATE match SET status = $2, reason = $3, decided_at = now() WHERE match_id = $1",
+        "UPDATE match SET status = $2, reason = $3, decline_code = $4, decided_at = now()"
+        " WHERE match_id = $1",
         match_id,
         status,
         reason,
+        code,
     )
 
 

@@ -172,3 +172,8 @@ async def opening_loads(conn: asyncpg.Connection, opening_ids: list[UUID]) -> li
         " GROUP BY opening_id",
         opening_ids,
     )
+
+
+async def open_openings(conn: asyncpg.Connection | asyncpg.Pool) -> list[Row]:
+    """Every open opening with its accepted and live proposal counts."""
+    return await conn.fetch(f"SELECT o.*, {_COUNTS} FROM opening o WHERE o.status = 'open'")

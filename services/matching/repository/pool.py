@@ -164,20 +164,22 @@ _PROPOSABLE = (
 
 
 async def mark_ready_many(
-    conn: asyncpg.Connection, ready: list[tuple[UUID, list[str], str | None]]
+    conn: asyncpg.Connection, ready: list[tuple[UUID, list[str], str | None, UUID | None]]
 ) -> list[Row]:
-    """`mark_ready` for (participant, opening kinds, contact) of distinct participants at once;
-    returns the rows of those found in the pool, as `proposable_many` does."""
+    """`mark_ready` for (participant, opening kinds, contact, case organisation) of distinct
+    participants at once; returns the rows of those found in the pool, as `proposable_many`."""
     return await conn.fetch(
         "UPDATE candidate c SET ready_at = coalesce(c.ready_at, now()),"
         " opening_kinds = string_to_array(u.kinds, ','),"
         " support_worker_contact = coalesce(u.contact, c.support_worker_contact),"
+        " case_organisation_id = coalesce(u.org, c.case_organisation_id),"
         " placed_at = NULL"
-        " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, kinds, contact)"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, kinds, contact, org)"
         f" WHERE c.participant_id = u.id RETURNING c.*, {_PROPOSABLE}",
-        [pid for pid, _, _ in ready],
-        [",".join(kinds) for _, kinds, _ in ready],
-        [contact for _, _, contact in ready],
+        [r[0] for r in ready],
+        [",".join(r[1]) for r in ready],
+        [r[2] for r in ready],
+        [r[3] for r in ready],
     )
 
 

@@ -86,6 +86,21 @@ def _match_row(e: Envelope[Any]) -> tuple[Any, ...]:
 
 match_proposed = _match_writer("proposed_on")
 match_accepted = _match_writer("accepted_on")
-match_declined = _match_writer("declined_on")
+
+
+async def match_declined(conn: asyncpg.Connection, events: Events) -> None:
+    """Record a match's decline date and its reason's code (None: an event before codes)."""
+    await conn.executemany(
+        "INSERT INTO match_fact (match_id, participant_id, opening_id, organisation_id,"
+        " declined_on, decline_code) VALUES ($1,$2,$3,$4,$5,$6)"
+        " ON CONFLICT (match_id) DO UPDATE SET declined_on = $5, decline_code = $6",
+        [(*_match_row(e), _code(e.payload.code)) for e in events],
+    )
+
+
+def _code(code: Any) -> str | None:
+    return None if code is None else str(code)
+
+
 match_expired = _match_writer("expired_on")
 match_withdrawn = _match_writer("withdrawn_on")

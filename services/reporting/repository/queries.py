@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -173,3 +174,17 @@ async def participant_file_ids(
         *args,
     )
     return [r[0] for r in rows]
+
+
+async def declines_by_code(
+    conn: asyncpg.Connection, start: date | None, end: date | None
+) -> dict[str | None, int]:
+    """Declined matches (declined between `start` and `end`, both included) by reason code."""
+    rows = await conn.fetch(
+        "SELECT decline_code, count(*)::int AS n FROM match_fact WHERE declined_on IS NOT NULL"
+        " AND ($1::date IS NULL OR declined_on >= $1) AND ($2::date IS NULL OR declined_on <= $2)"
+        " GROUP BY decline_code",
+        start,
+        end,
+    )
+    return {r["decline_code"]: r["n"] for r in rows}

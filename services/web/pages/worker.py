@@ -21,18 +21,50 @@ from services.web.worker_forms import (
     parse_week,
     week_of,
 )
+from services.web.worker_words import CONSTRAINTS, DECLINE_CODES, NEXT_STEPS, STANDINGS
 
 router = APIRouter()
 Worker = Annotated[asyncpg.Record, signed_in("support_worker", "admin")]
 
 
+CASE_STATUSES = ("open", "closed")
+
+
 @router.get("/cases")
-async def cases(request: Request, person: Worker) -> Response:
-    """The waiting list where the organisation works, and follow-ups due."""
+async def cases(
+    request: Request, person: Worker, status: str = "open", after: UUID | None = None
+) -> Response:
+    """My organisation's cases by name with their next steps, the waiting list where the
+    organisation works, and follow-ups due."""
     services = services_of(request)
+    status = status if status in CASE_STATUSES else "open"
+    params: dict[str, Any] = {"status": status, "limit": 50} | (
+        {"after": str(after)} if after else {}
+    )
+    held = await services.call(person, "caseplan", "GET", "/v1/case-plans", params=params)
     waiting = await services.call(person, "caseplan", "GET", "/v1/waiting-list")
     due = await services.call(person, "caseplan", "GET", "/v1/follow-ups/due")
-    return page(request, "cases.html", waiting=waiting, due=due)
+    names = await _names(request, person, held["items"])
+    return page(request, "cases.html", held=held, names=names, shown=status, waiting=waiting,
+                due=due, next_steps=NEXT_STEPS)  # fmt: skip
+
+
+async def _names(
+    request: Request, person: asyncpg.Record, lines: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Participant id -> name, read from intake with each case's receipt (none when intake
+    refuses or is down: the page names people by their id then)."""
+    if not lines:
+        return {}
+    asks = [{"participant_id": c["participant_id"], "case_receipt": c["case_receipt"]}
+            for c in lines]  # fmt: skip
+    try:
+        found = await services_of(request).call(
+            person, "intake", "POST", "/v1/participants/names", json={"participants": asks}
+        )
+    except ServiceError:
+        return {}
+    return {n["participant_id"]: f"{n['given_name']} {n['family_name']}" for n in found}
 
 
 @router.get("/cases/")
@@ -50,14 +82,27 @@ async def _plan_page(
     plan = await services_of(request).call(
         person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
     )
+    matched = await _proposals(request, person, participant_id)
     week = extra.pop("week", None) or week_of(date.today())
     context: dict[str, Any] = {"errors": {}, "done": request.query_params.get("done"),
                                "error": None, "values": {}}  # fmt: skip
     context.update(extra)
     return page(
         request, "case_plan.html", status, plan=plan, week=week, kinds=OPENING_KINDS,
-        outcomes=EXIT_OUTCOMES, follow_ups=FOLLOW_UP_OUTCOMES, **context,
+        outcomes=EXIT_OUTCOMES, follow_ups=FOLLOW_UP_OUTCOMES, matched=matched,
+        declines=DECLINE_CODES, constraints=CONSTRAINTS, standings=STANDINGS, **context,
     )  # fmt: skip
+
+
+async def _proposals(request: Request, person: asyncpg.Record, participant_id: UUID) -> Any:
+    """Matching's proposals of the case and why there is none; `{"outside": True}` when
+    matching does not know the participant as this organisation's case (not yet ready, or
+    no consent to matching), None when it is down."""
+    path = f"/v1/participants/{participant_id}/proposals"
+    try:
+        return await services_of(request).call(person, "matching", "GET", path)
+    except ServiceError as exc:
+        return {"outside": True} if exc.status == 404 else None
 
 
 @router.get("/cases/{participant_id}")

@@ -94,7 +94,7 @@ async def test_decline_needs_a_reason_and_proposes_the_next_candidate(
         first = (await eventually(lambda: candidates_of(http, opening_id), what="one"))[0]
         r = await http.post(f"/v1/matches/{first['match_id']}/decline", json={})
         assert r.status_code == 422
-        assert r.json()["detail"][0]["field"] == "reason"
+        assert r.json()["detail"][0]["field"] == "reason"  # no code: other, words required
         r = await http.post(
             f"/v1/matches/{first['match_id']}/decline", json={"reason": "no driving licence"}
         )

@@ -1,0 +1,58 @@
+"""Case receipts: caseplan's signed word that an organisation holds a participant's case.
+
+Intake shows a participant's name only to the registering municipality; a support worker
+needs the names of their own cases. Intake does not know who holds a case, caseplan does:
+its list of cases gives each line a receipt (HMAC over the participant id, the organisation
+and an expiry, keyed from `POLKU_ID_HASH_SECRET`, which every service shares), and intake's
+`POST /v1/participants/names` answers a support worker only for ids with a valid receipt of
+their own organisation. A receipt lives `TTL_S` seconds, so a case that moves on stops
+opening the name soon after; a forged or borrowed receipt opens nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from uuid import UUID
+
+TTL_S = 15 * 60
+_PURPOSE = b"polku case receipt v1|"
+
+
+def _mac(secret: str, participant_id: UUID | str, organisation_id: UUID | str, exp: int) -> str:
+    key = hashlib.sha256(_PURPOSE + secret.encode()).digest()
+    message = f"{participant_id}|{organisation_id}|{exp}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def receipt(
+    secret: str,
+    participant_id: UUID | str,
+    organisation_id: UUID | str,
+    *,
+    now: float | None = None,
+) -> str:
+    """A receipt that the organisation holds the participant's case: `<expiry>.<mac>`."""
+    exp = int(now if now is not None else time.time()) + TTL_S
+    return f"{exp}.{_mac(secret, participant_id, organisation_id, exp)}"
+
+
+def is_valid(
+    secret: str,
+    token: str | None,
+    participant_id: UUID,
+    organisation_id: UUID | None,
+    *,
+    now: float | None = None,
+) -> bool:
+    """True when `token` is caseplan's unexpired receipt for this participant and organisation."""
+    if not token or organisation_id is None or "." not in token:
+        return False
+    exp_text, _, mac = token.partition(".")
+    if not exp_text.isdigit() or int(exp_text) < (now if now is not None else time.time()):
+        return False
+    expected = _mac(secret, participant_id, organisation_id, int(exp_text))
+    return hmac.compare_digest(mac, expected)

@@ -1,0 +1,67 @@
+"""Names by ids: the registering municipality reads its own; a support worker only those its
+case receipts open; everything else is left out as if unknown; every read is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+from intake_helpers import intake_body
+
+from shared import case_receipts
+from shared.settings import Settings
+from shared.testing import bearer, create_api_key
+
+
+async def _register(client: httpx.AsyncClient, municipality: str, given: str) -> UUID:
+    r = await client.post(
+        "/v1/intakes", json=intake_body(municipality=municipality, given_name=given)
+    )
+    assert r.status_code == 201, r.text
+    return UUID(r.json()["participant_id"])
+
+
+async def _names(client: httpx.AsyncClient, key: str, asks: list[dict[str, Any]]) -> dict[str, str]:
+    r = await client.post(
+        "/v1/participants/names", json={"participants": asks}, headers=bearer(key)
+    )
+    assert r.status_code == 200, r.text
+    return {n["participant_id"]: n["given_name"] for n in r.json()}
+
+
+async def test_names_only_for_the_callers_own_participants_and_cases(
+    client: httpx.AsyncClient, settings: Settings, db: asyncpg.Connection
+) -> None:
+    rapla, tartu = "Rapla vald", "Tartu linn"
+    mine, theirs = await _register(client, rapla, "Aino"), await _register(client, tartu, "Liis")
+    dsn, secret = settings.database_url, settings.id_hash_secret
+    clerk = await create_api_key(dsn, role="municipality", municipality=rapla)
+    both = [{"participant_id": str(p)} for p in (mine, theirs, uuid4())]
+    assert await _names(client, clerk, both) == {str(mine): "Aino"}
+
+    org, other_org = uuid4(), uuid4()
+    worker = await create_api_key(dsn, role="support_worker", organisation_id=org)
+    assert await _names(client, worker, both) == {}  # no receipt, no name
+    asks = [
+        {"participant_id": str(mine), "case_receipt": case_receipts.receipt(secret, mine, org)},
+        {"participant_id": str(theirs),  # another organisation's receipt opens nothing
+         "case_receipt": case_receipts.receipt(secret, theirs, other_org)},
+    ]  # fmt: skip
+    assert await _names(client, worker, asks) == {str(mine): "Aino"}
+    expired = case_receipts.receipt(secret, mine, org, now=1000)
+    gone = [{"participant_id": str(mine), "case_receipt": expired}]
+    assert await _names(client, worker, gone) == {}
+
+    audited = await db.fetch(
+        "SELECT participant_id FROM audit_log WHERE action = 'participant.names' AND role = $1",
+        "support_worker",
+    )
+    assert mine in [a["participant_id"] for a in audited]
+    assert theirs not in [a["participant_id"] for a in audited]
+    employer = await create_api_key(dsn, role="employer", organisation_id=uuid4())
+    refused = await client.post(
+        "/v1/participants/names", json={"participants": []}, headers=bearer(employer)
+    )
+    assert refused.status_code == 403, refused.text
