@@ -39,12 +39,12 @@ import psutil
 import uvloop
 
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
+from demo import iter_participants
+from demo.bodies import intake_body
 from shared.events import streams
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 WARM_UP = 100
 

@@ -32,10 +32,10 @@ from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from bench.latency import client_session, set_up_openings, settle, watch_proposals
 from bench.receiver import WebhookReceiver
+from demo import iter_participants
+from demo.bodies import intake_body
 from services.intake.registration import new_profile
 from services.intake.schemas import IntakeIn
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
 from shared.events import new_event
 from shared.events.caseplan import (
     CaseplanOpened,
@@ -47,7 +47,7 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 TODAY = date(2026, 12, 1)
 

@@ -22,7 +22,7 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import OpeningKind
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 # Allowed callers last: the state-changing cells (exit, ending a placement) come at the end.
 WHO: tuple[str | None, ...] = (

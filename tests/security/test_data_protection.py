@@ -17,7 +17,7 @@ from security_helpers import OWN, find_anywhere, intake_body, secrets_of
 from services.intake.service import vault_of
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 
 async def _register(app: FastAPI, keys: Keys, body: dict) -> str:  # type: ignore[type-arg]

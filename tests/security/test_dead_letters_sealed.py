@@ -41,7 +41,7 @@ async def polku(s: Settings, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "shared.cli",
+        "polku.cli",
         *args,
         cwd=ROOT,
         env={**os.environ, "POLKU_DATABASE_URL": s.database_url, "POLKU_REDIS_URL": s.redis_url},

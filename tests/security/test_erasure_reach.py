@@ -22,7 +22,7 @@ from services.intake.main import create_app
 from services.intake.service import vault_of
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key
 
 T = TypeVar("T")
 HOME = {"lat": 59.0, "lon": 24.79}  # where intake_body's person lives (Rapla)

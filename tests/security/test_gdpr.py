@@ -13,7 +13,7 @@ from security_helpers import OWN, find_anywhere, intake_body, secrets_of
 from services.intake.main import create_app
 from services.intake.service import vault_of
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key
 
 NOTE = "Secretnote-sleeps-badly-after-prison"
 

@@ -19,7 +19,7 @@ from services.reporting.main import create_app
 from shared.events import new_event
 from shared.events.intake import ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 WHO: tuple[str | None, ...] = (
     None,

@@ -16,7 +16,7 @@ from security_helpers import OTHER, OWN, estonian_id, intake_body, uuid_of
 
 from services.intake.main import create_app
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key
 
 
 def _client(app: FastAPI, key: str | None = None) -> httpx.AsyncClient:

@@ -10,10 +10,10 @@ from uuid import uuid4
 
 import httpx
 
-from shared.demo.national_ids import isikukood
-from shared.testing import Stack, bearer
-from shared.testing.people import create_person
-from shared.testing.web_browser import Browser
+from demo.national_ids import isikukood
+from tests.support import Stack, bearer
+from tests.support.people import create_person
+from tests.support.web_browser import Browser
 
 UUID_IN_PATH = re.compile(r"/participants/([0-9a-f-]{36})$")
 

@@ -2,8 +2,8 @@
 
 import os
 
-from shared.testing.keys import bearer, create_api_key, create_api_key_sync, keyed_client
-from shared.testing.servers import (
+from tests.support.keys import bearer, create_api_key, create_api_key_sync, keyed_client
+from tests.support.servers import (
     RedisServer,
     ServiceProcess,
     Stack,

@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from shared.embedded import redis_binary, start_redis
+from polku.embedded import redis_binary, start_redis
 from shared.roles import default_role, with_user
 from shared.settings import SERVICES, WEB
 
@@ -131,7 +131,7 @@ class ServiceProcess:
     def start(self, *, wait: bool = True) -> ServiceProcess:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "run", self.service],
+            [sys.executable, "-m", "polku.cli", "run", self.service],
             env={**self.env, f"POLKU_{self.service.upper()}_PORT": str(self.port)},
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -10,8 +10,8 @@ from caseplan_helpers import RAPLA, Caseplan, eventually, registered
 
 from shared import receipts
 from shared.settings import Settings
-from shared.testing import bearer
-from shared.testing.keys import create_api_key
+from tests.support import bearer
+from tests.support.keys import create_api_key
 
 
 async def _read(

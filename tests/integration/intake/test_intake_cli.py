@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from intake_helpers import broken, numbered_estonian_id
 
-from shared.cli import main
+from polku.cli import main
 from shared.settings import Settings
 
 

@@ -15,7 +15,7 @@ from test_dead_letter import dead_letters
 
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing.postgres import PrivatePostgres
+from tests.support.postgres import PrivatePostgres
 
 
 async def test_a_statement_that_times_out_is_counted_then_dead_lettered(

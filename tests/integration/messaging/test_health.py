@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from shared.events import streams
 from shared.runtime import create_service_app
 from shared.settings import Settings
-from shared.testing.postgres import PrivatePostgres
+from tests.support.postgres import PrivatePostgres
 
 
 @contextlib.asynccontextmanager

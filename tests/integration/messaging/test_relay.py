@@ -19,7 +19,7 @@ from messaging_probe import (
 from shared import outbox
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import RedisServer
+from tests.support import RedisServer
 
 
 async def test_relay_wakes_on_notify_not_on_its_poll(probe_settings: Settings) -> None:
