@@ -47,6 +47,7 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.settings import SERVICES
+from tests.support.polling import eventually
 from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 TODAY = date(2026, 12, 1)
@@ -81,12 +82,12 @@ async def xadd_all(redis: aioredis.Redis, payloads: list[Payload], chunk: int = 
 async def wait_for_pool(dsn: str, n: int, limit_s: float = 300) -> None:
     """Until matching's pool holds n participants."""
     conn = await connect(dsn)
+
+    async def pooled() -> bool:
+        return int(await conn.fetchval("SELECT count(*) FROM matching.candidate")) >= n
+
     try:
-        deadline = time.monotonic() + limit_s
-        while await conn.fetchval("SELECT count(*) FROM matching.candidate") < n:
-            if time.monotonic() > deadline:
-                raise RuntimeError("matching did not pool every participant in time")
-            await asyncio.sleep(0.05)
+        await eventually(pooled, f"matching's pool of {n}", within=limit_s, ignoring=())
     finally:
         await conn.close()
 

@@ -15,7 +15,7 @@ from polku.embedded import start_redis
 from shared.events import streams
 from shared.settings import SERVICES
 from tests.support import RedisServer, Stack
-from tests.support.servers import wait_until
+from tests.support.polling import wait_until
 
 
 class PersistentRedis(RedisServer):

@@ -11,12 +11,13 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from messaging_probe import PROBE, effects, eventually, registered, running
+from messaging_probe import PROBE, effects, registered, running
 
 from shared.dead_letters import original_of
 from shared.events import streams
 from shared.sealing import Sealer
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 

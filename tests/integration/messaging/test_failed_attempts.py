@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 import asyncpg
 import pytest
-from messaging_probe import PROBE, effects, eventually, migrate_probe, registered, running
+from messaging_probe import PROBE, effects, migrate_probe, registered, running
 from test_dead_letter import dead_letters
 
 from shared.events import streams
 from shared.settings import Settings
+from tests.support.polling import eventually
 from tests.support.postgres import PrivatePostgres
 
 
