@@ -5,6 +5,7 @@ HTTP), the demo, the `polku` command or the tests."""
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,20 @@ def test_a_service_imports_no_other_service_nor_the_demo_cli_or_tests(service: s
             if other_service or top in ABOVE_THE_BACKBONE - {"services"}:
                 offending.add(f"{path.relative_to(ROOT)}: {name}")
     assert not offending, sorted(offending)
+
+
+def test_the_wheel_ships_every_folder_of_python_code() -> None:
+    """A folder without `__init__.py` imports from a checkout (a namespace package) but
+    setuptools' find leaves it out of the wheel, and so out of the image."""
+    from setuptools import find_packages
+
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    shipped = set(find_packages(str(ROOT), include=include["packages"]["find"]["include"]))
+    tops = {pattern.rstrip("*") for pattern in include["packages"]["find"]["include"]}
+    assert tops == {"shared", "services", "polku", "demo"}
+    folders = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for top in tops
+        for path in (ROOT / top).rglob("*.py")
+    }
+    assert folders - shipped == set()
