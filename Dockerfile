@@ -14,6 +14,8 @@ RUN pip wheel --wheel-dir /wheels --requirement constraints.txt
 COPY pyproject.toml ./
 COPY shared ./shared
 COPY services ./services
+COPY polku ./polku
+COPY demo ./demo
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # --- runtime: slim, non-root, no compilers ------------------------------------------

@@ -31,8 +31,8 @@ servers:
 	@bash scripts/ensure-servers.sh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check shared services tests bench
-	$(VENV)/bin/ruff format --check shared services tests bench
+	$(VENV)/bin/ruff check shared services tests bench demo polku
+	$(VENV)/bin/ruff format --check shared services tests bench demo polku
 	$(VENV)/bin/mypy
 
 ## Every test: servers, lint, types, then pytest.

@@ -21,7 +21,7 @@ import uvloop
 from bench.common import Report
 from shared.events import Envelope, decode, new_event
 from shared.events.intake import ParticipantRegistered
-from shared.testing.servers import RedisServer, create_database, drop_database
+from tests.support.servers import RedisServer, create_database, drop_database
 
 SCHEMA_SQL = """
 CREATE TABLE inbox (consumer text, event_id uuid, PRIMARY KEY (consumer, event_id));

@@ -109,7 +109,7 @@ def _first_line(path: str, key: str) -> str:
 async def admin_headers(dsn: str) -> dict[str, str]:
     """An admin API key made straight in the (migrated) database, as request headers."""
     try:
-        from shared.testing.keys import bearer, create_api_key
+        from tests.support.keys import bearer, create_api_key
     except ImportError:  # a tree without API keys yet
         return {}
     return bearer(await create_api_key(dsn))

@@ -39,12 +39,13 @@ import psutil
 import uvloop
 
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
+from demo import iter_participants
+from demo.bodies import intake_body
 from shared.events import streams
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.polling import eventually
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 WARM_UP = 100
 
@@ -190,11 +191,13 @@ async def through_stream(redis_url: str, dsn: str, bodies: list[dict[str, Any]])
                 for body in bodies[i : i + 1000]:
                     pipe.xadd(streams.INTAKE_REQUESTS, {"data": json.dumps(body)})
                 await pipe.execute()
-        deadline = time.monotonic() + 600
-        while await conn.fetchval("SELECT count(*) FROM intake.participant") < target:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the inbound stream was not drained within 600 s")
-            await asyncio.sleep(0.02)
+
+        async def drained() -> bool:
+            return int(await conn.fetchval("SELECT count(*) FROM intake.participant")) >= target
+
+        await eventually(
+            drained, "the inbound stream drained", within=600, interval=0.02, ignoring=()
+        )
         return len(bodies)
     finally:
         await client.aclose()

@@ -37,14 +37,14 @@ import uvloop
 from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from bench.receiver import WebhookReceiver
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body, opening_body, organisation_body
-from shared.demo.region import build_region
+from demo import iter_participants
+from demo.bodies import intake_body, opening_body, organisation_body
+from demo.region import build_region
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.outbox import channel_of
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 POLL_S = 0.005
 FALLBACK_POLL_S = 0.05

@@ -32,10 +32,10 @@ from bench import latency_spans as spans
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
 from bench.latency import client_session, set_up_openings, settle, watch_proposals
 from bench.receiver import WebhookReceiver
+from demo import iter_participants
+from demo.bodies import intake_body
 from services.intake.registration import new_profile
 from services.intake.schemas import IntakeIn
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
 from shared.events import new_event
 from shared.events.caseplan import (
     CaseplanOpened,
@@ -47,7 +47,8 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.polling import eventually
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 TODAY = date(2026, 12, 1)
 
@@ -81,12 +82,12 @@ async def xadd_all(redis: aioredis.Redis, payloads: list[Payload], chunk: int = 
 async def wait_for_pool(dsn: str, n: int, limit_s: float = 300) -> None:
     """Until matching's pool holds n participants."""
     conn = await connect(dsn)
+
+    async def pooled() -> bool:
+        return int(await conn.fetchval("SELECT count(*) FROM matching.candidate")) >= n
+
     try:
-        deadline = time.monotonic() + limit_s
-        while await conn.fetchval("SELECT count(*) FROM matching.candidate") < n:
-            if time.monotonic() > deadline:
-                raise RuntimeError("matching did not pool every participant in time")
-            await asyncio.sleep(0.05)
+        await eventually(pooled, f"matching's pool of {n}", within=limit_s, ignoring=())
     finally:
         await conn.close()
 

@@ -29,11 +29,11 @@ import uvloop
 
 from bench import ceiling
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
+from demo import iter_participants
+from demo.bodies import intake_body
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 COUNTED = {
     "intake": "intake.participant",

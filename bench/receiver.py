@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from typing import Any
 
-from shared.testing.servers import free_port
+from tests.support.servers import free_port
 
 
 class WebhookReceiver:

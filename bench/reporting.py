@@ -36,7 +36,7 @@ from services.reporting.domain.filters import ReportFilter
 from services.reporting.settings import ReportingSettings
 from services.reporting.snapshot_loader import load_snapshot
 from shared.migrate import migrate
-from shared.testing.servers import create_database, drop_database
+from tests.support.servers import create_database, drop_database
 
 MUNICIPALITIES = ["Narva linn", "Tartu linn", "Kaustinen", "Veteli", "Rapla vald", "Perho"]
 ORGANISATIONS = 200

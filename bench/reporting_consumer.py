@@ -28,7 +28,7 @@ from shared.events import Envelope, new_event
 from shared.events import caseplan as cp
 from shared.events import intake as ik
 from shared.migrate import migrate
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 BATCH = 200
 

@@ -26,12 +26,12 @@ import uvloop
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.common import Report, admin_headers
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
+from demo import iter_participants
+from demo.bodies import intake_body
 from shared.events import streams
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 WARM_UP_S = 60
 MUNICIPALITY = "Rapla vald"

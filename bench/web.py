@@ -30,11 +30,11 @@ import uvloop
 
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
 from bench.pipeline import post_all, uploads, wait_for_figures, wait_through
-from shared.demo import iter_participants
+from demo import iter_participants
 from shared.migrate import migrate
 from shared.settings import PROCESSES
-from shared.testing.people import WebPerson, create_person
-from shared.testing.servers import RedisServer, Stack, create_database, drop_database
+from tests.support.people import WebPerson, create_person
+from tests.support.servers import RedisServer, Stack, create_database, drop_database
 
 TARGET_MS = 150.0
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

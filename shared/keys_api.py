@@ -12,7 +12,7 @@ from pydantic.config import JsonDict
 
 from shared.auth import Allow, Principal
 from shared.json_schema import AS_NUMBER, example
-from shared.keys_cli import insert_key, revoke_in
+from shared.key_store import insert_key, revoke_in
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 

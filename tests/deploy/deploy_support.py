@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing import RedisServer, ServiceProcess, Stack, create_database, drop_database
+from tests.support import RedisServer, ServiceProcess, Stack, create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -77,8 +77,8 @@ def scrape(url: str) -> str:
 
 def intake_bodies(count: int, seed: int = 11) -> list[dict[str, Any]]:
     """Valid `POST /v1/intakes` bodies of distinct people, as the demo builds them."""
-    from shared.demo.bodies import intake_body
-    from shared.demo.people import iter_participants
+    from demo.bodies import intake_body
+    from demo.people import iter_participants
 
     return [intake_body(p) for p in iter_participants(seed, count)]
 
@@ -86,7 +86,7 @@ def intake_bodies(count: int, seed: int = 11) -> list[dict[str, Any]]:
 def admin_headers(database_url: str) -> dict[str, str]:
     """Authorization for the services' APIs: an admin API key made in the database."""
     try:
-        from shared.testing.keys import bearer, create_api_key_sync
+        from tests.support.keys import bearer, create_api_key_sync
     except ModuleNotFoundError:  # a checkout from before API keys: the APIs are open
         return {}
     return bearer(create_api_key_sync(database_url))

@@ -167,7 +167,7 @@ def test_dockerignore_lets_in_exactly_what_the_dockerfile_copies() -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_image_commands_are_accepted_by_the_cli(service: str) -> None:
-    from shared.cli import build_parser
+    from polku.cli import build_parser
 
     parser, handlers = build_parser()
     args = parser.parse_args(["run", service])
@@ -178,7 +178,7 @@ def test_the_image_commands_are_accepted_by_the_cli(service: str) -> None:
 def test_polku_run_help_lists_the_four_services_and_the_web(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from shared.cli import build_parser
+    from polku.cli import build_parser
 
     parser, _ = build_parser()
     with pytest.raises(SystemExit) as exit_:

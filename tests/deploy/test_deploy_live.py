@@ -31,7 +31,7 @@ from deploy_support import (
 from shared.events import streams
 from shared.messaging import entry_body
 from shared.settings import SERVICES
-from shared.testing import free_port, wait_until
+from tests.support import free_port, wait_until
 
 live = pytest.fixture(scope="module")(live_stack)
 

@@ -17,7 +17,7 @@ from deploy_support import ROOT, LiveStack, live_stack
 
 from shared.events import streams
 from shared.settings import SERVICES
-from shared.testing import wait_until
+from tests.support import wait_until
 
 live = pytest.fixture(scope="module")(live_stack)
 
@@ -50,7 +50,7 @@ async def truth(live: LiveStack) -> dict[str, Any]:
 def polku_status(live: LiveStack) -> str:
     env = {**os.environ, "POLKU_DATABASE_URL": live.database_url, "POLKU_REDIS_URL": live.redis_url}
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "status"],
+        [sys.executable, "-m", "polku.cli", "status"],
         env=env,
         cwd=ROOT,
         capture_output=True,

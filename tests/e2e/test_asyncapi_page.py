@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 from shared.events import EVENT_TYPES
-from shared.testing import Stack
+from tests.support import Stack
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -13,7 +13,7 @@ import httpx
 import redis
 from playwright.sync_api import Page, sync_playwright
 
-from shared.testing import Stack, bearer, free_port, wait_until
+from tests.support import Stack, bearer, free_port, wait_until
 
 CHROMIUM_ARGS = [
     "--headless",

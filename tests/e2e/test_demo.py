@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from shared.demo.keys import Identity, KeyRing
-from shared.testing import Stack, wait_until
+from demo.keys import Identity, KeyRing
+from tests.support import Stack, wait_until
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
 
@@ -45,7 +45,7 @@ def demo_command(urls: dict[str, str], report_file: Path, *options: str) -> list
     """`polku demo --no-services` against the stack, seed 7, writing its report."""
     args = ["--seed", "7", "--report", str(report_file), *options]
     args += [f"--{s}-url={urls[s]}" for s in SERVICES]
-    return [sys.executable, "-m", "shared.cli", "demo", "--no-services", *args]
+    return [sys.executable, "-m", "polku.cli", "demo", "--no-services", *args]
 
 
 def run_polku_demo(
@@ -97,7 +97,7 @@ def test_demo_figures_reach_reporting(
 
 
 def _fingerprint_in_new_process(seed: int, hash_seed: str) -> str:
-    code = f"from shared.demo.bodies import fingerprint; print(fingerprint({seed}, 200))"
+    code = f"from demo.bodies import fingerprint; print(fingerprint({seed}, 200))"
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

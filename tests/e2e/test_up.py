@@ -15,7 +15,7 @@ import httpx
 import psutil
 
 from shared.settings import SERVICES
-from shared.testing import free_port, wait_until
+from tests.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def test_up_restarts_a_crashed_service_and_ctrl_c_stops_the_embedded_servers(
     }
     env.update({f"POLKU_{s.upper()}_PORT": str(p) for s, p in ports.items()})
     up = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "up", "--data-dir", str(tmp_path / "data")],
+        [sys.executable, "-m", "polku.cli", "up", "--data-dir", str(tmp_path / "data")],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -5,7 +5,7 @@ import asyncio
 import asyncpg
 import httpx
 
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 
 def test_one_intake_reaches_all_four_services(

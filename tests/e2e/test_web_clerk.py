@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
-from shared.demo.national_ids import isikukood
-from shared.testing import Stack, free_port
-from shared.testing.people import create_person_sync
+from demo.national_ids import isikukood
+from tests.support import Stack, free_port
+from tests.support.people import create_person_sync
 
 NATIONAL_ID = isikukood(date(1988, 2, 29), male=False, serial=42)
 

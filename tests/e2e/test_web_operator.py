@@ -9,8 +9,8 @@ import pyotp
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
-from shared.testing import Stack, bearer, wait_until
-from shared.testing.people import create_person_sync
+from tests.support import Stack, bearer, wait_until
+from tests.support.people import create_person_sync
 
 HEADINGS = {
     "et": "Täna võrgustikus",

@@ -17,9 +17,9 @@ import httpx
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
-from shared.demo.national_ids import isikukood
-from shared.testing import Stack, bearer, create_api_key_sync, free_port, wait_until
-from shared.testing.people import create_person_sync
+from demo.national_ids import isikukood
+from tests.support import Stack, bearer, create_api_key_sync, free_port, wait_until
+from tests.support.people import create_person_sync
 
 
 def register(intake: str, key: str) -> str:

@@ -23,9 +23,9 @@ from fault_tools import national_ids
 
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing import Stack, wait_until
-from shared.testing.keys import bearer, create_api_key_sync
-from shared.testing.postgres import PrivatePostgres
+from tests.support import Stack, wait_until
+from tests.support.keys import bearer, create_api_key_sync
+from tests.support.postgres import PrivatePostgres
 
 LOAD = int(os.environ.get("POLKU_FAULT_LOAD", "5000"))  # the issue's load; ~2 min for the folder
 """Intakes per fault test (issue 7 says 5,000; the default keeps the folder in the CI budget)."""

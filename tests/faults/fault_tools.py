@@ -68,7 +68,7 @@ def metric(url: str, line_start: str) -> float:
 def polku(dsn: str, redis_url: str, *args: str) -> str:
     """Run the `polku` CLI against this test's servers; its output."""
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args],
+        [sys.executable, "-m", "polku.cli", *args],
         env={**os.environ, "POLKU_DATABASE_URL": dsn, "POLKU_REDIS_URL": redis_url},
         cwd=ROOT,
         capture_output=True,

@@ -11,11 +11,11 @@ import asyncpg
 import redis
 from fault_tools import metric
 
-from shared.embedded import start_redis
+from polku.embedded import start_redis
 from shared.events import streams
 from shared.settings import SERVICES
-from shared.testing import RedisServer, Stack
-from shared.testing.servers import wait_until
+from tests.support import RedisServer, Stack
+from tests.support.polling import wait_until
 
 
 class PersistentRedis(RedisServer):

@@ -22,8 +22,8 @@ from conftest import BATCH, LOAD, send_intakes
 from fault_tools import dead_letters, national_ids, pending_entries
 
 from services.reporting.repository.erasure import id_hash
-from shared.testing import Stack, wait_until
-from shared.testing.keys import bearer, create_api_key_sync
+from tests.support import Stack, wait_until
+from tests.support.keys import bearer, create_api_key_sync
 
 FATES = ("erased", "exited", "ready_then_erased")
 """What happens to the n-th person of a batch (n % 10 = 0, 1, 2); the others stay."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from conftest import BackgroundLoad, assert_end_state
 
-from shared.testing import RedisServer, Stack, wait_until
-from shared.testing.postgres import PrivatePostgres
+from tests.support import RedisServer, Stack, wait_until
+from tests.support.postgres import PrivatePostgres
 
 
 def test_redis_restarted_empty_mid_load_loses_nothing(

@@ -8,7 +8,7 @@ from conftest import BackgroundLoad, assert_end_state
 from fault_tools import pending_entries
 from redis_tools import consumers
 
-from shared.testing import Stack, wait_until
+from tests.support import Stack, wait_until
 
 
 def test_each_service_killed_in_turn_mid_load_loses_and_doubles_nothing(

@@ -19,7 +19,7 @@ from fault_tools import (
 
 from shared.events import new_event, streams
 from shared.events.intake import ParticipantRegistered, ParticipantUpdated
-from shared.testing import Stack, wait_until
+from tests.support import Stack, wait_until
 
 
 def test_every_registration_delivered_twice_is_counted_once(

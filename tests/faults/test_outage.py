@@ -17,9 +17,9 @@ from conftest import BackgroundLoad, assert_end_state
 
 from shared.migrate import migrate
 from shared.settings import SERVICES
-from shared.testing import Stack, wait_until
-from shared.testing.postgres import PrivatePostgres
-from shared.testing.servers import ServiceProcess, free_port
+from tests.support import Stack, wait_until
+from tests.support.postgres import PrivatePostgres
+from tests.support.servers import ServiceProcess, free_port
 
 GRACE_S = 30
 """docker-compose's stop_grace_period (Kubernetes gives 45 s)."""

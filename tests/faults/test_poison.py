@@ -13,7 +13,7 @@ from fault_tools import dead_letters, metric, polku, publish, sql_value
 from shared.events import new_event, streams
 from shared.events.intake import ParticipantRegistered
 from shared.events.matching import MatchAccepted
-from shared.testing import Stack, wait_until
+from tests.support import Stack, wait_until
 
 CONSUMERS_OF_INTAKE = ("caseplan", "matching", "reporting")
 

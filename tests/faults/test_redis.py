@@ -22,7 +22,7 @@ from redis_tools import (
 from shared.events import streams
 from shared.redis_watch import EPOCH_KEY
 from shared.settings import SERVICES
-from shared.testing import Stack, wait_until
+from tests.support import Stack, wait_until
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import redis
 from conftest import BackgroundLoad, assert_end_state
 
 from shared.events import streams
-from shared.testing import Stack
+from tests.support import Stack
 
 
 def test_sigterm_mid_load_finishes_in_flight_work_and_acknowledges_it(

@@ -13,7 +13,7 @@ from security_helpers import OTHER, OWN
 
 from services.intake.main import create_app as create_intake
 from shared.settings import Settings
-from shared.testing import create_api_key
+from tests.support import create_api_key
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from conftest import Keys
 from fastapi import FastAPI
 from security_helpers import OTHER, OWN, estonian_id, intake_body
 
-from shared.testing import bearer
+from tests.support import bearer
 
 WHO = (
     "admin",

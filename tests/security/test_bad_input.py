@@ -17,7 +17,7 @@ from services.intake.schemas import IntakeIn
 from services.intake.service import vault_of
 from shared.db import create_pool
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 
 def _client(app: FastAPI, key: str) -> httpx.AsyncClient:

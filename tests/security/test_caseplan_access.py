@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,7 +21,7 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import OpeningKind
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer, eventually
 
 # Allowed callers last: the state-changing cells (exit, ending a placement) come at the end.
 WHO: tuple[str | None, ...] = (
@@ -231,12 +230,13 @@ async def _publish(settings: Settings, payload: Payload) -> None:
 
 
 async def _until(http: httpx.AsyncClient, path: str, key: str, check: Any) -> Any:
-    for _ in range(400):
+    """`path`'s answer once it is 200 and `check` holds for it."""
+
+    async def answer() -> Any:
         r = await http.get(path, headers=bearer(key))
-        if r.status_code == 200 and check(r.json()):
-            return r.json()
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {path}")
+        return r.json() if r.status_code == 200 and check(r.json()) else None
+
+    return await eventually(answer, f"{path} to answer", within=20)
 
 
 async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dict[str, str]:

@@ -3,7 +3,6 @@ and every read or change written to an append-only audit log an admin can query.
 
 from __future__ import annotations
 
-import asyncio
 from uuid import UUID
 
 import asyncpg
@@ -17,7 +16,7 @@ from security_helpers import OWN, find_anywhere, intake_body, secrets_of
 from services.intake.service import vault_of
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer, eventually
 
 
 async def _register(app: FastAPI, keys: Keys, body: dict) -> str:  # type: ignore[type-arg]
@@ -56,14 +55,10 @@ async def test_published_streams_carry_no_direct_identifiers(
 
         async def published() -> bytes:
             entries = await client.xrange(streams.INTAKE)
-            return b"".join(k + v for _, f in entries for k, v in f.items())
+            raw = b"".join(k + v for _, f in entries for k, v in f.items())
+            return raw if pid.encode() in raw else b""
 
-        raw = b""
-        for _ in range(200):
-            raw = await published()
-            if pid.encode() in raw:
-                break
-            await asyncio.sleep(0.05)
+        raw = await eventually(published, "the registration on intake's stream", within=10)
         assert pid.encode() in raw
         for secret in secrets_of(body):
             assert secret.encode() not in raw

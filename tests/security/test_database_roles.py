@@ -96,7 +96,7 @@ async def test_no_other_role_reads_intakes_personal_data(settings: Settings) -> 
 
 
 async def test_intakes_role_writes_and_revokes_keys_in_every_schema(settings: Settings) -> None:
-    from shared.keys_cli import create_key, revoke_key
+    from shared.key_store import create_key, revoke_key
 
     intake = settings.service_database_url("intake")
     key_id, _ = await create_key(intake, organisation_id=uuid4(), role="operator")

@@ -7,9 +7,8 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
@@ -21,19 +20,9 @@ from shared.dead_letters import original_of
 from shared.events import streams
 from shared.sealing import Sealer
 from shared.settings import Settings
+from tests.support.polling import eventually
 
-T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def eventually(check: Callable[[], Awaitable[T]], what: str, within: float = 30) -> T:
-    """Poll until `check` answers something truthy."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not (found := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-    return found
 
 
 async def polku(s: Settings, *args: str) -> str:
@@ -41,7 +30,7 @@ async def polku(s: Settings, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "shared.cli",
+        "polku.cli",
         *args,
         cwd=ROOT,
         env={**os.environ, "POLKU_DATABASE_URL": s.database_url, "POLKU_REDIS_URL": s.redis_url},
@@ -71,12 +60,14 @@ async def test_a_registered_request_is_deleted_from_the_inbound_stream(
     conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": "intake"})
     try:
         await redis.xadd(streams.INTAKE_REQUESTS, {"data": json.dumps(body)})
-        await eventually(lambda: conn.fetchval("SELECT count(*) FROM participant"), "registered")
-        await eventually(lambda: _inbound_empty(redis), "the settled request deleted")
+        await eventually(
+            lambda: conn.fetchval("SELECT count(*) FROM participant"), "registered", within=30
+        )
+        await eventually(lambda: _inbound_empty(redis), "the settled request deleted", within=30)
         # Sent again (or claimed again after a crash between commit and XDEL): a duplicate
         # for the inbox, deleted all the same, and the person is registered once.
         await redis.xadd(streams.INTAKE_REQUESTS, {"data": json.dumps(body)})
-        await eventually(lambda: _inbound_empty(redis), "the duplicate deleted")
+        await eventually(lambda: _inbound_empty(redis), "the duplicate deleted", within=30)
         assert await conn.fetchval("SELECT registrations FROM participant") == 1
         assert not holders(await dump_redis(redis), [s.encode() for s in secrets_of(body)])
     finally:
@@ -92,8 +83,12 @@ async def test_dlq_list_shows_no_personal_field_and_replay_sends_the_original(
     redis = aioredis.from_url(settings.redis_url)
     try:
         await redis.xadd(streams.INTAKE_REQUESTS, {"data": json.dumps(body)})
-        [(dead_id, _)] = await eventually(lambda: _dead(redis, 1), "the bad request dead-lettered")
-        await eventually(lambda: _inbound_empty(redis), "the dead-lettered request deleted")
+        [(dead_id, _)] = await eventually(
+            lambda: _dead(redis, 1), "the bad request dead-lettered", within=30
+        )
+        await eventually(
+            lambda: _inbound_empty(redis), "the dead-lettered request deleted", within=30
+        )
         assert not holders(await dump_redis(redis), secrets)  # sealed, not in clear
 
         listed = [
@@ -122,7 +117,9 @@ async def test_dlq_list_shows_no_personal_field_and_replay_sends_the_original(
             opened = await _opened(redis, sealer)
             return opened if opened and dead_id not in opened else {}
 
-        (again,) = (await eventually(refused_again, "the replayed request refused")).values()
+        (again,) = (
+            await eventually(refused_again, "the replayed request refused", within=30)
+        ).values()
         assert again == first[dead_id]  # the replay sent the original, opened from its seal
     finally:
         await redis.aclose()

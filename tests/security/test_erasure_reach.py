@@ -5,10 +5,9 @@ and no outbox, stream entry or match still carries their participant id."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -22,22 +21,10 @@ from services.intake.main import create_app
 from services.intake.service import vault_of
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key
+from tests.support.polling import eventually
 
-T = TypeVar("T")
 HOME = {"lat": 59.0, "lon": 24.79}  # where intake_body's person lives (Rapla)
-
-
-async def eventually(check: Callable[[], Awaitable[T]], what: str, within: float = 60) -> T:
-    """Poll until `check` answers something truthy."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        found = await check()
-        if found:
-            return found
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 def _lines_with(dump: bytes, needles: list[bytes]) -> list[str]:
@@ -77,7 +64,7 @@ async def _accepted_match(
     async def proposed() -> list[Any]:
         return (await matching.get(inbox, params={"status": "proposed"}, headers=employer)).json()
 
-    (proposal,) = await eventually(proposed, "a proposal in the employer's inbox")
+    (proposal,) = await eventually(proposed, "a proposal in the employer's inbox", within=60)
     accepted = await matching.post(f"/v1/matches/{proposal['match_id']}/accept", headers=employer)
     assert accepted.status_code == 200, accepted.text
     return str(proposal["match_id"]), inbox, employer
@@ -111,6 +98,7 @@ async def test_after_erasure_no_copy_of_the_person_is_left(
                     "SELECT 1 FROM caseplan.placement WHERE match_id = $1", UUID(match_id)
                 ),
                 "the accepted match's placement in caseplan",
+                within=60,
             )
             id_hash = vault_of(settings).id_hash(body["national_id"]).hex().encode()
             before = await dump_redis(redis)
@@ -160,17 +148,22 @@ async def _register_everywhere(
             "SELECT registrations = 2 FROM intake.participant WHERE participant_id = $1", UUID(pid)
         ),
         "the second registration from the inbound stream",
+        within=60,
     )
-    await eventually(lambda: redis.xlen(streams.DEAD_LETTER), "the bad request dead-lettered")
+    await eventually(
+        lambda: redis.xlen(streams.DEAD_LETTER), "the bad request dead-lettered", within=60
+    )
     await eventually(
         lambda: _equals(redis.xlen(streams.INTAKE_REQUESTS), 0),
         "settled requests deleted from the inbound stream",
+        within=60,
     )
     await eventually(
         lambda: conn.fetchval(
             "SELECT 1 FROM caseplan.case_plan WHERE participant_id = $1", UUID(pid)
         ),
         "a case plan",
+        within=60,
     )
     marked = await caseplan.post(
         f"/v1/participants/{pid}/ready-for-matching", json={"opening_kinds": ["work_practice"]}
@@ -191,6 +184,7 @@ async def _settled(conn: asyncpg.Connection) -> None:
             " AND NOT EXISTS (SELECT FROM intake.outbox_pending p WHERE p.id = o.id)"
         ),
         "participant.erased published",
+        within=60,
     )
 
     async def handled_and_forgotten() -> bool:
@@ -202,7 +196,9 @@ async def _settled(conn: asyncpg.Connection) -> None:
                 return False
         return True
 
-    await eventually(handled_and_forgotten, "erasure handled and the person's events forgotten")
+    await eventually(
+        handled_and_forgotten, "erasure handled and the person's events forgotten", within=60
+    )
 
 
 async def _no_event_carries(

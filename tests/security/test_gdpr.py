@@ -3,8 +3,6 @@ no table of any schema (outboxes included) holds the person's name, contact, id 
 
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 import httpx
 from fastapi import FastAPI
@@ -13,18 +11,9 @@ from security_helpers import OWN, find_anywhere, intake_body, secrets_of
 from services.intake.main import create_app
 from services.intake.service import vault_of
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key, eventually
 
 NOTE = "Secretnote-sleeps-badly-after-prison"
-
-
-async def _eventually(check, what: str, within: float = 30):  # type: ignore[no-untyped-def]
-    for _ in range(int(within / 0.1)):
-        found = await check()
-        if found:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_export_then_erasure_leaves_no_trace(
@@ -50,7 +39,7 @@ async def test_export_then_erasure_leaves_no_trace(
             r = await caseplan.get(f"/v1/participants/{pid}/case-plan")
             return r.json() if r.status_code == 200 else None
 
-        plan = await _eventually(planned, "a case plan")
+        plan = await eventually(planned, "a case plan", within=30)
         cid = plan["case_plan_id"]
         await caseplan.post(
             f"/v1/case-plans/{cid}/goals", json={"title": "Sleep", "description": NOTE}
@@ -80,12 +69,13 @@ async def test_export_then_erasure_leaves_no_trace(
         assert (await intake.get(f"/v1/participants/{pid}")).status_code == 404
 
         try:
-            event_id = await _eventually(
+            event_id = await eventually(
                 lambda: conn.fetchval(
                     "SELECT event_id FROM intake.outbox o WHERE type = 'participant.erased'"
                     " AND NOT EXISTS (SELECT FROM intake.outbox_pending p WHERE p.id = o.id)"
                 ),
                 "participant.erased published",
+                within=30,
             )
 
             async def handled_everywhere() -> bool:
@@ -97,7 +87,9 @@ async def test_export_then_erasure_leaves_no_trace(
                 ]
                 return all(counts)
 
-            await _eventually(handled_everywhere, "every service handled participant.erased")
+            await eventually(
+                handled_everywhere, "every service handled participant.erased", within=30
+            )
             leaks = await find_anywhere(conn, needles)
             assert not leaks, leaks
             assert (await caseplan.get(f"/v1/participants/{pid}/case-plan")).status_code == 404

@@ -14,9 +14,9 @@ import httpx
 from fastapi import FastAPI
 
 from shared.auth import key_hash
-from shared.keys_cli import create_key, revoke_key
+from shared.key_store import create_key, revoke_key
 from shared.settings import SERVICES, Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 
 def _polku(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def _polku(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
         "PATH": "/usr/bin:/bin",
     }
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", "keys", *args],
+        [sys.executable, "-m", "polku.cli", "keys", *args],
         capture_output=True,
         text=True,
         env=env,

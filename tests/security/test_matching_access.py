@@ -20,7 +20,7 @@ from shared.events.caseplan import ParticipantReadyForMatching
 from shared.events.envelope import Payload
 from shared.events.intake import CoarseLocation, ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 PLACE = {"lat": 63.548, "lon": 23.697}
 HOME = "Kaustinen"

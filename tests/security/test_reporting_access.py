@@ -4,7 +4,6 @@ facts (subject access) for their municipality or an admin; the dashboard page st
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from uuid import uuid4
@@ -20,7 +19,7 @@ from services.reporting.main import create_app
 from shared.events import new_event
 from shared.events.intake import ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer, eventually
 
 WHO: tuple[str | None, ...] = (
     None,
@@ -77,10 +76,11 @@ async def test_every_reporting_endpoint_for_every_role(
     failures = []
     async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as http:
         export = f"/v1/participants/{pid}/export"
-        for _ in range(400):
-            if (await http.get(export, headers=bearer(keys["admin"]))).status_code == 200:
-                break
-            await asyncio.sleep(0.05)
+
+        async def exported() -> bool:
+            return (await http.get(export, headers=bearer(keys["admin"]))).status_code == 200
+
+        await eventually(exported, "the participant's facts in reporting", within=20)
         for path, cell in MATRIX:
             for who in WHO:
                 r = await http.get(path.format(pid=pid), headers=bearer(keys[who]) if who else {})

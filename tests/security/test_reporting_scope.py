@@ -23,7 +23,7 @@ from shared.events.caseplan import CaseplanOpened, CaseplanWorkerAssigned
 from shared.events.envelope import Payload
 from shared.events.intake import ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer
 
 DAY = date(2026, 3, 2)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from shared.settings import SERVICES
-from shared.testing import Stack, create_api_key_sync
+from tests.support import Stack, create_api_key_sync
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

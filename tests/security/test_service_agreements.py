@@ -3,7 +3,6 @@ municipalities that agreed with it, and assignment never leaves those agreements
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -20,7 +19,7 @@ from services.caseplan.main import create_app
 from shared.events import new_event
 from shared.events.intake import ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer
+from tests.support import bearer, eventually
 
 
 @pytest.fixture
@@ -46,12 +45,12 @@ async def _register(settings: Settings, municipality: str) -> UUID:
 
 
 async def _plan(http: httpx.AsyncClient, keys: Keys, pid: UUID) -> dict[str, Any]:
-    for _ in range(400):
+    async def plan() -> dict[str, Any] | None:
         r = await http.get(f"/v1/participants/{pid}/case-plan", headers=bearer(keys["admin"]))
-        if r.status_code == 200:
-            return dict(r.json())
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no case plan for {pid}")
+        return dict(r.json()) if r.status_code == 200 else None
+
+    found: dict[str, Any] = await eventually(plan, f"the case plan of {pid}", within=20)
+    return found
 
 
 def _worker(org: UUID, *places: str, limit: int = 500) -> dict[str, Any]:

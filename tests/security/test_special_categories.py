@@ -21,7 +21,7 @@ from shared.events import new_event
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.events.intake import CoarseLocation, ParticipantRegistered
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key, eventually
 
 PLACE = {"lat": 63.548, "lon": 23.697}
 HOME = "Kaustinen"
@@ -132,10 +132,9 @@ async def test_a_network_programme_targets_a_group_without_telling_the_employer(
     r = await matching.put(url, json={"groups": []}, headers=network)
     assert r.status_code == 200 and r.json()["groups"] == []
     anyone = await _ready(settings, ["long_term_unemployed"])
-    for _ in range(400):
+
+    async def proposed_anyone() -> bool:
         rows = (await matching.get(f"/v1/openings/{opid}/candidates", headers=admin)).json()
-        if str(anyone) in {m["participant_id"] for m in rows}:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("an open opening proposed nobody new")
+        return str(anyone) in {m["participant_id"] for m in rows}
+
+    await eventually(proposed_anyone, "the open opening proposing someone new", within=20)

@@ -3,10 +3,7 @@ tells whether they are known; a transfer asked, decided and audited moves them a
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -16,7 +13,8 @@ from security_helpers import OTHER, OWN, estonian_id, intake_body, uuid_of
 
 from services.intake.main import create_app
 from shared.settings import Settings
-from shared.testing import Stack, bearer, create_api_key
+from tests.support import Stack, bearer, create_api_key
+from tests.support.polling import eventually
 
 
 def _client(app: FastAPI, key: str | None = None) -> httpx.AsyncClient:
@@ -157,15 +155,6 @@ async def test_only_the_current_municipality_or_an_operator_decides_and_both_are
         assert ("transfer.approved", str(org["operator"])) in actions
 
 
-async def _eventually(check: Callable[[], Awaitable[Any]], what: str, within: float = 30) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if found := await check():
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
     stack_factory: type[Stack], settings: Settings
 ) -> None:
@@ -192,20 +181,20 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
         async def status_of(client: httpx.AsyncClient, path: str, code: int) -> bool:
             return (await client.get(path)).status_code == code
 
-        await _eventually(lambda: status_of(plan_a, plan_path, 200), "A's case plan")
+        await eventually(lambda: status_of(plan_a, plan_path, 200), "A's case plan", within=30)
         tid = (await b.post("/v1/intakes", json=intake_body(OTHER, known))).json()["participant_id"]
         assert (await plan_b.get(plan_path)).status_code == 404
         assert (await b.get(f"/v1/participants/{pid}/export")).status_code == 404
 
         assert (await a.post(f"/v1/transfers/{tid}/approval")).status_code == 200
-        plan = await _eventually(
-            lambda: _json_if_ok(plan_b, plan_path), "the case plan readable by B"
+        plan = await eventually(
+            lambda: _json_if_ok(plan_b, plan_path), "the case plan readable by B", within=30
         )
         assert plan["municipality"] == OTHER
         assert (await plan_a.get(plan_path)).status_code == 404
         export_path = f"/v1/participants/{pid}/export"
-        facts = await _eventually(
-            lambda: _json_if(report_b, export_path, OTHER), "reporting's facts under B"
+        facts = await eventually(
+            lambda: _json_if(report_b, export_path, OTHER), "reporting's facts under B", within=30
         )
         assert facts
         export = await b.get(export_path)
@@ -220,7 +209,7 @@ async def test_an_approved_transfer_moves_the_case_plan_and_the_figures(
         async def counted_in_b() -> bool:
             return await registered_in(OTHER) == 1
 
-        await _eventually(counted_in_b, "the figures of B counting the participant")
+        await eventually(counted_in_b, "the figures of B counting the participant", within=30)
         assert await registered_in(OWN) == 0
 
 

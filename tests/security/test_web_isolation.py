@@ -3,17 +3,16 @@ services' audit log names the person who read or changed personal data."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date
 from uuid import uuid4
 
 import httpx
 
-from shared.demo.national_ids import isikukood
-from shared.testing import Stack, bearer
-from shared.testing.people import create_person
-from shared.testing.web_browser import Browser
+from demo.national_ids import isikukood
+from tests.support import Stack, bearer, eventually
+from tests.support.people import create_person
+from tests.support.web_browser import Browser
 
 UUID_IN_PATH = re.compile(r"/participants/([0-9a-f-]{36})$")
 
@@ -126,10 +125,11 @@ async def test_a_support_worker_of_another_organisation_never_opens_or_lists_the
         pid = await _register(registering, "Peeter", "Kuusk", 202)
         await mine.sign_in(own.email, own.password)
         await theirs.sign_in(other.email, other.password)
-        deadline = asyncio.get_running_loop().time() + 30
-        while (await mine.get(f"/cases/{pid}")).status_code != 200:  # caseplan consumes it
-            assert asyncio.get_running_loop().time() < deadline, "no case plan"
-            await asyncio.sleep(0.1)
+
+        async def planned() -> bool:  # caseplan consumed the registration
+            return (await mine.get(f"/cases/{pid}")).status_code == 200
+
+        await eventually(planned, "the case plan", within=30)
         refused = await theirs.get(f"/cases/{pid}")
         assert refused.status_code == 404 and pid not in refused.text
         listed = await mine.get("/cases")  # my cases name the person (intake, by receipt)

@@ -14,8 +14,8 @@ from services.web.main import create_app
 from services.web.settings import WebSettings
 from shared.migrate import migrate
 from shared.settings import Settings
-from shared.testing.people import WebPerson, create_person
-from shared.testing.web_browser import Browser
+from tests.support.people import WebPerson, create_person
+from tests.support.web_browser import Browser
 
 
 @pytest.fixture

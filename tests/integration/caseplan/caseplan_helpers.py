@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,6 +15,7 @@ from shared.events import new_event, streams
 from shared.events.envelope import Payload
 from shared.events.intake import ParticipantRegistered
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 RAPLA = "Rapla vald"
 
@@ -109,21 +108,3 @@ def registered(
     return ParticipantRegistered(
         participant_id=pid, municipality=municipality, registered_on=on or date.today()
     )
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], *, within: float = 20, what: str = ""
-) -> Any:
-    """Poll an async check until it returns something truthy; fail after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    last: Any = None
-    while loop.time() < deadline:
-        try:
-            last = await check()
-        except AssertionError:
-            last = None
-        if last:
-            return last
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}: {last!r}")

@@ -10,7 +10,7 @@ from caseplan_helpers import Caseplan
 
 from services.caseplan.main import create_app
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 
 @pytest.fixture

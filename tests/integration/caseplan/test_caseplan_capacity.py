@@ -10,7 +10,7 @@ import redis
 from caseplan_helpers import RAPLA, registered
 
 from shared.events import new_event, streams
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 
 def _count(migrated_database_url: str, query: str) -> Any:

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from caseplan_helpers import Caseplan, eventually
 
 from shared import case_receipts
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 
 async def _cases(cp: Caseplan, key: str, **params: Any) -> dict[str, Any]:

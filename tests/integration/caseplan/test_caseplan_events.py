@@ -4,10 +4,11 @@ import json
 from datetime import date, timedelta
 from uuid import uuid4
 
-from caseplan_helpers import RAPLA, Caseplan, eventually, registered
+from caseplan_helpers import RAPLA, Caseplan, registered
 
 from shared.events import streams
 from shared.events.intake import ParticipantConsentWithdrawn, ParticipantUpdated
+from tests.support.polling import eventually
 
 KEHTNA = "Kehtna vald"
 

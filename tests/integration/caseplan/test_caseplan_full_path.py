@@ -4,11 +4,12 @@
 from datetime import date, timedelta
 from uuid import UUID, uuid4
 
-from caseplan_helpers import Caseplan, eventually, registered
+from caseplan_helpers import Caseplan, registered
 
 from shared.events.intake import ParticipantConsentWithdrawn, ParticipantErased
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import OpeningKind
+from tests.support.polling import eventually
 
 
 def accepted(pid: UUID, organisation: UUID, starts_on: date) -> MatchAccepted:

@@ -9,13 +9,14 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from caseplan_helpers import Caseplan, eventually
+from caseplan_helpers import Caseplan
 from fastapi.routing import APIRoute
 
 from services.caseplan import api, api_agreements, api_work
 from shared import idempotency
 from shared.events.intake import ParticipantErased
 from shared.idempotent_route import REPLAYED_HEADER, WRITES
+from tests.support.polling import eventually
 
 WRITE_ROUTES = sorted(
     (method, route.path)

@@ -18,7 +18,7 @@ from services.intake.main import create_app
 from services.intake.schemas import INTAKE_EXAMPLE
 from shared.events.intake import ParticipantUpdated
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import httpx
-from caseplan_helpers import RAPLA, Caseplan, eventually, registered
+from caseplan_helpers import RAPLA, Caseplan, registered
 
 from shared import receipts
 from shared.settings import Settings
-from shared.testing import bearer
-from shared.testing.keys import create_api_key
+from tests.support import bearer
+from tests.support.keys import create_api_key
+from tests.support.polling import eventually
 
 
 async def _read(

@@ -2,9 +2,10 @@
 
 from uuid import UUID
 
-from caseplan_helpers import Caseplan, eventually
+from caseplan_helpers import Caseplan
 
 from shared.events.intake import ParticipantConsentWithdrawn
+from tests.support.polling import eventually
 
 
 async def _worker_of(caseplan: Caseplan, pid: UUID) -> str | None:

@@ -21,7 +21,7 @@ from services.intake.main import create_app as create_intake
 from services.matching.main import create_app as create_matching
 from services.reporting.main import create_app as create_reporting
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key, keyed_client
+from tests.support import bearer, create_api_key, keyed_client
 
 HOME = {"lat": 59.0, "lon": 24.79}
 PURPOSES = ["case_management", "matching", "reporting", "follow_up"]

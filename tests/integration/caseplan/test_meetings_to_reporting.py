@@ -14,7 +14,7 @@ from caseplan_helpers import RAPLA, Caseplan, eventually
 
 from services.reporting.main import create_app as create_reporting
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 NOW = datetime.now(UTC)
 

@@ -10,7 +10,7 @@ import pytest
 
 from services.intake.main import create_app
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.intake.domain import estonian_check_digit, finnish_control_char
@@ -65,21 +63,6 @@ def intake_body(national_id: str | None = None, **overrides: Any) -> dict[str, A
     }
     body.update(overrides)
     return body
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], *, within: float = 20, what: str = ""
-) -> Any:
-    """Poll an async check without blocking the loop the service runs on."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    last: Any = None
-    while loop.time() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}: {last!r}")
 
 
 def numbered_estonian_id(n: int) -> str:

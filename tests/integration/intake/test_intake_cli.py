@@ -12,7 +12,7 @@ import pytest
 from intake_helpers import broken, numbered_estonian_id
 from openpyxl import Workbook
 
-from shared.cli import main
+from polku.cli import main
 from shared.settings import Settings
 
 

@@ -7,10 +7,11 @@ import json
 import asyncpg
 import httpx
 import redis.asyncio as aioredis
-from intake_helpers import broken, estonian_id, eventually, finnish_id, intake_body
+from intake_helpers import broken, estonian_id, finnish_id, intake_body
 
 from shared.events import streams
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 
 async def test_events_in_the_stream_carry_no_name_contact_or_identity_number(

@@ -8,7 +8,7 @@ from intake_helpers import intake_body
 
 from services.intake import service
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 
 async def _register(client: httpx.AsyncClient, given: str, family: str, **extra: object) -> str:

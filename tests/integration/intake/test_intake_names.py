@@ -12,7 +12,7 @@ from intake_helpers import intake_body
 
 from shared import case_receipts
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 
 async def _register(client: httpx.AsyncClient, municipality: str, given: str) -> UUID:

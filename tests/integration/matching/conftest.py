@@ -14,7 +14,7 @@ from matching_helpers import ClientFactory
 from services.matching.main import create_app
 from services.matching.settings import MatchingSettings
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from typing import Any
@@ -23,21 +22,6 @@ ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 KAUSTINEN = {"lat": 63.548, "lon": 23.697}
 VETELI = {"lat": 63.474, "lon": 23.784}
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], *, within: float = 20, what: str = ""
-) -> Any:
-    """Poll an async check without blocking the loop the service runs on."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    last: Any = None
-    while loop.time() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}: {last!r}")
 
 
 def registered(participant_id: UUID | None = None, **overrides: Any) -> ParticipantRegistered:

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from matching_helpers import organisation
 
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 
 async def workshop_key(dsn: str, organisation_id: str) -> dict[str, str]:

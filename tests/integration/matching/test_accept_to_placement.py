@@ -11,7 +11,7 @@ from matching_helpers import opening_body, ready, registered
 
 from shared.events import new_event, streams
 from shared.events.envelope import Payload
-from shared.testing import Stack, bearer, create_api_key_sync, wait_until
+from tests.support import Stack, bearer, create_api_key_sync, wait_until
 
 
 def _xadd(client: redis.Redis, payload: Payload) -> None:

@@ -23,7 +23,7 @@ from matching_helpers import (
 from shared.events import streams
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.settings import Settings
-from shared.testing import bearer, create_api_key
+from tests.support import bearer, create_api_key
 
 
 def _ready(pid: UUID, org: UUID) -> ParticipantReadyForMatching:

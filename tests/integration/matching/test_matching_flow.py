@@ -10,7 +10,6 @@ import redis.asyncio as aioredis
 from matching_helpers import (
     ClientFactory,
     candidates_of,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -22,6 +21,7 @@ from matching_helpers import (
 from shared.events import new_event, streams
 from shared.events.caseplan import ParticipantExited
 from shared.events.intake import ParticipantConsentWithdrawn, ParticipantUpdated
+from tests.support.polling import eventually
 
 
 async def test_ready_participants_get_explained_proposals(

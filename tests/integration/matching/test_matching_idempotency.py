@@ -12,7 +12,6 @@ from fastapi.routing import APIRoute
 from matching_helpers import (
     ClientFactory,
     candidates_of,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -24,6 +23,7 @@ from matching_helpers import (
 from services.matching import api
 from shared.events import streams
 from shared.idempotent_route import REPLAYED_HEADER, WRITES
+from tests.support.polling import eventually
 
 WRITE_ROUTES = sorted(
     (method, route.path)

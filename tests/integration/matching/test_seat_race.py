@@ -12,7 +12,7 @@ from matching_helpers import opening_body, ready, registered
 
 from shared.events import new_event, streams
 from shared.events.envelope import Payload
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 PARTICIPANTS, SEATS = 50, 5
 

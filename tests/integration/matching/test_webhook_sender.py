@@ -9,14 +9,7 @@ from uuid import uuid4
 
 import aiohttp
 import redis.asyncio as aioredis
-from matching_helpers import (
-    ClientFactory,
-    eventually,
-    organisation,
-    post_opening,
-    publish,
-    registered,
-)
+from matching_helpers import ClientFactory, organisation, post_opening, publish, registered
 from matching_helpers import ready as ready_event
 from webhook_receiver import Receiver
 
@@ -28,6 +21,7 @@ from services.matching.webhooks import encrypt_secret, new_secret
 from shared.db import create_pool
 from shared.runtime import Runtime
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 
 async def test_a_queued_webhook_is_sent_at_once_not_after_the_interval(

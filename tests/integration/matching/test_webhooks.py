@@ -9,7 +9,6 @@ import redis.asyncio as aioredis
 from matching_helpers import (
     ClientFactory,
     dead_letters,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -19,6 +18,7 @@ from matching_helpers import (
 from webhook_receiver import Receiver, verify
 
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 FAST = {"allow_private_webhooks": True, "webhook_backoff_s": 0.2, "webhook_interval_s": 0.05}
 NEVER_SHOWN = ("participant_id", "national_id", "name", "risk_groups", "sex", "birth_year")

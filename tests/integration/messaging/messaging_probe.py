@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -111,23 +110,6 @@ async def effects(dsn: str) -> dict[UUID, int]:
     finally:
         await conn.close()
     return {r["participant_id"]: r["n"] for r in rows}
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], *, within: float = 15.0, what: str = ""
-) -> Any:
-    """Await `check` until it returns something truthy; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            last = await check()
-            if last:
-                return last
-        except Exception as exc:
-            last = exc
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {within}s waiting for {what}: {last!r}")
 
 
 @contextlib.asynccontextmanager

@@ -11,12 +11,13 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from messaging_probe import PROBE, effects, eventually, registered, running
+from messaging_probe import PROBE, effects, registered, running
 
 from shared.dead_letters import original_of
 from shared.events import streams
 from shared.sealing import Sealer
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,7 +95,7 @@ async def polku(s: Settings, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "shared.cli",
+        "polku.cli",
         *args,
         cwd=ROOT,
         env={**os.environ, "POLKU_DATABASE_URL": s.database_url, "POLKU_REDIS_URL": s.redis_url},

@@ -9,18 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import redis.asyncio as aioredis
-from messaging_probe import (
-    PROBE,
-    SOURCE,
-    commit_registration,
-    effects,
-    eventually,
-    registered,
-    running,
-)
+from messaging_probe import PROBE, SOURCE, commit_registration, effects, registered, running
 
 from shared.events import streams
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]

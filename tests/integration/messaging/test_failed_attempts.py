@@ -10,12 +10,13 @@ from collections.abc import Iterator
 
 import asyncpg
 import pytest
-from messaging_probe import PROBE, effects, eventually, migrate_probe, registered, running
+from messaging_probe import PROBE, effects, migrate_probe, registered, running
 from test_dead_letter import dead_letters
 
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing.postgres import PrivatePostgres
+from tests.support.polling import eventually
+from tests.support.postgres import PrivatePostgres
 
 
 async def test_a_statement_that_times_out_is_counted_then_dead_lettered(

@@ -9,21 +9,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from messaging_probe import (
-    PROBE,
-    SOURCE,
-    commit_registration,
-    effects,
-    eventually,
-    migrate_probe,
-    registered,
-)
+from messaging_probe import PROBE, SOURCE, commit_registration, effects, migrate_probe, registered
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.events import streams
 from shared.runtime import create_service_app
 from shared.settings import Settings
-from shared.testing.postgres import PrivatePostgres
+from tests.support.polling import eventually
+from tests.support.postgres import PrivatePostgres
 
 
 @contextlib.asynccontextmanager

@@ -18,17 +18,17 @@ from shared.dead_letters import Failure, record_of
 from shared.events import streams
 from shared.sealing import Sealer
 from shared.settings import Settings
-from shared.testing.keys import create_api_key_sync
+from tests.support.keys import create_api_key_sync
 
 ROOT = Path(__file__).resolve().parents[3]
 NATIONAL_ID = "131052-308T"
 
 
 def polku(database_url: str, redis_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m shared.cli ARGS` against these servers."""
+    """Run `python -m polku.cli ARGS` against these servers."""
     env = {**os.environ, "POLKU_DATABASE_URL": database_url, "POLKU_REDIS_URL": redis_url}
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args],
+        [sys.executable, "-m", "polku.cli", *args],
         cwd=ROOT,
         env={**env, "POLKU_ENV": "development"},
         capture_output=True,

@@ -6,17 +6,10 @@ from __future__ import annotations
 import time
 
 import asyncpg
-from messaging_probe import (
-    PROBE,
-    SOURCE,
-    commit_registration,
-    effects,
-    eventually,
-    registered,
-    running,
-)
+from messaging_probe import PROBE, SOURCE, commit_registration, effects, registered, running
 
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 RETENTION_S = 5.0
 

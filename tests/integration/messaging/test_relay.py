@@ -6,20 +6,13 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from messaging_probe import (
-    PROBE,
-    SOURCE,
-    commit_registration,
-    effects,
-    eventually,
-    registered,
-    running,
-)
+from messaging_probe import PROBE, SOURCE, commit_registration, effects, registered, running
 
 from shared import outbox
 from shared.events import streams
 from shared.settings import Settings
-from shared.testing import RedisServer
+from tests.support import RedisServer
+from tests.support.polling import eventually
 
 
 async def test_relay_wakes_on_notify_not_on_its_poll(probe_settings: Settings) -> None:

@@ -18,7 +18,7 @@ from shared.events import Envelope, new_event
 from shared.events import matching as mt
 from shared.events.vocabulary import DeclineCode
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from services.reporting.domain.filters import ReportFilter
 from services.reporting.projection import apply_events, rebuild
 from services.reporting.settings import ReportingSettings
 from shared.db import create_pool
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 SETTINGS = ReportingSettings()
 REBUILDS = 7
@@ -106,7 +106,7 @@ def test_the_rebuild_command_succeeds_every_time_beside_the_running_service(
         }
         for _ in range(REBUILDS):  # the gauges refresh every 50 ms meanwhile
             done = subprocess.run(
-                [sys.executable, "-m", "shared.cli", "reporting", "rebuild", "--chunk", "50"],
+                [sys.executable, "-m", "polku.cli", "reporting", "rebuild", "--chunk", "50"],
                 env=env,
                 capture_output=True,
                 text=True,

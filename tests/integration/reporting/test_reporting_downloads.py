@@ -17,7 +17,7 @@ from test_reporting_worked_examples import example_events
 
 from services.reporting.domain.participant_file import COLUMNS
 from shared.events import intake as ik
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 ENTRY, EXIT = "2025-01-06", "2025-06-30"
 # the five worked examples of the reference, in the order example_events registers them

@@ -20,7 +20,7 @@ import redis
 from reporting_scenario import Scenario, build, publish
 from reporting_xlsx import check_report_as_xlsx
 
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_rebuild_equals_live(
     names = reporting.get("/v1/reports").json()["reports"]
     live = {name: reporting.get(f"/v1/reports/{name}").json() for name in names}
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "reporting", "rebuild", "--chunk", "100"],
+        [sys.executable, "-m", "polku.cli", "reporting", "rebuild", "--chunk", "100"],
         env=settings_env,
         capture_output=True,
         text=True,

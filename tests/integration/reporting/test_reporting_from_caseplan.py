@@ -23,7 +23,7 @@ from shared.events.intake import ParticipantRegistered
 from shared.events.matching import MatchAccepted
 from shared.events.vocabulary import OpeningKind
 from shared.settings import Settings
-from shared.testing import keyed_client
+from tests.support import keyed_client
 
 RAPLA = "Rapla vald"
 TODAY = date.today()

@@ -15,7 +15,7 @@ from reporting_scenario import publish
 from shared.events import Envelope, new_event
 from shared.events import caseplan as cp
 from shared.events import intake as ik
-from shared.testing import Stack, bearer, wait_until
+from tests.support import Stack, bearer, wait_until
 
 ENTRY, EXIT = date(2025, 1, 6), date(2025, 6, 30)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from shared.testing import free_port
+from tests.support import free_port
 
 with warnings.catch_warnings():  # the standard library's server: no SMTP library here
     warnings.simplefilter("ignore", DeprecationWarning)

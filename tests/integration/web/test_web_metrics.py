@@ -11,7 +11,7 @@ from services.web.main import create_app
 from services.web.settings import WebSettings
 from shared.migrate import migrate
 from shared.settings import Settings
-from shared.testing import free_port
+from tests.support import free_port
 
 
 async def test_pages_are_timed_by_route_and_service_failures_counted(settings: Settings) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -27,19 +26,15 @@ from shared.events.matching import MatchDeclined, MatchProposed, OpeningPosted
 from shared.events.vocabulary import OpeningKind, OrganisationKind
 from shared.migrate import migrate
 from shared.settings import Settings
-from shared.testing.people import WebPerson, create_person
+from tests.support import polling
+from tests.support.people import WebPerson, create_person
 
 EMPLOYER, SUPPORT = uuid4(), uuid4()
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60.0) -> Any:
-    deadline = time.monotonic() + within
-    while True:
-        found = await check()
-        if found or time.monotonic() > deadline:
-            assert found, "timed out"
-            return found
-        await asyncio.sleep(0.05)
+    """The one polling helper, with a longer wait: the web front's consumer starts first."""
+    return await polling.eventually(check, "a notification", within=within)
 
 
 @asynccontextmanager

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 import httpx
 from openpyxl import Workbook, load_workbook
 
+from demo.national_ids import isikukood
 from services.web import upload
 from shared import spreadsheet
-from shared.demo.national_ids import isikukood
-from shared.testing import Stack
-from shared.testing.people import create_person
-from shared.testing.web_browser import Browser
+from tests.support import Stack
+from tests.support.people import create_person
+from tests.support.web_browser import Browser
 
 GIVEN = datetime.now(UTC).isoformat()
 HEADER = ("national_id,given_name,family_name,labour_market_status,consent_purposes,"

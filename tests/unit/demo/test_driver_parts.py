@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 import httpx
 
-from shared.cli import build_parser
-from shared.demo.apis import Api
-from shared.demo.employer import participant_of, placements_in
-from shared.demo.receiver import WebhookReceiver, match_id_of, signature_valid
-from shared.demo.report import DemoReport
-from shared.demo.steps import timesheet, today
+from demo.apis import Api
+from demo.employer import participant_of, placements_in
+from demo.receiver import WebhookReceiver, match_id_of, signature_valid
+from demo.report import DemoReport
+from demo.steps import timesheet, today
+from polku.cli import build_parser
 
 OPENAPI = {
     "paths": {

@@ -4,10 +4,10 @@ import tracemalloc
 from collections import Counter
 from itertools import islice
 
-from shared.demo import build_region, iter_participants, journey, year_schedule
-from shared.demo.bodies import fingerprint, intake_body
-from shared.demo.esco import OCCUPATIONS, SKILLS
-from shared.demo.places import load_places
+from demo import build_region, iter_participants, journey, year_schedule
+from demo.bodies import fingerprint, intake_body
+from demo.esco import OCCUPATIONS, SKILLS
+from demo.places import load_places
 from shared.events.vocabulary import OpeningKind, OrganisationKind, RiskGroup
 
 

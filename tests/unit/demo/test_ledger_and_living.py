@@ -7,11 +7,11 @@ import json
 import threading
 from pathlib import Path
 
-from shared.cli import build_parser
-from shared.demo.cli import resolve_defaults
-from shared.demo.ledger import RegionLedger, load_ledger, region_key, save_ledger
-from shared.demo.living import READY_AFTER_DAYS, STAY_DAYS, LivingRegion, until
-from shared.demo.people import iter_participants
+from demo.cli import resolve_defaults
+from demo.ledger import RegionLedger, load_ledger, region_key, save_ledger
+from demo.living import READY_AFTER_DAYS, STAY_DAYS, LivingRegion, until
+from demo.people import iter_participants
+from polku.cli import build_parser
 
 
 def test_a_saved_ledger_is_found_again_for_its_region_only(tmp_path: Path) -> None:

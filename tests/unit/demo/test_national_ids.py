@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from shared.demo.national_ids import NationalIdMint, henkilotunnus, isikukood
-from shared.demo.people import iter_participants
+from demo.national_ids import NationalIdMint, henkilotunnus, isikukood
+from demo.people import iter_participants
 
 FI_CONTROL = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 

@@ -9,6 +9,8 @@ from uuid import uuid4
 
 import pytest
 
+from demo import iter_participants
+from demo.bodies import intake_body
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import parse_national_id
 from services.intake.records import (
@@ -20,8 +22,6 @@ from services.intake.records import (
     new_profile,
 )
 from services.intake.schemas import IntakeIn
-from shared.demo import iter_participants
-from shared.demo.bodies import intake_body
 from shared.events import new_event
 from shared.events.envelope import decode
 from shared.events.intake import ParticipantProfile, ParticipantRegistered, ParticipantUpdated

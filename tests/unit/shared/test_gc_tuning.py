@@ -30,7 +30,7 @@ def test_tuning_raises_the_thresholds_freezes_start_up_and_still_collects_cycles
 def test_polku_run_tunes_the_collector_before_serving() -> None:
     import inspect
 
-    from shared import cli
+    from polku import cli
 
     source = inspect.getsource(cli.cmd_run)
     assert source.index("tune_for_service()") < source.index("uvicorn.run(")

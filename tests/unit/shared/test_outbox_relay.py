@@ -16,6 +16,7 @@ from shared.metrics import ServiceMetrics
 from shared.outage import Backoff
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 
 class FakeConn:
@@ -164,20 +165,13 @@ async def test_the_back_off_starts_short_again_after_the_relay_worked(
     take = relay.backoff.next
     relay.backoff.next = lambda: waits.append(take()) or waits[-1]  # type: ignore[method-assign]
     task = asyncio.ensure_future(relay.run())
-    await _until(lambda: len(connects) == 3 and bool(statements(relay)))
+    await eventually(lambda: len(connects) == 3 and statements(relay), within=5, interval=0.005)
     connects[-1].closed = True  # the LISTEN connection is lost
     relay._wake.set()
-    await _until(lambda: len(connects) == 4)
+    await eventually(lambda: len(connects) == 4, within=5, interval=0.005)
     relay.stop()
     await asyncio.wait_for(task, 5)
     assert waits == [0.01, 0.02, 0.01]
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Poll `condition` with a deadline (the relay runs in the same loop)."""
-    async with asyncio.timeout(5):
-        while not condition():  # noqa: ASYNC110 - polls state the fakes change, no event to wait on
-            await asyncio.sleep(0.005)
 
 
 async def test_prune_deletes_in_batches_until_a_short_one_for_each_table() -> None:

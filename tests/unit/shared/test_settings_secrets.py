@@ -93,7 +93,7 @@ def test_start_exits_naming_each_refused_setting(monkeypatch: pytest.MonkeyPatch
 def test_a_service_refuses_to_start_with_development_secrets_outside_development() -> None:
     env = {"PATH": "/usr/bin:/bin", "POLKU_ENV": "production"}
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "run", "intake"],
+        [sys.executable, "-m", "polku.cli", "run", "intake"],
         env={**env, "PYTHONPATH": ":".join(sys.path)},
         capture_output=True,
         text=True,
@@ -104,7 +104,7 @@ def test_a_service_refuses_to_start_with_development_secrets_outside_development
 
 
 def test_the_demo_says_it_is_development() -> None:
-    from shared.demo.driver import DEMO_ENV
+    from demo.driver import DEMO_ENV
 
     assert DEMO_ENV["POLKU_ENV"] == "development"
     assert Settings(_env_file=None, env=DEMO_ENV["POLKU_ENV"]).env == "development"  # type: ignore[call-arg, arg-type]

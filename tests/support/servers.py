@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import json
 import os
 import shutil
@@ -14,18 +13,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 
-from shared.embedded import redis_binary, start_redis
+from polku.embedded import redis_binary, start_redis
 from shared.roles import default_role, with_user
 from shared.settings import PROCESSES, SERVICES, WEB
+from tests.support.polling import wait_until
 
 ADMIN_DSN = os.environ.get("POLKU_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,21 +34,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def wait_until(
-    predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
-) -> Any:
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
-            last = predicate()
-            if last:
-                return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}: {last!r}")
 
 
 async def create_database(admin_dsn: str = ADMIN_DSN) -> str:
@@ -131,7 +114,7 @@ class ServiceProcess:
     def start(self, *, wait: bool = True) -> ServiceProcess:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "run", self.service],
+            [sys.executable, "-m", "polku.cli", "run", self.service],
             env={**self.env, f"POLKU_{self.service.upper()}_PORT": str(self.port)},
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from shared.demo.esco import OCCUPATIONS, SKILLS, TELEWORK_SKILLS
-from shared.demo.places import PLACE_WEIGHTS, TELEWORK_CENTRES, Place, load_places
+from demo.esco import OCCUPATIONS, SKILLS, TELEWORK_SKILLS
+from demo.places import PLACE_WEIGHTS, TELEWORK_CENTRES, Place, load_places
 from shared.events.vocabulary import OpeningKind, OrganisationKind, RiskGroup
 
 KINDS_OFFERED: dict[OrganisationKind, tuple[OpeningKind, ...]] = {

@@ -11,8 +11,8 @@ import pytest
 
 from shared.migrate import migrate
 from shared.settings import SERVICES, Settings
-from shared.testing.keys import create_api_key_sync
-from shared.testing.servers import (
+from tests.support.keys import create_api_key_sync
+from tests.support.servers import (
     RedisServer,
     Stack,
     create_database,

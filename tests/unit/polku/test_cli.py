@@ -15,19 +15,19 @@ import asyncpg
 import pytest
 import redis.exceptions as redis_errors
 
-from shared.cli import build_parser
-from shared.cli_errors import explain, is_stream_id
-from shared.tables import cell, format_table
-from shared.testing import free_port
+from polku.cli import build_parser
+from polku.cli_errors import explain, is_stream_id
+from polku.tables import cell, format_table
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def polku(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m shared.cli ARGS` in development mode with `env` on top."""
+    """Run `python -m polku.cli ARGS` in development mode with `env` on top."""
     full = {**os.environ, "POLKU_ENV": "development", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args],
+        [sys.executable, "-m", "polku.cli", *args],
         cwd=ROOT,
         env=full,
         capture_output=True,

@@ -22,8 +22,8 @@ EXTRA_COMMANDS: list[str] = [
     # Modules that add their own sub-commands with `add_commands(subparsers)`.
     "services.intake.cli",
     "services.reporting.cli",
-    "shared.demo.cli",
-    "shared.keys_cli",
+    "demo.cli",
+    "polku.keys_cli",
 ]
 
 
@@ -89,7 +89,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     embedded = None
     if not (env.get("POLKU_DATABASE_URL") and env.get("POLKU_REDIS_URL")):
-        from shared.embedded import start_embedded
+        from polku.embedded import start_embedded
 
         root = Path(args.data_dir).resolve()
         print(f"polku: no POLKU_DATABASE_URL/POLKU_REDIS_URL set; embedded servers in {root}")
@@ -130,11 +130,11 @@ def supervise(
 ) -> int:
     """Run the four services and the web front with prefixed logs, restarting a crashed one with a back-off;
     stop them all on Ctrl-C or SIGTERM (after `before_stop`, e.g. the demo finishing)."""
-    from shared.supervisor import Supervisor
+    from polku.supervisor import Supervisor
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     child_env = {**env, "POLKU_LOG_JSON": env.get("POLKU_LOG_JSON", "false")}
-    commands = {s: [sys.executable, "-m", "shared.cli", "run", s] for s in PROCESSES}
+    commands = {s: [sys.executable, "-m", "polku.cli", "run", s] for s in PROCESSES}
     supervisor = Supervisor(commands, env=child_env)
     supervisor.start_all()
     for service in SERVICES:
@@ -166,8 +166,8 @@ def cmd_dlq(args: argparse.Namespace) -> int:
     """List dead-lettered entries, or replay one."""
     import redis.asyncio as aioredis
 
-    from shared.cli_errors import is_stream_id
-    from shared.ops import dead_letters, replay_dead_letter
+    from polku.cli_errors import is_stream_id
+    from polku.ops import dead_letters, replay_dead_letter
     from shared.sealing import Sealer
 
     settings = _settings()
@@ -204,7 +204,7 @@ DLQ_ID_EXAMPLE = "1733221234567-0 (see `polku dlq list`)"
 
 def print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
     """Rows as an aligned table of `columns`, or (`--json`) every field, one object a line."""
-    from shared.tables import format_table
+    from polku.tables import format_table
 
     if as_json:
         for row in rows:
@@ -218,7 +218,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Each stream and group: length, lag, pending; dead letters; outbox backlogs."""
     import redis.asyncio as aioredis
 
-    from shared.ops import format_status, pipeline_status
+    from polku.ops import format_status, pipeline_status
 
     settings = _settings()
 
@@ -283,7 +283,7 @@ def package_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command; a server down or an unmigrated database
     is one line on stderr and exit code 1, not a traceback."""
-    from shared.cli_errors import FAILED, explain
+    from polku.cli_errors import FAILED, explain
 
     parser, handlers = build_parser()
     args = parser.parse_args(argv)

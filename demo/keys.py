@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import asyncpg
 import httpx
 
-from shared.demo.apis import Api
+from demo.apis import Api
 
 ADMIN_ORGANISATION = uuid.UUID("00000000-0000-4000-8000-00000000ad01")
 
@@ -78,7 +78,7 @@ class KeyRing:
                 return key
         if self.database_url is None or self.failure is not None:
             return self.fallback
-        from shared.keys_cli import create_key
+        from shared.key_store import create_key
 
         try:
             _, key = await create_key(

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from shared.testing.servers import free_port
+from tests.support.servers import free_port
 
 _BIN = Path(os.environ.get("POLKU_PG_BIN", "/usr/local/bin"))
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from shared.keys_cli import create_key
+from shared.key_store import create_key
 
 ADMIN_ORGANISATION = UUID("00000000-0000-4000-8000-00000000ad01")
 """The organisation tests and the demo give their admin key."""

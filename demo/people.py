@@ -6,10 +6,10 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from shared.demo.esco import OCCUPATIONS, SKILLS
-from shared.demo.names import FAMILY_NAMES, GIVEN_NAMES, RUSSIAN_FEMALE_ENDINGS
-from shared.demo.national_ids import NationalIdMint
-from shared.demo.places import PLACE_WEIGHTS, Place, load_places
+from demo.esco import OCCUPATIONS, SKILLS
+from demo.names import FAMILY_NAMES, GIVEN_NAMES, RUSSIAN_FEMALE_ENDINGS
+from demo.national_ids import NationalIdMint
+from demo.places import PLACE_WEIGHTS, Place, load_places
 from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
 
 REFERENCE_YEAR = 2026

@@ -34,7 +34,7 @@ class Place:
 @lru_cache(maxsize=1)
 def load_places() -> tuple[Place, ...]:
     """Every place in places.csv, in file order."""
-    text = resources.files("shared.demo").joinpath("places.csv").read_text(encoding="utf-8")
+    text = resources.files("demo").joinpath("places.csv").read_text(encoding="utf-8")
     return tuple(
         Place(
             country=row["country"],

@@ -8,10 +8,10 @@ import itertools
 import threading
 from collections.abc import Callable
 
-from shared.demo.flow import ParticipantFlow
-from shared.demo.ledger import RegionLedger
-from shared.demo.people import Participant, iter_participants
-from shared.demo.year import Action, journey
+from demo.flow import ParticipantFlow
+from demo.ledger import RegionLedger
+from demo.people import Participant, iter_participants
+from demo.year import Action, journey
 
 READY_AFTER_DAYS = 2
 STAY_DAYS = 30

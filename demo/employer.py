@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from shared.demo.keys import Identity, staff
-from shared.demo.receiver import match_id_of
-from shared.demo.steps import Caller, timesheet, today
-from shared.demo.year import journey
+from demo.keys import Identity, staff
+from demo.receiver import match_id_of
+from demo.steps import Caller, timesheet, today
+from demo.year import journey
 
 LATE_ANSWERS = frozenset(
     {"match_withdrawn", "match_expired", "match_accepted", "match_declined", "opening_closed",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from shared.demo.year import PlannedActivity
+from demo.year import PlannedActivity
 
 
 @dataclass

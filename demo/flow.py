@@ -6,16 +6,16 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from shared.demo.bodies import intake_body
-from shared.demo.keys import municipality
-from shared.demo.people import Participant
-from shared.demo.report import DemoReport
-from shared.demo.state import DemoState, id_in
-from shared.demo.steps import Caller, timesheet, today
-from shared.demo.year import Action, PlannedActivity
+from demo.bodies import intake_body
+from demo.keys import municipality
+from demo.people import Participant
+from demo.report import DemoReport
+from demo.state import DemoState, id_in
+from demo.steps import Caller, timesheet, today
+from demo.year import Action, PlannedActivity
 
 if TYPE_CHECKING:
-    from shared.demo.employer import DemoEmployer
+    from demo.employer import DemoEmployer
 
 NOT_YET_WORKED = frozenset({"worked_in_future"})
 """The demo plays a year in minutes, but caseplan takes hours only for days already worked

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from shared.demo.driver import DEMO_ENV, SERVICES, DemoConfig, run_demo
+from demo.driver import DEMO_ENV, SERVICES, DemoConfig, run_demo
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> dict[str, Callable[..., int]]:  # type: ignore[type-arg]
@@ -73,7 +73,7 @@ def resolve_defaults(args: argparse.Namespace) -> None:
 def _with_services(args: argparse.Namespace) -> int:
     """`polku up` with the demo as its first client; on Ctrl-C the demo stops first (its
     answers awaited, its webhooks off), then the services."""
-    from shared.cli import cmd_up
+    from polku.cli import cmd_up
 
     if not args.verbose:
         os.environ.setdefault("POLKU_LOG_LEVEL", "WARNING")  # the demo's summary stays readable
@@ -137,7 +137,7 @@ def _operator_key(database_url: str | None) -> str | None:
 
     import asyncpg
 
-    from shared.keys_cli import create_key
+    from shared.key_store import create_key
 
     org = uuid.uuid5(uuid.NAMESPACE_URL, "polku-demo:operator")
     try:

@@ -2,9 +2,9 @@
 support workers, openings and participants of a regional network and of their year, and
 `polku demo`, which creates that region through the services' public APIs and drives it."""
 
-from shared.demo.people import Participant, iter_participants
-from shared.demo.region import Opening, Organisation, Region, SupportWorker, build_region
-from shared.demo.year import Action, Journey, journey, year_schedule
+from demo.people import Participant, iter_participants
+from demo.region import Opening, Organisation, Region, SupportWorker, build_region
+from demo.year import Action, Journey, journey, year_schedule
 
 __all__ = [
     "Action",

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 
-from shared.demo.apis import Api, Route
-from shared.demo.keys import ADMIN, Identity, KeyRing
-from shared.demo.report import DemoReport
-from shared.demo.state import DemoState, id_in
+from demo.apis import Api, Route
+from demo.keys import ADMIN, Identity, KeyRing
+from demo.report import DemoReport
+from demo.state import DemoState, id_in
 
 NOT_YET = frozenset({404, 409, 425})
 """Answers that may mean "the event has not reached this service yet"."""

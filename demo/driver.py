@@ -13,20 +13,20 @@ from typing import Any
 
 import httpx
 
-from shared.demo.apis import Api
-from shared.demo.employer import DemoEmployer
-from shared.demo.flow import ParticipantFlow
-from shared.demo.keys import KeyRing
-from shared.demo.ledger import RegionLedger, load_ledger, save_ledger
-from shared.demo.living import LivingRegion, until
-from shared.demo.people import Participant, iter_participants
-from shared.demo.receiver import WebhookReceiver
-from shared.demo.region import build_region
-from shared.demo.report import DemoReport
-from shared.demo.setup import create_region, webhooks_off
-from shared.demo.state import DemoState
-from shared.demo.steps import Caller
-from shared.demo.year import HORIZON_DAYS, Action, year_schedule
+from demo.apis import Api
+from demo.employer import DemoEmployer
+from demo.flow import ParticipantFlow
+from demo.keys import KeyRing
+from demo.ledger import RegionLedger, load_ledger, save_ledger
+from demo.living import LivingRegion, until
+from demo.people import Participant, iter_participants
+from demo.receiver import WebhookReceiver
+from demo.region import build_region
+from demo.report import DemoReport
+from demo.setup import create_region, webhooks_off
+from demo.state import DemoState
+from demo.steps import Caller
+from demo.year import HORIZON_DAYS, Action, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
 DEMO_ENV = {

@@ -7,8 +7,8 @@ import io
 import sys
 import threading
 
-from shared.supervisor import Supervisor, restart_delay
-from shared.testing import wait_until
+from polku.supervisor import Supervisor, restart_delay
+from tests.support import wait_until
 
 CRASH = [sys.executable, "-c", "import sys; print('crashing'); sys.exit(3)"]
 STEADY = [sys.executable, "-c", "import signal; print('steady', flush=True); signal.pause()"]

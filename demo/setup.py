@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from shared.demo.bodies import opening_body, organisation_body, support_worker_body
-from shared.demo.keys import municipality
-from shared.demo.ledger import RegionLedger
-from shared.demo.receiver import WebhookReceiver
-from shared.demo.region import Opening, Organisation, Region, SupportWorker
-from shared.demo.state import id_in
-from shared.demo.steps import Caller
+from demo.bodies import opening_body, organisation_body, support_worker_body
+from demo.keys import municipality
+from demo.ledger import RegionLedger
+from demo.receiver import WebhookReceiver
+from demo.region import Opening, Organisation, Region, SupportWorker
+from demo.state import id_in
+from demo.steps import Caller
 
 UNSAFE_WEBHOOK = frozenset({"unsafe_webhook_url"})
 AGREED_ALREADY = frozenset({"agreement_exists"})

@@ -2,15 +2,15 @@
 
 import os
 
-from shared.testing.keys import bearer, create_api_key, create_api_key_sync, keyed_client
-from shared.testing.servers import (
+from tests.support.keys import bearer, create_api_key, create_api_key_sync, keyed_client
+from tests.support.polling import eventually, wait_until
+from tests.support.servers import (
     RedisServer,
     ServiceProcess,
     Stack,
     create_database,
     drop_database,
     free_port,
-    wait_until,
 )
 
 # Tests and benchmarks are development: their processes (and the services they start, which
@@ -26,6 +26,7 @@ __all__ = [
     "create_api_key_sync",
     "create_database",
     "drop_database",
+    "eventually",
     "free_port",
     "keyed_client",
     "wait_until",

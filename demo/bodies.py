@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.demo.people import Participant, iter_participants
-from shared.demo.region import Opening, Organisation, SupportWorker, build_region
-from shared.demo.year import year_schedule
+from demo.people import Participant, iter_participants
+from demo.region import Opening, Organisation, SupportWorker, build_region
+from demo.year import year_schedule
 
 CONSENT_PURPOSES = ["case_management", "matching", "employer_contact", "reporting", "follow_up"]
 FIXED_CONSENT_TIME = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
