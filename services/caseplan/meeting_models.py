@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from services.caseplan.api_models import Body, Municipality
+from services.caseplan.schemas import Body, Municipality
 from services.caseplan.meeting_out import AttendeeOut, MeetingOut
 from shared.events.vocabulary import AttendanceStatus, AttendeeRole, MeetingKind
 from shared.json_schema import IsoDateTime
