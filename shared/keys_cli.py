@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from shared.auth import ROLES, key_hash, new_key
+from shared.history import SCOPES
 from shared.settings import SERVICES, Settings
 
 
@@ -25,6 +26,7 @@ async def create_key(
     municipality: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    scopes: Sequence[str] = (),
 ) -> tuple[UUID, str]:
     """Create a key in every schema in one transaction; returns (key id, key text shown once)."""
     conn = await asyncpg.connect(dsn)
@@ -36,6 +38,7 @@ async def create_key(
             municipality=municipality,
             expires_at=expires_at,
             label=label,
+            scopes=scopes,
         )
     finally:
         await conn.close()
@@ -49,10 +52,14 @@ async def insert_key(
     municipality: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    scopes: Sequence[str] = (),
 ) -> tuple[UUID, str]:
-    """The same new key (its hash) in every service's schema, in one transaction."""
+    """The same new key (its hash) in every service's schema, in one transaction; `scopes`
+    add permissions beyond the role (`history`: an import of past dates)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if unknown := set(scopes) - set(SCOPES):
+        raise ValueError(f"scopes must be among {', '.join(SCOPES)}, not {sorted(unknown)}")
     if (role == "municipality") != (municipality is not None):
         raise ValueError("a municipality key (and only one) names its municipality")
     key_id, key = uuid4(), new_key()
@@ -60,7 +67,7 @@ async def insert_key(
         for schema in SERVICES:
             await conn.execute(
                 f'INSERT INTO "{schema}".api_key (key_id, key_hash, organisation_id, role,'
-                " municipality, expires_at, label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                " municipality, expires_at, label, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 key_id,
                 key_hash(key),
                 organisation_id,
@@ -68,6 +75,7 @@ async def insert_key(
                 municipality,
                 expires_at,
                 label,
+                sorted(set(scopes)),
             )
     return key_id, key
 
@@ -101,7 +109,8 @@ async def list_keys(dsn: str) -> list[dict[str, Any]]:
     try:
         rows = await conn.fetch(
             f"SELECT key_id, organisation_id, role, municipality, label, created_at, expires_at,"
-            f' revoked_at FROM "{SERVICES[0]}".api_key ORDER BY created_at'
+            f" revoked_at, array_to_string(scopes, ',') AS scopes"
+            f' FROM "{SERVICES[0]}".api_key ORDER BY created_at'
         )
     finally:
         await conn.close()
@@ -121,6 +130,7 @@ def _create(args: argparse.Namespace) -> int:
                 municipality=args.municipality,
                 expires_at=expires,
                 label=args.label,
+                scopes=args.scope,
             )
         )
     except ValueError as exc:
@@ -140,7 +150,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 KEY_COLUMNS = ("key_id", "role", "municipality", "organisation_id", "label", "expires_at",
-               "revoked_at")  # fmt: skip
+               "revoked_at", "scopes")  # fmt: skip
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -170,6 +180,10 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
     create.add_argument("--municipality", help="municipality code (municipality keys only)")
     create.add_argument("--expires-in-days", type=float, default=None)
     create.add_argument("--label", default="", help="a note on who holds the key")
+    create.add_argument(
+        "--scope", action="append", choices=SCOPES, default=[],
+        help="a permission beyond the role (history: import past dates); may repeat",
+    )  # fmt: skip
     revoke = actions.add_parser("revoke", help="revoke a key everywhere")
     revoke.add_argument("key_id", type=UUID)
     listing = actions.add_parser("list", help="list keys (never their text) as a table")

@@ -9,13 +9,15 @@ A `None` principal is an internal caller (no HTTP request: the CLI, a test): uns
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from services.caseplan.domain.plausible import require_importable
 from services.caseplan.domain.refusal import Refusal
-from shared import audit
+from shared import audit, history
 from shared.auth import Principal
 
 _PLAN_COLUMNS = (
@@ -23,6 +25,15 @@ _PLAN_COLUMNS = (
     " w.organisation_id AS worker_organisation"
 )
 _PLAN = f"{_PLAN_COLUMNS} FROM case_plan c LEFT JOIN support_worker w USING (support_worker_id)"
+
+
+def importing(principal: Principal | None, today: date, **days: tuple[str, date | None]) -> bool:
+    """True for a history import (a key with the `history` scope), whose days are first held
+    to the import's rules (between the floor and today); an ordinary write keeps its own."""
+    if not history.may_import(principal):
+        return False
+    require_importable(days, today=today)
+    return True
 
 
 def may_see_plan(principal: Principal | None, plan: Any) -> bool:
@@ -44,8 +55,10 @@ async def check_plan(
     participant_id: UUID | None = None,
     case_plan_id: UUID | None = None,
     action: str = "case_plan.read",
+    imported: bool = False,
 ) -> None:
-    """Refuse (404) a case plan outside the caller's scope; audit the access."""
+    """Refuse (404) a case plan outside the caller's scope; audit the access (`imported`:
+    a history import's)."""
     column = "c.participant_id" if participant_id is not None else "c.case_plan_id"
     # No transaction: one read, then one audit line committed on its own (the access is
     # audited whether or not the action then succeeds), two round trips instead of four.
@@ -55,14 +68,22 @@ async def check_plan(
             return  # the use case answers its own 404
         if not may_see_plan(principal, plan):
             raise Refusal("case_plan_not_found", "no such case plan", status=404)
-        await audit.record(conn, principal, action, [plan["participant_id"]], ["case_plan"])
+        await audit.record(
+            conn, principal, action, [plan["participant_id"]], ["case_plan"], imported=imported
+        )
 
 
 async def check_placement(
-    pool: asyncpg.Pool, principal: Principal | None, placement_id: UUID, organisation_id: UUID
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    placement_id: UUID,
+    organisation_id: UUID,
+    *,
+    imported: bool = False,
 ) -> None:
-    """A workshop or employer acts only on its own placements, in its own name."""
-    if principal is None or principal.is_admin:
+    """A workshop or employer acts only on its own placements, in its own name (an admin on
+    any: audited only when importing history)."""
+    if principal is None or (principal.is_admin and not imported):
         return
     async with pool.acquire() as conn:  # as in check_plan: a read, then the audit line
         plan = await conn.fetchrow(
@@ -73,14 +94,21 @@ async def check_placement(
         )
         if plan is None:
             return
-        mine = plan["owner"] == principal.organisation_id or (
-            principal.role == "support_worker" and may_see_plan(principal, plan)
+        if not principal.is_admin:
+            _check_own_placement(principal, plan, organisation_id)
+        await audit.record(
+            conn, principal, "placement.changed", [plan["participant_id"]], imported=imported
         )
-        if not mine:
-            raise Refusal("placement_not_found", "no such placement", status=404)
-        if principal.role != "support_worker" and organisation_id != principal.organisation_id:
-            raise Refusal("other_organisation", "act in your own organisation's name", status=403)
-        await audit.record(conn, principal, "placement.changed", [plan["participant_id"]])
+
+
+def _check_own_placement(principal: Principal, plan: Any, organisation_id: UUID) -> None:
+    mine = plan["owner"] == principal.organisation_id or (
+        principal.role == "support_worker" and may_see_plan(principal, plan)
+    )
+    if not mine:
+        raise Refusal("placement_not_found", "no such placement", status=404)
+    if principal.role != "support_worker" and organisation_id != principal.organisation_id:
+        raise Refusal("other_organisation", "act in your own organisation's name", status=403)
 
 
 def check_organisation(principal: Principal | None, organisation_id: UUID | None) -> None:

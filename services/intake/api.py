@@ -15,11 +15,11 @@ from services.intake.domain.transfer import TransferStatus
 from services.intake.errors import IntakeError
 from services.intake.schemas import (
     ConsentWithdrawal,
-    IntakeIn,
     IntakeOut,
     ParticipantCorrection,
     ParticipantOut,
     ParticipantPage,
+    RegistrationIn,
     TransferAsk,
     TransferAsked,
     TransferOut,
@@ -64,16 +64,22 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
     response_model=IntakeOut,
     responses={
         200: {"model": IntakeOut, "description": "The person was known: record updated"},
-        **refusals({403: ["other_municipality"], 422: ["idempotency_key_reused"]}),
+        **refusals(
+            {
+                403: ["other_municipality", "history_import_not_allowed"],
+                422: ["idempotency_key_reused", "registered_in_future", "registered_before_floor"],
+            }
+        ),
     },
 )
 async def register(
-    body: IntakeIn,
+    body: RegistrationIn,
     request: Request,
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
-    """Register one participant (or update them when already known)."""
+    """Register one participant (or update them when already known); a key with the
+    `history` scope may date the registration back (`registered_on`)."""
     runtime = request.app.state.runtime  # not dependencies: the busiest route, each costs
     answer = await service.register(
         runtime.db,

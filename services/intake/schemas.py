@@ -24,6 +24,7 @@ from shared.events.vocabulary import LabourMarketStatus, RiskGroup, Transport
 from shared.json_schema import (
     AS_INTEGER,
     AS_NUMBER,
+    IsoDate,
     IsoDateTime,
     JsonBool,
     example,
@@ -218,6 +219,18 @@ class IntakeIn(ParticipantDetails):
     municipality: Municipality
     national_id: NationalIdText
     consent: Consent
+
+
+class RegistrationIn(IntakeIn):
+    """One registration over `POST /v1/intakes`; a history import may date it back."""
+
+    registered_on: IsoDate | None = Field(
+        None,
+        description="The registration's own past date, for an import of a project's history:"
+        " only with a key holding the `history` scope (403 `history_import_not_allowed`"
+        " otherwise), never after today, never before 2000-01-01 (422"
+        " `registered_in_future`, `registered_before_floor`). Left out: today.",
+    )
 
 
 class UploadedIntake(IntakeIn):

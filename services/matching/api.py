@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -29,7 +30,7 @@ from services.matching.schemas import (
 )
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
-from shared import outbox
+from shared import audit, history, outbox
 from shared.auth import Allow, Principal
 from shared.events import new_event
 from shared.events.envelope import Payload
@@ -280,20 +281,40 @@ async def _match_out(match_id: UUID, pool: asyncpg.Pool) -> MatchOut:
 @router.post(
     "/matches/{match_id}/accept",
     responses=refusals(
-        {404: ["match_not_found"], 409: [*NOT_LIVE, "opening_closed", "no_seats_left"]}
+        {
+            404: ["match_not_found"],
+            409: [*NOT_LIVE, "opening_closed", "no_seats_left"],
+            422: [
+                "starts_on_required",
+                "starts_in_future",
+                "starts_before_floor",
+                "starts_before_registration",
+            ],
+        }
     ),
 )
 async def accept_match(
     match_id: UUID, pool: PoolDep, principal: Provider, body: AcceptIn | None = None
 ) -> MatchOut:
-    """The organisation accepts: `match.accepted` starts a placement in caseplan."""
+    """The organisation accepts: `match.accepted` starts a placement in caseplan. A key with
+    the `history` scope imports a past placement: `starts_on` between 2000-01-01 and today,
+    not before the registration; audited as imported."""
     await access.check_match(pool, principal, match_id)
     body = body or AcceptIn()
+    imported = history.may_import(principal)
     async with pool.acquire() as conn, conn.transaction():
         accepted = await decisions.accept(
-            conn, match_id, starts_on=body.starts_on, hours_per_week=body.hours_per_week
+            conn,
+            match_id,
+            starts_on=body.starts_on,
+            hours_per_week=body.hours_per_week,
+            imported_by=datetime.now(UTC).date() if imported else None,
         )
         await _record(conn, accepted)
+        if imported:
+            await audit.record(
+                conn, principal, "match.accepted", [accepted.participant_id], imported=True
+            )
     return await _match_out(match_id, pool)
 
 

@@ -73,6 +73,11 @@ def add_activity(plan: CasePlan, activity: Activity) -> tuple[Activity, list[Pay
         raise ValueError("activity belongs to another case plan")
     if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
         raise Refusal("ends_before_start", "the activity ends before it starts", status=422)
+    if activity.starts_on and activity.starts_on < plan.opened_on:
+        raise Refusal(
+            "starts_before_opening", f"the activity starts before the case opened ({plan.opened_on})",
+            status=422, field="starts_on",
+        )  # fmt: skip
     if activity.status in FINISHED:
         raise Refusal("already_finished", "a new activity cannot start finished", status=422)
     fresh = replace(activity, hours_logged=Decimal(0))
