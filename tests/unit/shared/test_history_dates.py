@@ -107,7 +107,9 @@ def a_plan(opened: date) -> CasePlan:
 
 def test_the_consistency_rules_hold_for_past_dates() -> None:
     plan = a_plan(date(2007, 4, 2))
-    early = Activity(uuid4(), plan.case_plan_id, ActivityType.JOB_SEARCH, starts_on=date(2007, 3, 1))
+    early = Activity(
+        uuid4(), plan.case_plan_id, ActivityType.JOB_SEARCH, starts_on=date(2007, 3, 1)
+    )
     with pytest.raises(Refusal) as caught:
         add_activity(plan, early)
     assert caught.value.reason == "starts_before_opening"
