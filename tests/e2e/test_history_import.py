@@ -227,7 +227,9 @@ def test_a_past_project_is_imported_and_reported_over_its_own_period(
     }
     imported = {s: {e["action"] for e in rows if e["imported"]} for s, rows in audited.items()}
     assert "participant.created" in imported["intake"]
-    assert {"activity.added", "exit.recorded", "follow_up"} <= imported["caseplan"]
+    assert {"activity.added", "placement.changed", "exit.recorded", "follow_up"} <= imported[
+        "caseplan"
+    ]
     assert "match.accepted" in imported["matching"]
     assert not any(e["imported"] for e in audited["intake"] if e["action"] == "audit.read")
 
