@@ -25,7 +25,7 @@ from services.intake.schemas import (
     TransferOut,
     TransferPage,
 )
-from shared import audit, receipts
+from shared import audit, history, receipts
 from shared.auth import Allow, Principal
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
@@ -118,7 +118,8 @@ async def register_batch(
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
-    """Register many intakes from a CSV or JSON-lines file; each row is created, updated or rejected."""
+    """Register many intakes from a CSV or JSON-lines file; each row is created, updated or
+    rejected. A key with the `history` scope may give each row its `registered_on`."""
     service.check_municipality(principal, municipality)
     data = await file.read(batch.MAX_BYTES + 1)
     if len(data) > batch.MAX_BYTES:
@@ -126,11 +127,17 @@ async def register_batch(
     kind = batch.detect_format(file.filename, file.content_type)
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
-    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key)
+    out = await batch.register_rows(
+        pool, rows, vault=vault, idempotency_key=key, importer=history.may_import(principal)
+    )
+    imported = set(out.imported_ids)
     async with pool.acquire() as conn:
-        await audit.record(
-            conn, principal, "participant.batch", out.participant_ids, service.PERSONAL_FIELDS
-        )
+        for dated in (False, True):
+            touched = [p for p in out.participant_ids if (p in imported) == dated]
+            await audit.record(
+                conn, principal, "participant.batch", touched, service.PERSONAL_FIELDS,
+                imported=dated,
+            )  # fmt: skip
     return JSONResponse(out.body)  # built as JSON already; `BatchOut` documents it
 
 

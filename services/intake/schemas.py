@@ -233,7 +233,7 @@ class RegistrationIn(IntakeIn):
     )
 
 
-class UploadedIntake(IntakeIn):
+class UploadedIntake(RegistrationIn):
     """A row of a batch upload, whose municipality may be left out (the upload names it)."""
 
     municipality: str | None = None  # type: ignore[assignment]
