@@ -25,7 +25,7 @@ from demo.region import build_region
 from demo.report import DemoReport
 from demo.setup import create_region, webhooks_off
 from demo.state import DemoState
-from demo.steps import Caller
+from demo.steps import Caller, DemoCalendar
 from demo.year import HORIZON_DAYS, Action, year_schedule
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
@@ -63,6 +63,9 @@ class DemoConfig:
     """Set it (Ctrl-C, SIGTERM) to stop: nothing new is sent, answers are awaited."""
     ledger_path: Path | None = None
     """Where the ids of the region's organisations, openings, workers and people are kept."""
+    history: bool = True
+    """Spread the year over the real past months that end today, with keys holding the
+    `history` scope (only when the demo mints its keys, i.e. with `database_url`)."""
 
 
 async def wait_ready(http: httpx.AsyncClient, urls: dict[str, str], within: float) -> None:
@@ -124,7 +127,11 @@ async def _run(
     await receiver.start()
     say(f"polku demo: employer webhook receiver at {receiver.url}")
     ledger = load_ledger(config.ledger_path, config.seed, config.participants)
-    caller = Caller(api, report, DemoState(), patience=config.patience, keys=keys)
+    dated = config.history and config.database_url is not None
+    calendar = DemoCalendar.ending_today() if dated else DemoCalendar()
+    caller = Caller(
+        api, report, DemoState(), patience=config.patience, keys=keys, calendar=calendar
+    )
     try:
         region = build_region(config.seed, config.participants)
         await create_region(caller, region, receiver, ledger)
@@ -211,6 +218,7 @@ class Driver:
 
     async def _schedule(self, start: float, tasks: set[asyncio.Task[None]]) -> bool:
         end = start + self.config.duration
+        self.caller.calendar.start(start, self.seconds_per_day)
         people = iter_participants(self.config.seed, self.config.participants)
         next_slot = start
         for action in year_schedule(self.config.seed, self.config.participants):

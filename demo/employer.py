@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from demo.keys import Identity, staff
+from demo.keys import ADMIN, Identity, staff
 from demo.receiver import match_id_of
 from demo.steps import Caller, timesheet, today
 from demo.year import journey
@@ -106,8 +106,9 @@ class DemoEmployer:
         self.report.count("proposals_seen")
         match = await self.caller.send("get_match", match_id=match_id)
         participant_id = participant_of(body) or participant_of(match)
-        staff = self.staff_of(match.get("organisation_id") if isinstance(match, dict) else None)
         index = self.state.index_of.get(participant_id or "", -1)
+        organisation_id = match.get("organisation_id") if isinstance(match, dict) else None
+        staff = self.staff_of(organisation_id, index)
         # Under the participant's placement lock, so an exit never overtakes an acceptance
         # whose placement caseplan has not started yet.
         async with self.state.placement_locks[index]:
@@ -125,7 +126,10 @@ class DemoEmployer:
             reason = "participant has left" if left else rng.choice(DECLINE_REASONS)
             await self._decide("decline_match", match_id, {"reason": reason}, staff)
             return None
-        body = {"starts_on": today().isoformat(), "hours_per_week": plan.placement_hours_per_week}
+        starts_on = today()
+        if self.dated(index):  # the schedule's day, never before the registration
+            starts_on = max(self.caller.calendar.now(), self.caller.calendar.day(plan.arrival_day))
+        body = {"starts_on": starts_on.isoformat(), "hours_per_week": plan.placement_hours_per_week}
         answer = await self._decide("accept_match", match_id, body, staff)
         participant_id = self.state.participant_ids.get(index) or participant_of(answer)
         if answer is None or participant_id is None:
@@ -135,10 +139,18 @@ class DemoEmployer:
             self.state.active_placements[index].add(placement_id)
         return placement_id
 
-    def staff_of(self, organisation_id: Any) -> Identity | None:
-        """The identity of an organisation's staff (None: the demo acts as admin)."""
+    def dated(self, index: int) -> bool:
+        """True when a participant's placement is dated back: one of the replayed year's."""
+        return self.caller.calendar.dated() and 0 <= index < self.count
+
+    def staff_of(self, organisation_id: Any, index: int = -1) -> Identity | None:
+        """The identity of an organisation's staff (None: the demo acts as admin), with the
+        history import permission for a participant of a year dated back."""
         kind = self.state.organisation_kinds.get(str(organisation_id))
-        return None if kind is None else staff(str(organisation_id), kind)
+        found = ADMIN if kind is None else staff(str(organisation_id), kind)
+        if self.dated(index):
+            return found.importing()
+        return None if kind is None else found
 
     async def _decide(
         self, step: str, match_id: str, body: dict[str, Any], identity: Identity | None
@@ -158,7 +170,7 @@ class DemoEmployer:
             if not going_on or placement_id not in self.state.active_placements[index]:
                 return
             key = f"{self.seed}:{index}:{self.state.proposals_per_participant[index]}:{fortnight}"
-            await self._log_hours(placement_id, 2 * plan.placement_hours_per_week, key)
+            await self._log_hours(index, placement_id, 2 * plan.placement_hours_per_week, key)
         if (
             placement_id in self.state.active_placements[index]
             and not self.caller.stopping.is_set()
@@ -187,7 +199,7 @@ class DemoEmployer:
             self.report.error("placements_started", f"no placement for match {match_id} yet")
         return None
 
-    async def _log_hours(self, placement_id: str, hours: float, key: str) -> None:
+    async def _log_hours(self, index: int, placement_id: str, hours: float, key: str) -> None:
         """A fortnight's timesheet, and now and then a day the participant did not come."""
         if self.caller.shed("log_placement_hours"):
             return
@@ -204,7 +216,7 @@ class DemoEmployer:
                     "log_placement_hours",
                     body,
                     refusals=NOT_YET_WORKED,
-                    identity=self.staff_of(body["organisation_id"]),
+                    identity=self.staff_of(body["organisation_id"], index),
                     placement_id=placement_id,
                 )
                 is not None
@@ -212,9 +224,9 @@ class DemoEmployer:
                 self.report.count("placement_hours_entries")
                 self.report.hours_by_activity_type["placement"] += chunk
         if random.Random(f"absent:{key}").random() < 0.2:
-            await self._absence(placement_id, start)
+            await self._absence(index, placement_id, start)
 
-    async def _absence(self, placement_id: str, start: date) -> None:
+    async def _absence(self, index: int, placement_id: str, start: date) -> None:
         """A day the participant did not come, recorded by the organisation's staff."""
         day = start + timedelta(days=self.state.timesheet_days[placement_id])
         self.state.timesheet_days[placement_id] += 1
@@ -229,19 +241,22 @@ class DemoEmployer:
                 "record_attendance",
                 body,
                 refusals=PLACEMENT_OVER,
-                identity=self.staff_of(organisation_id),
+                identity=self.staff_of(organisation_id, index),
                 placement_id=placement_id,
             )
             is not None
         ):
             self.report.count("absences_recorded")
 
-    async def end_placement(self, index: int, placement_id: str, outcome: str) -> None:
-        """End a placement with an outcome."""
+    async def end_placement(
+        self, index: int, placement_id: str, outcome: str, on: date | None = None
+    ) -> None:
+        """End a placement with an outcome (on `on`, else the day the schedule has reached)."""
         self.state.active_placements[index].discard(placement_id)
+        ended_on = on or (self.caller.calendar.now() if self.dated(index) else today())
         body = {
             "outcome": outcome,
-            "ended_on": max(today(), self.state.placement_starts[placement_id]).isoformat(),
+            "ended_on": max(ended_on, self.state.placement_starts[placement_id]).isoformat(),
             "organisation_id": self.state.placement_organisations[placement_id],
         }
         if (
@@ -249,7 +264,7 @@ class DemoEmployer:
                 "end_placement",
                 body,
                 refusals=PLACEMENT_OVER,
-                identity=self.staff_of(body["organisation_id"]),
+                identity=self.staff_of(body["organisation_id"], index),
                 placement_id=placement_id,
             )
             is not None
@@ -257,10 +272,10 @@ class DemoEmployer:
             self.report.placements_ended_by_outcome[outcome] += 1
             self.report.count("placements_ended")
 
-    async def end_placements(self, index: int, participant_id: str) -> None:
-        """End whatever placement the participant still has (before an exit)."""
+    async def end_placements(self, index: int, participant_id: str, on: date | None = None) -> None:
+        """End whatever placement the participant still has (before an exit on `on`)."""
         for placement_id in list(self.state.active_placements.get(index, ())):
-            await self.end_placement(index, placement_id, "completed")
+            await self.end_placement(index, placement_id, "completed", on)
 
     async def stop(self) -> None:
         """Let answers and placements under way see the demo stopping and finish."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+import calendar
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from demo.bodies import intake_body
@@ -20,7 +21,16 @@ if TYPE_CHECKING:
 NOT_YET_WORKED = frozenset({"worked_in_future"})
 """The demo plays a year in minutes, but caseplan takes hours only for days already worked
 and a six-month follow-up only once six months have passed: those refusals are counted."""
-NOT_YET_DUE = frozenset({"follow_up_too_early"})
+
+
+def six_months_after(day: date) -> date:
+    """The day caseplan's follow-up falls due (the month's last day when it has no such day)."""
+    index = day.month - 1 + 6
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+NOT_YET_DUE = frozenset({"follow_up_too_early", "follow_up_in_future"})
 
 
 class ParticipantFlow:
@@ -45,7 +55,7 @@ class ParticipantFlow:
         if action.kind == "register":
             assert participant is not None
             async with self.state.locks[action.index], self.intake_lane:
-                await self.register(participant)
+                await self.register(participant, action)
             return
         async with self.state.locks[action.index], self.work_lane:
             participant_id = self.state.participant_ids.get(action.index)
@@ -54,15 +64,21 @@ class ParticipantFlow:
                 return
             await getattr(self, action.kind)(action, participant_id)
 
-    async def register(self, p: Participant) -> None:
-        """Intake registers the person."""
+    async def register(self, p: Participant, action: Action) -> None:
+        """Intake registers the person (on their day of the year, when it is dated back)."""
         given_at = datetime.now(UTC) - timedelta(minutes=1)
+        body, clerk = intake_body(p, given_at), municipality(p.municipality)
+        if self.caller.calendar.dated(action):
+            on = self.caller.calendar.on(action)
+            given_at = min(given_at, datetime(on.year, on.month, on.day, 9, tzinfo=UTC))
+            body = intake_body(p, given_at) | {"registered_on": on.isoformat()}
+            clerk = clerk.importing()
         answer = await self.caller.send(
             "register_participant",
-            intake_body(p, given_at),
+            body,
             essential=True,
             headers={"Idempotency-Key": f"polku-demo-{self.caller.run_id}-{p.index}"},
-            identity=municipality(p.municipality),
+            identity=clerk,
         )
         participant_id = id_in(answer, "participant_id", "id")
         if participant_id is None:
@@ -88,7 +104,7 @@ class ParticipantFlow:
                 "mark_ready",
                 body,
                 wait_for_events=True,
-                identity=self.caller.worker_of(action.index),
+                identity=self.caller.worker_of(action.index, action),
                 participant_id=participant_id,
             )
             is not None
@@ -103,13 +119,13 @@ class ParticipantFlow:
         kinds = ", ".join(str(k).replace("_", " ") for k in action.data["opening_kinds"])
         body = {
             "title": f"Find a place: {kinds}",
-            "target_on": (today() + timedelta(days=91)).isoformat(),
+            "target_on": (self.caller.calendar.on(action) + timedelta(days=91)).isoformat(),
         }
         if (
             await self.caller.send(
                 "add_goal",
                 body,
-                identity=self.caller.worker_of(action.index),
+                identity=self.caller.worker_of(action.index, action),
                 participant_id=participant_id,
             )
             is not None
@@ -117,22 +133,25 @@ class ParticipantFlow:
             self.report.count("goals_set")
 
     async def activity(self, action: Action, participant_id: str) -> None:
-        """An activity is added to the case plan, in progress from today."""
+        """An activity is added to the case plan, in progress from its day."""
         planned: PlannedActivity = action.data["planned"]
         if self.caller.shed("add_activity"):
             return
+        on = self.caller.calendar.on(action)
         body = {
             "activity_type": planned.activity_type.value,
             "provider_kind": planned.provider_kind.value,
             "status": "in_progress",
-            "starts_on": today().isoformat(),
-            "ends_on": (today() + timedelta(weeks=planned.weeks)).isoformat(),
+            "starts_on": on.isoformat(),
+            "ends_on": (on + timedelta(weeks=planned.weeks)).isoformat(),
         }
+        if self.caller.calendar.dated(action):  # an import's days are all past
+            body["ends_on"] = min(on + timedelta(weeks=planned.weeks), today()).isoformat()
         answer = await self.caller.send(
             "add_activity",
             body,
             wait_for_events=True,
-            identity=self.caller.worker_of(action.index),
+            identity=self.caller.worker_of(action.index, action),
             participant_id=participant_id,
         )
         activity_id = id_in(answer, "activity_id", "id")
@@ -140,7 +159,7 @@ class ParticipantFlow:
             ref = str(action.data["ref"])
             self.state.activity_ids[ref] = activity_id
             self.state.activities[ref] = planned
-            self.state.activity_starts[ref] = today()
+            self.state.activity_starts[ref] = on
             self.report.count("activities_recorded")
 
     async def activity_hours(self, action: Action, participant_id: str) -> None:
@@ -162,7 +181,7 @@ class ParticipantFlow:
                     body,
                     refusals=NOT_YET_WORKED,
                     activity_id=activity_id,
-                    identity=self.caller.worker_of(action.index),
+                    identity=self.caller.worker_of(action.index, action),
                     participant_id=participant_id,
                 )
                 is not None
@@ -176,13 +195,13 @@ class ParticipantFlow:
         if activity_id is None:
             return
         status = str(action.data["status"])
-        body = {"status": status, "ends_on": today().isoformat()}
+        body = {"status": status, "ends_on": self.caller.calendar.on(action).isoformat()}
         if (
             await self.caller.send(
                 "end_activity",
                 body,
                 activity_id=activity_id,
-                identity=self.caller.worker_of(action.index),
+                identity=self.caller.worker_of(action.index, action),
                 participant_id=participant_id,
             )
             is not None
@@ -192,24 +211,28 @@ class ParticipantFlow:
     async def exit(self, action: Action, participant_id: str) -> None:
         """The case closes with an outcome (an open placement ends first)."""
         async with self.state.placement_locks[action.index]:
-            await self.employer.end_placements(action.index, participant_id)
+            await self.employer.end_placements(
+                action.index, participant_id, self.caller.calendar.on(action)
+            )
             await self._exit(action, participant_id)
 
     async def _exit(self, action: Action, participant_id: str) -> None:
         outcome = str(action.data["outcome"])
-        body = {"outcome": outcome, "exited_on": today().isoformat()}
+        exited_on = self.caller.calendar.on(action)
+        body = {"outcome": outcome, "exited_on": exited_on.isoformat()}
         if (
             await self.caller.send(
                 "exit_participant",
                 body,
                 wait_for_events=True,
                 refusals=frozenset({"case_closed"}),
-                identity=self.caller.worker_of(action.index),
+                identity=self.caller.worker_of(action.index, action),
                 participant_id=participant_id,
             )
             is not None
         ):
             self.state.exited.add(action.index)
+            self.state.exit_days[action.index] = exited_on
             self.report.exits_by_outcome[outcome] += 1
             self.report.count("participants_exited")
 
@@ -218,13 +241,16 @@ class ParticipantFlow:
         if action.index not in self.state.exited:
             return
         outcome = str(action.data["outcome"])
-        body = {"outcome": outcome, "followed_up_on": today().isoformat()}
+        on = self.caller.calendar.on(action)
+        if self.caller.calendar.dated(action):  # six calendar months, which 182 days may miss
+            on = max(on, six_months_after(self.state.exit_days[action.index]))
+        body = {"outcome": outcome, "followed_up_on": on.isoformat()}
         if (
             await self.caller.send(
                 "record_follow_up",
                 body,
                 refusals=NOT_YET_DUE,
-                identity=self.caller.worker_of(action.index),
+                identity=self.caller.worker_of(action.index, action),
                 participant_id=participant_id,
             )
             is not None

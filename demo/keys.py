@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import asyncpg
 import httpx
@@ -23,6 +23,12 @@ class Identity:
     role: str
     organisation_id: str | None = None
     municipality: str | None = None
+    history: bool = False
+    """Its key holds the `history` scope: it records the replayed year on its own past days."""
+
+    def importing(self) -> Identity:
+        """The same role and organisation, with the history import permission."""
+        return replace(self, history=True)
 
 
 ADMIN = Identity("admin")
@@ -42,6 +48,10 @@ def staff(organisation_id: str, kind: str) -> Identity:
 def _org_of(identity: Identity) -> uuid.UUID:
     org = identity.organisation_id or (ADMIN_ORGANISATION if identity == ADMIN else None)
     return uuid.UUID(str(org or uuid.uuid4()))
+
+
+def _scopes(identity: Identity) -> list[str]:
+    return ["history"] if identity.history else []
 
 
 class KeyRing:
@@ -87,6 +97,7 @@ class KeyRing:
                 role=identity.role,
                 municipality=identity.municipality,
                 label="polku demo",
+                scopes=_scopes(identity),
             )
         except (asyncpg.UndefinedTableError, asyncpg.InvalidCatalogNameError) as exc:
             self.failure = f"{type(exc).__name__}: {exc}"  # no key table: keys are not used
@@ -108,6 +119,7 @@ class KeyRing:
             "role": identity.role,
             "municipality": identity.municipality,
             "label": "polku demo",
+            "scopes": _scopes(identity),
         }
         try:
             r = await self.api.call(route, body, None, {"Authorization": f"Bearer {admin}"})

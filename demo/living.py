@@ -68,14 +68,16 @@ class LivingRegion:
         self.ledger.next_live_index = person.index + 1
         self.flow.report.count("live_days")
         actions: list[tuple[Action, Participant | None]] = [
-            (Action(day, person.index, 0, "register"), person)
+            (Action(day, person.index, 0, "register", live=True), person)
         ]
         if len(self.arrived) > READY_AFTER_DAYS:
             index = self.arrived[-1 - READY_AFTER_DAYS]
             kinds = list(journey(self.seed, index, self.count).opening_kinds)
-            actions.append((Action(day, index, 1, "ready", {"opening_kinds": kinds}), None))
+            actions.append(
+                (Action(day, index, 1, "ready", {"opening_kinds": kinds}, live=True), None)
+            )
         if len(self.arrived) > STAY_DAYS:
             index = self.arrived[-1 - STAY_DAYS]
             outcome = journey(self.seed, index, self.count).exit_outcome
-            actions.append((Action(day, index, 5, "exit", {"outcome": outcome}), None))
+            actions.append((Action(day, index, 5, "exit", {"outcome": outcome}, live=True), None))
         return actions

@@ -36,6 +36,7 @@ class DemoState:
     matches_seen: set[str] = field(default_factory=set)
     proposals_per_participant: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     exited: set[int] = field(default_factory=set)
+    exit_days: dict[int, date] = field(default_factory=dict)
     locks: dict[int, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     placement_locks: dict[int, asyncio.Lock] = field(
         default_factory=lambda: defaultdict(asyncio.Lock)

@@ -16,6 +16,7 @@ from demo.apis import Api, Route
 from demo.keys import ADMIN, Identity, KeyRing
 from demo.report import DemoReport
 from demo.state import DemoState, id_in
+from demo.year import HORIZON_DAYS, Action
 
 NOT_YET = frozenset({404, 409, 425})
 """Answers that may mean "the event has not reached this service yet"."""
@@ -39,13 +40,63 @@ class Request:
         return self.route.method == "get" or "Idempotency-Key" in self.headers
 
 
+@dataclass
+class DemoCalendar:
+    """Where the replayed year lies among real days. With `first_day` set (a history import:
+    keys with the `history` scope) the schedule's day 0 is `first_day` and its last day
+    today, so the year's registrations, activities, placements, exits and follow-ups land in
+    the past months they belong to; without it every step is dated today."""
+
+    first_day: date | None = None
+    started_at: float | None = None
+    seconds_per_day: float = 1.0
+
+    @classmethod
+    def ending_today(cls) -> DemoCalendar:
+        """A calendar whose schedule ends today (the year's last follow-up)."""
+        return cls(first_day=today() - timedelta(days=HORIZON_DAYS))
+
+    def start(self, at: float, seconds_per_day: float) -> None:
+        """The schedule's day 0 is played at loop time `at`, a day every `seconds_per_day`."""
+        self.started_at, self.seconds_per_day = at, seconds_per_day
+
+    def dated(self, action: Action | None = None) -> bool:
+        """True when steps are dated back (not a live day's action)."""
+        return self.first_day is not None and not (action is not None and action.live)
+
+    def day(self, day: float) -> date:
+        """The real day of the schedule's `day` (never after today)."""
+        if self.first_day is None:
+            return today()
+        return min(self.first_day + timedelta(days=int(day)), today())
+
+    def on(self, action: Action) -> date:
+        """The day an action is dated: its own day of the year, or today for a live one."""
+        return self.day(action.day) if self.dated(action) else today()
+
+    def now(self) -> date:
+        """The day the schedule has reached (for answers that come when they come)."""
+        if self.first_day is None or self.started_at is None:
+            return today()
+        played = (asyncio.get_running_loop().time() - self.started_at) / self.seconds_per_day
+        return self.day(max(0.0, played))
+
+
 class Caller:
     """Sends one step to the service that offers it, and records the outcome."""
 
     def __init__(
-        self, api: Api, report: DemoReport, state: DemoState, *, patience: float, keys: KeyRing
+        self,
+        api: Api,
+        report: DemoReport,
+        state: DemoState,
+        *,
+        patience: float,
+        keys: KeyRing,
+        calendar: DemoCalendar | None = None,
     ) -> None:
         self.api = api
+        self.calendar = calendar or DemoCalendar()
         self.keys = keys
         self.report = report
         self.state = state
@@ -121,10 +172,11 @@ class Caller:
             if r is None:
                 return None
             if isinstance(r, httpx.Response):
-                if r.status_code in (401, 403) and q.identity not in (None, ADMIN):
+                admin = ADMIN.importing() if q.identity and q.identity.history else ADMIN
+                if r.status_code in (401, 403) and q.identity not in (None, admin):
                     # The role the demo plays may not do this (yet): the network's admin may.
                     self.report.count(f"{q.step}_sent_as_admin")
-                    q.identity, q.headers = ADMIN, {**q.headers, **await self.keys.headers(ADMIN)}
+                    q.identity, q.headers = admin, {**q.headers, **await self.keys.headers(admin)}
                     continue
                 if r.status_code < 300:
                     return r.json() if r.content else {}
@@ -185,10 +237,14 @@ class Caller:
             self.state.case_organisations[index] = str(worker["organisation_id"])
         return found
 
-    def worker_of(self, index: int) -> Identity | None:
-        """The support worker's identity for a participant's case (None: act as admin)."""
+    def worker_of(self, index: int, action: Action | None = None) -> Identity | None:
+        """The support worker's identity for a participant's case (None: act as admin); for
+        an action of a year dated back, with the history import permission."""
         org = self.state.case_organisations.get(index)
-        return None if org is None else Identity("support_worker", org)
+        worker = ADMIN if org is None else Identity("support_worker", org)
+        if self.calendar.dated(action) and action is not None:
+            return worker.importing()
+        return None if org is None else worker
 
 
 def late(deadline: float) -> bool:

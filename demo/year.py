@@ -87,6 +87,8 @@ class Action:
     seq: int
     kind: str = field(compare=False)
     data: dict[str, Any] = field(compare=False, default_factory=dict)
+    live: bool = field(compare=False, default=False)
+    """A live day's action (dated today), not one of the replayed year (dated on its day)."""
 
 
 def journey(seed: int, index: int, count: int) -> Journey:

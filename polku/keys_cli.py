@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.auth import ROLES
+from shared.history import SCOPES
 from shared.key_store import create_key, list_keys, revoke_key
 from shared.settings import Settings
 
@@ -29,6 +30,7 @@ def _create(args: argparse.Namespace) -> int:
                 municipality=args.municipality,
                 expires_at=expires,
                 label=args.label,
+                scopes=args.scope,
             )
         )
     except ValueError as exc:
@@ -48,7 +50,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 
 KEY_COLUMNS = ("key_id", "role", "municipality", "organisation_id", "label", "expires_at",
-               "revoked_at")  # fmt: skip
+               "revoked_at", "scopes")  # fmt: skip
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -78,6 +80,10 @@ def add_commands(subparsers: Any) -> dict[str, Callable[[argparse.Namespace], in
     create.add_argument("--municipality", help="municipality code (municipality keys only)")
     create.add_argument("--expires-in-days", type=float, default=None)
     create.add_argument("--label", default="", help="a note on who holds the key")
+    create.add_argument(
+        "--scope", action="append", choices=SCOPES, default=[],
+        help="a permission beyond the role (history: import past dates); may repeat",
+    )  # fmt: skip
     revoke = actions.add_parser("revoke", help="revoke a key everywhere")
     revoke.add_argument("key_id", type=UUID)
     listing = actions.add_parser("list", help="list keys (never their text) as a table")

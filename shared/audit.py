@@ -21,14 +21,17 @@ async def record(
     action: str,
     participant_ids: Sequence[UUID],
     fields: Sequence[str] = (),
+    *,
+    imported: bool = False,
 ) -> None:
-    """Append one line per participant touched (in the caller's transaction)."""
+    """Append one line per participant touched (in the caller's transaction); `imported`
+    marks a line written by a history import (shared/history.py)."""
     if not participant_ids:
         return
     p = principal
     await conn.execute(
         "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
-        " client, person_id) SELECT $1, $2, $3, $4, unnest($5::uuid[]), $6, $7, $8",
+        " client, person_id, imported) SELECT $1, $2, $3, $4, unnest($5::uuid[]), $6, $7, $8, $9",
         p.key_id if p else None,
         p.organisation_id if p else None,
         p.role if p else None,
@@ -37,6 +40,7 @@ async def record(
         list(fields),
         p.client if p else None,
         p.person_id if p else None,
+        imported,
     )
 
 
@@ -52,16 +56,23 @@ async def trail(conn: asyncpg.Connection, participant_id: UUID) -> list[asyncpg.
 def insert_from(source: str, first: int) -> str:
     """SQL appending one line per `participant_id` of `source` (a CTE), to fold into a
     statement that changes those participants; its parameters are `params(...)` from `$first`."""
-    a, f, c, who = (f"${first + i}" for i in (0, 4, 5, 6))
+    a, f, c, who, imp = (f"${first + i}" for i in (0, 4, 5, 6, 7))
     key, org, role = (f"${first + i}" for i in (1, 2, 3))
     return (
         "INSERT INTO audit_log (key_id, organisation_id, role, action, participant_id, fields,"
-        f" client, person_id) SELECT {key}::uuid, {org}::uuid, {role}::text, {a}::text,"
-        f" participant_id, {f}::text[], {c}::text, {who}::uuid FROM {source}"
+        f" client, person_id, imported) SELECT {key}::uuid, {org}::uuid, {role}::text,"
+        f" {a}::text, participant_id, {f}::text[], {c}::text, {who}::uuid, {imp}::boolean"
+        f" FROM {source}"
     )
 
 
-def params(principal: Principal | None, action: str, fields: Sequence[str]) -> list[Any]:
+def params(
+    principal: Principal | None,
+    action: str,
+    fields: Sequence[str],
+    *,
+    imported: bool = False,
+) -> list[Any]:
     """The parameters of `insert_from`, in order."""
     p = principal
     return [
@@ -72,6 +83,7 @@ def params(principal: Principal | None, action: str, fields: Sequence[str]) -> l
         list(fields),
         p.client if p else None,
         p.person_id if p else None,
+        imported,
     ]
 
 
@@ -90,6 +102,8 @@ class AuditEntry(BaseModel):
     fields: list[str]
     client: str | None
     person_id: UUID | None = None
+    imported: bool = False
+    """Written by a history import (a key with the `history` scope)."""
 
 
 router = APIRouter(prefix="/v1", tags=["audit"])
@@ -106,7 +120,7 @@ async def audit_of_participant(
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT seq, at, key_id, organisation_id, role, action, participant_id, fields,"
-            " client, person_id FROM audit_log WHERE participant_id = $1 ORDER BY seq LIMIT $2",
+            " client, person_id, imported FROM audit_log WHERE participant_id = $1 ORDER BY seq LIMIT $2",
             participant_id,
             limit,
         )

@@ -57,6 +57,8 @@ class Principal:
     client: str | None = None
     person_id: UUID | None = None
     """The person the web front acts for (then `key_id` is None)."""
+    scopes: frozenset[str] = frozenset()
+    """Permissions beyond the role: `history` admits an import of past dates (shared/history)."""
 
     @property
     def is_admin(self) -> bool:
@@ -79,7 +81,7 @@ async def lookup(conn: asyncpg.Connection, key: str, client: str | None) -> Prin
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return "invalid_api_key"
     row = await conn.fetchrow(
-        "SELECT key_id, organisation_id, role, municipality, expires_at, revoked_at"
+        "SELECT key_id, organisation_id, role, municipality, expires_at, revoked_at, scopes"
         " FROM api_key WHERE key_hash = $1",
         key_hash(key),
     )
@@ -95,6 +97,7 @@ async def lookup(conn: asyncpg.Connection, key: str, client: str | None) -> Prin
         role=row["role"],
         municipality=row["municipality"],
         client=client,
+        scopes=frozenset(row["scopes"]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -9,6 +10,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from shared.auth import ROLES, key_hash, new_key
+from shared.history import SCOPES
 from shared.settings import SERVICES
 
 
@@ -20,6 +22,7 @@ async def create_key(
     municipality: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    scopes: Sequence[str] = (),
 ) -> tuple[UUID, str]:
     """Create a key in every schema in one transaction; returns (key id, key text shown once)."""
     conn = await asyncpg.connect(dsn)
@@ -31,6 +34,7 @@ async def create_key(
             municipality=municipality,
             expires_at=expires_at,
             label=label,
+            scopes=scopes,
         )
     finally:
         await conn.close()
@@ -44,10 +48,14 @@ async def insert_key(
     municipality: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    scopes: Sequence[str] = (),
 ) -> tuple[UUID, str]:
-    """The same new key (its hash) in every service's schema, in one transaction."""
+    """The same new key (its hash) in every service's schema, in one transaction; `scopes`
+    add permissions beyond the role (`history`: an import of past dates)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if unknown := set(scopes) - set(SCOPES):
+        raise ValueError(f"scopes must be among {', '.join(SCOPES)}, not {sorted(unknown)}")
     if (role == "municipality") != (municipality is not None):
         raise ValueError("a municipality key (and only one) names its municipality")
     key_id, key = uuid4(), new_key()
@@ -55,7 +63,7 @@ async def insert_key(
         for schema in SERVICES:
             await conn.execute(
                 f'INSERT INTO "{schema}".api_key (key_id, key_hash, organisation_id, role,'
-                " municipality, expires_at, label) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                " municipality, expires_at, label, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 key_id,
                 key_hash(key),
                 organisation_id,
@@ -63,6 +71,7 @@ async def insert_key(
                 municipality,
                 expires_at,
                 label,
+                sorted(set(scopes)),
             )
     return key_id, key
 
@@ -96,7 +105,8 @@ async def list_keys(dsn: str) -> list[dict[str, Any]]:
     try:
         rows = await conn.fetch(
             f"SELECT key_id, organisation_id, role, municipality, label, created_at, expires_at,"
-            f' revoked_at FROM "{SERVICES[0]}".api_key ORDER BY created_at'
+            f" revoked_at, array_to_string(scopes, ',') AS scopes"
+            f' FROM "{SERVICES[0]}".api_key ORDER BY created_at'
         )
     finally:
         await conn.close()

@@ -17,6 +17,7 @@ from shared.openapi_errors import refusals
 from shared.runtime import PoolDep
 
 Role = Literal["municipality", "support_worker", "workshop", "employer", "operator", "admin"]
+Scope = Literal["history"]
 Admin = Annotated[Principal, Allow("admin")]
 
 router = APIRouter(prefix="/v1", tags=["keys"])
@@ -53,6 +54,7 @@ class KeyIn(BaseModel):
                     "municipality": "Tartu",
                     "expires_in_days": 365,
                     "label": "Tartu case system",
+                    "scopes": [],
                 }
             ),
         },
@@ -62,6 +64,11 @@ class KeyIn(BaseModel):
     municipality: str | None = Field(None, min_length=2, max_length=60, pattern=r"^[^\x00-\x1f]+$")
     expires_in_days: Annotated[float, Field(gt=0, le=3650), AS_NUMBER] | None = None
     label: str = Field("", max_length=200, pattern=r"^[^\x00-\x1f]*$")
+    scopes: list[Scope] = Field(
+        default_factory=list,
+        max_length=1,
+        description="Permissions beyond the role: `history` lets the key import past dates",
+    )
 
 
 class KeyOut(BaseModel):
@@ -75,6 +82,7 @@ class KeyOut(BaseModel):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    scopes: list[str] = Field(default_factory=list)
 
 
 class CreatedKeyOut(BaseModel):
@@ -85,6 +93,7 @@ class CreatedKeyOut(BaseModel):
     role: str
     organisation_id: UUID
     expires_at: datetime | None
+    scopes: list[str] = Field(default_factory=list)
 
 
 @router.post("/keys", status_code=201, response_model=CreatedKeyOut)
@@ -102,6 +111,7 @@ async def create_key(body: KeyIn, pool: PoolDep, _: Admin) -> CreatedKeyOut:
                 municipality=body.municipality,
                 expires_at=expires,
                 label=body.label,
+                scopes=body.scopes,
             )
     except ValueError as exc:
         raise HTTPException(422, [{"field": "municipality", "reason": str(exc)}]) from None
@@ -111,6 +121,7 @@ async def create_key(body: KeyIn, pool: PoolDep, _: Admin) -> CreatedKeyOut:
         role=body.role,
         organisation_id=body.organisation_id,
         expires_at=expires,
+        scopes=sorted(set(body.scopes)),
     )
 
 
@@ -119,7 +130,7 @@ async def list_keys(pool: PoolDep, _: Admin) -> list[KeyOut]:
     """Every key, newest last (never the key text)."""
     rows = await pool.fetch(
         "SELECT key_id, organisation_id, role, municipality, label, created_at, expires_at,"
-        " revoked_at FROM api_key ORDER BY created_at"
+        " revoked_at, scopes FROM api_key ORDER BY created_at"
     )
     return [KeyOut(**dict(r)) for r in rows]
 

@@ -9,15 +9,26 @@ A `None` principal is an internal caller (no HTTP request: the CLI, a test): uns
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from services.caseplan.domain.plausible import require_importable
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.repository import scopes
-from shared import audit
+from shared import audit, history
 from shared.auth import Principal
+
+
+def importing(principal: Principal | None, today: date, **days: tuple[str, date | None]) -> bool:
+    """True for a history import (a key with the `history` scope), whose days are first held
+    to the import's rules (between the floor and today); an ordinary write keeps its own."""
+    if not history.may_import(principal):
+        return False
+    require_importable(days, today=today)
+    return True
 
 
 def may_see_plan(principal: Principal | None, plan: Any) -> bool:
@@ -39,8 +50,10 @@ async def check_plan(
     participant_id: UUID | None = None,
     case_plan_id: UUID | None = None,
     action: str = "case_plan.read",
+    imported: bool = False,
 ) -> None:
-    """Refuse (404) a case plan outside the caller's scope; audit the access."""
+    """Refuse (404) a case plan outside the caller's scope; audit the access (`imported`:
+    a history import's)."""
     # No transaction: one read, then one audit line committed on its own (the access is
     # audited whether or not the action then succeeds), two round trips instead of four.
     async with pool.acquire() as conn:
@@ -51,7 +64,9 @@ async def check_plan(
             return  # the use case answers its own 404
         if not may_see_plan(principal, plan):
             raise Refusal("case_plan_not_found", "no such case plan", status=404)
-        await audit.record(conn, principal, action, [plan["participant_id"]], ["case_plan"])
+        await audit.record(
+            conn, principal, action, [plan["participant_id"]], ["case_plan"], imported=imported
+        )
 
 
 async def check_plans(
@@ -67,23 +82,36 @@ async def check_plans(
 
 
 async def check_placement(
-    pool: asyncpg.Pool, principal: Principal | None, placement_id: UUID, organisation_id: UUID
+    pool: asyncpg.Pool,
+    principal: Principal | None,
+    placement_id: UUID,
+    organisation_id: UUID,
+    *,
+    imported: bool = False,
 ) -> None:
-    """A workshop or employer acts only on its own placements, in its own name."""
-    if principal is None or principal.is_admin:
+    """A workshop or employer acts only on its own placements, in its own name (an admin on
+    any: audited only when importing history)."""
+    if principal is None or (principal.is_admin and not imported):
         return
     async with pool.acquire() as conn:  # as in check_plan: a read, then the audit line
         plan = await scopes.placement_scope(conn, placement_id)
         if plan is None:
             return
-        mine = plan["owner"] == principal.organisation_id or (
-            principal.role == "support_worker" and may_see_plan(principal, plan)
+        if not principal.is_admin:
+            _check_own_placement(principal, plan, organisation_id)
+        await audit.record(
+            conn, principal, "placement.changed", [plan["participant_id"]], imported=imported
         )
-        if not mine:
-            raise Refusal("placement_not_found", "no such placement", status=404)
-        if principal.role != "support_worker" and organisation_id != principal.organisation_id:
-            raise Refusal("other_organisation", "act in your own organisation's name", status=403)
-        await audit.record(conn, principal, "placement.changed", [plan["participant_id"]])
+
+
+def _check_own_placement(principal: Principal, plan: Any, organisation_id: UUID) -> None:
+    mine = plan["owner"] == principal.organisation_id or (
+        principal.role == "support_worker" and may_see_plan(principal, plan)
+    )
+    if not mine:
+        raise Refusal("placement_not_found", "no such placement", status=404)
+    if principal.role != "support_worker" and organisation_id != principal.organisation_id:
+        raise Refusal("other_organisation", "act in your own organisation's name", status=403)
 
 
 async def check_placements(

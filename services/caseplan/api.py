@@ -218,13 +218,23 @@ async def ready_for_matching(
 
 @router.post(
     "/participants/{participant_id}/exit",
-    responses=refusals({404: [PLAN_404], 409: ["case_closed"], 422: ["exit_before_opening"]}),
+    responses=refusals(
+        {
+            404: [PLAN_404],
+            409: ["case_closed"],
+            422: ["exit_before_opening", "exit_in_future", "exit_before_floor"],
+        }
+    ),
 )
 async def exit_participant(
     participant_id: UUID, body: ExitIn, pool: PoolDep, principal: Staff
 ) -> EventsOut:
-    """The participant leaves: the case closes, the follow-up is due six months later."""
-    await access.check_plan(pool, principal, participant_id=participant_id, action="exit.recorded")
+    """The participant leaves: the case closes, the follow-up is due six months later (a
+    history import may date it back, not before 2000-01-01)."""
+    imported = access.importing(principal, today(), exit=("exited_on", body.exited_on))
+    await access.check_plan(
+        pool, principal, participant_id=participant_id, action="exit.recorded", imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         on = body.exited_on or today()
@@ -240,7 +250,7 @@ async def exit_participant(
         {
             404: [PLAN_404],
             409: ["not_exited", "already_followed_up"],
-            422: ["follow_up_before_exit"],
+            422: ["follow_up_before_exit", "follow_up_in_future", "follow_up_before_floor"],
         }
     ),
 )
@@ -248,7 +258,12 @@ async def follow_up(
     participant_id: UUID, body: FollowUpIn, pool: PoolDep, principal: Staff
 ) -> EventsOut:
     """Record the situation six months after leaving (or that the participant was not reached)."""
-    await access.check_plan(pool, principal, participant_id=participant_id, action="follow_up")
+    imported = access.importing(
+        principal, today(), follow_up=("followed_up_on", body.followed_up_on)
+    )
+    await access.check_plan(
+        pool, principal, participant_id=participant_id, action="follow_up", imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[EventsOut, list[Payload]]:
         on = body.followed_up_on or today()

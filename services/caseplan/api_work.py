@@ -51,6 +51,12 @@ PLACEMENT: dict[int, list[str]] = {
     409: ["placement_ended"],
 }
 
+
+def imported_refusals(*names: str) -> list[str]:
+    """The refusals of a history import's days (`shared/history.py`), for the OpenAPI."""
+    return [f"{n}_{why}" for n in names for why in ("in_future", "before_floor")]
+
+
 Staff = Annotated[Principal, Allow("support_worker", "admin")]
 """Support workers of the case's organisation, or an admin."""
 PlacementStaff = Annotated[Principal, Allow("workshop", "employer", "support_worker", "admin")]
@@ -94,6 +100,8 @@ async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: S
                 "hours_not_logged_for_type",
                 *HOURS,
                 *DAYS,
+                "starts_before_opening",
+                *imported_refusals("starts", "ends"),
             ],
         }
     ),
@@ -101,8 +109,14 @@ async def add_goal(case_plan_id: UUID, body: GoalIn, pool: PoolDep, principal: S
 async def add_activity(
     case_plan_id: UUID, body: ActivityIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
-    """Add an activity to an open case plan (emits activity.recorded)."""
-    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="activity.added")
+    """Add an activity to an open case plan (emits activity.recorded); a history import's
+    days lie between 2000-01-01 and today."""
+    imported = access.importing(
+        principal, today(), starts=("starts_on", body.starts_on), ends=("ends_on", body.ends_on)
+    )
+    await access.check_plan(
+        pool, principal, case_plan_id=case_plan_id, action="activity.added", imported=imported
+    )
     fields = body.model_dump(exclude={"hours"})
     activity = Activity(activity_id=uuid4(), case_plan_id=case_plan_id, **fields)
     days = [(d.worked_on, d.hours) for d in body.hours]
@@ -126,7 +140,10 @@ async def change_activity(
     case_plan_id: UUID, activity_id: UUID, body: ActivityStatusIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
     """Move an activity to a new status (a finished activity stays finished)."""
-    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="activity.changed")
+    imported = access.importing(principal, today())
+    await access.check_plan(
+        pool, principal, case_plan_id=case_plan_id, action="activity.changed", imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
         return await service_work.change_activity(conn, case_plan_id, activity_id, body.status)
@@ -140,7 +157,7 @@ async def change_activity(
         {
             404: [PLAN_404, "activity_not_found"],
             409: ["case_closed", "activity_finished"],
-            422: ["hours_not_logged_for_type", *HOURS, *DAYS],
+            422: ["hours_not_logged_for_type", *HOURS, *DAYS, *imported_refusals("worked")],
         }
     ),
 )
@@ -148,7 +165,10 @@ async def log_activity_hours(
     case_plan_id: UUID, activity_id: UUID, body: HoursIn, pool: PoolDep, principal: Staff
 ) -> ActivityOut:
     """Log hours worked on one day of a work practice or training activity."""
-    await access.check_plan(pool, principal, case_plan_id=case_plan_id, action="hours.logged")
+    imported = access.importing(principal, today(), worked=("worked_on", body.worked_on))
+    await access.check_plan(
+        pool, principal, case_plan_id=case_plan_id, action="hours.logged", imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[Activity, list[Payload]]:
         return await service_work.log_activity_hours(
@@ -222,13 +242,16 @@ async def log_placement_timesheet(
 
 @router.post(
     "/placements/{placement_id}/hours",
-    responses=refusals({**PLACEMENT, 422: ["before_start", *HOURS]}),
+    responses=refusals({**PLACEMENT, 422: ["before_start", *HOURS, *imported_refusals("worked")]}),
 )
 async def log_placement_hours(
     placement_id: UUID, body: PlacementHoursIn, pool: PoolDep, principal: PlacementStaff
 ) -> PlacementOut:
     """Staff of the placement's organisation log hours worked on one day."""
-    await access.check_placement(pool, principal, placement_id, body.organisation_id)
+    imported = access.importing(principal, today(), worked=("worked_on", body.worked_on))
+    await access.check_placement(
+        pool, principal, placement_id, body.organisation_id, imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
         placement, events = await service_work.log_placement_hours(
@@ -260,13 +283,16 @@ async def record_attendance(
 
 @router.post(
     "/placements/{placement_id}/end",
-    responses=refusals({**PLACEMENT, 422: ["ends_before_start"]}),
+    responses=refusals({**PLACEMENT, 422: ["ends_before_start", *imported_refusals("ends")]}),
 )
 async def end_placement(
     placement_id: UUID, body: PlacementEndIn, pool: PoolDep, principal: PlacementStaff
 ) -> PlacementOut:
     """End a placement with an outcome; without a hire the participant is ready again."""
-    await access.check_placement(pool, principal, placement_id, body.organisation_id)
+    imported = access.importing(principal, today(), ends=("ended_on", body.ended_on))
+    await access.check_placement(
+        pool, principal, placement_id, body.organisation_id, imported=imported
+    )
 
     async def use_case(conn: asyncpg.Connection) -> tuple[PlacementOut, list[Payload]]:
         placement, events = await service_work.end_placement(

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from services.caseplan.schemas import Body, Municipality
 from services.caseplan.meeting_out import AttendeeOut, MeetingOut
+from services.caseplan.schemas import Body, Municipality
 from shared.events.vocabulary import AttendanceStatus, AttendeeRole, MeetingKind
 from shared.json_schema import IsoDateTime
 

@@ -15,19 +15,19 @@ from services.intake.domain.transfer import TransferStatus
 from services.intake.errors import IntakeError
 from services.intake.schemas import (
     ConsentWithdrawal,
-    IntakeIn,
     IntakeOut,
     NameSearch,
     ParticipantCorrection,
     ParticipantMatches,
     ParticipantOut,
     ParticipantPage,
+    RegistrationIn,
     TransferAsk,
     TransferAsked,
     TransferOut,
     TransferPage,
 )
-from shared import audit, receipts, spreadsheet
+from shared import audit, history, receipts, spreadsheet
 from shared.auth import Allow, Principal
 from shared.openapi_errors import refusals
 from shared.runtime import PoolDep, RuntimeDep
@@ -71,16 +71,22 @@ VaultDep = Annotated[PersonalDataVault, Depends(_vault)]
     response_model=IntakeOut,
     responses={
         200: {"model": IntakeOut, "description": "The person was known: record updated"},
-        **refusals({403: ["other_municipality"], 422: ["idempotency_key_reused"]}),
+        **refusals(
+            {
+                403: ["other_municipality", "history_import_not_allowed"],
+                422: ["idempotency_key_reused", "registered_in_future", "registered_before_floor"],
+            }
+        ),
     },
 )
 async def register(
-    body: IntakeIn,
+    body: RegistrationIn,
     request: Request,
     principal: Municipal,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
-    """Register one participant (or update them when already known)."""
+    """Register one participant (or update them when already known); a key with the
+    `history` scope may date the registration back (`registered_on`)."""
     runtime = request.app.state.runtime  # not dependencies: the busiest route, each costs
     answer = await service.register(
         runtime.db,
@@ -120,7 +126,8 @@ async def register_batch(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> JSONResponse:
     """Register many intakes from a CSV, .xlsx or JSON-lines file; each row is created, updated
-    or rejected (its row counted from 1 under the header, the fields named)."""
+    or rejected (its row counted from 1 under the header, the fields named). A key with the
+    `history` scope may give each row its `registered_on`."""
     service.check_municipality(principal, municipality)
     data = await file.read(batch.MAX_BYTES + 1)
     if len(data) > batch.MAX_BYTES:
@@ -129,11 +136,18 @@ async def register_batch(
     rows = await asyncio.to_thread(batch.parse, data, kind=kind, municipality=municipality)
     key = (municipality, f"batch:{idempotency_key}") if idempotency_key else None
     sheet = kind != "jsonl"
-    out = await batch.register_rows(pool, rows, vault=vault, idempotency_key=key, sheet=sheet)
+    out = await batch.register_rows(
+        pool, rows, vault=vault, idempotency_key=key, sheet=sheet,
+        importer=history.may_import(principal),
+    )  # fmt: skip
+    imported = set(out.imported_ids)
     async with pool.acquire() as conn:
-        await audit.record(
-            conn, principal, "participant.batch", out.participant_ids, service.PERSONAL_FIELDS
-        )
+        for dated in (False, True):
+            touched = [p for p in out.participant_ids if (p in imported) == dated]
+            await audit.record(
+                conn, principal, "participant.batch", touched, service.PERSONAL_FIELDS,
+                imported=dated,
+            )  # fmt: skip
     return JSONResponse(out.body)  # built as JSON already; `BatchOut` documents it
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Literal
@@ -18,9 +18,9 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError
 from services.intake.registration import CHUNK, Registration, register_many
-from services.intake.schemas import IntakeIn, Municipality, UploadedIntake
+from services.intake.schemas import IntakeIn, Municipality, RegistrationIn, UploadedIntake
 from services.intake.sheets import column_of, records
-from shared import idempotency, spreadsheet
+from shared import history, idempotency, spreadsheet
 from shared.http_errors import field_errors
 from shared.json_schema import TEXT_CELLS
 
@@ -156,7 +156,7 @@ def _validate(raw: dict[str, Any] | str, municipality: str) -> IntakeIn | list[d
         reason = f"differs from the upload's municipality {municipality!r}"
         return [{"field": "municipality", "reason": reason, "type": "value_error"}]
     try:
-        return IntakeIn.model_validate(raw, context=TEXT_CELLS)  # CSV cells are text
+        return RegistrationIn.model_validate(raw, context=TEXT_CELLS)  # CSV cells are text
     except ValidationError as exc:
         return field_errors(exc.errors(), skip=())
 
@@ -167,6 +167,8 @@ class BatchResult:
 
     body: dict[str, Any]
     participant_ids: list[UUID]
+    imported_ids: list[UUID] = field(default_factory=list)
+    """Of them, those a history import registered on their own past day."""
 
 
 async def register_rows(
@@ -177,19 +179,25 @@ async def register_rows(
     progress: Callable[[int], None] | None = None,
     idempotency_key: tuple[str, str] | None = None,
     sheet: bool = False,
+    importer: bool = False,
 ) -> BatchResult:
     """Register the valid rows in one transaction (chunked statements); report every row
     (a `sheet`'s with its row as the spreadsheet numbers it).
 
-    With an idempotency key ((scope, key)), a retried upload gets the first answer.
+    With an idempotency key ((scope, key)), a retried upload gets the first answer. A row's
+    `registered_on` (a history import's past day) is taken only from an `importer`.
     """
     _row = partial(_row_of, 1 if sheet else None)
+    today = datetime.now(UTC).date()
     results = {n: _row(n, "rejected", None, e) for n, e in rows if isinstance(e, list)}
-    valid = [(n, i) for n, i in rows if isinstance(i, IntakeIn)]
+    for n, i in rows:
+        if isinstance(i, IntakeIn) and (errors := _dating_refused(i, importer, today)):
+            results[n] = _row(n, "rejected", None, errors)
+    valid = [(n, i) for n, i in rows if isinstance(i, IntakeIn) and n not in results]
     if progress:
         progress(len(results))
-    today = datetime.now(UTC).date()
     ids: list[UUID] = []
+    imported: list[UUID] = []
     async with pool.acquire() as conn, conn.transaction():
         if idempotency_key and (
             earlier := await idempotency.claim_or_replay(conn, *idempotency_key, _hash(rows))
@@ -197,14 +205,15 @@ async def register_rows(
             return BatchResult(earlier.body, _ids_of(earlier.body))
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start : start + CHUNK]
-            regs = await _register_apart(conn, [i for _, i in chunk], vault, today)
-            for (n, _), reg in zip(chunk, regs, strict=True):
+            regs = await _register_dated(conn, [i for _, i in chunk], vault, today)
+            for (n, i), reg in zip(chunk, regs, strict=True):
                 if isinstance(reg, list):
                     results[n] = _row(n, "rejected", None, reg)
                     continue
                 results[n] = _row(n, reg.status, str(reg.participant_id), [])
                 if not reg.transfer_requested:  # audited as transfer.requested already
-                    ids.append(reg.participant_id)
+                    dated = getattr(i, "registered_on", None) is not None
+                    (imported if dated else ids).append(reg.participant_id)
             if progress:
                 progress(len(chunk))
         ordered = [results[n] for n, _ in rows]
@@ -212,7 +221,35 @@ async def register_rows(
         answer = {s: counts[s] for s in ("created", "updated", "rejected")} | {"results": ordered}
         if idempotency_key:
             await idempotency.store_answer(conn, *idempotency_key, idempotency.Answer(200, answer))
-    return BatchResult(answer, ids)
+    return BatchResult(answer, ids + imported, imported)
+
+
+def _dating_refused(intake: IntakeIn, importer: bool, today: date) -> list[dict[str, str]]:
+    """Why a row's own registration day is refused (nothing when it has none or may)."""
+    day: date | None = getattr(intake, "registered_on", None)
+    if day is None:
+        return []
+    if not importer:
+        reason = "history_import_not_allowed"
+        return [{"field": "registered_on", "reason": reason, "type": "not_allowed"}]
+    refusal = history.past_day_refusal(day, today=today, what="registered")
+    if refusal is None:
+        return []
+    return [{"field": "registered_on", "reason": refusal.reason, "type": "value_error"}]
+
+
+async def _register_dated(
+    conn: asyncpg.Connection, intakes: list[IntakeIn], vault: PersonalDataVault, today: date
+) -> list[Registration | list[dict[str, str]]]:
+    """The rows registered on their own day (a history import's) or today, in their order."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for k, intake in enumerate(intakes):
+        by_day[getattr(intake, "registered_on", None) or today].append(k)
+    outcomes: dict[int, Registration | list[dict[str, str]]] = {}
+    for day, ks in by_day.items():
+        regs = await _register_apart(conn, [intakes[k] for k in ks], vault, day)
+        outcomes.update(zip(ks, regs, strict=True))
+    return [outcomes[k] for k in range(len(intakes))]
 
 
 async def _register_apart(

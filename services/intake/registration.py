@@ -67,10 +67,14 @@ class AuditAs:
 
     principal: Principal | None
     fields: Sequence[str]
+    imported: bool = False
+    """A history import's registration (dated back): its audit lines say so."""
 
     def params(self, status: str) -> list[Any]:
         """The audit parameters of a registration with this outcome."""
-        return audit.params(self.principal, f"participant.{status}", self.fields)
+        return audit.params(
+            self.principal, f"participant.{status}", self.fields, imported=self.imported
+        )
 
 
 _Item = tuple[bytes, IntakeIn, Cause | None]
@@ -183,7 +187,7 @@ async def _ask_transfers(
     )
     await audit.record(
         conn, principal, "transfer.requested", [row.participant_id for row, _ in away]
-    )
+    )  # a transfer request is today's, whatever the registration's date
     outcomes = {}
     for row, _ in away:
         transfer_id, fresh = asked[row.participant_id]

@@ -23,6 +23,7 @@ from shared.events.vocabulary import ConsentPurpose, LabourMarketStatus, RiskGro
 from shared.json_schema import (
     AS_INTEGER,
     AS_NUMBER,
+    IsoDate,
     IsoDateTime,
     JsonBool,
     example,
@@ -209,7 +210,19 @@ class IntakeIn(ParticipantDetails):
     consent: Consent
 
 
-class UploadedIntake(IntakeIn):
+class RegistrationIn(IntakeIn):
+    """One registration over `POST /v1/intakes`; a history import may date it back."""
+
+    registered_on: IsoDate | None = Field(
+        None,
+        description="The registration's own past date, for an import of a project's history:"
+        " only with a key holding the `history` scope (403 `history_import_not_allowed`"
+        " otherwise), never after today, never before 2000-01-01 (422"
+        " `registered_in_future`, `registered_before_floor`). Left out: today.",
+    )
+
+
+class UploadedIntake(RegistrationIn):
     """A row of a batch upload, whose municipality may be left out (the upload names it)."""
 
     municipality: str | None = None  # type: ignore[assignment]

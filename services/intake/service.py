@@ -7,7 +7,7 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -29,7 +29,7 @@ from services.intake.schemas import (
     ParticipantOut,
     ParticipantPage,
 )
-from shared import audit, idempotency, outbox
+from shared import audit, history, idempotency, outbox
 from shared.auth import Principal
 from shared.events import new_event
 from shared.events.intake import (
@@ -77,11 +77,12 @@ async def register(
     """Register one intake; with an idempotency key, a retry gets the first answer.
 
     Keys are scoped by municipality, so two case systems cannot collide. Without a key a
-    new person costs one statement; a known one is updated in a transaction.
+    new person costs one statement; a known one is updated in a transaction. A history
+    import (`registered_on` given) registers on that day and is audited as imported.
     """
     check_municipality(principal, intake.municipality)
-    today = datetime.now(UTC).date()
-    audit_as = AuditAs(principal, PERSONAL_FIELDS)
+    today = registration_day(intake, principal, datetime.now(UTC).date())
+    audit_as = AuditAs(principal, PERSONAL_FIELDS, imported=registered_on(intake) is not None)
     async with pool.acquire() as conn:
         if not idempotency_key:
             reg = await register_new(conn, intake, vault=vault, today=today, audit_as=audit_as)
@@ -104,6 +105,28 @@ async def register(
                 conn, scope, idempotency_key, idempotency.Answer(answer.status_code, answer.body)
             )
     return answer
+
+
+def registered_on(intake: IntakeIn) -> date | None:
+    """The past day a history import gives its registration (None: an ordinary one)."""
+    return getattr(intake, "registered_on", None)
+
+
+def registration_day(intake: IntakeIn, principal: Principal | None, today: date) -> date:
+    """The day a registration is dated: today, or the import's own past day (refused unless
+    the caller may import history and the day lies between the floor and today)."""
+    day = registered_on(intake)
+    if day is None:
+        return today
+    if not history.may_import(principal):
+        raise IntakeError(
+            403,
+            "history_import_not_allowed",
+            "only a key with the history scope dates a registration back",
+        )
+    if refusal := history.past_day_refusal(day, today=today, what="registered"):
+        raise IntakeError(422, refusal.reason, refusal.message)
+    return day
 
 
 def _answer(reg: Registration) -> Answer:

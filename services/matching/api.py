@@ -200,13 +200,24 @@ async def get_match(match_id: UUID, pool: PoolDep, _: Admin) -> MatchOut:
 @router.post(
     "/matches/{match_id}/accept",
     responses=refusals(
-        {404: ["match_not_found"], 409: [*NOT_LIVE, "opening_closed", "no_seats_left"]}
+        {
+            404: ["match_not_found"],
+            409: [*NOT_LIVE, "opening_closed", "no_seats_left"],
+            422: [
+                "starts_on_required",
+                "starts_in_future",
+                "starts_before_floor",
+                "starts_before_registration",
+            ],
+        }
     ),
 )
 async def accept_match(
     match_id: UUID, pool: PoolDep, principal: Provider, body: AcceptIn | None = None
 ) -> MatchOut:
-    """The organisation accepts: `match.accepted` starts a placement in caseplan."""
+    """The organisation accepts: `match.accepted` starts a placement in caseplan. A key with
+    the `history` scope imports a past placement: `starts_on` between 2000-01-01 and today,
+    not before the registration; audited as imported."""
     body = body or AcceptIn()
     return await service.accept_match(
         pool,

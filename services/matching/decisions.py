@@ -15,6 +15,7 @@ from services.matching.errors import MatchingError, not_found
 from services.matching.proposals import top_up
 from services.matching.settings import MatchingSettings
 from services.matching.views import profile_of
+from shared import history
 from shared.events.matching import (
     MatchAccepted,
     MatchDeclined,
@@ -45,8 +46,12 @@ async def accept(
     *,
     starts_on: date | None,
     hours_per_week: float | None,
+    imported_by: date | None = None,
 ) -> MatchAccepted:
-    """Accept a proposal, with the opening's row locked so seats are never over-allocated."""
+    """Accept a proposal, with the opening's row locked so seats are never over-allocated.
+
+    `imported_by` (today, for a history import) holds the placement's start to the import's
+    rules: between the floor and today, not before the participant's registration."""
     found = await repo.fetch_match(conn, match_id)
     if found is None:
         raise not_found("match")
@@ -56,16 +61,32 @@ async def accept(
         raise MatchingError(409, "opening_closed", "the opening is closed")
     if opening["accepted"] >= opening["seats"]:
         raise MatchingError(409, "no_seats_left", "every seat of the opening is taken")
+    candidate = await repo.fetch_candidate(conn, match["participant_id"])
+    profile = profile_of(candidate) if candidate else None
+    if imported_by is not None:
+        _importable_start(starts_on, profile.registered_on if profile else None, imported_by)
     await repo.decide_match(conn, match["match_id"], "accepted")
     await repo.mark_placed(conn, match["participant_id"])
-    candidate = await repo.fetch_candidate(conn, match["participant_id"])
-    available = profile_of(candidate).availability_hours if candidate else opening["hours_max"]
+    available = profile.availability_hours if profile else opening["hours_max"]
     return MatchAccepted(
         **_ids(match),
         opening_kind=OpeningKind(opening["kind"]),
         starts_on=starts_on or opening["starts_on"],
         hours_per_week=hours_per_week or float(min(opening["hours_max"], available)),
     )
+
+
+def _importable_start(starts_on: date | None, registered_on: date | None, today: date) -> None:
+    """A history import's placement starts on a given day between the floor and today, not
+    before the participant's registration."""
+    if starts_on is None:
+        raise MatchingError(422, "starts_on_required", "a history import names the start day")
+    if refusal := history.past_day_refusal(starts_on, today=today, what="starts"):
+        raise MatchingError(422, refusal.reason, refusal.message)
+    if registered_on is not None and starts_on < registered_on:
+        raise MatchingError(
+            422, "starts_before_registration", f"the participant registered on {registered_on}"
+        )
 
 
 async def decline(

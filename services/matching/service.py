@@ -10,7 +10,7 @@ openings), `decisions.py` (answers to proposals), `pool.py` (the candidate pool)
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,7 +49,7 @@ from services.matching.schemas import (
 from services.matching.settings import MatchingSettings
 from services.matching.views import organisation_view, profile_of
 from services.matching.withdrawals import after_opening_changed
-from shared import erasure, outbox
+from shared import audit, erasure, history, outbox
 from shared.auth import Principal
 from shared.events import Envelope, new_event
 from shared.events.envelope import Payload
@@ -299,13 +299,23 @@ async def accept_match(
     starts_on: date | None,
     hours_per_week: float | None,
 ) -> MatchOut:
-    """The organisation accepts: `match.accepted` starts a placement in caseplan."""
+    """The organisation accepts: `match.accepted` starts a placement in caseplan; a history
+    import's (`history` scope) placement starts on its past day, audited as imported."""
     await access.check_match(pool, principal, match_id)
+    imported = history.may_import(principal)
     async with pool.acquire() as conn, conn.transaction():
         accepted = await decisions.accept(
-            conn, match_id, starts_on=starts_on, hours_per_week=hours_per_week
+            conn,
+            match_id,
+            starts_on=starts_on,
+            hours_per_week=hours_per_week,
+            imported_by=datetime.now(UTC).date() if imported else None,
         )
         await _record(conn, accepted)
+        if imported:
+            await audit.record(
+                conn, principal, "match.accepted", [accepted.participant_id], imported=True
+            )
     return await match(pool, match_id)
 
 

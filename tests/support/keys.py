@@ -34,9 +34,11 @@ def create_api_key_sync(
     organisation_id: UUID | None = None,
     role: str = "admin",
     municipality: str | None = None,
+    **options: Any,
 ) -> str:
-    """`create_api_key` for code without a running event loop (sync tests, the demo)."""
-    return asyncio.run(create_api_key(dsn, organisation_id, role, municipality))
+    """`create_api_key` for code without a running event loop (sync tests, the demo);
+    `options` as `create_key`'s (e.g. `scopes=["history"]`)."""
+    return asyncio.run(create_api_key(dsn, organisation_id, role, municipality, **options))
 
 
 def bearer(key: str) -> dict[str, str]:

@@ -5,9 +5,11 @@ One place for each date rule, so the API, the demo and the tests meet the same r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from services.caseplan.domain.refusal import Refusal
+from shared.history import first_refusal
 
 
 def require_day_worked(worked_on: date, *, since: date, today: date, began: str) -> None:
@@ -57,3 +59,14 @@ def require_follow_up_day(
             "follow_up_in_future", "a follow-up is recorded once it has happened, not ahead",
             status=422, field="followed_up_on",
         )  # fmt: skip
+
+
+def require_importable(days: Mapping[str, tuple[str, date | None]], *, today: date) -> None:
+    """A history import's days lie between the documented floor and today.
+
+    `days` maps a name used in the reason (`exit` → `exit_before_floor`) to the request
+    field and its day (None: not given)."""
+    refusal = first_refusal({what: day for what, (_, day) in days.items()}, today=today)
+    if refusal is not None:
+        field = next(f for what, (f, _) in days.items() if refusal.reason.startswith(what + "_"))
+        raise Refusal(refusal.reason, refusal.message, status=422, field=field)

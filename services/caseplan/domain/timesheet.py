@@ -250,6 +250,11 @@ def record_activity(
         raise ValueError("activity belongs to another case plan")
     if activity.starts_on and activity.ends_on and activity.ends_on < activity.starts_on:
         raise Refusal("ends_before_start", "the activity ends before it starts", status=422)
+    if activity.starts_on and activity.starts_on < plan.opened_on:
+        raise Refusal(
+            "starts_before_opening", f"the activity starts before the case opened ({plan.opened_on})",
+            status=422, field="starts_on",
+        )  # fmt: skip
     if activity.status == ActivityStatus.DROPPED:
         raise Refusal("already_finished", "a new activity cannot start dropped", status=422)
     if activity.status in FINISHED:

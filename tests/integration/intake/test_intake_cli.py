@@ -87,3 +87,40 @@ def test_import_of_a_workbook(
     assert code == 1
     assert (result["created"], result["rejected"]) == (19, 1)
     assert [r["row"] for r in result["results"] if r["status"] == "rejected"] == [5]
+
+
+def test_import_with_history_registers_rows_on_their_own_day(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("POLKU_DATABASE_URL", settings.database_url)
+    header = "national_id,given_name,family_name,labour_market_status,consent_purposes,"
+    header += "consent_given_at,consent_recorded_by,registered_on"
+    rows = [f"{numbered_estonian_id(n)},Anu{n},Saar,unemployed,case_management,"
+            f"2007-01-01T09:00:00Z,archive,2007-0{n + 1}-15" for n in range(3)]  # fmt: skip
+    path = tmp_path / "past.csv"
+    path.write_text("\n".join([header, *rows]), encoding="utf-8")
+
+    assert main(["import", str(path), "--municipality", "Tartu linn"]) == 1  # no --history
+    refused = json.loads(capsys.readouterr().out)["results"]
+    assert {e["reason"] for r in refused for e in r["errors"]} == {"history_import_not_allowed"}
+
+    assert main(["import", str(path), "--municipality", "Tartu linn", "--history"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] == 3
+
+    async def stored() -> tuple[list[str], list[bool]]:
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            days = await conn.fetch(
+                "SELECT registered_on FROM intake.participant ORDER BY registered_on"
+            )
+            marks = await conn.fetch(
+                "SELECT imported FROM intake.audit_log WHERE action = 'participant.batch'"
+            )
+            return [str(d[0]) for d in days], [m[0] for m in marks]
+        finally:
+            await conn.close()
+
+    assert asyncio.run(stored()) == (["2007-01-15", "2007-02-15", "2007-03-15"], [True] * 3)

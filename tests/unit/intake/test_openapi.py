@@ -12,5 +12,6 @@ def test_openapi_documents_the_intake_routes() -> None:
     assert {"get", "patch"} <= set(paths["/v1/participants/{participant_id}"])
     assert "post" in paths["/v1/participants/{participant_id}/consent-withdrawal"]
     schemas = doc["components"]["schemas"]
-    assert "national_id" in schemas["IntakeIn"]["properties"]
-    assert schemas["IntakeIn"]["additionalProperties"] is False
+    registration = schemas["RegistrationIn"]
+    assert {"national_id", "registered_on"} <= set(registration["properties"])
+    assert registration["additionalProperties"] is False
