@@ -12,7 +12,6 @@ import redis.asyncio as aioredis
 from matching_helpers import (
     ClientFactory,
     candidates_of,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -24,6 +23,7 @@ from shared.events import streams
 from shared.events.caseplan import ParticipantReadyForMatching
 from shared.settings import Settings
 from tests.support import bearer, create_api_key
+from tests.support.polling import eventually
 
 
 def _ready(pid: UUID, org: UUID) -> ParticipantReadyForMatching:

@@ -13,7 +13,6 @@ import redis.asyncio as aioredis
 from matching_helpers import (
     ClientFactory,
     candidates_of,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -28,6 +27,7 @@ from services.matching.domain.seats import LiveProposal, beyond_seats
 from shared.events import streams
 from shared.events.caseplan import ParticipantExited
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 FAST = {"allow_private_webhooks": True, "webhook_backoff_s": 0.2, "webhook_interval_s": 0.05}
 

@@ -9,7 +9,6 @@ import redis.asyncio as aioredis
 from matching_helpers import (
     KAUSTINEN,
     ClientFactory,
-    eventually,
     organisation,
     post_opening,
     publish,
@@ -22,6 +21,7 @@ from webhook_receiver import Receiver, verify
 
 from shared.events import streams
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 FAST = {"allow_private_webhooks": True, "webhook_backoff_s": 0.2, "webhook_interval_s": 0.05}
 

@@ -6,11 +6,12 @@ from datetime import date
 from uuid import UUID, uuid4
 
 import redis.asyncio as aioredis
-from matching_helpers import ClientFactory, eventually, post_opening, publish
+from matching_helpers import ClientFactory, post_opening, publish
 from network_helpers import central_and_satellite, every_page, workshop_key
 
 from shared.events.caseplan import PlacementEnded, PlacementStarted
 from shared.settings import Settings
+from tests.support.polling import eventually
 
 
 def started(org: str, opening: str | None, **fields: object) -> PlacementStarted:

@@ -5,10 +5,11 @@ from uuid import uuid4
 
 import pytest
 
-from services.caseplan.domain.activities import Activity, add_activity
+from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import CasePlan, exit_case, record_follow_up
 from services.caseplan.domain.plausible import require_importable
 from services.caseplan.domain.refusal import Refusal
+from services.caseplan.domain.timesheet import record_activity
 from services.intake.errors import IntakeError
 from services.intake.schemas import INTAKE_EXAMPLE, RegistrationIn
 from services.intake.service import registration_day
@@ -111,7 +112,7 @@ def test_the_consistency_rules_hold_for_past_dates() -> None:
         uuid4(), plan.case_plan_id, ActivityType.JOB_SEARCH, starts_on=date(2007, 3, 1)
     )
     with pytest.raises(Refusal) as caught:
-        add_activity(plan, early)
+        record_activity(plan, early, [], TODAY)
     assert caught.value.reason == "starts_before_opening"
     with pytest.raises(Refusal) as exit_refused:
         exit_case(plan, ExitOutcome.EMPLOYED, date(2007, 4, 1), TODAY)
