@@ -42,8 +42,8 @@ MATRIX: list[tuple[str, dict[str | None, int]]] = [
     ("/v1/reports/indicators.csv", FIGURES),
     ("/v1/reports/indicators.xlsx", FIGURES),
     ("/v1/reports/summary?format=xlsx", FIGURES),
-    ("/v1/esf/participants", FIGURES),
-    ("/v1/esf/participants?format=xlsx", FIGURES),
+    ("/v1/esf/participants", NETWORK),  # the managing authority's file: operators, admins
+    ("/v1/esf/participants?format=xlsx", NETWORK),
     ("/v1/reports", FIGURES),
     ("/v1/dashboard", NETWORK),
     ("/v1/pipeline", NETWORK),

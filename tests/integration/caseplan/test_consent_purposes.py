@@ -66,7 +66,7 @@ async def network(settings: Settings, admin_key: str) -> AsyncIterator[Network]:
 
 
 def _national_id() -> str:
-    digits = f"3{random.randint(0, 99):02d}0101{random.randint(0, 999):03d}"
+    digits = f"3{random.randint(60, 99):02d}0101{random.randint(0, 999):03d}"  # born 1960-99
     return digits + str(estonian_check_digit(digits))
 
 

@@ -72,7 +72,11 @@ def test_the_scenario_through_the_real_pipeline(
 def check_every_report_downloads_as_xlsx(reporting: httpx.Client) -> None:
     names = reporting.get("/v1/reports").json()["reports"]
     counted = {name: check_report_as_xlsx(reporting, name) for name in names}
-    assert all(counted.values()), counted  # the scenario fills every report
+    # The scenario fills every report but those of parts it has none of (no central workshop,
+    # meeting or follow-up due in it); those are checked in their own tests, empty here.
+    elsewhere = {"central-workshops", "follow-ups", "meetings"}
+    assert all(n for name, n in counted.items() if name not in elsewhere), counted
+    assert len(counted) - len(elsewhere & set(counted)) >= 12
     check_report_as_xlsx(reporting, "indicators", audience="external", municipality="Rapla vald")
 
 
