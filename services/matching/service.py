@@ -47,7 +47,7 @@ from services.matching.schemas import (
     WebhookOut,
 )
 from services.matching.settings import MatchingSettings
-from services.matching.views import organisation_view, profile_of
+from services.matching.views import factor_values, organisation_view, profile_of
 from services.matching.withdrawals import after_opening_changed
 from shared import audit, erasure, history, outbox
 from shared.auth import Principal
@@ -188,7 +188,13 @@ async def organisation_matches(
                 profile=profile_of(r) if r["profile"] else None,
                 contact=r["support_worker_contact"],
             )
-            | {"proposed_at": r["proposed_at"]}
+            | {
+                "proposed_at": r["proposed_at"],
+                "factors": factor_values(r["explanation"]),
+                "decline_code": r["decline_code"],
+                "reason": r["reason"],
+                "decided_at": r["decided_at"],
+            }
         )
         for r in rows
     ]
