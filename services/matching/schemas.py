@@ -253,6 +253,11 @@ class OrganisationMatchOut(BaseModel):
     decline_code: DeclineCode | None = None
     reason: str | None = None
     """The organisation's own words when it declined."""
+    participant_id: UUID | None = None
+    placement_receipt: str | None = None
+    """Only once accepted: the participant's pseudonymous id and matching's placement receipt
+    (`shared/case_receipts.py`), with which intake opens the given name to the organisation
+    when the participant agreed to employer contact."""
 
 
 class DeclineIn(BaseModel):

@@ -1,7 +1,7 @@
 """An employer's journey in Chromium, in Estonian, at 360 px: posting an opening (its errors
 beside the fields), two proposals with their explanations, declining one with a coded reason
-(words required for another reason), accepting the other (then the support worker's
-contact), editing the opening, the webhook; and the support worker of the case is mailed the
+(words required for another reason), accepting the other (then the participant's first
+name and the support worker's contact), editing the opening, the webhook; and the support worker of the case is mailed the
 decline with its reason through a real SMTP server."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def register(intake: str, key: str, serial: int, given_name: str) -> str:
         "given_name": given_name, "family_name": "Tamm", "labour_market_status": "unemployed",
         "home": {"postal_code": "79511", "lat": 59.00712, "lon": 24.79264},
         "availability_hours": 20, "transport": "public", "max_travel_km": 20,
-        "consent": {"purposes": ["case_management", "matching"],
+        "consent": {"purposes": ["case_management", "matching", "employer_contact"],
                     "given_at": datetime.now(UTC).isoformat(), "recorded_by": "test"},
     }  # fmt: skip
     answer = httpx.post(f"{intake}/v1/intakes", json=body, headers=bearer(key))
@@ -94,6 +94,8 @@ def decline_and_accept(page: Page) -> tuple[str, str]:
     mine = page.locator(f"#decided li[data-match='{accepted}']")
     assert mine.get_attribute("data-status") == "accepted"
     assert mine.locator(".support-worker-contact").inner_text() == "+372 5555 1234"
+    assert mine.locator(".participant-first-name").inner_text() in ("Mari", "Jaan")
+    assert "Tamm" not in page.inner_text("main")  # the given name only
     assert page.locator("#no-live").count() == 1
     check_page(page, "proposals answered")
     return declined, accepted

@@ -219,3 +219,11 @@ async def test_an_employer_never_sees_or_answers_another_organisations_proposals
         )
         assert (await case_worker.get("/proposals")).status_code == 403
         assert (await case_worker.get("/openings")).status_code == 403
+        accepted = await mine.post(f"/proposals/{match_id}/accept", {})
+        assert accepted.status_code == 303, accepted.text[-2000:]
+        inbox = (await mine.get("/proposals")).text
+        assert f'data-match="{match_id}" data-status="accepted"' in inbox
+        # no consent to employer contact: even the accepting organisation gets no name
+        for secret in ("Peeter", "Kuusk", _national_id(303), pid):
+            assert secret not in inbox, secret
+        assert match_id not in (await theirs.get("/proposals")).text

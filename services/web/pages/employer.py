@@ -55,12 +55,35 @@ async def _inbox(
     )
     live = [m for m in found if m["status"] == "proposed"]
     decided = [m for m in found if m["status"] != "proposed"]
+    first_names = await _first_names(request, person, decided)
     done = request.query_params.get("done")
     context: dict[str, Any] = {"errors": {}, "failed": None, "values": {},
                                "done": done if done in DONE else None}  # fmt: skip
     context.update(extra)
     return page(request, "inbox.html", status, live=live, decided=decided, codes=DECLINE_CODES,
-                declines=DECLINE_WORDS, **context)  # fmt: skip
+                declines=DECLINE_WORDS, first_names=first_names, **context)  # fmt: skip
+
+
+async def _first_names(
+    request: Request, person: asyncpg.Record, decided: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Match id -> the given name of each participant the organisation accepted, read from
+    intake with matching's placement receipt (intake answers only those who agreed to employer
+    contact; none when intake refuses or is down)."""
+    placed = {m["participant_id"]: m["match_id"] for m in decided if m.get("placement_receipt")}
+    if not placed:
+        return {}
+    asks = [{"participant_id": m["participant_id"], "placement_receipt": m["placement_receipt"]}
+            for m in decided if m.get("placement_receipt")]  # fmt: skip
+    try:
+        found = await services_of(request).call(
+            person, "intake", "POST", "/v1/participants/names", json={"participants": asks}
+        )
+    except ServiceError:
+        return {}
+    return {
+        placed[n["participant_id"]]: n["given_name"] for n in found if n["participant_id"] in placed
+    }
 
 
 @router.get("/proposals")

@@ -34,7 +34,8 @@ def _render(template: str, language: str, **context: Any) -> str:
 
 
 def inbox(language: str, live: list[Any], decided: list[Any], **extra: Any) -> str:
-    context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "done": None}
+    context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "done": None,
+                               "first_names": {}}  # fmt: skip
     return _render("inbox.html", language, live=live, decided=decided, codes=DECLINE_CODES,
                    declines=DECLINE_WORDS, **context | extra)  # fmt: skip
 
@@ -55,8 +56,9 @@ def test_accepted_shows_the_support_workers_contact_and_declined_its_reason() ->
     accepted = LIVE | {"match_id": "m2", "status": "accepted", "decided_at": "2026-03-05"}
     declined = LIVE | {"match_id": "m3", "status": "declined", "decline_code": "position_filled",
                        "reason": "<b>täynnä</b>"}  # fmt: skip
-    html = inbox("fi", [], [accepted, declined])
+    html = inbox("fi", [], [accepted, declined], first_names={"m2": "<i>Aino</i>"})
     assert '<span class="support-worker-contact">tuki@example.org</span>' in html
+    assert '<span class="participant-first-name">&lt;i&gt;Aino&lt;/i&gt;</span>' in html
     assert "Paikka täytettiin – &lt;b&gt;täynnä&lt;/b&gt;" in html
     assert 'id="no-live"' in html
 
