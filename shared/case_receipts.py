@@ -7,6 +7,11 @@ and an expiry, keyed from `POLKU_ID_HASH_SECRET`, which every service shares), a
 `POST /v1/participants/names` answers a support worker only for ids with a valid receipt of
 their own organisation. A receipt lives `TTL_S` seconds, so a case that moves on stops
 opening the name soon after; a forged or borrowed receipt opens nothing.
+
+A *placement receipt* is matching's word, in the same shape under its own purpose (so neither
+kind passes for the other), that an organisation accepted the participant for one of its
+openings: intake opens the given name to that employer or workshop with it (and only when
+the participant agreed to `employer_contact`).
 """
 
 from __future__ import annotations
@@ -19,10 +24,17 @@ from uuid import UUID
 
 TTL_S = 15 * 60
 _PURPOSE = b"polku case receipt v1|"
+PLACEMENT = b"polku placement receipt v1|"
 
 
-def _mac(secret: str, participant_id: UUID | str, organisation_id: UUID | str, exp: int) -> str:
-    key = hashlib.sha256(_PURPOSE + secret.encode()).digest()
+def _mac(
+    secret: str,
+    participant_id: UUID | str,
+    organisation_id: UUID | str,
+    exp: int,
+    purpose: bytes = _PURPOSE,
+) -> str:
+    key = hashlib.sha256(purpose + secret.encode()).digest()
     message = f"{participant_id}|{organisation_id}|{exp}".encode()
     digest = hmac.new(key, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -34,10 +46,12 @@ def receipt(
     organisation_id: UUID | str,
     *,
     now: float | None = None,
+    purpose: bytes = _PURPOSE,
 ) -> str:
-    """A receipt that the organisation holds the participant's case: `<expiry>.<mac>`."""
+    """A receipt that the organisation holds the participant's case (or, with `PLACEMENT`,
+    accepted them): `<expiry>.<mac>`."""
     exp = int(now if now is not None else time.time()) + TTL_S
-    return f"{exp}.{_mac(secret, participant_id, organisation_id, exp)}"
+    return f"{exp}.{_mac(secret, participant_id, organisation_id, exp, purpose)}"
 
 
 def is_valid(
@@ -47,12 +61,14 @@ def is_valid(
     organisation_id: UUID | None,
     *,
     now: float | None = None,
+    purpose: bytes = _PURPOSE,
 ) -> bool:
-    """True when `token` is caseplan's unexpired receipt for this participant and organisation."""
+    """True when `token` is caseplan's unexpired receipt for this participant and organisation
+    (with `PLACEMENT`: matching's placement receipt)."""
     if not token or organisation_id is None or "." not in token:
         return False
     exp_text, _, mac = token.partition(".")
     if not exp_text.isdigit() or int(exp_text) < (now if now is not None else time.time()):
         return False
-    expected = _mac(secret, participant_id, organisation_id, int(exp_text))
+    expected = _mac(secret, participant_id, organisation_id, int(exp_text), purpose)
     return hmac.compare_digest(mac, expected)

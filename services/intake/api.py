@@ -37,8 +37,11 @@ router = APIRouter(prefix="/v1", tags=["intake"])
 Municipal = Annotated[Principal, Allow("municipality", "admin")]
 """The registering municipality (its own participants only) or an admin."""
 
-NameReader = Annotated[Principal, Allow("municipality", "support_worker", "admin")]
-"""Also a support worker, for the participants whose case its organisation holds."""
+NameReader = Annotated[
+    Principal, Allow("municipality", "support_worker", "employer", "workshop", "admin")
+]
+"""Also a support worker, for the participants whose case its organisation holds, and an
+employer or workshop, for the given names of those it accepted (by a placement receipt)."""
 
 Decider = Annotated[Principal, Allow("municipality", "operator", "admin")]
 """Who decides transfers: the participant's current municipality, an operator or an admin."""
@@ -191,7 +194,9 @@ async def participant_names(
 ) -> list[names.NameOut]:
     """The names of these participants that the caller may read: the registering municipality
     its own; a support worker those whose case receipt (from caseplan's list of cases) is
-    valid for its organisation. Others are left out, as unknown ids are."""
+    valid for its organisation; an employer or workshop the given names of those it accepted
+    (matching's placement receipt) who agreed to employer contact. Others are left out, as
+    unknown ids are."""
     secret = request.app.state.runtime.settings.id_hash_secret
     return await names.names(pool, body, vault=vault, principal=principal, secret=secret)
 

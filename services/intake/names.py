@@ -2,8 +2,10 @@
 
 The registering municipality (and an admin) read the names of its own participants; a support
 worker only those of participants whose case their organisation holds, shown by caseplan's
-case receipt for each id (`shared/case_receipts.py`). Ids out of scope are left out of the
-answer, as unknown ones are: nothing tells them apart. Every name read is audited.
+case receipt for each id (`shared/case_receipts.py`); an employer or workshop only the given
+name of a participant it accepted (matching's placement receipt) who agreed to
+`employer_contact`. Ids out of scope are left out of the answer, as unknown ones are: nothing
+tells them apart. Every name read is audited.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from shared.auth import Principal
 from shared.json_schema import example
 
 NAME_FIELDS = ["given_name", "family_name"]
+PLACE_ROLES = frozenset({"employer", "workshop"})
+"""Who reads only a placed participant's given name, by a placement receipt."""
 
 
 class NameAsk(BaseModel):
@@ -29,6 +33,10 @@ class NameAsk(BaseModel):
     model_config = ConfigDict(extra="forbid")
     participant_id: UUID
     case_receipt: str | None = Field(None, max_length=200, pattern=r"^[0-9]{1,12}\.[A-Za-z0-9_-]+$")
+    placement_receipt: str | None = Field(
+        None, max_length=200, pattern=r"^[0-9]{1,12}\.[A-Za-z0-9_-]+$"
+    )
+    """An employer's or workshop's: matching's word that it accepted the participant."""
 
 
 class NamesIn(BaseModel):
@@ -45,17 +53,20 @@ class NamesIn(BaseModel):
 
 
 class NameOut(BaseModel):
-    """A participant's name."""
+    """A participant's name (an employer or workshop gets the given name only)."""
 
     participant_id: UUID
     given_name: str
-    family_name: str
+    family_name: str | None = None
 
 
 def may_read(
-    principal: Principal | None, row: ParticipantRow, receipt: str | None, secret: str
+    principal: Principal | None, row: ParticipantRow, ask: NameAsk | None, secret: str
 ) -> bool:
-    """The registering municipality, an admin, or a support worker with a valid receipt."""
+    """The registering municipality, an admin, a support worker with a valid case receipt, or
+    an employer or workshop with a valid placement receipt when the participant agreed to
+    employer contact."""
+    receipt = ask.case_receipt if ask else None
     if principal is None or principal.is_admin:
         return True
     if principal.role == "municipality":
@@ -63,6 +74,13 @@ def may_read(
     if principal.role == "support_worker":
         org = principal.organisation_id
         return case_receipts.is_valid(secret, receipt, row.participant_id, org)
+    if principal.role in PLACE_ROLES:
+        agreed = "employer_contact" in row.consent.get("purposes", [])
+        placed = ask.placement_receipt if ask else None
+        return agreed and case_receipts.is_valid(
+            secret, placed, row.participant_id, principal.organisation_id,
+            purpose=case_receipts.PLACEMENT,
+        )  # fmt: skip
     return False
 
 
@@ -75,20 +93,21 @@ async def names(
     secret: str,
 ) -> list[NameOut]:
     """The names the caller may read of the participants asked for, in id order."""
-    receipts: dict[UUID, str | None] = {
-        a.participant_id: a.case_receipt for a in asked.participants
-    }
+    asks: dict[UUID, NameAsk] = {a.participant_id: a for a in asked.participants}
+    given_only = principal is not None and principal.role in PLACE_ROLES
     async with pool.acquire() as conn, conn.transaction():
         rows = [
             r
-            for r in await repository.many(conn, list(receipts))
-            if may_read(principal, r, receipts[r.participant_id], secret)
+            for r in await repository.many(conn, list(asks))
+            if may_read(principal, r, asks.get(r.participant_id), secret)
         ]
         ids = [r.participant_id for r in rows]
-        await audit.record(conn, principal, "participant.names", ids, NAME_FIELDS)
+        fields = NAME_FIELDS[:1] if given_only else NAME_FIELDS
+        await audit.record(conn, principal, "participant.names", ids, fields)
     out = []
     for row in rows:
         personal = vault.open(row.personal, bound_to=row.participant_id.bytes)
+        family = None if given_only else personal["family_name"]
         out.append(NameOut(participant_id=row.participant_id, given_name=personal["given_name"],
-                           family_name=personal["family_name"]))  # fmt: skip
+                           family_name=family))  # fmt: skip
     return out

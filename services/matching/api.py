@@ -108,12 +108,18 @@ async def set_webhook(
     responses=refusals({403: ["other_organisation"], 404: ["organisation_not_found"]}),
 )
 async def organisation_matches(
-    organisation_id: UUID, pool: PoolDep, principal: Provider, status: Status | None = Query(None)
+    organisation_id: UUID,
+    pool: PoolDep,
+    runtime: RuntimeDep,
+    principal: Provider,
+    status: Status | None = Query(None),
 ) -> list[OrganisationMatchOut]:
-    """An organisation's inbox: its proposals in the minimal form it may see."""
+    """An organisation's inbox: its proposals in the minimal form it may see; an accepted one
+    also with the participant's id and a placement receipt (intake's given name, by consent)."""
     return await service.organisation_matches(
-        pool, organisation_id, principal=principal, status=status
-    )
+        pool, organisation_id, principal=principal, status=status,
+        secret=runtime.settings.id_hash_secret,
+    )  # fmt: skip
 
 
 @router.post(

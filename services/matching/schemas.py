@@ -229,6 +229,13 @@ class CandidateForOrganisation(BaseModel):
     support_worker_contact: str | None = None
 
 
+class FactorOut(BaseModel):
+    """One factor of a score: its name (a code) and value in [0, 1]."""
+
+    name: str
+    value: float
+
+
 class OrganisationMatchOut(BaseModel):
     """A proposal as an organisation sees it."""
 
@@ -238,8 +245,19 @@ class OrganisationMatchOut(BaseModel):
     status: str
     score: float
     explanation: list[str]
+    factors: list[FactorOut] = Field(default_factory=list)
+    """Each score factor by name and value, for a page in its reader's language."""
     candidate: CandidateForOrganisation
     proposed_at: datetime
+    decided_at: datetime | None = None
+    decline_code: DeclineCode | None = None
+    reason: str | None = None
+    """The organisation's own words when it declined."""
+    participant_id: UUID | None = None
+    placement_receipt: str | None = None
+    """Only once accepted: the participant's pseudonymous id and matching's placement receipt
+    (`shared/case_receipts.py`), with which intake opens the given name to the organisation
+    when the participant agreed to employer contact."""
 
 
 class DeclineIn(BaseModel):

@@ -47,9 +47,9 @@ from services.matching.schemas import (
     WebhookOut,
 )
 from services.matching.settings import MatchingSettings
-from services.matching.views import organisation_view, profile_of
+from services.matching.views import factor_values, organisation_view, profile_of
 from services.matching.withdrawals import after_opening_changed
-from shared import audit, erasure, history, outbox
+from shared import audit, case_receipts, erasure, history, outbox
 from shared.auth import Principal
 from shared.events import Envelope, new_event
 from shared.events.envelope import Payload
@@ -167,9 +167,15 @@ async def set_webhook(
 
 
 async def organisation_matches(
-    pool: asyncpg.Pool, organisation_id: UUID, *, principal: Principal | None, status: str | None
+    pool: asyncpg.Pool,
+    organisation_id: UUID,
+    *,
+    principal: Principal | None,
+    status: str | None,
+    secret: str,
 ) -> list[OrganisationMatchOut]:
-    """An organisation's inbox: its proposals in the minimal form it may see."""
+    """An organisation's inbox: its proposals in the minimal form it may see (an accepted one
+    with the participant's id and a placement receipt for the given name, `secret` keying it)."""
     await access.check_organisation_exists(pool, principal, organisation_id)
     if await repo.fetch_organisation(pool, organisation_id) is None:
         raise not_found("organisation")
@@ -188,10 +194,26 @@ async def organisation_matches(
                 profile=profile_of(r) if r["profile"] else None,
                 contact=r["support_worker_contact"],
             )
-            | {"proposed_at": r["proposed_at"]}
+            | {
+                "proposed_at": r["proposed_at"],
+                "factors": factor_values(r["explanation"]),
+                "decline_code": r["decline_code"],
+                "reason": r["reason"],
+                "decided_at": r["decided_at"],
+            }
+            | _placed(r, organisation_id, secret)
         )
         for r in rows
     ]
+
+
+def _placed(row: Any, organisation_id: UUID, secret: str) -> dict[str, Any]:
+    if row["status"] != "accepted":
+        return {}
+    receipt = case_receipts.receipt(
+        secret, row["participant_id"], organisation_id, purpose=case_receipts.PLACEMENT
+    )
+    return {"participant_id": row["participant_id"], "placement_receipt": receipt}
 
 
 async def post_opening(

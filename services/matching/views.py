@@ -77,6 +77,23 @@ def pool_columns(profile: ParticipantProfile, walking_km: float) -> dict[str, An
     }
 
 
+SCORE_FACTORS = ("required_skills", "nice_to_have", "distance", "interests", "waiting")
+"""The factors of a score an organisation may see by name (the page puts them into words)."""
+
+
+def factor_values(explanation: dict[str, Any] | str) -> list[dict[str, Any]]:
+    """Each score factor's name and value (0-1) of a stored explanation, for a page that
+    writes them in its reader's language; nothing but the known factors."""
+    if isinstance(explanation, str):
+        explanation = json.loads(explanation)
+    assert isinstance(explanation, dict)
+    return [
+        {"name": f["name"], "value": round(float(f["value"]), 4)}
+        for f in explanation.get("factors", [])
+        if isinstance(f, dict) and f.get("name") in SCORE_FACTORS
+    ]
+
+
 def organisation_view(
     *,
     match_id: UUID,

@@ -19,6 +19,8 @@ HOME_OF_ROLE = {
     "admin": "/people",
     "municipality": "/participants",
     "support_worker": "/cases",
+    "employer": "/proposals",
+    "workshop": "/proposals",
 }
 MIN_PASSWORD = 12
 

@@ -62,6 +62,21 @@ CODES: dict[str, str] = {
     "file_unreadable": N_("The file is empty, or neither CSV text nor an Excel (.xlsx) workbook."),
     "file_too_large": N_("The file is larger than 20 MB."),
     "malformed": N_("The row cannot be read."),
+    "reason_required": N_("Write the reason in words when it is another reason."),
+    "hours_min_above_max": N_("The hours at most are fewer than the hours at least."),
+    "location_required": N_(
+        "Your organisation has no place on the map: the opening must be done remotely."
+    ),
+    "seats_below_accepted": N_("More people are placed already than this many seats."),
+    "unsafe_webhook_url": N_("The address must be a public https address."),
+    "opening_closed": N_("The opening is closed and cannot be changed."),
+    "match_accepted": N_("The proposal was accepted already."),
+    "match_declined": N_("The proposal was declined already."),
+    "match_expired": N_("The proposal has expired."),
+    "match_withdrawn": N_("The proposal was withdrawn."),
+    "no_seats_left": N_("The opening has no seats left."),
+    "match_not_found": N_("No such proposal."),
+    "opening_not_found": N_("No such opening."),
 }
 
 FIELDS: dict[str, str] = {

@@ -79,7 +79,14 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         "POST",
         "/v1/participants/names",
         {"participants": []},  # what each may read: tests/integration/intake/test_intake_names
-        {"admin": 200, "municipality": 200, "other_municipality": 200, "support_worker": 200},
+        {
+            "admin": 200,
+            "municipality": 200,
+            "other_municipality": 200,
+            "support_worker": 200,
+            "workshop": 200,
+            "employer": 200,
+        },
     ),
     (
         "GET",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 
@@ -17,14 +17,24 @@ from tests.support.web_browser import Browser
 UUID_IN_PATH = re.compile(r"/participants/([0-9a-f-]{36})$")
 
 
-async def _register(browser: Browser, given: str, family: str, serial: int) -> str:
+def _national_id(serial: int) -> str:
+    return isikukood(date(1990, 5, 17), male=False, serial=serial)
+
+
+async def _register(
+    browser: Browser,
+    given: str,
+    family: str,
+    serial: int,
+    purposes: tuple[str, ...] = ("case_management",),
+) -> str:
     await browser.get("/participants/new")
     answer = await browser.post(
         "/participants/new",
         {
             "given_name": given, "family_name": family,
-            "national_id": isikukood(date(1990, 5, 17), male=False, serial=serial),
-            "labour_market_status": "unemployed", "purposes": ["case_management"],
+            "national_id": _national_id(serial),
+            "labour_market_status": "unemployed", "purposes": list(purposes),
         },
     )  # fmt: skip
     assert answer.status_code == 303, answer.text[-2000:]
@@ -139,3 +149,81 @@ async def test_a_support_worker_of_another_organisation_never_opens_or_lists_the
         for path, form in ((f"/cases/{pid}/goals", {"title": "x"}),
                            (f"/cases/{pid}/exit", {"outcome": "employed"})):  # fmt: skip
             assert (await theirs.post(path, form)).status_code == 404, path
+
+
+async def test_an_employer_never_sees_or_answers_another_organisations_proposals_or_openings(
+    stack_factory: type[Stack], migrated_database_url: str, admin_key: str
+) -> None:
+    stack = stack_factory().start("intake", "caseplan", "matching")  # type: ignore[call-arg]
+    stack.start("web")
+    dsn, matching, caseplan = migrated_database_url, stack["matching"].url, stack["caseplan"].url
+    support = uuid4()
+    async with httpx.AsyncClient(headers=bearer(admin_key)) as api:
+        orgs = []
+        for name in ("Rapla Rattaühing", "Kehtna Kangakoda"):
+            made = await api.post(f"{matching}/v1/organisations", json={
+                "name": name, "kind": "association", "municipality": "Rapla vald",
+                "location": {"lat": 59.0, "lon": 24.79}})  # fmt: skip
+            assert made.status_code == 201, made.text
+            orgs.append(made.json()["organisation_id"])
+        posted = await api.post(f"{matching}/v1/openings", json={
+            "organisation_id": orgs[0], "title": "Rattaremondi koht", "kind": "workshop_place",
+            "seats": 1, "location": {"lat": 59.0, "lon": 24.79}, "hours_per_week_max": 20})  # fmt: skip
+        assert posted.status_code == 201, posted.text
+        opening_id = posted.json()["opening_id"]
+        for path, body in (("/v1/service-agreements", {"municipality": "Rapla vald"}),
+                           ("/v1/support-workers", {"municipalities": ["Rapla vald"]})):  # fmt: skip
+            made = await api.post(caseplan + path, json={"organisation_id": str(support), **body})
+            assert made.status_code == 201, made.text
+    clerk = await create_person(dsn, "municipality", municipality="Rapla vald")
+    own = await create_person(dsn, "employer", organisation_id=UUID(orgs[0]))
+    other = await create_person(dsn, "employer", organisation_id=UUID(orgs[1]))
+    worker = await create_person(dsn, "support_worker", organisation_id=support)
+    async with httpx.AsyncClient(base_url=stack["web"].url) as client:
+        registering, mine, theirs, case_worker = (Browser(client) for _ in range(4))
+        await registering.sign_in(clerk.email, clerk.password)
+        pid = await _register(registering, "Peeter", "Kuusk", 303, ("case_management", "matching"))
+        for browser, person in ((mine, own), (theirs, other), (case_worker, worker)):
+            await browser.sign_in(person.email, person.password)
+
+        async def assigned() -> bool:
+            return (await case_worker.get(f"/cases/{pid}")).status_code == 200
+
+        await eventually(assigned, "the case with its worker", within=30)
+        await case_worker.post(f"/cases/{pid}/ready", {"kinds": ["workshop_place"]})
+
+        async def proposed() -> str | None:
+            found = re.search(r'data-match="([0-9a-f-]{36})"', (await mine.get("/proposals")).text)
+            return found.group(1) if found else None
+
+        match_id = await eventually(proposed, "the proposal in the inbox", within=60)
+        inbox = (await mine.get("/proposals")).text
+        assert "Rattaremondi koht" in inbox
+        for secret in ("Peeter", "Kuusk", _national_id(303), pid):  # no name, identity number or id
+            assert secret not in inbox, secret
+        seen = (await theirs.get("/proposals")).text
+        assert match_id not in seen and "Rattaremondi koht" not in seen and 'id="no-live"' in seen
+        listed = (await theirs.get("/openings")).text
+        assert opening_id not in listed and 'id="no-openings"' in listed
+        assert opening_id in (await mine.get("/openings")).text
+        assert (await theirs.get(f"/openings/{opening_id}")).status_code == 404
+        for path, form in ((f"/openings/{opening_id}", {"title": "Minu", "seats": "5",
+                                                        "hours_per_week_min": "0",
+                                                        "hours_per_week_max": "20"}),
+                           (f"/proposals/{match_id}/accept", {}),
+                           (f"/proposals/{match_id}/decline", {"code": "position_filled"})):  # fmt: skip
+            refused = await theirs.post(path, form)
+            assert refused.status_code == 404 and "Rattaremondi" not in refused.text, path
+        assert (
+            f'data-match="{match_id}" data-status="proposed"' in (await mine.get("/proposals")).text
+        )
+        assert (await case_worker.get("/proposals")).status_code == 403
+        assert (await case_worker.get("/openings")).status_code == 403
+        accepted = await mine.post(f"/proposals/{match_id}/accept", {})
+        assert accepted.status_code == 303, accepted.text[-2000:]
+        inbox = (await mine.get("/proposals")).text
+        assert f'data-match="{match_id}" data-status="accepted"' in inbox
+        # no consent to employer contact: even the accepting organisation gets no name
+        for secret in ("Peeter", "Kuusk", _national_id(303), pid):
+            assert secret not in inbox, secret
+        assert match_id not in (await theirs.get("/proposals")).text

@@ -4,6 +4,7 @@ from services.web.pages import (
     account,
     auth,
     clerk,
+    employer,
     links,
     notifications,
     operator,
@@ -20,4 +21,5 @@ ROUTERS = [
     upload.router,  # before clerk: /participants/upload is not a participant id
     clerk.router,
     worker.router,
+    employer.router,
 ]

@@ -15,9 +15,9 @@ from shared.settings import Settings
 from tests.support import bearer, create_api_key
 
 
-async def _register(client: httpx.AsyncClient, municipality: str, given: str) -> UUID:
+async def _register(client: httpx.AsyncClient, municipality: str, given: str, **body: Any) -> UUID:
     r = await client.post(
-        "/v1/intakes", json=intake_body(municipality=municipality, given_name=given)
+        "/v1/intakes", json=intake_body(municipality=municipality, given_name=given, **body)
     )
     assert r.status_code == 201, r.text
     return UUID(r.json()["participant_id"])
@@ -60,8 +60,47 @@ async def test_names_only_for_the_callers_own_participants_and_cases(
     )
     assert mine in [a["participant_id"] for a in audited]
     assert theirs not in [a["participant_id"] for a in audited]
-    employer = await create_api_key(dsn, role="employer", organisation_id=uuid4())
+    operator = await create_api_key(dsn, role="operator", organisation_id=uuid4())
     refused = await client.post(
-        "/v1/participants/names", json={"participants": []}, headers=bearer(employer)
+        "/v1/participants/names", json={"participants": []}, headers=bearer(operator)
     )
     assert refused.status_code == 403, refused.text
+
+
+async def test_an_employer_reads_only_the_given_name_of_whom_it_accepted_by_consent(
+    client: httpx.AsyncClient, settings: Settings, db: asyncpg.Connection
+) -> None:
+    agreed = {"purposes": ["case_management", "matching", "employer_contact"],
+              "given_at": "2026-01-05T10:00:00+00:00", "recorded_by": "test"}  # fmt: skip
+    placed = await _register(client, "Rapla vald", "Aino", consent=agreed)
+    unwilling = await _register(client, "Rapla vald", "Liis")  # no employer contact
+    dsn, secret = settings.database_url, settings.id_hash_secret
+    org = uuid4()
+    employer = await create_api_key(dsn, role="employer", organisation_id=org)
+
+    def receipt(pid: UUID, organisation: UUID, purpose: bytes) -> dict[str, str]:
+        token = case_receipts.receipt(secret, pid, organisation, purpose=purpose)
+        return {"participant_id": str(pid), "placement_receipt": token}
+
+    assert await _names(client, employer, [{"participant_id": str(placed)}]) == {}
+    r = await client.post(
+        "/v1/participants/names", headers=bearer(employer),
+        json={"participants": [receipt(placed, org, case_receipts.PLACEMENT)]},
+    )  # fmt: skip
+    assert r.json() == [{"participant_id": str(placed), "given_name": "Aino", "family_name": None}]
+    for refused in (
+        receipt(unwilling, org, case_receipts.PLACEMENT),  # no consent to employer contact
+        receipt(placed, uuid4(), case_receipts.PLACEMENT),  # another organisation's
+        receipt(placed, org, b"polku case receipt v1|"),  # a case receipt is not one
+    ):
+        assert await _names(client, employer, [refused]) == {}, refused
+    case = {"participant_id": str(placed),
+            "case_receipt": case_receipts.receipt(secret, placed, org)}  # fmt: skip
+    assert await _names(client, employer, [case]) == {}
+    audited = await db.fetch(
+        "SELECT participant_id, fields FROM audit_log WHERE action = 'participant.names'"
+        " AND role = 'employer'"
+    )
+    assert [(a["participant_id"], list(a["fields"])) for a in audited if a["participant_id"]] == [
+        (placed, ["given_name"])
+    ]

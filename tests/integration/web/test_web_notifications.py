@@ -15,7 +15,6 @@ import asyncpg
 import httpx
 import redis.asyncio as aioredis
 from fastapi import FastAPI
-from smtp_server import SmtpServer
 
 from services.web.main import create_app
 from services.web.settings import WebSettings
@@ -28,6 +27,7 @@ from shared.migrate import migrate
 from shared.settings import Settings
 from tests.support import polling
 from tests.support.people import WebPerson, create_person
+from tests.support.smtp import SmtpServer
 
 EMPLOYER, SUPPORT = uuid4(), uuid4()
 

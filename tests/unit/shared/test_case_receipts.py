@@ -29,3 +29,16 @@ def test_a_receipt_expires_and_its_expiry_cannot_be_moved() -> None:
     assert not case_receipts.is_valid(SECRET, moved, pid, org, now=1000)
     for junk in ("", "x", "abc.def", ".", "-5.abc"):
         assert not case_receipts.is_valid(SECRET, junk, pid, org, now=1000)
+
+
+def test_a_placement_receipt_is_not_a_case_receipt_nor_the_other_way() -> None:
+    pid, org = uuid4(), uuid4()
+    placed = case_receipts.receipt(SECRET, pid, org, now=1000, purpose=case_receipts.PLACEMENT)
+    held = case_receipts.receipt(SECRET, pid, org, now=1000)
+    assert case_receipts.is_valid(SECRET, placed, pid, org, now=1000,
+                                  purpose=case_receipts.PLACEMENT)  # fmt: skip
+    assert not case_receipts.is_valid(SECRET, placed, pid, org, now=1000)
+    assert not case_receipts.is_valid(SECRET, held, pid, org, now=1000,
+                                      purpose=case_receipts.PLACEMENT)  # fmt: skip
+    assert not case_receipts.is_valid(SECRET, placed, pid, uuid4(), now=1000,
+                                      purpose=case_receipts.PLACEMENT)  # fmt: skip

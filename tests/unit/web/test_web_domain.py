@@ -66,7 +66,9 @@ def test_totp_is_for_operators_and_admins_and_homes_follow_the_role() -> None:
     assert not domain.may_use_totp("municipality")
     assert domain.home_of("operator") == "/dashboard"
     assert domain.home_of("municipality") == "/participants"
-    assert domain.home_of("employer") == "/account"
+    assert domain.home_of("employer") == "/proposals"
+    assert domain.home_of("workshop") == "/proposals"
+    assert domain.home_of("nobody") == "/account"
 
 
 def test_tokens_are_random_and_stored_as_hashes() -> None:

@@ -34,7 +34,8 @@ def test_proposals_show_status_score_factors_and_the_decline_reason_in_words() -
     html = participant_page("et", plan={"status": "open", "ready_for_matching": True},
                             proposals=[MATCH])  # fmt: skip
     assert "<strong>tagasi lükatud</strong> · sobivus 73 %" in html
-    assert "<li>kaugus: 50 %</li>" in html and "<li>nõutud oskused: 100 %</li>" in html
+    assert '<li data-factor="distance">kaugus: 50 %</li>' in html
+    assert '<li data-factor="required_skills">nõutud oskused: 100 %</li>' in html
     assert "Põhjus: starts too early in the morning" in html
     assert "04.03.2026" in html
 

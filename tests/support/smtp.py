@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from tests.support import free_port
+from tests.support.servers import free_port
 
 with warnings.catch_warnings():  # the standard library's server: no SMTP library here
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -36,11 +36,11 @@ class Received:
 
 class _Server(smtpd.SMTPServer):
     def __init__(self, owner: SmtpServer, port: int) -> None:
-        super().__init__(("127.0.0.1", port), None, decode_data=False)
+        super().__init__(("127.0.0.1", port), None, decode_data=False)  # type: ignore[arg-type]
         self.owner = owner
 
     def process_message(
-        self, peer: Any, mailfrom: str, rcpttos: list[str], data: bytes, **kwargs: Any
+        self, peer: Any, mailfrom: str, rcpttos: list[str], data: bytes | str, **kwargs: Any
     ) -> str | None:
         with self.owner.lock:
             if self.owner.refuse > 0:
@@ -80,7 +80,8 @@ class SmtpServer:
             return [r for r in self.received if address in r.to]
 
 
-def _parse(data: bytes) -> EmailMessage:
-    message = email.message_from_bytes(data, policy=email.policy.default)
+def _parse(data: bytes | str) -> EmailMessage:
+    raw = data.encode() if isinstance(data, str) else data
+    message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return message

@@ -1,0 +1,109 @@
+"""An employer's pages rendered without servers, and its forms: proposals with their factors
+in the reader's words, a decline's coded reason (words required with `other`) with errors
+beside the fields, the contact after acceptance, an opening's fields and their errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.web import messages
+from services.web.employer_forms import DECLINE_CODES, decline_body, opening_fields, opening_values
+from services.web.i18n import render, translations
+from services.web.worker_words import DECLINE_CODES as DECLINE_WORDS
+
+PERSON = {"display_name": "Mari", "role": "employer", "manages_people": False}
+CANDIDATE = {"languages": ["fi"], "availability_hours": 20, "skills": ["puutyö"],
+             "support_worker_contact": "tuki@example.org"}  # fmt: skip
+LIVE = {
+    "match_id": "m1", "opening_id": "o1", "opening_title": "Puutyöpaja", "status": "proposed",
+    "score": 0.73, "explanation": ["required skills 1/1"], "candidate": CANDIDATE,
+    "factors": [{"name": "required_skills", "value": 1.0}, {"name": "distance", "value": 0.5}],
+    "proposed_at": "2026-03-04T10:00:00+00:00", "decided_at": None, "decline_code": None,
+    "reason": None,
+}  # fmt: skip
+
+
+def _render(template: str, language: str, **context: Any) -> str:
+    gettext = translations(language).gettext
+    return render(
+        template, language, csrf="t", person=PERSON, path="/proposals",
+        words=lambda code: messages.words_of(code, gettext),
+        field_words=lambda error: messages.field_words(error, gettext), field_label=str,
+        weekday=str, **context,
+    )  # fmt: skip
+
+
+def inbox(language: str, live: list[Any], decided: list[Any], **extra: Any) -> str:
+    context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "done": None,
+                               "first_names": {}}  # fmt: skip
+    return _render("inbox.html", language, live=live, decided=decided, codes=DECLINE_CODES,
+                   declines=DECLINE_WORDS, **context | extra)  # fmt: skip
+
+
+def test_a_proposal_shows_its_factors_in_the_readers_words_and_no_contact_before_acceptance() -> (
+    None
+):
+    html = inbox("fi", [LIVE], [])
+    assert '<li data-factor="required_skills">vaaditut taidot: 100 %</li>' in html
+    assert '<li data-factor="distance">etäisyys: 50 %</li>' in html
+    assert "tuki@example.org" not in html  # the contact only after acceptance
+    for code in DECLINE_CODES:
+        assert f'<option value="{code}">' in html
+    assert 'href="/proposals"' in html and 'href="/openings"' in html  # the nav
+
+
+def test_accepted_shows_the_support_workers_contact_and_declined_its_reason() -> None:
+    accepted = LIVE | {"match_id": "m2", "status": "accepted", "decided_at": "2026-03-05"}
+    declined = LIVE | {"match_id": "m3", "status": "declined", "decline_code": "position_filled",
+                       "reason": "<b>täynnä</b>"}  # fmt: skip
+    html = inbox("fi", [], [accepted, declined], first_names={"m2": "<i>Aino</i>"})
+    assert '<span class="support-worker-contact">tuki@example.org</span>' in html
+    assert '<span class="participant-first-name">&lt;i&gt;Aino&lt;/i&gt;</span>' in html
+    assert "Paikka täytettiin – &lt;b&gt;täynnä&lt;/b&gt;" in html
+    assert 'id="no-live"' in html
+
+
+def test_a_decline_for_another_reason_needs_words_and_the_error_stands_beside_the_field() -> None:
+    assert decline_body({"code": "position_filled"}) == ({"code": "position_filled"}, {})
+    assert decline_body({"code": "other", "reason": " ei sovi "})[0] == {
+        "code": "other", "reason": "ei sovi"}  # fmt: skip
+    _, errors = decline_body({"code": "other", "reason": "  "})
+    assert errors["reason"]["type"] == "reason_required"
+    assert decline_body({"code": "no_such"})[1]["code"]["type"] == "enum"
+    html = inbox("en", [LIVE], [], errors={"m1": errors}, values={"m1": {"code": "other"}})
+    assert 'id="reason-m1" name="reason" rows="2" maxlength="1000" aria-invalid="true"' in html
+    assert (
+        '<p class="field-error" id="reason-m1-error" data-code="reason_required">'
+        "Write the reason in words when it is another reason.</p>"
+    ) in html
+    assert '<option value="other" selected>' in html
+
+
+def test_an_opening_form_becomes_matchings_body_with_its_errors() -> None:
+    values = {"title": " Puutyöpaja ", "kind": "workshop_place", "seats": "2",
+              "hours_per_week_min": "5", "hours_per_week_max": "20",
+              "required_skills": "puutyö, , maalaus", "languages": "fi,et", "remote": "on",
+              "description": "Verstas"}  # fmt: skip
+    body, errors = opening_fields(values, creating=True)
+    assert errors == {}
+    assert body["title"] == "Puutyöpaja" and body["seats"] == 2 and body["remote"] is True
+    assert body["required_skills"] == ["puutyö", "maalaus"] and body["paused"] is False
+    assert opening_values(body | {"remote": True})["required_skills"] == "puutyö, maalaus"
+    _, errors = opening_fields(
+        values | {"title": "", "seats": "0", "hours_per_week_min": "30", "kind": "x"},
+        creating=True,
+    )
+    assert {k: e["type"] for k, e in errors.items()} == {
+        "title": "missing", "seats": "greater_than_equal",
+        "hours_per_week_max": "hours_min_above_max", "kind": "enum",
+    }  # fmt: skip
+    assert "kind" not in opening_fields(values | {"kind": ""}, creating=False)[0]
+
+
+def test_the_opening_form_shows_errors_beside_fields_in_words() -> None:
+    _, errors = opening_fields({"title": "", "seats": "x"}, creating=False)
+    html = _render("opening_form.html", "et", values={"seats": "x"}, errors=errors,
+                   opening=None, kinds=["workshop_place"])  # fmt: skip
+    assert 'id="f-seats" name="seats" type="text" value="x"' in html
+    assert 'data-code="int_parsing">Kirjutage täisarv.</p>' in html
+    assert 'id="title-error" data-code="missing"' in html
