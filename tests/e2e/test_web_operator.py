@@ -34,9 +34,13 @@ PICTURE = {  # the map's and the structure's headings
 }
 
 
+WORKER = uuid4()
+"""The caseplan support worker holding one case, with their own limit of 6."""
+
+
 def region_events() -> list[Envelope[Any]]:
     """Three participants in Kaustinen and one in Narva; an association's opening of four
-    seats in Kaustinen, one of them taken."""
+    seats in Kaustinen, one of them taken; one case held by WORKER."""
     people = [("Kaustinen", "18-24", 8, 2)] * 2 + [("Kaustinen", "55+", 30, 3),
                                                    ("Narva linn", "30-54", 2, 5)]  # fmt: skip
     out: list[Envelope[Any]] = []
@@ -54,6 +58,13 @@ def region_events() -> list[Envelope[Any]]:
     out.append(new_event(cp.PlacementStarted(
         participant_id=pids[0], placement_id=uuid4(), organisation_id=org, opening_id=opening,
         starts_on=date(2025, 3, 1)), producer="test"))  # fmt: skip
+    plan = uuid4()
+    out.append(new_event(cp.CaseplanOpened(
+        participant_id=pids[1], case_plan_id=plan, municipality="Kaustinen",
+        opened_on=date(2025, 2, 3), planned_end_on=date(2099, 1, 1)), producer="test"))  # fmt: skip
+    out.append(new_event(cp.CaseplanWorkerAssigned(
+        participant_id=pids[1], case_plan_id=plan, support_worker_id=WORKER,
+        assigned_on=date(2025, 2, 4), caseload_limit=6), producer="test"))  # fmt: skip
     return out
 
 
@@ -121,10 +132,34 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
         page.wait_for_url(web + "/sign-in")
         page.goto(web + "/dashboard")
         assert page.url == web + "/sign-in"
+    worker = create_person_sync(migrated_database_url, "support_worker")
     admin = create_person_sync(migrated_database_url, "admin", manages_people=True)
     with chromium() as browser:
         page = browser.new_page(viewport=PHONE, locale="ru-RU")
         invite_by_keyboard(page, web, admin.email, admin.password)
+        name_the_worker(page, web, worker.person_id)
+
+
+def name_the_worker(page: Page, web: str, person_id: Any) -> None:
+    """Before the link the caseload chart shows the worker's id; the admin links the worker's
+    web account to the caseplan id on the People page, then it shows their name."""
+    page.goto(web + "/dashboard")
+    assert page.locator("#loads tbody tr td").all_inner_texts()[:3] == [str(WORKER)[:8], "1", "6"]
+    assert page.locator("#loads-chart .caseload text").first.text_content() == str(WORKER)[:8]
+    page.goto(web + "/people")
+    page.fill(f"#worker-{person_id}", "not an id")
+    with page.expect_navigation():
+        page.press(f"#worker-{person_id}", "Enter")
+    assert page.locator(".error").get_attribute("data-code") == "worker_id_invalid"
+    page.fill(f"#worker-{person_id}", str(WORKER))
+    with page.expect_navigation():
+        page.press(f"#worker-{person_id}", "Enter")
+    assert page.input_value(f"#worker-{person_id}") == str(WORKER)
+    check_page(page, "people with a linked support worker")
+    row = page.locator(f"tr:has(#worker-{person_id}) td").first.inner_text()
+    page.goto(web + "/dashboard")
+    assert page.locator("#loads tbody tr td").all_inner_texts()[:3] == [row, "1", "6"]
+    assert page.locator("#loads-chart .caseload text").first.text_content() == row
 
 
 def see_the_picture(page: Page, web: str, reporting: str, key: str, redis_url: str) -> None:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
+from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from services.web import charts, region
+from services.web import charts, region, repository
 from services.web import operator_views as views
 from services.web.backend import Services
 from services.web.i18n import N_
-from services.web.pages.common import error_page, page, services_of
+from services.web.pages.common import error_page, page, pool_of, services_of
 from services.web.sessions import signed_in
 
 router = APIRouter()
@@ -65,7 +66,7 @@ async def _added(
 
 
 async def _picture(services: Services, person: asyncpg.Record, municipality: str,
-                   sub_region: str) -> dict[str, Any]:  # fmt: skip
+                   sub_region: str) -> tuple[Any, ...]:  # fmt: skip
     places = region.load_places()
     names = views.chosen(places, municipality, sub_region)
     one = [municipality] if municipality else (names if sub_region else [])
@@ -88,13 +89,13 @@ async def _picture(services: Services, person: asyncpg.Record, municipality: str
         use, loads = views.with_use(use), views.with_utilisation(loads)
     placed = views.only(placed, names) if sub_region and not municipality else placed
     structure = views.only(structure, names) if sub_region and not municipality else structure
-    return _drawn(places, names, placed, structure, use, months, loads)
+    return places, names, placed, structure, use, months, loads
 
 
 def _drawn(
     places: tuple[region.Place, ...], names: list[str], placed: list[dict[str, Any]],
     structure: list[dict[str, Any]], use: list[dict[str, Any]], months: list[dict[str, Any]],
-    loads: list[dict[str, Any]],
+    loads: list[dict[str, Any]], workers: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
     markers, lines = views.map_view(placed, places, names)
     dims = {d: views.totals_by(structure, d) for d in
@@ -116,7 +117,7 @@ def _drawn(
                                             [[r[k] for k in MONTHLY_KEYS] for r in months]),
         "loads": loads,
         "loads_chart": charts.caseload_bars(
-            [(views.worker_label(r["support_worker_id"], {}), r["cases"], r["capacity"])
+            [(views.worker_label(r["support_worker_id"], workers), r["cases"], r["capacity"])
              for r in loads]
         ),
     }  # fmt: skip
@@ -144,7 +145,13 @@ async def dashboard(
     }
     if request.headers.get("hx-request"):
         return page(request, "dashboard_figures.html", **figures)
-    picture = await _picture(services, person, municipality, sub_region)
+    places, names, placed, structure, use, months, loads = await _picture(
+        services, person, municipality, sub_region
+    )
+    async with pool_of(request).acquire() as conn:
+        ids = [UUID(r["support_worker_id"]) for r in loads]
+        workers = await repository.worker_names(conn, ids)
+    picture = _drawn(places, names, placed, structure, use, months, loads, workers)
     return page(
         request, "dashboard.html", **figures, **picture, municipality=municipality,
         sub_region=sub_region, municipalities=sorted(region.centres(places)),
