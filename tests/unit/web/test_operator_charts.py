@@ -3,6 +3,9 @@ ticks, grouped and horizontal bars, caseloads against own limits, a sub-region's
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from services.web import charts, region
@@ -161,3 +164,11 @@ def test_the_structure_sums_follow_each_dimensions_order() -> None:
     assert views.totals_by(rows, "months_unemployed") == [("6-11", 7), ("24+", 1)]
     assert views.worker_label("12345678-9abc", {}) == "12345678"
     assert views.worker_label("12345678-9abc", {"12345678-9abc": "Anna"}) == "Anna"
+
+
+def test_the_web_front_ships_the_projects_reference_places() -> None:
+    reference = Path(__file__).parents[3] / "services" / "intake" / "places.csv"
+    with reference.open(encoding="utf-8") as f:
+        rows = [(r["municipality"], r["place"], float(r["lat"]), float(r["lon"]))
+                for r in csv.DictReader(f)]  # fmt: skip
+    assert [(p.municipality, p.name, p.lat, p.lon) for p in region.load_places()] == rows
