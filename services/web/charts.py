@@ -59,8 +59,8 @@ def nice_ticks(peak: float, most: int = 5) -> list[int]:
 
 
 def grouped_bars(
-    groups: list[str], values: list[list[int]], width: float = 640, height: float = 300,
-    left: float = 44, bottom: float = 40, top: float = 12, right: float = 8,
+    groups: list[str], values: list[list[int]], width: float = 420, height: float = 240,
+    left: float = 44, bottom: float = 40, top: float = 26, right: float = 8,
     label_width: float = 58,
 ) -> Chart:  # fmt: skip
     """Vertical bars: one group per label (e.g. a month), its series' bars side by side
@@ -94,7 +94,7 @@ def grouped_bars(
 
 
 def horizontal_bars(
-    labels: list[str], values: list[list[int]], width: float = 640, left: float = 150,
+    labels: list[str], values: list[list[int]], width: float = 420, left: float = 130,
     right: float = 44, row: float = 22, top: float = 8, bottom: float = 28,
 ) -> Chart:  # fmt: skip
     """Horizontal bars: one row per label, its series' bars stacked one under another
@@ -119,6 +119,10 @@ def horizontal_bars(
     )  # fmt: skip
 
 
+CASELOAD_WIDTH, CASELOAD_LEFT = 420, 110
+"""The caseload chart's width and where its bars start (its template draws with them)."""
+
+
 @dataclass(frozen=True)
 class Caseload:
     """One worker's line: the track as long as their own limit, the cases filled in, and
@@ -134,11 +138,12 @@ class Caseload:
 
 
 def caseload_bars(
-    rows: list[tuple[str, int, int]], width: float = 640, left: float = 150,
-    right: float = 70, row: float = 26, top: float = 8,
+    rows: list[tuple[str, int, int]], width: float = 420, left: float = 110,
+    right: float = 60, row: float = 26, top: float = 8,
 ) -> tuple[float, list[Caseload], list[Tick]]:  # fmt: skip
     """Each (label, cases, own limit) as a bar on one scale for everyone, so both the cases
-    and the limits compare across workers; the height of the drawing and the value ticks."""
+    and the limits compare across workers; the height of the drawing and the value ticks
+    (the drawing is `width` wide, the bars start at `left`: CASELOAD_WIDTH, CASELOAD_LEFT)."""
     ticks = nice_ticks(max((max(c, lim) for _, c, lim in rows), default=0))
     plot_w = width - left - right
     per = plot_w / ticks[-1]

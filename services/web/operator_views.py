@@ -12,9 +12,9 @@ from services.web import region
 
 Row = dict[str, Any]
 
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 600.0, 440.0, 28.0
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 420.0, 400.0, 24.0
 MAP_SERIES = ("participants", "open_seats", "placements")
-GLYPH = 34.0
+GLYPH = 30.0
 """The longest bar beside a marker (each series scaled to its own largest)."""
 
 ORDERS = {

@@ -156,7 +156,7 @@ async def dashboard(
         request, "dashboard.html", **figures, **picture, municipality=municipality,
         sub_region=sub_region, municipalities=sorted(region.centres(places)),
         sub_regions=sorted(region.sub_regions(places)), monthly=MONTHLY, use_series=USE,
-        series=charts.SERIES_CLASSES,
+        series=charts.SERIES_CLASSES, loads_size=(charts.CASELOAD_WIDTH, charts.CASELOAD_LEFT),
     )  # fmt: skip
 
 

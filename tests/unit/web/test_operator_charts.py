@@ -117,8 +117,12 @@ def test_the_map_marks_the_chosen_municipalities_with_bars_scaled_per_series() -
     markers, lines = views.map_view(rows, places, names)
     assert [m.municipality for m in markers] == names
     kaustinen, veteli = markers[0], markers[1]
-    assert kaustinen.counts == (6, 8, 2) and kaustinen.bars == (34.0, 34.0, 17.0)
-    assert veteli.bars == (17.0, 0.0, 34.0) and markers[2].counts == (0, 0, 0)
+    assert kaustinen.counts == (6, 8, 2) and kaustinen.bars == (
+        views.GLYPH,
+        views.GLYPH,
+        views.GLYPH / 2,
+    )
+    assert veteli.bars == (views.GLYPH / 2, 0.0, views.GLYPH) and markers[2].counts == (0, 0, 0)
     assert all(0 <= m.x <= views.MAP_WIDTH and 0 <= m.y <= views.MAP_HEIGHT for m in markers)
     assert veteli.x > kaustinen.x and veteli.y > kaustinen.y  # south-east of Kaustinen
     assert lines  # 63°N and 24°E at least
