@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.web import region
@@ -27,7 +27,8 @@ ORDERS = {
 
 @dataclass(frozen=True)
 class Marker:
-    """A municipality on the map: its centre, its counts and the bars beside it."""
+    """A municipality on the map: its centre, its counts and the bars beside it; `labelled`
+    when its name fits without covering another's (its title and the table always name it)."""
 
     municipality: str
     place: str
@@ -35,6 +36,25 @@ class Marker:
     y: float
     counts: tuple[int, int, int]
     bars: tuple[float, float, float]
+    labelled: bool = True
+
+
+LABEL_CHAR, LABEL_HEIGHT = 7.5, 16.0
+"""The room a label's letter and line take on the map (14 px text)."""
+
+
+def label_room(markers: list[Marker]) -> list[Marker]:
+    """The markers with a label only where it covers no label already placed, placing the
+    municipalities with the most participants first (then by name)."""
+    placed: list[tuple[float, float, float, float]] = []
+    keep: set[str] = set()
+    for m in sorted(markers, key=lambda m: (-m.counts[0], m.municipality)):
+        box = (m.x + 5, m.y - LABEL_HEIGHT, m.x + 7 + LABEL_CHAR * len(m.place), m.y)
+        if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
+               for b in placed):  # fmt: skip
+            placed.append(box)
+            keep.add(m.municipality)
+    return [replace(m, labelled=m.municipality in keep) for m in markers]
 
 
 def chosen(places: tuple[region.Place, ...], municipality: str, sub_region: str) -> list[str]:
@@ -73,7 +93,7 @@ def map_view(
         bars = (round(GLYPH * c[0] / peaks[0], 1), round(GLYPH * c[1] / peaks[1], 1),
                 round(GLYPH * c[2] / peaks[2], 1))  # fmt: skip
         markers.append(Marker(p.municipality, p.name, x, y, c, bars))  # type: ignore[arg-type]
-    return markers, region.graticule(f, MAP_WIDTH, MAP_HEIGHT)
+    return label_room(markers), region.graticule(f, MAP_WIDTH, MAP_HEIGHT)
 
 
 def ordered(dimension: str, values: Iterable[str]) -> list[str]:

@@ -102,15 +102,19 @@ def project(lat: float, lon: float, f: Frame) -> tuple[float, float]:
 
 def graticule(f: Frame, width: float, height: float) -> list[tuple[str, float, str]]:
     """Whole-degree parallels and meridians inside the drawing: ('lat' | 'lon', position in
-    the drawing (y for a parallel, x for a meridian), label such as 60°N)."""
+    the drawing (y for a parallel, x for a meridian), label such as 60°N, or none where it
+    would touch the one before)."""
     b = f.bounds
     lines: list[tuple[str, float, str]] = []
     for lat in range(math.ceil(b.south), math.floor(b.north) + 1):
         y = project(lat, b.west, f)[1]
         if 0 <= y <= height:
             lines.append(("lat", y, f"{lat}°N"))
+    last = -math.inf
     for lon in range(math.ceil(b.west), math.floor(b.east) + 1):
         x = project(b.north, lon, f)[0]
         if 0 <= x <= width:
-            lines.append(("lon", x, f"{lon}°E"))
+            shown = x - last >= 44  # a label needs about 40 px: the others are lines only
+            lines.append(("lon", x, f"{lon}°E" if shown else ""))
+            last = x if shown else last
     return lines

@@ -176,3 +176,24 @@ def test_the_web_front_ships_the_projects_reference_places() -> None:
         rows = [(r["municipality"], r["place"], float(r["lat"]), float(r["lon"]))
                 for r in csv.DictReader(f)]  # fmt: skip
     assert [(p.municipality, p.name, p.lat, p.lon) for p in region.load_places()] == rows
+
+
+def test_map_labels_never_cover_each_other_the_most_participants_first() -> None:
+    def marker(name: str, x: float, y: float, n: int) -> views.Marker:
+        return views.Marker(name, name, x, y, (n, 0, 0), (0.0, 0.0, 0.0))
+
+    near, far = marker("Veteli", 100, 100, 9), marker("Halsua", 400, 100, 0)
+    crowded = marker("Kaustinen", 110, 105, 1)  # its label would cover Veteli's
+    below = marker("Perho", 100, 130, 0)  # just clear of Veteli's name and bars
+    out = views.label_room([crowded, near, far, below])
+    assert [(m.municipality, m.labelled) for m in out] == [
+        ("Kaustinen", False),
+        ("Veteli", True),
+        ("Halsua", True),
+        ("Perho", True),
+    ]
+    whole = views.map_view([], region.load_places(), views.chosen(region.load_places(), "", ""))
+    boxes = [(m.x, m.y, len(m.place)) for m in whole[0] if m.labelled]
+    assert 0 < len(boxes) < 22  # the crowded Kaustinen sub-region cannot name every place
+    alone = views.map_view([], region.load_places(), ["Narva linn"])[0]
+    assert [m.labelled for m in alone] == [True]
