@@ -199,6 +199,7 @@ def see_the_picture(page: Page, web: str, reporting: str, key: str, redis_url: s
     assert page.locator("#map .marker").count() == 6  # the sub-region's six municipalities
     assert page.locator('#places tr[data-municipality="Narva linn"]').count() == 0
     assert page.locator("#structure tbody tr").count() == 2
+    assert page.locator("#sub-region-downloads").count() == 1
     check_page(page, "dashboard of the Kaustinen sub-region")
     href = page.locator("#structure-title ~ .downloads a").first.get_attribute("href")
     got = page.request.get(web + str(href))
