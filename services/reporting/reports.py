@@ -21,6 +21,12 @@ from services.reporting.domain.follow_ups import follow_up_table
 from services.reporting.domain.layout import SEP
 from services.reporting.domain.meetings import meeting_table
 from services.reporting.domain.periods import ONE_DAY
+from services.reporting.domain.places import (
+    STRUCTURE_PARTS,
+    place_table,
+    structure_table,
+    use_table,
+)
 from services.reporting.domain.record import ParticipantRecord
 from services.reporting.domain.structure import DIMENSIONS, match_table, unemployment_table
 from services.reporting.domain.sums import Ask, DayTotal, Sums, Tally, by_k, sums_of_days, total
@@ -299,6 +305,42 @@ async def meetings(r: Reader, s: ReportingSettings) -> Rows:
     return meeting_table(await direct_queries.meeting_counts(r.conn, r.f.start, r.f.end, r.who))
 
 
+async def _unemployment_cells(r: Reader) -> Counter[tuple[str, ...]]:
+    """Participants who entered in the period by the cube's parts (age band, ISCED level,
+    months unemployed, municipality), risk groups summed away."""
+    (parts,) = await r.sums(r.period(layout.UNEMPLOYMENT))
+    cells: Counter[tuple[str, ...]] = Counter()
+    for k, tally in by_k(parts).items():
+        *values, _ = k.split(SEP)
+        cells[tuple(values)] += tally.n
+    return cells
+
+
+async def places(r: Reader, s: ReportingSettings) -> Rows:
+    """Per municipality: participants who entered in the period, open seats and placements
+    going on at its openings on the day (the map)."""
+    participants: Counter[str] = Counter()
+    for values, n in (await _unemployment_cells(r)).items():
+        participants[dict(zip(UNEMPLOYMENT_PARTS, values, strict=True))["municipality"]] += n
+    return place_table(participants, await q.opening_use(r.conn, r.day, r.who))
+
+
+async def unemployment_structure(r: Reader, s: ReportingSettings) -> Rows:
+    """Participants who entered in the period by municipality × age band × months
+    unemployed × ISCED level."""
+    cells: Counter[tuple[str, ...]] = Counter()
+    for values, n in (await _unemployment_cells(r)).items():
+        named = dict(zip(UNEMPLOYMENT_PARTS, values, strict=True))
+        cells[tuple(named[d] for d in STRUCTURE_PARTS)] += n
+    return structure_table(cells)
+
+
+async def intermediate_labour_market(r: Reader, s: ReportingSettings) -> Rows:
+    """Openings of associations, workshops and employers on the day by organisation kind:
+    seats, placements going on, open seats and the share of seats in use."""
+    return use_table(await q.opening_use(r.conn, r.day, r.who))
+
+
 Builder = Callable[[Reader, ReportingSettings], Awaitable[Rows]]
 BUILDERS: dict[str, Builder] = {
     "summary": summary, "indicators": indicators, "activities": activities,
@@ -306,6 +348,8 @@ BUILDERS: dict[str, Builder] = {
     "waiting-list": waiting_list, "openings": openings, "unemployment": unemployment,
     "matches": matches, "timeseries": timeseries,
     "outcomes-by-activity": outcomes_by_activity, "central-workshops": central_workshops,
-    "follow-ups": follow_ups, "meetings": meetings,
+    "follow-ups": follow_ups, "meetings": meetings, "places": places,
+    "unemployment-structure": unemployment_structure,
+    "intermediate-labour-market": intermediate_labour_market,
 }  # fmt: skip
 """Every report `/v1/reports/{name}` serves, from the figure store."""

@@ -41,6 +41,9 @@ PEOPLE: dict[str, frozenset[str]] = {
     "timeseries": frozenset({"registrations", "placements_started", "employed_on_leaving"}),
     "follow-ups": frozenset({"participants"}),
     "meetings": frozenset({"participant_present", "participant_excused", "participant_no_show"}),
+    "places": frozenset({"participants", "placements"}),
+    "unemployment-structure": frozenset({"participants"}),
+    "intermediate-labour-market": frozenset({"placements"}),
     "outcomes-by-activity": frozenset(
         {
             "participants",

@@ -29,6 +29,8 @@ CODES: dict[str, str] = {
     "unavailable": N_("A service is not answering just now. Try again in a moment."),
     "not_found": N_("This page does not exist."),
     "error": N_("Something went wrong."),
+    "worker_id_invalid": N_("That is not a support worker id."),
+    "worker_not_linked": N_("No such support worker, or the id is linked to another person."),
     "missing": N_("This field is required."),
     "string_too_short": N_("This field is required."),
     "string_too_long": N_("This is too long."),

@@ -10,7 +10,7 @@ import asyncpg
 
 PERSON_COLUMNS = (
     "person_id, organisation_id, role, municipality, manages_people, email, display_name,"
-    " password_hash, totp_secret, totp_enabled, language, disabled_at"
+    " password_hash, totp_secret, totp_enabled, language, disabled_at, support_worker_id"
 )
 
 
@@ -38,6 +38,33 @@ async def people_of(conn: asyncpg.Connection, organisation_id: UUID | None) -> l
         " ORDER BY display_name",
         organisation_id,
     )
+
+
+async def worker_names(conn: asyncpg.Connection, worker_ids: list[UUID]) -> dict[str, str]:
+    """The display names of the web people linked to these caseplan support workers."""
+    rows = await conn.fetch(
+        "SELECT support_worker_id, display_name FROM person"
+        " WHERE support_worker_id = ANY($1::uuid[])",
+        worker_ids,
+    )
+    return {str(r[0]): r[1] for r in rows}
+
+
+async def link_support_worker(
+    conn: asyncpg.Connection, person_id: UUID, support_worker_id: UUID | None
+) -> bool:
+    """Link a support worker's web account to their caseplan id (None: unlink); False when
+    no such support worker or the id is another person's."""
+    try:
+        done = await conn.execute(
+            "UPDATE person SET support_worker_id = $2 WHERE person_id = $1"
+            " AND role = 'support_worker'",
+            person_id,
+            support_worker_id,
+        )
+    except asyncpg.UniqueViolationError:
+        return False
+    return done == "UPDATE 1"
 
 
 async def insert_person(conn: asyncpg.Connection, **person: Any) -> None:

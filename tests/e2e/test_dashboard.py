@@ -90,7 +90,9 @@ def check_page_shows_the_api(page: Page, url: str, key: dict[str, str]) -> None:
         assert (value == "–") if want is None else float(value) == want, figure
     caseloads = httpx.get(f"{url}/v1/reports/caseloads", headers=key).json()["rows"]
     assert page.locator("#caseloads .bar").count() == len(caseloads) > 0
-    assert page.locator("#timeseries polyline").count() == 3
+    months = httpx.get(f"{url}/v1/reports/timeseries", headers=key).json()["rows"]
+    assert page.locator("#timeseries g[data-series]").count() == 3  # side by side, one per series
+    assert page.locator("#timeseries g[data-series] rect").count() == 3 * len(months) > 0
     assert page.locator("#indicators tbody tr").count() == 41
     assert page.locator("#streams tbody tr").count() >= 3
     assert "intake 0" in page.locator("#outbox").inner_text()

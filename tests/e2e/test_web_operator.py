@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 import httpx
 import pyotp
+import redis
 from playwright.sync_api import Page
 from web_pages import PHONE, check_page, chromium, sign_in_by_keyboard
 
+from shared.events import Envelope, new_event
+from shared.events import caseplan as cp
+from shared.events import intake as ik
+from shared.events import matching as mt
 from tests.support import Stack, bearer, wait_until
 from tests.support.people import create_person_sync
 
@@ -18,10 +26,62 @@ HEADINGS = {
     "ru": "Сегодня в сети",
     "en": "Today in the network",
 }
+PICTURE = {  # the map's and the structure's headings
+    "et": ("Piirkond", "Töötuse struktuur", "Vahepealne tööturg"),
+    "fi": ("Alue", "Työttömyyden rakenne", "Välityömarkkinat"),
+    "ru": ("Регион", "Структура безработицы", "Промежуточный рынок труда"),
+    "en": ("The region", "Structure of unemployment", "Intermediate labour market"),
+}
+
+
+WORKER = uuid4()
+"""The caseplan support worker holding one case, with their own limit of 6."""
+
+
+def region_events() -> list[Envelope[Any]]:
+    """Three participants in Kaustinen and one in Narva; an association's opening of four
+    seats in Kaustinen, one of them taken; one case held by WORKER."""
+    people = [("Kaustinen", "18-24", 8, 2)] * 2 + [("Kaustinen", "55+", 30, 3),
+                                                   ("Narva linn", "30-54", 2, 5)]  # fmt: skip
+    out: list[Envelope[Any]] = []
+    pids = []
+    for municipality, band, months, isced in people:
+        pids.append(pid := uuid4())
+        out.append(new_event(ik.ParticipantRegistered(
+            participant_id=pid, municipality=municipality, registered_on=date(2025, 2, 3),
+            age_band=band, months_unemployed=months, isced_level=isced), producer="test"))  # fmt: skip
+    opening, org = uuid4(), uuid4()
+    out.append(new_event(mt.OpeningPosted(
+        opening_id=opening, organisation_id=org, organisation_kind="association",
+        municipality="Kaustinen", title="Työkokeilu", kind="work_practice", seats=4),
+        producer="test"))  # fmt: skip
+    out.append(new_event(cp.PlacementStarted(
+        participant_id=pids[0], placement_id=uuid4(), organisation_id=org, opening_id=opening,
+        starts_on=date(2025, 3, 1)), producer="test"))  # fmt: skip
+    plan = uuid4()
+    out.append(new_event(cp.CaseplanOpened(
+        participant_id=pids[1], case_plan_id=plan, municipality="Kaustinen",
+        opened_on=date(2025, 2, 3), planned_end_on=date(2099, 1, 1)), producer="test"))  # fmt: skip
+    out.append(new_event(cp.CaseplanWorkerAssigned(
+        participant_id=pids[1], case_plan_id=plan, support_worker_id=WORKER,
+        assigned_on=date(2025, 2, 4), caseload_limit=6), producer="test"))  # fmt: skip
+    return out
+
+
+def publish(redis_url: str, events: list[Envelope[Any]]) -> None:
+    """XADD the events as the outbox relay does."""
+    client = redis.Redis.from_url(redis_url)
+    for env in events:
+        client.xadd(env.stream, {"__data__": env.model_dump_json()})
+    client.close()
 
 
 def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
-    stack_factory: type[Stack], migrated_database_url: str, admin_key: str, artifacts_dir: Path
+    stack_factory: type[Stack],
+    migrated_database_url: str,
+    admin_key: str,
+    artifacts_dir: Path,
+    redis_url: str,
 ) -> None:
     stack = stack_factory().start("reporting")  # type: ignore[call-arg]
     stack.start("web")
@@ -52,12 +112,17 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
         assert len(shown) == 10
         for figure, text in shown:
             assert text == ("–" if summary[figure] is None else str(summary[figure])), figure
+        see_the_picture(page, web, stack["reporting"].url, admin_key, redis_url)
         for language, heading in HEADINGS.items():
             page.select_option("#language", language)
             with page.expect_navigation():
                 page.click(".lang button")
             assert page.get_attribute("html", "lang") == language
             assert page.inner_text("h1") == heading
+            assert [page.inner_text(f"#{h}-title") for h in ("region", "structure", "ilm")] == [
+                *PICTURE[language]
+            ]
+            assert page.locator("#map title").first.text_content() != ""
             check_page(page, f"dashboard in {language}")
             page.screenshot(
                 path=str(artifacts_dir / f"web-dashboard-{language}.png"), full_page=True
@@ -67,10 +132,84 @@ def test_the_operator_signs_in_and_reads_the_dashboard_in_four_languages(
         page.wait_for_url(web + "/sign-in")
         page.goto(web + "/dashboard")
         assert page.url == web + "/sign-in"
+    worker = create_person_sync(migrated_database_url, "support_worker")
     admin = create_person_sync(migrated_database_url, "admin", manages_people=True)
     with chromium() as browser:
         page = browser.new_page(viewport=PHONE, locale="ru-RU")
         invite_by_keyboard(page, web, admin.email, admin.password)
+        name_the_worker(page, web, worker.person_id)
+
+
+def name_the_worker(page: Page, web: str, person_id: Any) -> None:
+    """Before the link the caseload chart shows the worker's id; the admin links the worker's
+    web account to the caseplan id on the People page, then it shows their name."""
+    page.goto(web + "/dashboard")
+    assert page.locator("#loads tbody tr td").all_inner_texts()[:3] == [str(WORKER)[:8], "1", "6"]
+    assert page.locator("#loads-chart .caseload text").first.text_content() == str(WORKER)[:8]
+    page.goto(web + "/people")
+    page.fill(f"#worker-{person_id}", "not an id")
+    with page.expect_navigation():
+        page.press(f"#worker-{person_id}", "Enter")
+    assert page.locator(".error").get_attribute("data-code") == "worker_id_invalid"
+    page.fill(f"#worker-{person_id}", str(WORKER))
+    with page.expect_navigation():
+        page.press(f"#worker-{person_id}", "Enter")
+    assert page.input_value(f"#worker-{person_id}") == str(WORKER)
+    check_page(page, "people with a linked support worker")
+    row = page.locator(f"tr:has(#worker-{person_id}) td").first.inner_text()
+    page.goto(web + "/dashboard")
+    assert page.locator("#loads tbody tr td").all_inner_texts()[:3] == [row, "1", "6"]
+    assert page.locator("#loads-chart .caseload text").first.text_content() == row
+
+
+def see_the_picture(page: Page, web: str, reporting: str, key: str, redis_url: str) -> None:
+    """The map, the structure and the intermediate labour market drawn from the events, a
+    sub-region chosen with the form, a table downloaded."""
+    publish(redis_url, region_events())
+    url = f"{reporting}/v1/reports/places"
+    wait_until(
+        lambda: (
+            [r["participants"] for r in httpx.get(url, headers=bearer(key)).json()["rows"]]
+            == [3, 1]
+        ),
+        what="reporting counts the region's participants",
+    )
+    page.goto(web + "/dashboard")
+    for svg in ("map", "structure-age_band", "structure-months_unemployed",
+                "structure-isced_level", "ilm-chart", "months-chart", "loads-chart"):  # fmt: skip
+        chart = page.locator(f"svg#{svg}")
+        assert chart.get_attribute("role") == "img", svg
+        assert page.locator(f"svg#{svg} > title").text_content() != "", svg
+    marker = str(page.locator('#map .marker[data-municipality="Kaustinen"] title').text_content())
+    assert marker == "Kaustinen: osallistujia 3, vapaita paikkoja 3, käynnissä olevia sijoituksia 1"
+    cells = page.locator('#places tr[data-municipality="Kaustinen"] td').all_inner_texts()
+    assert cells == ["3", "3", "1"]  # participants, open seats, placements going on
+    assert page.locator("#structure tbody tr").count() == 3
+    assert page.locator("#structure-age_band rect").count() == 3  # 18-24, 30-54, 55+
+    assert page.locator("#ilm tbody tr").all_inner_texts()[0].split("\t")[1:5] == [
+        "1",
+        "4",
+        "1",
+        "3",
+    ]
+    page.select_option("#filter-sub-region", "Kaustinen")
+    with page.expect_navigation():
+        page.click("#place-filter button")
+    assert "sub_region=Kaustinen" in page.url
+    assert page.locator("#map .marker").count() == 6  # the sub-region's six municipalities
+    assert page.locator('#places tr[data-municipality="Narva linn"]').count() == 0
+    assert page.locator("#structure tbody tr").count() == 2
+    assert page.locator("#sub-region-downloads").count() == 1
+    check_page(page, "dashboard of the Kaustinen sub-region")
+    href = page.locator("#structure-title ~ .downloads a").first.get_attribute("href")
+    got = page.request.get(web + str(href))
+    assert got.status == 200 and got.headers["content-type"].startswith("text/csv")
+    assert got.text().splitlines()[0] == (
+        "municipality,age_band,months_unemployed,isced_level,participants"
+    )
+    outside = page.request.get(web + "/dashboard/reports/places.csv?audience=external")
+    assert "Narva linn,<5," in outside.text()
+    page.goto(web + "/dashboard")
 
 
 def set_up_totp(page: Page, web: str) -> None:

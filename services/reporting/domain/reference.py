@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from services.reporting.domain import figures, follow_ups, meetings, network, structure
+from services.reporting.domain import figures, follow_ups, meetings, network, places, structure
 from services.reporting.domain.central import central_groups, central_row
 from services.reporting.domain.esf import indicator_table
 from services.reporting.domain.filters import ReportFilter
@@ -101,6 +101,15 @@ REPORTS: dict[str, Builder] = {
         if p.follow_up_due_on is not None and f.in_period(p.follow_up_due_on)
     ),
     "meetings": _meetings,
+    "places": lambda sn, f, s, t: places.reference_places(
+        sn, f, figures.registered(sn, f), f.end or t
+    ),
+    "unemployment-structure": lambda sn, f, s, t: places.reference_structure(
+        figures.registered(sn, f)
+    ),
+    "intermediate-labour-market": lambda sn, f, s, t: places.use_table(
+        places.opening_use_rows(sn, f, f.end or t)
+    ),
 }
 """Every report, from a whole snapshot."""
 

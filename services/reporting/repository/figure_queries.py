@@ -237,6 +237,27 @@ async def opening_rows(
     )
 
 
+async def opening_use(conn: asyncpg.Connection, day: date, who: Population) -> list[dict[str, Any]]:
+    """As `opening_rows`, with the placements going on now at the openings (`placements`)."""
+    w = _Where(day)
+    w.add("o.posted_on <= $1 AND (c.closed_on IS NULL OR c.closed_on > $1)")  # network.open_on
+    if who.municipality is not None:
+        w.add(f"o.municipality = {w.param(who.municipality)}")
+    if who.organisation_id is not None:
+        w.add(f"o.organisation_id = {w.param(who.organisation_id)}")
+    rows = await conn.fetch(
+        "SELECT o.organisation_kind, o.municipality, count(*)::int AS openings,"
+        " sum(o.seats)::int AS seats, sum(coalesce(f.filled, 0))::int AS placements,"
+        " sum(greatest(0, o.seats - coalesce(f.filled, 0)))::int AS open_seats"
+        " FROM opening_fact o LEFT JOIN opening_closed c USING (opening_id)"
+        f" LEFT JOIN opening_filled f USING (opening_id) WHERE {w.sql()} GROUP BY 1, 2",
+        *w.args,
+    )
+    return sorted(
+        (dict(r) for r in rows), key=lambda r: (r["organisation_kind"], r["municipality"])
+    )
+
+
 async def places(conn: asyncpg.Connection) -> list[str]:
     """Every municipality of a participant or an opening."""
     rows = await conn.fetch(

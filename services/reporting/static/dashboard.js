@@ -90,28 +90,50 @@ function svg(tag, attrs, parent) {
   return el;
 }
 
+/* Tick values from 0 to a round top at or above the peak: steps of 1, 2 or 5 x 10^n. */
+function niceTicks(peak, most = 5) {
+  if (peak <= 0) return [0, 1];
+  const raw = peak / most;
+  const power = raw >= 1 ? 10 ** Math.floor(Math.log10(raw)) : 1;
+  const step = [1, 2, 5, 10].map((m) => m * power).find((v) => v >= raw);
+  const top = Math.ceil(peak / step) * step;
+  return Array.from({ length: top / step + 1 }, (_, i) => i * step);
+}
+
+/* A month's series as bars side by side, so that equal values never hide one another; value
+   ticks and an axis title on the left, month labels below, thinned so they never overlap. */
 function drawTimeseries(rows) {
   const chart = document.getElementById("timeseries");
   chart.replaceChildren();
-  const W = 900, H = 260, left = 40, right = 36, top = 12, bottom = 30;
-  const peak = Math.max(1, ...rows.flatMap((r) => SERIES.map((s) => r[s.key])));
-  const max = Math.ceil(peak / 4) * 4;
-  const x = (i) => left + (rows.length < 2 ? (W - left - right) / 2 : (i * (W - left - right)) / (rows.length - 1));
-  const y = (v) => H - bottom - (v * (H - top - bottom)) / max;
-  for (let t = 0; t <= 4; t++) {
-    const value = (max * t) / 4;
-    svg("line", { x1: left, x2: W - right, y1: y(value), y2: y(value), class: "grid" }, chart);
-    svg("text", { x: left - 6, y: y(value) + 4, "text-anchor": "end" }, chart).textContent = value;
+  const W = 900, H = 260, left = 48, right = 12, top = 26, bottom = 40;
+  const ticks = niceTicks(Math.max(0, ...rows.flatMap((r) => SERIES.map((s) => r[s.key]))));
+  const max = ticks[ticks.length - 1];
+  const plotW = W - left - right, plotH = H - top - bottom;
+  const slot = plotW / Math.max(rows.length, 1);
+  const barW = (slot * 0.8) / SERIES.length;
+  const y = (v) => top + plotH - (v * plotH) / max;
+  for (const t of ticks) {
+    svg("line", { x1: left, x2: W - right, y1: y(t), y2: y(t), class: "grid" }, chart);
+    svg("text", { x: left - 6, y: y(t) + 4, "text-anchor": "end" }, chart).textContent = t;
   }
-  svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, class: "axis" }, chart);
+  svg("line", { x1: left, x2: W - right, y1: top + plotH, y2: top + plotH, class: "axis" }, chart);
+  svg("text", { x: 4, y: 14, class: "axis-title" }, chart).textContent = "People per month";
+  const every = Math.max(1, Math.ceil(64 / slot));
   rows.forEach((r, i) => {
-    svg("text", { x: x(i), y: H - 10, "text-anchor": "middle" }, chart).textContent = r.month;
+    if (i % every !== 0 && i !== rows.length - 1) return;
+    svg("text", { x: left + i * slot + slot / 2, y: H - 20, "text-anchor": "middle" }, chart).textContent = r.month;
   });
-  for (const s of SERIES) {
-    const points = rows.map((r, i) => `${x(i)},${y(r[s.key])}`).join(" ");
-    svg("polyline", { points, fill: "none", stroke: s.color, "stroke-width": 2.5, "data-series": s.key }, chart);
-    rows.forEach((r, i) => svg("circle", { cx: x(i), cy: y(r[s.key]), r: 3, fill: s.color }, chart));
-  }
+  svg("text", { x: W - right, y: H - 4, "text-anchor": "end", class: "axis-title" }, chart).textContent = "Month";
+  SERIES.forEach((s, k) => {
+    const group = svg("g", { "data-series": s.key, fill: s.color }, chart);
+    rows.forEach((r, i) => {
+      const bar = svg("rect", {
+        x: left + i * slot + slot * 0.1 + k * barW, y: y(r[s.key]), width: barW,
+        height: top + plotH - y(r[s.key]),
+      }, group);
+      svg("title", {}, bar).textContent = `${r.month} · ${s.label}: ${r[s.key]}`;
+    });
+  });
   if (!rows.length) {
     svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle" }, chart).textContent = "no events yet";
   }

@@ -121,6 +121,26 @@ async def invite(
     return await _people_page(request, manager, link=link)
 
 
+@router.post("/people/{person_id}/support-worker")
+async def link_worker(
+    request: Request, person: Person, person_id: UUID,
+    support_worker_id: Annotated[str, Form(max_length=40)] = "",
+) -> Response:  # fmt: skip
+    """An admin links a support worker's account to their caseplan id (empty: unlinks), so
+    the operator's caseload chart shows their name."""
+    if person["role"] != "admin":
+        raise NotAllowed()
+    try:
+        worker = UUID(support_worker_id) if support_worker_id.strip() else None
+    except ValueError:
+        return await _people_page(request, person, 422, error="worker_id_invalid")
+    async with pool_of(request).acquire() as conn:
+        linked = await repository.link_support_worker(conn, person_id, worker)
+    if not linked:
+        return await _people_page(request, person, 409, error="worker_not_linked")
+    return await _people_page(request, person)
+
+
 @router.post("/people/{person_id}/reset-link")
 async def reset_link(request: Request, person: Person, person_id: UUID) -> Response:
     """A one-time password reset link for one of the organisation's people."""

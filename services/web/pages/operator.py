@@ -1,16 +1,23 @@
-"""The operator's dashboard: the network's key figures and pipeline health, signed in."""
+"""The operator's dashboard: the network's key figures and pipeline health, the map of the
+region, the structure of unemployment, the intermediate labour market, the months and the
+caseloads, each chart with its table and the table's CSV and XLSX, signed in."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from services.web import charts, region, repository
+from services.web import operator_views as views
+from services.web.backend import Services
 from services.web.i18n import N_
-from services.web.pages.common import page, services_of
+from services.web.pages.common import error_page, page, pool_of, services_of
 from services.web.sessions import signed_in
 
 router = APIRouter()
@@ -28,26 +35,144 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("average_days_to_first_placement", N_("Days to first placement")),
     ("average_days_to_employment", N_("Days to employment")),
 )
+MONTHLY = (N_("Registrations"), N_("Placements started"), N_("Employed on leaving"))
+MONTHLY_KEYS = ("registrations", "placements_started", "employed_on_leaving")
+USE = (N_("Seats"), N_("Placements going on"), N_("Open seats"))
+USE_KEYS = ("seats", "placements", "open_seats")
+DOWNLOADS = frozenset({"places", "unemployment-structure", "intermediate-labour-market",
+                       "timeseries", "caseloads"})  # fmt: skip
+Place = Annotated[str, Query(max_length=100)]
 
 
 def _backlog(pipeline: dict[str, Any]) -> list[tuple[str, Any]]:
     return sorted((pipeline.get("outbox_backlog") or {}).items())
 
 
+async def _rows(services: Services, person: asyncpg.Record, name: str, municipality: str) -> Any:
+    params = {"municipality": municipality} if municipality else {}
+    answer = await services.call(person, "reporting", "GET", f"/v1/reports/{name}", params=params)
+    return answer["rows"]
+
+
+async def _added(
+    services: Services, person: asyncpg.Record, name: str, places: list[str], key: str,
+    counts: tuple[str, ...],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """A report of one municipality, or of a sub-region added up from its municipalities'."""
+    if len(places) == 1:
+        return await _rows(services, person, name, places[0])  # type: ignore[no-any-return]
+    tables = await asyncio.gather(*(_rows(services, person, name, m) for m in places))
+    return views.add_by(tables, key, counts)
+
+
+async def _picture(services: Services, person: asyncpg.Record, municipality: str,
+                   sub_region: str) -> tuple[Any, ...]:  # fmt: skip
+    places = region.load_places()
+    names = views.chosen(places, municipality, sub_region)
+    one = [municipality] if municipality else (names if sub_region else [])
+    placed, structure = await asyncio.gather(
+        _rows(services, person, "places", municipality),
+        _rows(services, person, "unemployment-structure", municipality),
+    )
+    if not one:  # the whole network
+        use, months, loads = await asyncio.gather(*(
+            _rows(services, person, n, "")
+            for n in ("intermediate-labour-market", "timeseries", "caseloads")
+        ))  # fmt: skip
+    else:
+        use, months, loads = await asyncio.gather(
+            _added(services, person, "intermediate-labour-market", one, "organisation_kind",
+                   (*USE_KEYS, "openings")),
+            _added(services, person, "timeseries", one, "month", MONTHLY_KEYS),
+            _added(services, person, "caseloads", one, "support_worker_id", ("cases",)),
+        )  # fmt: skip
+        use, loads = views.with_use(use), views.with_utilisation(loads)
+    placed = views.only(placed, names) if sub_region and not municipality else placed
+    structure = views.only(structure, names) if sub_region and not municipality else structure
+    return places, names, placed, structure, use, months, loads
+
+
+def _drawn(
+    places: tuple[region.Place, ...], names: list[str], placed: list[dict[str, Any]],
+    structure: list[dict[str, Any]], use: list[dict[str, Any]], months: list[dict[str, Any]],
+    loads: list[dict[str, Any]], workers: dict[str, str],
+) -> dict[str, Any]:  # fmt: skip
+    markers, lines = views.map_view(placed, places, names)
+    dims = {d: views.totals_by(structure, d) for d in
+            ("municipality", "age_band", "months_unemployed", "isced_level")}  # fmt: skip
+    return {
+        "map": {"markers": markers, "lines": lines, "width": views.MAP_WIDTH,
+                "height": views.MAP_HEIGHT, "rows": placed},
+        "structure": structure,
+        "structure_charts": {
+            d: charts.horizontal_bars([v for v, _ in sums], [[n] for _, n in sums])
+            for d, sums in dims.items()
+        },
+        "dims": dims,
+        "use": use,
+        "use_chart": charts.horizontal_bars([r["organisation_kind"] for r in use],
+                                            [[r[k] for k in USE_KEYS] for r in use]),
+        "months": months,
+        "months_chart": charts.grouped_bars([r["month"] for r in months],
+                                            [[r[k] for k in MONTHLY_KEYS] for r in months]),
+        "loads": loads,
+        "loads_chart": charts.caseload_bars(
+            [(views.worker_label(r["support_worker_id"], workers), r["cases"], r["capacity"])
+             for r in loads]
+        ),
+    }  # fmt: skip
+
+
 @router.get("/dashboard")
-async def dashboard(request: Request, person: Operator) -> Response:
-    """Today's figures (htmx refreshes the figures every 30 seconds)."""
+async def dashboard(
+    request: Request, person: Operator, municipality: Place = "", sub_region: Place = ""
+) -> Response:
+    """Today's figures (htmx refreshes the figures every 30 seconds) and the picture of the
+    region, of one municipality or of one sub-region."""
     services = services_of(request)
+    places = region.load_places()
+    municipality = municipality if municipality in region.centres(places) else ""
+    sub_region = sub_region if sub_region in region.sub_regions(places) else ""
     summary, pipeline = await asyncio.gather(  # at once: the page waits for the slower only
         services.call(person, "reporting", "GET", "/v1/reports/summary"),
         services.call(person, "reporting", "GET", "/v1/pipeline"),
     )
-    template = "dashboard_figures.html" if request.headers.get("hx-request") else "dashboard.html"
-    return page(
-        request,
-        template,
-        figures=[(key, label, summary.get(key)) for key, label in FIGURES],
-        streams=pipeline.get("streams", []),
-        dead_letters=pipeline.get("dead_letters"),
-        backlog=_backlog(pipeline),
+    figures = {
+        "figures": [(key, label, summary.get(key)) for key, label in FIGURES],
+        "streams": pipeline.get("streams", []),
+        "dead_letters": pipeline.get("dead_letters"),
+        "backlog": _backlog(pipeline),
+    }
+    if request.headers.get("hx-request"):
+        return page(request, "dashboard_figures.html", **figures)
+    places, names, placed, structure, use, months, loads = await _picture(
+        services, person, municipality, sub_region
     )
+    async with pool_of(request).acquire() as conn:
+        ids = [UUID(r["support_worker_id"]) for r in loads]
+        workers = await repository.worker_names(conn, ids)
+    picture = _drawn(places, names, placed, structure, use, months, loads, workers)
+    return page(
+        request, "dashboard.html", **figures, **picture, municipality=municipality,
+        sub_region=sub_region, municipalities=sorted(region.centres(places)),
+        sub_regions=sorted(region.sub_regions(places)), monthly=MONTHLY, use_series=USE,
+        series=charts.SERIES_CLASSES, loads_size=(charts.CASELOAD_WIDTH, charts.CASELOAD_LEFT),
+    )  # fmt: skip
+
+
+@router.get("/dashboard/reports/{name}.{fmt}")
+async def download(
+    request: Request, person: Operator, name: str, fmt: Literal["csv", "xlsx"],
+    municipality: Place = "", audience: Literal["internal", "external"] = "internal",
+) -> Response:  # fmt: skip
+    """A table of the dashboard as reporting serves it, CSV or XLSX (audience=external: groups
+    under 5 people as '<5', for sharing outside the network)."""
+    if name not in DOWNLOADS:
+        return error_page(request, "not_found", 404)
+    params: dict[str, str] = {"audience": audience}
+    if municipality in region.centres(region.load_places()):
+        params["municipality"] = municipality
+    path = f"/v1/reports/{name}.{fmt}?{urlencode(params)}"
+    got = await services_of(request).download(person, "reporting", path)
+    headers = {"Content-Disposition": got.headers.get("content-disposition", "attachment")}
+    return Response(got.content, media_type=got.headers["content-type"], headers=headers)

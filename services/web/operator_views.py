@@ -1,0 +1,144 @@
+"""What the operator's dashboard draws, from reporting's rows: the map's markers, the
+structure's sums, and a sub-region's figures added up from its municipalities'. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from services.web import region
+
+Row = dict[str, Any]
+
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 420.0, 400.0, 24.0
+MAP_SERIES = ("participants", "open_seats", "placements")
+GLYPH = 30.0
+"""The longest bar beside a marker (each series scaled to its own largest)."""
+
+ORDERS = {
+    "age_band": ("<18", "18-24", "25-29", "30-54", "55+", "unknown"),
+    "months_unemployed": ("0-5", "6-11", "12-23", "24+"),
+    "isced_level": (*(str(n) for n in range(9)), "unknown"),
+}
+"""The values of each dimension in their natural order (others follow, sorted)."""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A municipality on the map: its centre, its counts and the bars beside it; `labelled`
+    when its name fits without covering another's (its title and the table always name it)."""
+
+    municipality: str
+    place: str
+    x: float
+    y: float
+    counts: tuple[int, int, int]
+    bars: tuple[float, float, float]
+    labelled: bool = True
+
+
+LABEL_CHAR, LABEL_HEIGHT = 7.5, 16.0
+"""The room a label's letter and line take on the map (14 px text)."""
+
+
+def label_room(markers: list[Marker]) -> list[Marker]:
+    """The markers with a label only where it covers no label already placed, placing the
+    municipalities with the most participants first (then by name)."""
+    placed: list[tuple[float, float, float, float]] = []
+    keep: set[str] = set()
+    for m in sorted(markers, key=lambda m: (-m.counts[0], m.municipality)):
+        box = (m.x + 5, m.y - LABEL_HEIGHT, m.x + 7 + LABEL_CHAR * len(m.place), m.y)
+        if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
+               for b in placed):  # fmt: skip
+            placed.append(box)
+            keep.add(m.municipality)
+    return [replace(m, labelled=m.municipality in keep) for m in markers]
+
+
+def chosen(places: tuple[region.Place, ...], municipality: str, sub_region: str) -> list[str]:
+    """The municipalities the filters choose (every one when none is chosen)."""
+    names = list(region.centres(places))
+    if municipality:
+        return [m for m in names if m == municipality] or [municipality]
+    if sub_region:
+        return region.sub_regions(places).get(sub_region, [])
+    return names
+
+
+def only(rows: Iterable[Row], municipalities: Iterable[str]) -> list[Row]:
+    """The rows of these municipalities."""
+    keep = set(municipalities)
+    return [r for r in rows if r["municipality"] in keep]
+
+
+def map_view(
+    rows: list[Row], places: tuple[region.Place, ...], municipalities: list[str]
+) -> tuple[list[Marker], list[tuple[str, float, str]]]:
+    """The markers of the chosen municipalities that are on the places list (all of them,
+    counted or not), fitted into the map, and the whole degrees drawn behind them."""
+    centres = region.centres(places)
+    shown = [centres[m] for m in municipalities if m in centres]
+    if not shown:
+        return [], []
+    spots = [(p.lat, p.lon) for p in places if p.municipality in set(municipalities)]
+    f = region.frame(region.bounds_of(spots, 0.15), MAP_WIDTH, MAP_HEIGHT, MAP_PAD)
+    counts = {r["municipality"]: tuple(int(r[s]) for s in MAP_SERIES) for r in rows}
+    peaks = [max((c[i] for c in counts.values()), default=0) or 1 for i in range(3)]
+    markers = []
+    for p in shown:
+        c = counts.get(p.municipality, (0, 0, 0))
+        x, y = region.project(p.lat, p.lon, f)
+        bars = (round(GLYPH * c[0] / peaks[0], 1), round(GLYPH * c[1] / peaks[1], 1),
+                round(GLYPH * c[2] / peaks[2], 1))  # fmt: skip
+        markers.append(Marker(p.municipality, p.name, x, y, c, bars))  # type: ignore[arg-type]
+    return label_room(markers), region.graticule(f, MAP_WIDTH, MAP_HEIGHT)
+
+
+def ordered(dimension: str, values: Iterable[str]) -> list[str]:
+    """A dimension's values in its natural order."""
+    known = ORDERS.get(dimension, ())
+    rest = sorted(v for v in set(values) if v not in known)
+    return [v for v in known if v in set(values)] + rest
+
+
+def totals_by(rows: list[Row], dimension: str) -> list[tuple[str, int]]:
+    """Participants of the cross-table summed by one dimension, in its natural order."""
+    sums: Counter[str] = Counter()
+    for r in rows:
+        sums[r[dimension]] += r["participants"]
+    return [(v, sums[v]) for v in ordered(dimension, sums)]
+
+
+def add_by(tables: Iterable[list[Row]], key: str, counts: Iterable[str]) -> list[Row]:
+    """Rows of several tables with the same `key` added up (a sub-region's figures from its
+    municipalities'), the other columns taken from the first; sorted by key."""
+    out: dict[Any, Row] = {}
+    for table in tables:
+        for r in table:
+            if r[key] in out:
+                for c in counts:
+                    out[r[key]][c] += r[c]
+            else:
+                out[r[key]] = dict(r)
+    return [out[k] for k in sorted(out)]
+
+
+def with_use(rows: list[Row]) -> list[Row]:
+    """The intermediate labour market's rows with the share of seats in use recomputed."""
+    return [
+        {**r, "utilisation": round(r["placements"] / r["seats"], 3) if r["seats"] else None}
+        for r in rows
+    ]
+
+
+def with_utilisation(rows: list[Row]) -> list[Row]:
+    """Caseload rows with utilisation recomputed, fullest first (as reporting orders them)."""
+    out = [{**r, "utilisation": round(r["cases"] / r["capacity"], 3)} for r in rows]
+    return sorted(out, key=lambda r: (-r["cases"], r["support_worker_id"]))
+
+
+def worker_label(worker_id: str, names: dict[str, str]) -> str:
+    """A support worker's name when a web account names them, else the start of the id."""
+    return names.get(worker_id) or worker_id[:8]
