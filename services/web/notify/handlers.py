@@ -11,12 +11,13 @@ import asyncpg
 
 from services.web.notify import repository, rules, service
 from shared.events import Envelope
-from shared.events.caseplan import CaseplanWorkerAssigned
+from shared.events.caseplan import CaseplanWorkerAssigned, MeetingCancelled, MeetingScheduled
 from shared.events.intake import ParticipantErased
 from shared.events.matching import (
     MatchAccepted,
     MatchDeclined,
     MatchProposed,
+    MatchWithdrawn,
     OpeningPosted,
     OpeningUpdated,
 )
@@ -64,6 +65,34 @@ def register_handlers(consumer: EventConsumer) -> None:
             organisation_id=p.organisation_id, title=title, cause_id=event.event_id
         )
         await _tell(conn, event, notice)
+        return []
+
+    @consumer.on(MatchWithdrawn)
+    async def on_withdrawn(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        notice = rules.proposal_withdrawn(
+            organisation_id=p.organisation_id,
+            title=await repository.opening_title(conn, p.opening_id) or "-",
+            reason=p.reason,
+            cause_id=event.event_id,
+        )
+        await _tell(conn, event, notice)
+        return []
+
+    @consumer.on(MeetingScheduled)
+    async def on_meeting(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        await repository.remember_meeting(
+            conn, p.meeting_id, p.organisation_id, p.kind.value, p.starts_at
+        )
+        notice = rules.meeting(kind=p.kind.value, organisation_id=p.organisation_id,
+                               starts_at=p.starts_at, cause_id=event.event_id, reminder=False)  # fmt: skip
+        await _tell(conn, event, notice)
+        return []
+
+    @consumer.on(MeetingCancelled)
+    async def on_cancelled(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        await repository.forget_meeting(conn, event.payload.meeting_id)
         return []
 
     async def on_decided(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

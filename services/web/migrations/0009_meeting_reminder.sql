@@ -1,0 +1,10 @@
+-- Meetings to remind of: the web front's own projection of caseplan's meeting events (no
+-- participant), so a timer can tell the organisation's support workers the day before.
+CREATE TABLE meeting_reminder (
+    meeting_id      uuid        PRIMARY KEY,
+    organisation_id uuid        NOT NULL,
+    kind            text        NOT NULL,
+    starts_at       timestamptz NOT NULL,
+    reminded_at     timestamptz
+);
+CREATE INDEX meeting_reminder_due_idx ON meeting_reminder (starts_at) WHERE reminded_at IS NULL;

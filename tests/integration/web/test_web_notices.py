@@ -1,0 +1,108 @@
+"""More notices through real Redis and a real SMTP server: a withdrawn proposal tells the
+employer why only when the reason is about the opening; meetings tell the organisation's
+support workers when scheduled and the day before."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+from smtp_server import SmtpServer
+from test_web_notifications import _count, eventually, publish, web_front
+
+from shared.events.caseplan import MeetingCancelled, MeetingScheduled
+from shared.events.matching import MatchWithdrawn, OpeningPosted
+from shared.events.vocabulary import MeetingKind, OpeningKind, OrganisationKind
+from shared.migrate import migrate
+from shared.settings import Settings
+from tests.support.people import create_person
+
+
+async def _language(dsn: str, person_id: object, language: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "UPDATE web.person SET language = $2 WHERE person_id = $1", person_id, language
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_withdrawn_proposal_tells_the_employer_and_hides_reasons_about_the_person(
+    settings: Settings, migrated_database_url: str
+) -> None:
+    await migrate(migrated_database_url, ("web",))
+    association, opening_id = uuid4(), uuid4()
+    employer = await create_person(migrated_database_url, "employer", organisation_id=association)
+    await _language(migrated_database_url, employer.person_id, "fi")
+    posted = OpeningPosted(
+        opening_id=opening_id, organisation_id=association, title="Kahvila",
+        organisation_kind=OrganisationKind.ASSOCIATION, municipality="Kokkola",
+        kind=OpeningKind.WORKSHOP_PLACE, seats=1,
+    )  # fmt: skip
+    withdrawn = [
+        MatchWithdrawn(match_id=uuid4(), participant_id=uuid4(), opening_id=opening_id,
+                       organisation_id=association, reason=reason)
+        for reason in ("placed elsewhere", "seats lowered")
+    ]  # fmt: skip
+    with SmtpServer() as smtp:
+        async with web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port):
+            await publish(settings.redis_url, posted)
+            await publish(settings.redis_url, *withdrawn, twice=True)
+            await eventually(lambda: _count(smtp, employer.email, 2))
+            await asyncio.sleep(0.5)  # a duplicate would arrive within the mailer's rounds
+    mails = smtp.to(employer.email)
+    assert [m.subject for m in mails] == ["Ehdotus peruttu: Kahvila"] * 2
+    bodies = sorted(m.body for m in mails)
+    assert "osallistuja ei ole enää käytettävissä" in bodies[0]  # placed elsewhere: not told
+    assert "paikkamäärää pienennettiin" in bodies[1]
+    assert not any("elsewhere" in b or "placed" in b for b in bodies)
+
+
+async def test_a_meeting_is_told_when_scheduled_and_reminded_of_once_the_day_before(
+    settings: Settings, migrated_database_url: str
+) -> None:
+    await migrate(migrated_database_url, ("web",))
+    support = uuid4()
+    worker = await create_person(migrated_database_url, "support_worker", organisation_id=support)
+    other = await create_person(migrated_database_url, "support_worker")  # another organisation
+    now = datetime.now(UTC)
+
+    def meeting(starts_at: datetime, kind: MeetingKind) -> MeetingScheduled:
+        return MeetingScheduled(meeting_id=uuid4(), organisation_id=support,
+                                support_worker_id=uuid4(), kind=kind, starts_at=starts_at,
+                                participant_id=uuid4(), case_plan_id=uuid4())  # fmt: skip
+
+    soon = meeting(now + timedelta(hours=3), MeetingKind.PARTICIPANT_MEETING)
+    later = meeting(now + timedelta(days=3), MeetingKind.TEAM_MEETING)
+    conn = await asyncpg.connect(migrated_database_url, server_settings={"search_path": "web"})
+    try:
+        with SmtpServer() as smtp:
+            async with web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port):
+                await publish(settings.redis_url, soon, later, twice=True)
+                await eventually(lambda: _count(smtp, worker.email, 3))
+                await asyncio.sleep(0.5)  # another reminder would come within these rounds
+                await publish(settings.redis_url, MeetingCancelled(
+                    **later.model_dump(), cancelled_on=now.date()))  # fmt: skip
+                await eventually(lambda: _gone(conn, later.meeting_id))
+    finally:
+        await conn.close()
+    subjects = sorted(m.subject for m in smtp.to(worker.email))
+    assert [re.sub(r"\d", "9", s) for s in subjects] == [
+        "Meeting scheduled for 99.99.9999 99:99", "Meeting scheduled for 99.99.9999 99:99",
+        "Reminder: meeting at 99.99.9999 99:99",
+    ]  # fmt: skip
+    (reminder,) = [m for m in smtp.to(worker.email) if m.subject.startswith("Reminder")]
+    assert "meeting with a participant" in reminder.body
+    assert str(soon.participant_id)[:8] not in reminder.body  # a meeting names nobody
+    assert not smtp.to(other.email)
+
+
+async def _gone(conn: asyncpg.Connection, meeting_id: object) -> bool:
+    left = await conn.fetchval(
+        "SELECT count(*) FROM meeting_reminder WHERE meeting_id = $1", meeting_id
+    )
+    return left == 0
