@@ -11,7 +11,12 @@ import asyncpg
 
 from services.web.notify import repository, rules, service
 from shared.events import Envelope
-from shared.events.caseplan import CaseplanWorkerAssigned, MeetingCancelled, MeetingScheduled
+from shared.events.caseplan import (
+    CaseplanWorkerAssigned,
+    MeetingCancelled,
+    MeetingScheduled,
+    ParticipantFollowUpDue,
+)
 from shared.events.intake import ParticipantErased
 from shared.events.matching import (
     MatchAccepted,
@@ -54,6 +59,15 @@ def register_handlers(consumer: EventConsumer) -> None:
             participant_id=p.participant_id,
             cause_id=event.event_id,
         )
+        await _tell(conn, event, notice)
+        return []
+
+    @consumer.on(ParticipantFollowUpDue)
+    async def on_follow_up_due(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        keeper = p.organisation_id or await repository.case_organisation(conn, p.participant_id)
+        notice = rules.follow_up_due(organisation_id=keeper, participant_id=p.participant_id,
+                                     due_on=p.follow_up_due_on, cause_id=event.event_id)  # fmt: skip
         await _tell(conn, event, notice)
         return []
 

@@ -1,19 +1,19 @@
 """More notices through real Redis and a real SMTP server: a withdrawn proposal tells the
 employer why only when the reason is about the opening; meetings tell the organisation's
-support workers when scheduled and the day before."""
+support workers when scheduled and the day before; a follow-up due tells them too."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
 from smtp_server import SmtpServer
 from test_web_notifications import _count, eventually, publish, web_front
 
-from shared.events.caseplan import MeetingCancelled, MeetingScheduled
+from shared.events.caseplan import MeetingCancelled, MeetingScheduled, ParticipantFollowUpDue
 from shared.events.matching import MatchWithdrawn, OpeningPosted
 from shared.events.vocabulary import MeetingKind, OpeningKind, OrganisationKind
 from shared.migrate import migrate
@@ -106,3 +106,25 @@ async def _gone(conn: asyncpg.Connection, meeting_id: object) -> bool:
         "SELECT count(*) FROM meeting_reminder WHERE meeting_id = $1", meeting_id
     )
     return left == 0
+
+
+async def test_a_follow_up_due_tells_the_support_workers_of_the_case_s_organisation(
+    settings: Settings, migrated_database_url: str
+) -> None:
+    await migrate(migrated_database_url, ("web",))
+    support = uuid4()
+    worker = await create_person(migrated_database_url, "support_worker", organisation_id=support)
+    await _language(migrated_database_url, worker.person_id, "fi")
+    employer = await create_person(migrated_database_url, "employer", organisation_id=support)
+    pid = uuid4()
+    due = ParticipantFollowUpDue(participant_id=pid, case_plan_id=uuid4(),
+                                 organisation_id=support, follow_up_due_on=date(2026, 12, 4))  # fmt: skip
+    with SmtpServer() as smtp:
+        async with web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port):
+            await publish(settings.redis_url, due, twice=True)
+            await eventually(lambda: _count(smtp, worker.email, 1))
+            await asyncio.sleep(0.5)  # a duplicate would arrive within the mailer's rounds
+    (mail,) = smtp.to(worker.email)
+    assert mail.subject == f"Seuranta erääntyy: asiakkuus {str(pid)[:8]}"
+    assert "04.12.2026" in mail.body and str(pid) not in mail.body  # the id's start only
+    assert not smtp.to(employer.email)  # only support workers keep follow-ups

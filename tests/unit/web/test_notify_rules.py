@@ -120,3 +120,9 @@ def test_refused_rows_go_to_the_municipality_s_people_by_number() -> None:
                                 total=1, rows=["req-7"], cause_id=cause)  # fmt: skip
     assert stream is not None and stream.kind == "rows_refused_stream"
     assert "req-7" in _words(stream, "ru")
+
+
+def test_the_reasons_told_are_the_ones_matching_tells_webhooks() -> None:
+    from services.matching.withdrawals import TOLD  # the two must not drift apart
+
+    assert set(rules.WITHDRAWAL_WORDS) == TOLD
