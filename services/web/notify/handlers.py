@@ -17,7 +17,7 @@ from shared.events.caseplan import (
     MeetingScheduled,
     ParticipantFollowUpDue,
 )
-from shared.events.intake import ParticipantErased
+from shared.events.intake import IntakeRowsRefused, ParticipantErased
 from shared.events.matching import (
     MatchAccepted,
     MatchDeclined,
@@ -124,6 +124,17 @@ def register_handlers(consumer: EventConsumer) -> None:
 
     consumer.on(MatchAccepted)(on_decided)
     consumer.on(MatchDeclined)(on_decided)
+
+    @consumer.on(IntakeRowsRefused)
+    async def on_rows_refused(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        p = event.payload
+        notice = rules.rows_refused(
+            municipality=p.municipality, source=p.source, ref=rules.local_time(event.occurred_at),
+            count=p.refused, total=p.total, rows=[str(r) for r in p.rows] or p.request_ids,
+            cause_id=event.event_id,
+        )  # fmt: skip
+        await _tell(conn, event, notice)
+        return []
 
     @consumer.on(ParticipantErased)
     async def on_erased(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

@@ -1,6 +1,7 @@
 """More notices through real Redis and a real SMTP server: a withdrawn proposal tells the
 employer why only when the reason is about the opening; meetings tell the organisation's
-support workers when scheduled and the day before; a follow-up due tells them too."""
+support workers when scheduled and the day before; a follow-up due tells them too; refused
+rows tell the municipality's people their numbers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from smtp_server import SmtpServer
 from test_web_notifications import _count, eventually, publish, web_front
 
 from shared.events.caseplan import MeetingCancelled, MeetingScheduled, ParticipantFollowUpDue
+from shared.events.intake import IntakeRowsRefused
 from shared.events.matching import MatchWithdrawn, OpeningPosted
 from shared.events.vocabulary import MeetingKind, OpeningKind, OrganisationKind
 from shared.migrate import migrate
@@ -128,3 +130,30 @@ async def test_a_follow_up_due_tells_the_support_workers_of_the_case_s_organisat
     assert mail.subject == f"Seuranta erääntyy: asiakkuus {str(pid)[:8]}"
     assert "04.12.2026" in mail.body and str(pid) not in mail.body  # the id's start only
     assert not smtp.to(employer.email)  # only support workers keep follow-ups
+
+
+async def test_refused_rows_tell_the_municipality_s_people_their_numbers_only(
+    settings: Settings, migrated_database_url: str
+) -> None:
+    await migrate(migrated_database_url, ("web",))
+    dsn = migrated_database_url
+    clerk = await create_person(dsn, "municipality", municipality="Kokkola")
+    await _language(dsn, clerk.person_id, "fi")
+    elsewhere = await create_person(dsn, "municipality", municipality="Kannus")
+    worker = await create_person(dsn, "support_worker")
+    upload = IntakeRowsRefused(municipality="Kokkola", source="upload", refused=2, total=40,
+                               rows=[3, 17])  # fmt: skip
+    stream = IntakeRowsRefused(municipality="Kokkola", source="stream", refused=1, total=1,
+                               request_ids=["kokkola-2026-118"])  # fmt: skip
+    with SmtpServer() as smtp:
+        async with web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port):
+            await publish(settings.redis_url, upload, stream, twice=True)
+            await eventually(lambda: _count(smtp, clerk.email, 2))
+            await asyncio.sleep(0.5)  # a duplicate would arrive within the mailer's rounds
+    by_subject = {m.subject: m.body for m in smtp.to(clerk.email)}
+    assert len(smtp.to(clerk.email)) == 2
+    (upload_subject,) = [s for s in by_subject if s.startswith("Latauksesta")]
+    assert upload_subject.endswith("hylättiin 2 riviä")
+    assert "40 rivistä hylättiin 2: rivit 3, 17." in by_subject[upload_subject]
+    assert "kokkola-2026-118" in by_subject["Hylättyjä rekisteröintipyyntöjä: 1"]
+    assert not smtp.to(elsewhere.email) and not smtp.to(worker.email)
