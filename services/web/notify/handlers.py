@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from services.web import demo as demo_people
 from services.web.notify import repository, rules, service
 from shared.events import Envelope
 from shared.events.caseplan import (
@@ -38,8 +39,9 @@ async def _tell(
         await service.record(conn, notice)
 
 
-def register_handlers(consumer: EventConsumer) -> None:
-    """Subscribe the web front to the events its notices follow."""
+def register_handlers(consumer: EventConsumer, *, demo: bool = False) -> None:
+    """Subscribe the web front to the events its notices follow (with `demo`, the demo
+    people join the first support organisation and the first proposal's organisation)."""
 
     async def on_opening(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         p = event.payload
@@ -54,6 +56,8 @@ def register_handlers(consumer: EventConsumer) -> None:
         p = event.payload
         if p.organisation_id is not None:
             await repository.remember_case(conn, p.participant_id, p.organisation_id)
+            if demo:
+                await demo_people.join(conn, "support_worker", p.organisation_id)
         notice = rules.case_new(
             organisation_id=p.organisation_id,
             participant_id=p.participant_id,
@@ -74,6 +78,8 @@ def register_handlers(consumer: EventConsumer) -> None:
     @consumer.on(MatchProposed)
     async def on_proposed(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         p = event.payload
+        if demo:
+            await demo_people.join(conn, "employer", p.organisation_id)
         title = await repository.opening_title(conn, p.opening_id) or "-"
         notice = rules.proposal_new(
             organisation_id=p.organisation_id, title=title, cause_id=event.event_id

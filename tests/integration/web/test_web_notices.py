@@ -1,7 +1,7 @@
 """More notices through real Redis and a real SMTP server: a withdrawn proposal tells the
 employer why only when the reason is about the opening; meetings tell the organisation's
 support workers when scheduled and the day before; a follow-up due tells them too; refused
-rows tell the municipality's people their numbers."""
+rows tell the municipality's people their numbers; the demo people get the demo's notices."""
 
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ from uuid import uuid4
 
 import asyncpg
 from smtp_server import SmtpServer
-from test_web_notifications import _count, eventually, publish, web_front
+from test_web_notifications import _count, _page, eventually, publish, web_front
 
-from shared.events.caseplan import MeetingCancelled, MeetingScheduled, ParticipantFollowUpDue
+from services.web.demo import DEMO_PASSWORD
+from shared.events.caseplan import (
+    CaseplanWorkerAssigned,
+    MeetingCancelled,
+    MeetingScheduled,
+    ParticipantFollowUpDue,
+)
 from shared.events.intake import IntakeRowsRefused
-from shared.events.matching import MatchWithdrawn, OpeningPosted
+from shared.events.matching import MatchProposed, MatchWithdrawn, OpeningPosted
 from shared.events.vocabulary import MeetingKind, OpeningKind, OrganisationKind
 from shared.migrate import migrate
 from shared.settings import Settings
-from tests.support.people import create_person
+from tests.support.people import WebPerson, create_person
 
 
 async def _language(dsn: str, person_id: object, language: str) -> None:
@@ -157,3 +163,37 @@ async def test_refused_rows_tell_the_municipality_s_people_their_numbers_only(
     assert "40 rivistä hylättiin 2: rivit 3, 17." in by_subject[upload_subject]
     assert "kokkola-2026-118" in by_subject["Hylättyjä rekisteröintipyyntöjä: 1"]
     assert not smtp.to(elsewhere.email) and not smtp.to(worker.email)
+
+
+async def test_the_demo_people_join_the_demo_s_organisations_and_get_its_notices(
+    settings: Settings, migrated_database_url: str
+) -> None:
+    await migrate(migrated_database_url, ("web",))
+    support, employer, participant = uuid4(), uuid4(), uuid4()
+    development = settings.model_copy(update={"env": "development"})
+    assigned = [CaseplanWorkerAssigned(participant_id=pid, case_plan_id=uuid4(),
+                                       support_worker_id=uuid4(), organisation_id=org,
+                                       assigned_on=date.today())
+                for pid, org in ((participant, support), (uuid4(), uuid4()))]  # fmt: skip
+    proposed = MatchProposed(match_id=uuid4(), participant_id=participant, opening_id=uuid4(),
+                             organisation_id=employer, score=0.7)  # fmt: skip
+    async with web_front(development, demo_people=True) as app:  # no SMTP: the mailbox
+        await publish(settings.redis_url, *assigned, proposed)
+        admin = WebPerson(uuid4(), "admin@demo.polku", "admin", uuid4(), None, DEMO_PASSWORD)
+
+        async def both_in_the_mailbox() -> str | None:
+            shown = await _page(app, admin, "/mailbox")
+            return (
+                shown if "worker@demo.polku" in shown and "employer@demo.polku" in shown else None
+            )
+
+        shown = await eventually(both_in_the_mailbox)
+    assert "A new case for your organisation" in shown and "New proposal for -" in shown
+    conn = await asyncpg.connect(migrated_database_url, server_settings={"search_path": "web"})
+    try:
+        joined = dict(await conn.fetch(
+            "SELECT email, organisation_id FROM person WHERE email LIKE '%@demo.polku'"))  # fmt: skip
+    finally:
+        await conn.close()
+    assert joined["worker@demo.polku"] == support  # the first support organisation heard of
+    assert joined["employer@demo.polku"] == employer
