@@ -102,17 +102,20 @@ def register_handlers(consumer: EventConsumer, *, demo: bool = False) -> None:
     @consumer.on(MeetingScheduled)
     async def on_meeting(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
         p = event.payload
-        await repository.remember_meeting(
+        live = await repository.remember_meeting(
             conn, p.meeting_id, p.organisation_id, p.kind.value, p.starts_at
         )
         notice = rules.meeting(kind=p.kind.value, organisation_id=p.organisation_id,
                                starts_at=p.starts_at, cause_id=event.event_id, reminder=False)  # fmt: skip
-        await _tell(conn, event, notice)
+        await _tell(conn, event, notice if live else None)
         return []
 
     @consumer.on(MeetingCancelled)
     async def on_cancelled(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
-        await repository.forget_meeting(conn, event.payload.meeting_id)
+        p = event.payload
+        await repository.cancel_meeting(
+            conn, p.meeting_id, p.organisation_id, p.kind.value, p.starts_at
+        )
         return []
 
     async def on_decided(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

@@ -195,23 +195,41 @@ async def remember_meeting(
     organisation_id: UUID,
     kind: str,
     starts_at: datetime,
-) -> None:
-    """A meeting to remind of (a rescheduled one is reminded of again, at its new time)."""
-    await conn.execute(
+) -> bool:
+    """A meeting to remind of (a rescheduled one is reminded of again, at its new time);
+    False when it was cancelled already (its cancellation was heard first)."""
+    live = await conn.fetchval(
         "INSERT INTO meeting_reminder (meeting_id, organisation_id, kind, starts_at)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (meeting_id) DO UPDATE SET"
         " organisation_id = EXCLUDED.organisation_id, kind = EXCLUDED.kind,"
         " starts_at = EXCLUDED.starts_at, reminded_at = CASE WHEN"
-        " meeting_reminder.starts_at = EXCLUDED.starts_at THEN meeting_reminder.reminded_at END",
+        " meeting_reminder.starts_at = EXCLUDED.starts_at THEN meeting_reminder.reminded_at END"
+        " WHERE NOT meeting_reminder.cancelled RETURNING true",
         meeting_id,
         organisation_id,
         kind,
         starts_at,
     )
+    return bool(live)
 
 
-async def forget_meeting(conn: asyncpg.Connection, meeting_id: UUID) -> None:
-    await conn.execute("DELETE FROM meeting_reminder WHERE meeting_id = $1", meeting_id)
+async def cancel_meeting(
+    conn: asyncpg.Connection,
+    meeting_id: UUID,
+    organisation_id: UUID,
+    kind: str,
+    starts_at: datetime,
+) -> None:
+    """A cancelled meeting is reminded of by nobody (marked even when heard before it was
+    scheduled)."""
+    await conn.execute(
+        "INSERT INTO meeting_reminder (meeting_id, organisation_id, kind, starts_at, cancelled)"
+        " VALUES ($1, $2, $3, $4, true) ON CONFLICT (meeting_id) DO UPDATE SET cancelled = true",
+        meeting_id,
+        organisation_id,
+        kind,
+        starts_at,
+    )
 
 
 async def claim_reminders(
@@ -221,7 +239,7 @@ async def claim_reminders(
     replica (others skip them)."""
     return await conn.fetch(
         "SELECT meeting_id, organisation_id, kind, starts_at FROM meeting_reminder"
-        " WHERE reminded_at IS NULL AND starts_at > $1 AND starts_at <= $2"
+        " WHERE reminded_at IS NULL AND NOT cancelled AND starts_at > $1 AND starts_at <= $2"
         " ORDER BY starts_at LIMIT $3 FOR UPDATE SKIP LOCKED",
         now,
         until,

@@ -86,16 +86,21 @@ async def test_a_meeting_is_told_when_scheduled_and_reminded_of_once_the_day_bef
 
     soon = meeting(now + timedelta(hours=3), MeetingKind.PARTICIPANT_MEETING)
     later = meeting(now + timedelta(days=3), MeetingKind.TEAM_MEETING)
+    called_off = meeting(now + timedelta(hours=5), MeetingKind.TEAM_MEETING)
     conn = await asyncpg.connect(migrated_database_url, server_settings={"search_path": "web"})
     try:
         with SmtpServer() as smtp:
             async with web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port):
-                await publish(settings.redis_url, soon, later, twice=True)
+                await publish(settings.redis_url, MeetingCancelled(  # heard before it was made
+                    **called_off.model_dump(), cancelled_on=now.date()))  # fmt: skip
+                await eventually(lambda: _cancelled(conn, called_off.meeting_id))
+                ids = await publish(settings.redis_url, soon, later, called_off, twice=True)
                 await eventually(lambda: _count(smtp, worker.email, 3))
+                await eventually(lambda: _heard(conn, ids[-1]))  # the cancelled one too
                 await asyncio.sleep(0.5)  # another reminder would come within these rounds
                 await publish(settings.redis_url, MeetingCancelled(
                     **later.model_dump(), cancelled_on=now.date()))  # fmt: skip
-                await eventually(lambda: _gone(conn, later.meeting_id))
+                await eventually(lambda: _cancelled(conn, later.meeting_id))
     finally:
         await conn.close()
     subjects = sorted(m.subject for m in smtp.to(worker.email))
@@ -109,11 +114,17 @@ async def test_a_meeting_is_told_when_scheduled_and_reminded_of_once_the_day_bef
     assert not smtp.to(other.email)
 
 
-async def _gone(conn: asyncpg.Connection, meeting_id: object) -> bool:
-    left = await conn.fetchval(
-        "SELECT count(*) FROM meeting_reminder WHERE meeting_id = $1", meeting_id
+async def _heard(conn: asyncpg.Connection, event_id: object) -> bool:
+    found = await conn.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", event_id)
+    return bool(found)
+
+
+async def _cancelled(conn: asyncpg.Connection, meeting_id: object) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT cancelled FROM meeting_reminder WHERE meeting_id = $1", meeting_id
+        )
     )
-    return left == 0
 
 
 async def test_a_follow_up_due_tells_the_support_workers_of_the_case_s_organisation(
