@@ -1,5 +1,6 @@
 """The follow-up job tells once per case that its follow-up fell due, through the outbox and
-the real stream; never a case whose participant may not be contacted, nor an old one."""
+the real stream; never a case whose participant may not be contacted or was erased, nor an
+old one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from caseplan_helpers import Caseplan, eventually
 
 from services.caseplan.follow_ups import tell_due
 from shared.db import create_pool
-from shared.events.intake import ParticipantConsentWithdrawn
+from shared.events.intake import ParticipantConsentWithdrawn, ParticipantErased
 
 
 async def _closed(cp: Caseplan, municipality: str) -> tuple[UUID, date]:
@@ -35,13 +36,16 @@ async def _told(cp: Caseplan, n: int) -> list[dict[str, Any]] | None:
 async def test_a_due_follow_up_is_told_once_to_its_organisation(caseplan: Caseplan) -> None:
     municipality = f"Vald {uuid4().hex[:8]}"
     await caseplan.worker(limit=3, municipality=municipality)
-    (pid, due), (quiet, _) = [await _closed(caseplan, municipality) for _ in range(2)]
+    cases = [await _closed(caseplan, municipality) for _ in range(3)]
+    (pid, due), (quiet, _), (gone, _) = cases
     await caseplan.publish(
-        ParticipantConsentWithdrawn(participant_id=quiet, purposes=["follow_up"])
+        ParticipantConsentWithdrawn(participant_id=quiet, purposes=["follow_up"]),
+        ParticipantErased(participant_id=gone),
     )
     await eventually(
         lambda: _withdrew(caseplan, quiet), what="follow-up consent withdrawn in the case plan"
     )
+    await eventually(lambda: _erased(caseplan, gone), what="the erased case cut from the person")
     pool = await create_pool(caseplan.settings.database_url, schema="caseplan", min_size=1)
     try:
         assert await tell_due(pool, on=due - timedelta(days=1)) == 0  # not due yet
@@ -63,6 +67,11 @@ async def test_an_old_follow_up_tells_nobody(caseplan: Caseplan) -> None:
         assert await tell_due(pool, on=due + timedelta(days=31)) == 0  # a month late: nobody
     finally:
         await pool.close()
+
+
+async def _erased(cp: Caseplan, pid: UUID) -> bool:
+    r = await cp.client.get(f"/v1/participants/{pid}/case-plan")
+    return r.status_code == 404
 
 
 async def _withdrew(cp: Caseplan, pid: UUID) -> bool:
