@@ -6,14 +6,18 @@ rows tell the municipality's people their numbers; the demo people get the demo'
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
 from smtp_server import SmtpServer
 from test_web_notifications import _count, _page, eventually, publish, web_front
 
+from demo.national_ids import isikukood
+from services.intake.main import create_app as create_intake
 from services.web.demo import DEMO_PASSWORD
 from shared.events.caseplan import (
     CaseplanWorkerAssigned,
@@ -26,6 +30,7 @@ from shared.events.matching import MatchProposed, MatchWithdrawn, OpeningPosted
 from shared.events.vocabulary import MeetingKind, OpeningKind, OrganisationKind
 from shared.migrate import migrate
 from shared.settings import Settings
+from tests.support import keyed_client
 from tests.support.people import WebPerson, create_person
 
 
@@ -208,3 +213,36 @@ async def test_the_demo_people_join_the_demo_s_organisations_and_get_its_notices
         await conn.close()
     assert joined["worker@demo.polku"] == support  # the first support organisation heard of
     assert joined["employer@demo.polku"] == employer
+
+
+async def test_an_upload_s_refused_rows_reach_the_municipality_s_mail_from_intake(
+    settings: Settings, migrated_database_url: str, admin_key: str
+) -> None:
+    """The whole path: intake's batch answer, its outbox, the relay, Redis, the web front."""
+    await migrate(migrated_database_url, ("web",))
+    clerk = await create_person(migrated_database_url, "municipality", municipality="Rapla vald")
+    body = {"national_id": isikukood(date(1990, 5, 17), True, 42), "given_name": "Mari",
+            "family_name": "Tamm-Secretname", "labour_market_status": "unemployed",
+            "consent": {"purposes": ["case_management"], "given_at": "2026-01-05T10:00:00+02:00",
+                        "recorded_by": "Rapla intake desk"}}  # fmt: skip
+    lines = [json.dumps(body), "{not json", json.dumps({**body, "national_id": "39005170000"})]
+    files = {"file": ("intakes.jsonl", "\n".join(lines).encode(), "application/x-ndjson")}
+    intake = create_intake(settings)
+    with SmtpServer() as smtp:
+        async with (
+            intake.router.lifespan_context(intake),
+            keyed_client(intake, admin_key, base_url="http://intake") as http,
+            web_front(settings, smtp_host="127.0.0.1", smtp_port=smtp.port),
+        ):
+            r = await http.post("/v1/intakes/batch", params={"municipality": "Rapla vald"},
+                                files=files)  # fmt: skip
+            assert r.status_code == 200 and r.json()["rejected"] == 2, r.text
+            (mail,) = await eventually(lambda: _mails_to(smtp, clerk.email))
+    assert re.fullmatch(r"2 rows refused from upload \d\d\.\d\d\.\d{4} \d\d:\d\d", mail.subject)
+    assert "rows 2, 3." in mail.body and "of the 3 rows" in mail.body
+    for secret in ("Mari", "Secretname", "39005170000", body["national_id"]):
+        assert secret not in mail.body and secret not in mail.subject
+
+
+async def _mails_to(smtp: SmtpServer, address: str) -> list[Any] | None:
+    return smtp.to(address) or None
