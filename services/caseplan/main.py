@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.caseplan import api, api_agreements, api_cases, api_meetings, api_work
 from services.caseplan.errors import install_error_handlers
+from services.caseplan.follow_ups import follow_up_job
 from services.caseplan.handlers import register_handlers
 from services.caseplan.retention import retention_job
 from shared import audit
@@ -24,7 +25,7 @@ DEFINITION = ServiceDefinition(
         audit.router,
     ],
     register_handlers=register_handlers,
-    background=[retention_job],
+    background=[retention_job, follow_up_job],
 )
 
 

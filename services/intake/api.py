@@ -141,7 +141,7 @@ async def register_batch(
     sheet = kind != "jsonl"
     out = await batch.register_rows(
         pool, rows, vault=vault, idempotency_key=key, sheet=sheet,
-        importer=history.may_import(principal),
+        importer=history.may_import(principal), municipality=municipality,
     )  # fmt: skip
     imported = set(out.imported_ids)
     async with pool.acquire() as conn:

@@ -17,10 +17,13 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.errors import IntakeError
+from services.intake.records import PRODUCER
 from services.intake.registration import CHUNK, Registration, register_many
 from services.intake.schemas import IntakeIn, Municipality, RegistrationIn, UploadedIntake
 from services.intake.sheets import column_of, records
-from shared import history, idempotency, spreadsheet
+from shared import history, idempotency, outbox, spreadsheet
+from shared.events import new_event
+from shared.events.intake import IntakeRowsRefused
 from shared.http_errors import field_errors
 from shared.json_schema import TEXT_CELLS
 
@@ -180,12 +183,14 @@ async def register_rows(
     idempotency_key: tuple[str, str] | None = None,
     sheet: bool = False,
     importer: bool = False,
+    municipality: str | None = None,
 ) -> BatchResult:
     """Register the valid rows in one transaction (chunked statements); report every row
     (a `sheet`'s with its row as the spreadsheet numbers it).
 
     With an idempotency key ((scope, key)), a retried upload gets the first answer. A row's
-    `registered_on` (a history import's past day) is taken only from an `importer`.
+    `registered_on` (a history import's past day) is taken only from an `importer`. With a
+    `municipality`, refused rows are told to it (`intake.rows_refused`, in the transaction).
     """
     _row = partial(_row_of, 1 if sheet else None)
     today = datetime.now(UTC).date()
@@ -219,9 +224,20 @@ async def register_rows(
         ordered = [results[n] for n, _ in rows]
         counts = Counter(r["status"] for r in ordered)
         answer = {s: counts[s] for s in ("created", "updated", "rejected")} | {"results": ordered}
+        if municipality and (told := refused_rows(municipality, ordered)):
+            await outbox.record(conn, [new_event(told, producer=PRODUCER)])
         if idempotency_key:
             await idempotency.store_answer(conn, *idempotency_key, idempotency.Answer(200, answer))
     return BatchResult(answer, ids + imported, imported)
+
+
+def refused_rows(municipality: str, results: list[dict[str, Any]]) -> IntakeRowsRefused | None:
+    """What the municipality is told of an upload's refused rows: their numbers, no data."""
+    rows = [r["sheet_row"] or r["row"] for r in results if r["status"] == "rejected"]
+    if not rows:
+        return None
+    return IntakeRowsRefused(municipality=municipality, source="upload", refused=len(rows),
+                             total=len(results), rows=rows)  # fmt: skip
 
 
 def _dating_refused(intake: IntakeIn, importer: bool, today: date) -> list[dict[str, str]]:

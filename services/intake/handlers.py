@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from services.intake.inbound import decode_request, intake_of, request_subject
+from services.intake.inbound import decode_request, intake_of, request_subject, tell_refused
 from services.intake.records import Cause
 from services.intake.registration import register_many
 from services.intake.service import vault_of
@@ -37,4 +37,5 @@ def register_handlers(consumer: EventConsumer) -> None:
         decode_request,
         delete_settled=True,
         subject=request_subject(vault),
+        on_refused=tell_refused,  # the municipality hears of it (`intake.rows_refused`)
     )

@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-from pydantic import PrivateAttr, ValidationError
+import asyncpg
+from pydantic import PrivateAttr, TypeAdapter, ValidationError
 
 from services.intake.crypto import PersonalDataVault
 from services.intake.domain import InvalidNationalId, parse_national_id
-from services.intake.schemas import IntakeIn
+from services.intake.records import PRODUCER
+from services.intake.schemas import IntakeIn, Municipality
+from shared import outbox
 from shared.dead_letters import SubjectOf
-from shared.events.envelope import Envelope, InvalidPayload, MalformedEvent
-from shared.events.intake import IntakeRequested
+from shared.events.envelope import Envelope, InvalidPayload, MalformedEvent, envelope_of
+from shared.events.intake import IntakeRequested, IntakeRowsRefused
 from shared.http_errors import field_errors
 from shared.messaging import entry_body
 
@@ -100,3 +103,47 @@ def request_subject(vault: PersonalDataVault) -> SubjectOf:
         return person_subject(vault.id_hash(normal))
 
     return subject
+
+
+REFUSAL_NAMESPACE = UUID("0d6f5a52-9c1e-4a3b-8f57-2b7d4c1e9a60")
+"""Namespace of the ids of `intake.rows_refused` told of a stream entry (one per entry)."""
+_MUNICIPALITY: TypeAdapter[str] = TypeAdapter(Municipality)
+
+
+def refused_request(fields: dict[bytes, bytes]) -> IntakeRowsRefused | None:
+    """What a refused inbound request tells its municipality (its request id, never its
+    data); None when it names no municipality to tell."""
+    try:
+        data = json.loads(entry_body(fields))
+        municipality = _MUNICIPALITY.validate_python(data["municipality"])
+    except (ValueError, TypeError, KeyError, ValidationError):
+        return None
+    request_id = data.get("request_id")
+    ids = (
+        [request_id]
+        if isinstance(request_id, str) and 0 < len(request_id) <= MAX_REQUEST_ID
+        else []
+    )
+    return IntakeRowsRefused(
+        municipality=municipality, source="stream", refused=1, total=1, request_ids=ids
+    )
+
+
+async def tell_refused(
+    pool: asyncpg.Pool, entry_id: bytes, fields: dict[bytes, bytes], reason: str
+) -> None:
+    """Record `intake.rows_refused` for a request refused as poison, before it is
+    dead-lettered; its id derives from the entry, so a retried refusal is told once."""
+    told = refused_request(fields)
+    if told is None:
+        return
+    event_id = uuid5(REFUSAL_NAMESPACE, entry_id.decode())
+    event = envelope_of(IntakeRowsRefused)(
+        event_id=event_id, type=told.TYPE, version=told.VERSION, occurred_at=datetime.now(UTC),
+        producer=PRODUCER, correlation_id=event_id, payload=told,
+    )  # fmt: skip
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.record(conn, [event])
+    except asyncpg.UniqueViolationError:
+        return  # told already (the entry's dead-lettering failed after it, and was retried)

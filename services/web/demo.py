@@ -29,7 +29,26 @@ def demo_people() -> list[dict[str, Any]]:
          "municipality": "Rapla vald", "manages_people": True},
         {"email": "worker@demo.polku", "display_name": "Tiina Tugiisik", "role": "support_worker",
          "organisation_id": _org("support:Rapla"), "municipality": None},
+        {"email": "employer@demo.polku", "display_name": "Erki Tööandja", "role": "employer",
+         "organisation_id": _org("employer"), "municipality": None},
     ]  # fmt: skip
+
+
+JOINERS = {
+    "support_worker": ("worker@demo.polku", _org("support:Rapla")),
+    "employer": ("employer@demo.polku", _org("employer")),
+}
+"""The demo people who join the first organisation of their kind the web front hears of
+(the demo region's organisations get their ids from the services as the demo runs), with
+the placeholder organisation they wait in."""
+
+
+async def join(conn: asyncpg.Connection, role: str, organisation_id: uuid.UUID) -> bool:
+    """The demo person of `role` joins this organisation unless they joined one already."""
+    email, placeholder = JOINERS[role]
+    return await repository.join_organisation(
+        conn, email=email, placeholder=placeholder, organisation_id=organisation_id
+    )
 
 
 async def seed(pool: asyncpg.Pool) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -97,7 +98,7 @@ def notify_definition(ws: WebSettings) -> ServiceDefinition:
         name="web",
         title="Polku web",
         description="Pages for people; notifications by e-mail",
-        register_handlers=notify_handlers.register_handlers,
+        register_handlers=partial(notify_handlers.register_handlers, demo=ws.demo_people),
         background=[notify_service.make_mail_loop(ws)],
     )
 

@@ -245,3 +245,16 @@ async def take_upload(
         upload_id,
         person_id,
     )
+
+
+async def join_organisation(
+    conn: asyncpg.Connection, *, email: str, placeholder: UUID, organisation_id: UUID
+) -> bool:
+    """Move a person from a placeholder organisation to a real one (once: the first wins)."""
+    done = await conn.execute(
+        "UPDATE person SET organisation_id = $3 WHERE email = $1 AND organisation_id = $2",
+        email,
+        placeholder,
+        organisation_id,
+    )
+    return bool(done.endswith(" 1"))

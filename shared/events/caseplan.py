@@ -154,6 +154,17 @@ class ParticipantExited(_CaseplanEvent):
 
 
 @register
+class ParticipantFollowUpDue(_CaseplanEvent):
+    """A closed case's follow-up fell due (told once per case, while it may be collected)."""
+
+    TYPE: ClassVar[str] = "participant.follow_up_due"
+    case_plan_id: UUID
+    organisation_id: UUID | None = None
+    """The support organisation that kept the case (None: nobody kept it)."""
+    follow_up_due_on: date
+
+
+@register
 class ParticipantFollowedUp(_CaseplanEvent):
     """The situation six months after leaving was recorded."""
 

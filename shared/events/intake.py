@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -111,3 +111,20 @@ class IntakeRequested(Payload):
     STREAM: ClassVar[str] = streams.INTAKE_REQUESTS
     request_id: str | None = None
     body: dict[str, Any] = Field(default_factory=dict)
+
+
+@register
+class IntakeRowsRefused(Payload):
+    """Rows of a municipality's upload, or requests on its inbound stream, were refused:
+    how many and which (row numbers, request ids), never the rows' data."""
+
+    TYPE: ClassVar[str] = "intake.rows_refused"
+    STREAM: ClassVar[str] = streams.INTAKE
+    municipality: str
+    source: Literal["upload", "stream"]
+    refused: int = Field(ge=1)
+    total: int = Field(ge=1)
+    rows: list[int] = Field(default_factory=list)
+    """An upload's refused rows, numbered as its answer numbers them (a sheet's own rows)."""
+    request_ids: list[str] = Field(default_factory=list)
+    """The stream's refused requests' own `request_id`s (those that had one)."""

@@ -22,7 +22,7 @@ from shared.messaging.database_wait import DatabaseWait
 from shared.messaging.dead_letter import DeadLetterWriter
 from shared.messaging.entries import Entry
 from shared.messaging.failures import FailedAttempts
-from shared.messaging.routes import BatchHandler, EntryDecoder, Handler, Routes
+from shared.messaging.routes import BatchHandler, EntryDecoder, Handler, RefusalHook, Routes
 from shared.metrics import ServiceMetrics
 from shared.outage import OutageLog
 from shared.sealing import Sealer
@@ -137,12 +137,16 @@ class EventConsumer:
         *,
         delete_settled: bool = False,
         subject: SubjectOf | None = None,
+        on_refused: RefusalHook | None = None,
     ) -> None:
         """Consume a stream whose entries are not Polku envelopes (e.g. inbound requests).
 
         `delete_settled`: XDEL each entry with its XACK (a stream only this group reads,
-        whose entries hold personal data); `subject` names whom a dead letter is about."""
-        self._routes.subscribe_raw(stream, decoder, delete_settled=delete_settled, subject=subject)
+        whose entries hold personal data); `subject` names whom a dead letter is about;
+        `on_refused` is told of each entry refused as poison before it is dead-lettered."""
+        self._routes.subscribe_raw(
+            stream, decoder, delete_settled=delete_settled, subject=subject, on_refused=on_refused
+        )
 
     @property
     def streams(self) -> list[str]:
@@ -176,6 +180,8 @@ class EventConsumer:
             try:
                 env = self._routes.decode(stream, fields)
             except PoisonEvent as exc:
+                if (hook := self._routes.refusals.get(stream)) and self.pool is not None:
+                    await hook(self.pool, entry_id, fields, exc.reason)  # raises: retried whole
                 await self.dead_letter(stream, entry_id, fields, exc.reason, exc.detail, 1)
                 settled.append(entry_id)
                 continue

@@ -18,6 +18,9 @@ Emitted = list[Envelope[Any]] | None
 Handler = Callable[[asyncpg.Connection, Envelope[Any]], Awaitable[Emitted]]
 BatchHandler = Callable[[asyncpg.Connection, list[Envelope[Any]]], Awaitable[Emitted]]
 EntryDecoder = Callable[[dict[bytes, bytes]], Envelope[Any] | None]
+RefusalHook = Callable[[asyncpg.Pool, bytes, dict[bytes, bytes], str], Awaitable[None]]
+"""Told of a raw entry refused as poison (pool, entry id, fields, reason) before it is
+dead-lettered, so a service can record what the refusal means (a failure retries it)."""
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Routes:
         self._streams: dict[str, EntryDecoder | None] = {}
         self.subjects: dict[str, SubjectOf] = {}
         self.deleting: set[str] = set()
+        self.refusals: dict[str, RefusalHook] = {}
 
     def on(self, payload: type[Payload]) -> Callable[[Handler], Handler]:
         """Register a handler for one event type; its stream is subscribed automatically."""
@@ -56,10 +60,18 @@ class Routes:
         return register
 
     def subscribe_raw(
-        self, stream: str, decoder: EntryDecoder, *, delete_settled: bool, subject: SubjectOf | None
+        self,
+        stream: str,
+        decoder: EntryDecoder,
+        *,
+        delete_settled: bool,
+        subject: SubjectOf | None,
+        on_refused: RefusalHook | None = None,
     ) -> None:
         """Read a stream whose entries `decoder` turns into envelopes."""
         self._streams[stream] = decoder
+        if on_refused is not None:
+            self.refusals[stream] = on_refused
         if delete_settled:
             self.deleting.add(stream)
         if subject is not None:

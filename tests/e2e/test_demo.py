@@ -1,9 +1,11 @@
 """`polku demo` against the four services as real processes: what reporting counts equals
-what the demo says it sent; and the same seed gives the same data in any process."""
+what the demo says it sent (and the web front's demo people have its mail in the development
+mailbox); and the same seed gives the same data in any process."""
 
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +16,8 @@ import asyncpg
 import httpx
 
 from demo.keys import Identity, KeyRing
+from services.web.demo import DEMO_PASSWORD
+from shared.settings import WEB
 from tests.support import Stack, wait_until
 
 SERVICES = ("intake", "caseplan", "matching", "reporting")
@@ -69,9 +73,14 @@ def run_polku_demo(
 def test_demo_figures_reach_reporting(
     stack_factory: type[Stack], migrated_database_url: str, artifacts_dir: Path
 ) -> None:
-    stack = stack_factory(matching_allow_private_webhooks="true").start()  # type: ignore[call-arg]
+    stack = stack_factory(matching_allow_private_webhooks="true")  # type: ignore[call-arg]
+    stack.web_env = {"POLKU_ENV": "development", "POLKU_WEB_DEMO_PEOPLE": "true",
+                     "POLKU_WEB_MAIL_INTERVAL_S": "0.5"}  # as `polku demo` runs it  # fmt: skip
+    stack.start(*SERVICES, WEB)
     urls = {s: stack[s].url for s in SERVICES}
     report = run_polku_demo(urls, migrated_database_url, artifacts_dir / "demo-report.json")
+    mailbox = wait_until(lambda: _demo_mail(stack[WEB].url), timeout=60, what="demo mail")
+    assert "worker@demo.polku" in mailbox and "employer@demo.polku" in mailbox
 
     assert report["participants_registered"] == 200, report
     assert report["sent"]["matches_accepted"] > 0, report
@@ -100,6 +109,19 @@ def test_demo_figures_reach_reporting(
     url = f"{urls['reporting']}/v1/reports/timeseries"
     months = httpx.get(url, headers=operator, timeout=5).json()["rows"]
     assert len([m for m in months if m["registrations"]]) >= 9, months
+
+
+def _demo_mail(web_url: str) -> str | None:
+    """The development mailbox as the demo's admin sees it, once the demo people have mail."""
+    with httpx.Client(base_url=web_url, timeout=10) as web:
+        form = web.get("/sign-in").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf
+        data = {"csrf": csrf.group(1), "email": "admin@demo.polku", "password": DEMO_PASSWORD}
+        assert web.post("/sign-in", data=data).status_code == 303
+        shown = web.get("/mailbox").text
+    wanted = ("worker@demo.polku", "employer@demo.polku")
+    return shown if all(w in shown for w in wanted) else None
 
 
 def _fingerprint_in_new_process(seed: int, hash_seed: str) -> str:

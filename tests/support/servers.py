@@ -178,6 +178,8 @@ class Stack:
         }
         self.log_dir = log_dir
         self.services: dict[str, list[ServiceProcess]] = {}
+        self.web_env: dict[str, str] = {}
+        """Settings for the web front alone (e.g. development, for its mailbox)."""
 
     def start(self, *services: str, replicas: int = 1) -> Stack:
         names = services or SERVICES
@@ -205,6 +207,7 @@ class Stack:
             **self.env,
             "POLKU_WEB_SERVICE_URLS": json.dumps(urls),
             "POLKU_WEB_COOKIE_SECURE": "false",  # tests talk plain HTTP to 127.0.0.1
+            **self.web_env,
         }
 
     def __getitem__(self, service: str) -> ServiceProcess:

@@ -64,11 +64,19 @@ async def audience(
     organisation_id: UUID | None,
     roles: Sequence[str],
     person_id: UUID | None,
+    municipality: str | None = None,
 ) -> list[asyncpg.Record]:
     """The people a notice is for (never a disabled one)."""
     if person_id is not None:
         return await conn.fetch(
             f"SELECT {_PERSON} FROM person WHERE person_id = $1 AND disabled_at IS NULL", person_id
+        )
+    if municipality is not None:
+        return await conn.fetch(
+            f"SELECT {_PERSON} FROM person WHERE municipality = $1 AND role = ANY($2::text[])"
+            " AND disabled_at IS NULL ORDER BY person_id",
+            municipality,
+            list(roles),
         )
     return await conn.fetch(
         f"SELECT {_PERSON} FROM person WHERE organisation_id = $1 AND role = ANY($2::text[])"
@@ -179,3 +187,67 @@ async def choice_of(conn: asyncpg.Connection, person_id: UUID) -> str | None:
     """How the person wants e-mail: immediate, daily or off."""
     found = await conn.fetchval("SELECT notify_email FROM person WHERE person_id = $1", person_id)
     return found  # type: ignore[no-any-return]
+
+
+async def remember_meeting(
+    conn: asyncpg.Connection,
+    meeting_id: UUID,
+    organisation_id: UUID,
+    kind: str,
+    starts_at: datetime,
+) -> bool:
+    """A meeting to remind of (a rescheduled one is reminded of again, at its new time);
+    False when it was cancelled already (its cancellation was heard first)."""
+    live = await conn.fetchval(
+        "INSERT INTO meeting_reminder (meeting_id, organisation_id, kind, starts_at)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (meeting_id) DO UPDATE SET"
+        " organisation_id = EXCLUDED.organisation_id, kind = EXCLUDED.kind,"
+        " starts_at = EXCLUDED.starts_at, reminded_at = CASE WHEN"
+        " meeting_reminder.starts_at = EXCLUDED.starts_at THEN meeting_reminder.reminded_at END"
+        " WHERE NOT meeting_reminder.cancelled RETURNING true",
+        meeting_id,
+        organisation_id,
+        kind,
+        starts_at,
+    )
+    return bool(live)
+
+
+async def cancel_meeting(
+    conn: asyncpg.Connection,
+    meeting_id: UUID,
+    organisation_id: UUID,
+    kind: str,
+    starts_at: datetime,
+) -> None:
+    """A cancelled meeting is reminded of by nobody (marked even when heard before it was
+    scheduled)."""
+    await conn.execute(
+        "INSERT INTO meeting_reminder (meeting_id, organisation_id, kind, starts_at, cancelled)"
+        " VALUES ($1, $2, $3, $4, true) ON CONFLICT (meeting_id) DO UPDATE SET cancelled = true",
+        meeting_id,
+        organisation_id,
+        kind,
+        starts_at,
+    )
+
+
+async def claim_reminders(
+    conn: asyncpg.Connection, now: datetime, until: datetime, limit: int
+) -> list[asyncpg.Record]:
+    """Meetings starting between now and `until` nobody was reminded of, locked for this
+    replica (others skip them)."""
+    return await conn.fetch(
+        "SELECT meeting_id, organisation_id, kind, starts_at FROM meeting_reminder"
+        " WHERE reminded_at IS NULL AND NOT cancelled AND starts_at > $1 AND starts_at <= $2"
+        " ORDER BY starts_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+        now,
+        until,
+        limit,
+    )
+
+
+async def mark_reminded(conn: asyncpg.Connection, meeting_id: UUID, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE meeting_reminder SET reminded_at = $2 WHERE meeting_id = $1", meeting_id, now
+    )

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("polku.web.mail")
 DIGEST_SUBJECT = N_("Your Polku notifications")
 SEND_BATCH = 20
+REMINDER_HOURS = 24.0
+"""A meeting is reminded of once it is less than this far away."""
 
 
 async def record(conn: asyncpg.Connection, notice: Notice | None) -> int:
@@ -36,16 +38,18 @@ async def record(conn: asyncpg.Connection, notice: Notice | None) -> int:
         organisation_id=notice.organisation_id,
         roles=sorted(notice.roles),
         person_id=notice.person_id,
+        municipality=notice.municipality,
     )
     message = MESSAGES[notice.kind]
     rows = []
     for person in people:
         gettext = translations(person["language"] or DEFAULT_LANGUAGE).gettext
+        values = {k: gettext(v) if k in notice.translated else v for k, v in notice.values.items()}
         rows.append({
             "person_id": person["person_id"],
             "kind": notice.kind,
-            "subject": rules.words(message.subject, gettext, notice.values),
-            "body": rules.words(message.body, gettext, notice.values),
+            "subject": rules.words(message.subject, gettext, values),
+            "body": rules.words(message.body, gettext, values),
             "link": message.link % notice.values,
             "status": rules.first_status(person["notify_email"]),
             "cause_id": notice.cause_id,
@@ -142,17 +146,36 @@ async def send_due(
     return sent
 
 
+async def remind_meetings(pool: asyncpg.Pool, now: datetime | None = None) -> int:
+    """Tell the support workers of meetings less than a day away, once each (across
+    replicas); how many notices were recorded."""
+    now = now or datetime.now(UTC)
+    told = 0
+    async with pool.acquire() as conn, conn.transaction():
+        for row in await repository.claim_reminders(
+            conn, now, now + timedelta(hours=REMINDER_HOURS), SEND_BATCH
+        ):
+            told += await record(conn, rules.meeting(
+                kind=row["kind"], organisation_id=row["organisation_id"],
+                starts_at=row["starts_at"], cause_id=row["meeting_id"], reminder=True,
+            ))  # fmt: skip
+            await repository.mark_reminded(conn, row["meeting_id"], now)
+    return told
+
+
 def make_mail_loop(ws: WebSettings):  # type: ignore[no-untyped-def]
-    """The background job that sends notices while the web front runs."""
+    """The background job that records meeting reminders and sends notices while the web
+    front runs (without a transport, notices are only shown on people's pages)."""
 
     async def mail_loop(runtime: Runtime) -> None:
         transport = transport_for(ws, runtime.settings.env)
         if transport is None:
             log.warning("no POLKU_WEB_SMTP_HOST: notices are recorded and shown, not mailed")
-            return
         while True:
             try:
-                await send_due(runtime.db, transport, ws)
+                await remind_meetings(runtime.db)
+                if transport is not None:
+                    await send_due(runtime.db, transport, ws)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("mail round failed: %r", exc)
             await asyncio.sleep(ws.mail_interval_s)

@@ -108,7 +108,7 @@ async def test_ten_thousand_rows_with_two_percent_bad_register_exactly_the_good(
         ], (row_number, rejected[row_number])
 
     assert await db.fetchval("SELECT count(*) FROM participant") == 9800
-    assert await db.fetchval("SELECT count(*) FROM outbox") == 9800
+    assert await db.fetchval("SELECT count(*) FROM outbox") == 9801  # and the refusals' one
     created_ids = {x["participant_id"] for x in out["results"] if x["status"] == "created"}
     stored_ids = {
         str(r["participant_id"]) for r in await db.fetch("SELECT participant_id FROM participant")
@@ -164,3 +164,24 @@ async def test_retried_upload_with_idempotency_key_registers_once(
     assert await db.fetchval("SELECT count(*) FROM outbox") == 30
     other = await upload(_csv([_row(n) for n in range(31)]))
     assert (other.status_code, other.json()["detail"]["reason"]) == (422, "idempotency_key_reused")
+
+
+async def test_refused_rows_are_told_to_the_municipality_by_number_with_the_upload(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    rows = [_row(n) for n in range(5)]
+    _spoil(rows[1], 0)
+    _spoil(rows[3], 2)
+    files = {"file": ("intakes.csv", _csv(rows), "text/csv")}
+    r = await client.post("/v1/intakes/batch", params={"municipality": "Rapla vald"}, files=files)
+    assert r.status_code == 200 and r.json()["rejected"] == 2, r.text
+    (told,) = await db.fetch("SELECT body FROM outbox WHERE type = 'intake.rows_refused'")
+    payload = json.loads(told["body"])["payload"]  # rows numbered as the sheet numbers them
+    assert payload == {"municipality": "Rapla vald", "source": "upload", "refused": 2,
+                       "total": 5, "rows": [3, 5], "request_ids": []}  # fmt: skip
+    assert await db.fetchval("SELECT count(*) FROM outbox") == 4  # 3 registered, 1 refusal
+
+    clean = {"file": ("intakes.csv", _csv([_row(n) for n in range(10, 12)]), "text/csv")}
+    r = await client.post("/v1/intakes/batch", params={"municipality": "Rapla vald"}, files=clean)
+    assert r.json()["rejected"] == 0
+    assert await db.fetchval("SELECT count(*) FROM outbox WHERE type = 'intake.rows_refused'") == 1

@@ -66,17 +66,24 @@ async def test_inbound_request_is_registered_once_and_a_bad_one_dead_lettered(
         await redis.xadd(streams.INTAKE_REQUESTS, {"data": "{broken"})
         dead = await eventually(lambda: _entries_if_dead(redis, 2), what="two dead letters")
         await eventually(
-            lambda: db.fetchval("SELECT count(*) FROM outbox"), what="the registration's event"
+            lambda: _at_least(db, 2), what="the registration's event and the refusal's"
         )
     finally:
         await redis.aclose()
     assert await db.fetchval("SELECT count(*) FROM participant") == 1
     assert await db.fetchval("SELECT municipality FROM participant") == "Jõhvi vald"
-    [event] = await db.fetch("SELECT type FROM outbox")
-    assert event["type"] == "participant.registered"
+    events = await db.fetch("SELECT type, body FROM outbox ORDER BY type")
+    assert [e["type"] for e in events] == ["intake.rows_refused", "participant.registered"]
+    told = json.loads(events[0]["body"])["payload"]  # the broken JSON names no municipality
+    assert told == {"municipality": "Rapla vald", "source": "stream", "refused": 1, "total": 1,
+                    "rows": [], "request_ids": ["jõhvi-2026-0002"]}  # fmt: skip
     reasons = [(d[b"reason"], d[b"error"]) for _, d in dead]
     assert (b"invalid_payload", b"national_id: checksum does not match") in reasons
     assert reasons[1][0] == b"malformed"
+
+
+async def _at_least(db: asyncpg.Connection, n: int) -> bool:
+    return int(await db.fetchval("SELECT count(*) FROM outbox")) >= n
 
 
 async def _entries_if_dead(

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import asyncpg
+import pytest
 from consumer_fakes import entry, make_consumer, registration
 
 from shared.events import intake, new_event
@@ -187,3 +188,44 @@ async def test_a_connection_error_the_event_causes_while_the_database_answers_is
     assert await process(consumer, entry(event, 1)) == [b"1-0"]  # not retried for ever
     assert db.probes == 2  # waited out twice (max_attempts + 1), then counted
     assert [d["reason"] for d in redis.dead] == ["handler_failed"]
+
+
+async def test_a_raw_entry_refused_as_poison_is_told_before_its_dead_letter() -> None:
+    from shared.events.envelope import InvalidPayload
+
+    consumer, _, redis, _ = make_consumer()
+    told: list[tuple[bytes, str, int]] = []
+
+    def refuse(fields: dict[bytes, bytes]) -> Any:
+        raise InvalidPayload("national_id: checksum does not match")
+
+    async def on_refused(
+        pool: Any, entry_id: bytes, fields: dict[bytes, bytes], reason: str
+    ) -> None:
+        told.append((entry_id, reason, len(redis.dead)))  # how many dead letters by then
+
+    consumer.subscribe_raw("unit.requests", refuse, on_refused=on_refused)
+    async with asyncio.timeout(LIMIT_S):
+        settled = await consumer.process("unit.requests", [(b"7-0", {b"data": b"{}"})])
+    assert settled == [b"7-0"] and told == [(b"7-0", "invalid_payload", 0)]
+    assert len(redis.dead) == 1
+
+
+async def test_a_refusal_that_cannot_be_told_leaves_the_entry_pending() -> None:
+    from shared.events.envelope import InvalidPayload
+
+    consumer, _, redis, _ = make_consumer()
+
+    def refuse(fields: dict[bytes, bytes]) -> Any:
+        raise InvalidPayload("municipality: Field required")
+
+    async def on_refused(
+        pool: Any, entry_id: bytes, fields: dict[bytes, bytes], reason: str
+    ) -> None:
+        raise ConnectionRefusedError("cannot connect")
+
+    consumer.subscribe_raw("unit.requests", refuse, on_refused=on_refused)
+    with pytest.raises(ConnectionRefusedError):  # the read loop logs it; the claimer retries
+        async with asyncio.timeout(LIMIT_S):
+            await consumer.process("unit.requests", [(b"8-0", {b"data": b"{}"})])
+    assert redis.dead == [] and redis.acked == []  # claimed again later, told then
