@@ -37,6 +37,8 @@ class ServiceError(Exception):
     status: int
     reason: str
     fields: list[dict[str, str]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    """A refused timesheet's rows: each one's `index` and `reason`."""
 
 
 def _error_of(response: httpx.Response) -> ServiceError:
@@ -56,7 +58,12 @@ def _error_of(response: httpx.Response) -> ServiceError:
         ]
         return ServiceError(response.status_code, "invalid_fields", fields)
     if isinstance(detail, dict):
-        return ServiceError(response.status_code, str(detail.get("reason", "error")))
+        rows = detail.get("rows")
+        return ServiceError(
+            response.status_code,
+            str(detail.get("reason", "error")),
+            rows=[r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else [],
+        )
     return ServiceError(
         response.status_code, "unavailable" if response.status_code >= 500 else "error"
     )

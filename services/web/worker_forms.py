@@ -48,3 +48,16 @@ def parse_week(
 def chosen_kinds(values: list[str]) -> list[str]:
     """The opening kinds ticked, known ones only, in the catalogue's order."""
     return [k for k in OPENING_KINDS if k in values]
+
+
+def refused_cells(
+    rows: list[dict[str, Any]], cells: list[str], reason: str = "error"
+) -> dict[str, str]:
+    """A refused timesheet's rows as errors beside their cells: `cells[i]` names the form
+    field of the sheet's row `i`; a refusal without rows marks every cell."""
+    errors: dict[str, str] = {}
+    for row in rows:
+        index = row.get("index")
+        if isinstance(index, int) and 0 <= index < len(cells):
+            errors[cells[index]] = str(row.get("reason") or reason)
+    return errors or dict.fromkeys(cells, reason)

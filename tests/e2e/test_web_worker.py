@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -38,8 +38,13 @@ def register(intake: str, key: str) -> str:
 
 
 def log_a_week(page: Page) -> None:
-    """Today's cell first with too many hours (the error shows beside it), then right."""
-    cell = f"input[name=h-{date.today().isoformat()}]"
+    """Today's cell first with too many hours (the error shows beside it); then with a day
+    caseplan refuses (before the activity's start, or ahead): the week is one atomic
+    timesheet, so nothing is stored and the refusal shows beside that cell; then right."""
+    today = date.today()
+    cell = f"input[name=h-{today.isoformat()}]"
+    other = today - timedelta(days=1) if today.weekday() > 0 else today + timedelta(days=1)
+    bad = f"input[name=h-{other.isoformat()}]"
     page.fill(cell, "25")
     page.click("text=Tallenna viikko")
     page.wait_for_selector(f"{cell}[aria-invalid=true]")
@@ -48,9 +53,17 @@ def log_a_week(page: Page) -> None:
     assert "enintään 24" in error.inner_text()
     check_page(page, "week grid with an error")
     page.fill(cell, "3,5")
+    page.fill(bad, "2")
+    page.click("text=Tallenna viikko")
+    page.wait_for_selector(f"{bad}[aria-invalid=true]")
+    refused = page.locator(".field-error")
+    assert refused.count() == 1
+    assert refused.get_attribute("data-code") in ("worked_before_start", "worked_in_future")
+    assert page.inner_text(".hours-logged") == "0.00"  # the good day was not stored either
+    page.fill(bad, "")
     page.click("text=Tallenna viikko")
     page.wait_for_selector("#done[data-done=hours]")
-    assert page.inner_text(".hours-logged") == "3.50"
+    assert page.inner_text(".hours-logged") == "3.50"  # logged once, not twice
 
 
 def post_opening(matching: str, admin_key: str, dsn: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from services.web.worker_forms import (
     OPENING_KINDS,
     chosen_kinds,
     parse_week,
+    refused_cells,
     week_of,
 )
 from services.web.worker_words import CONSTRAINTS, DECLINE_CODES, NEXT_STEPS, STANDINGS
@@ -156,29 +157,31 @@ async def log_week(
     request: Request, person: Worker, participant_id: UUID, activity_id: UUID,
     monday: Annotated[date, Form()],
 ) -> Response:  # fmt: skip
-    """A week's hours in one form: one call per day filled in; errors beside their cells."""
+    """A week's hours in one form, sent as one atomic timesheet: a refused week stores
+    nothing, and each refused day's error shows beside its cell."""
     days = week_of(monday)
     form = dict((await request.form()).multi_items())
     hours, errors = parse_week(form, days)
     if errors:
         return await _plan_page(request, person, participant_id, 422, errors=errors, values=form,
                                 week=days)  # fmt: skip
+    if not hours:
+        return _back(participant_id, "hours")
     plan = await services_of(request).call(
         person, "caseplan", "GET", f"/v1/participants/{participant_id}/case-plan"
     )
-    path = f"/v1/case-plans/{plan['case_plan_id']}/activities/{activity_id}/hours"
-    for day, value in hours:
-        try:
-            await services_of(request).call(
-                person, "caseplan", "POST", path,
-                json={"hours": str(value), "worked_on": day.isoformat()},
-            )  # fmt: skip
-        except ServiceError as exc:
-            if exc.status not in (409, 422):
-                raise
-            errors[f"h-{day.isoformat()}"] = exc.reason
-    if errors:
-        return await _plan_page(request, person, participant_id, 422, errors=errors, values=form,
+    rows = [{"case_plan_id": plan["case_plan_id"], "activity_id": str(activity_id),
+             "worked_on": day.isoformat(), "hours": str(value)} for day, value in hours]  # fmt: skip
+    try:
+        await services_of(request).call(
+            person, "caseplan", "POST", "/v1/timesheets", json={"rows": rows}
+        )
+    except ServiceError as exc:
+        if exc.status not in (409, 422):
+            raise
+        cells = [f"h-{day.isoformat()}" for day, _ in hours]
+        return await _plan_page(request, person, participant_id, 422,
+                                errors=refused_cells(exc.rows, cells, exc.reason), values=form,
                                 week=days)  # fmt: skip
     return _back(participant_id, "hours")
 
