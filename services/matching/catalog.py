@@ -22,7 +22,7 @@ import asyncpg
 from services.matching import repository as repo
 from services.matching.domain import Candidate, OpeningIndex
 from services.matching.domain.allocation import OpeningLoad, OpeningLoads
-from services.matching.views import opening_of
+from services.matching.views import opening_of, stored_schedule
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class OpeningCatalog:
         self.facts: dict[UUID, OpeningFacts] = {}
         self.today: date | None = None
         self._seen: tuple[str, list[str]] | None = None
+        self._mobile: dict[UUID, asyncpg.Record] = {}
+        """Open openings with a schedule of stops: placed again when the day changes."""
         self._lock = asyncio.Lock()
 
     async def sync(self, conn: asyncpg.Connection) -> int:
@@ -55,12 +57,16 @@ class OpeningCatalog:
         async with self._lock:
             rows = await repo.openings_changed(conn, self._seen)
             read = 0
+            new_day = self.today is not None and rows[0]["today"] != self.today
+            self.today = rows[0]["today"]
             for row in rows:
                 if row["opening_id"] is not None:
                     self._take(row)
                     read += 1
+            if new_day:  # a mobile centre has moved on: each is at the day's stop
+                for mobile in self._mobile.values():
+                    self.index.add(opening_of(mobile, accepted=0, day=self.today))
             self._seen = (rows[0]["xmax"], list(rows[0]["xip"]))
-            self.today = rows[0]["today"]
             return read
 
     def _take(self, row: asyncpg.Record) -> None:
@@ -71,10 +77,15 @@ class OpeningCatalog:
         if row["status"] != "open" or row["paused"]:  # a paused opening takes no proposals
             self.index.remove(opening_id)
             self.facts.pop(opening_id, None)
+            self._mobile.pop(opening_id, None)
             return
+        if stored_schedule(row):
+            self._mobile[opening_id] = row
+        else:
+            self._mobile.pop(opening_id, None)
         # The view's seats_left is the seats: accepted counts are read per batch, and a free
         # proposal slot (OpeningLoad.free_slots > 0) implies a seat left.
-        self.index.add(opening_of(row, accepted=0))
+        self.index.add(opening_of(row, accepted=0, day=self.today))
         self.facts[opening_id] = OpeningFacts(
             organisation_id=row["organisation_id"],
             title=row["title"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,9 +24,11 @@ from services.matching.schemas import (
     OpeningIn,
     OrganisationIn,
     OrganisationOut,
+    ScheduleStopIn,
     WebhookOut,
 )
 from services.matching.settings import MatchingSettings
+from services.matching.views import stored_schedule
 from services.matching.webhooks import encrypt_secret, new_secret, unsafe_url_reason
 from shared.events.matching import OpeningClosed, OpeningPosted, OpeningUpdated
 
@@ -117,7 +121,15 @@ def _columns(opening_id: UUID, body: OpeningIn) -> dict[str, Any]:
         "low_threshold": body.low_threshold,
         "description": body.description,
         "paused": body.paused,
+        "schedule": json.dumps([_stop(s) for s in body.schedule]),
     }
+
+
+def _stop(stop: ScheduleStopIn) -> dict[str, Any]:
+    """A stop as stored and as the events carry it."""
+    return {"starts_on": stop.starts_on.isoformat(), "ends_on": stop.ends_on.isoformat(),
+            "lat": stop.location.lat, "lon": stop.location.lon,
+            "municipality": stop.municipality}  # fmt: skip
 
 
 def _event_fields(opening_id: UUID, body: OpeningIn, org: asyncpg.Record) -> dict[str, Any]:
@@ -134,6 +146,7 @@ def _event_fields(opening_id: UUID, body: OpeningIn, org: asyncpg.Record) -> dic
         "starts_on": body.starts_on,
         "ends_on": body.ends_on,
         "paused": body.paused,
+        "schedule": [_stop(s) for s in body.schedule],
     }
 
 
@@ -186,6 +199,15 @@ def opening_body(row: asyncpg.Record) -> OpeningIn:
             "low_threshold": row["low_threshold"],
             "description": row["description"],
             "paused": row["paused"],
+            "schedule": [
+                {
+                    "starts_on": date.fromisoformat(s["starts_on"]),
+                    "ends_on": date.fromisoformat(s["ends_on"]),
+                    "location": {"lat": s["lat"], "lon": s["lon"]},
+                    "municipality": s["municipality"],
+                }
+                for s in stored_schedule(row)
+            ],
         }
     )
 

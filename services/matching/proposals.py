@@ -158,7 +158,7 @@ async def propose_for_opening(
     slots = 0 if orow is None else free_slots(orow, settings)
     if slots <= 0 or (orow["ends_on"] is not None and orow["ends_on"] < now.date()):
         return []
-    opening = opening_of(orow)
+    opening = opening_of(orow, day=now.date())
     cells: list[str] = []
     if opening.lat is not None and opening.lon is not None:
         radius = await repo.max_reach_km(conn)

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from services.matching.domain.mobile import Stop, schedule_problems
 from shared.events.vocabulary import DeclineCode, OpeningKind, OrganisationKind, RiskGroup
 from shared.json_schema import AS_INTEGER, IsoDate, JsonInt, example
 
@@ -41,6 +42,23 @@ class Location(BaseModel):
 
     lat: StrictFloat = Field(ge=-90, le=90)
     lon: StrictFloat = Field(ge=-180, le=180)
+
+
+class ScheduleStopIn(BaseModel):
+    """One stop of a mobile work-practice centre: where it is from one day to another."""
+
+    model_config = ConfigDict(extra="forbid")
+    starts_on: IsoDate
+    ends_on: IsoDate
+    location: Location
+    municipality: Text | None = Field(None, min_length=1, max_length=100)
+    """A label of the place; the location decides the distance."""
+
+
+def stop_of(stop: ScheduleStopIn) -> Stop:
+    """A stop as the domain's rules see it."""
+    return Stop(stop.starts_on, stop.ends_on, stop.location.lat, stop.location.lon,
+                stop.municipality)  # fmt: skip
 
 
 class OrganisationIn(BaseModel):
@@ -144,6 +162,9 @@ class OpeningIn(BaseModel):
     description: Text = Field("", max_length=5000)
     paused: StrictBool = False
     """No new proposals while paused (the live ones stay)."""
+    schedule: list[ScheduleStopIn] = Field(default_factory=list, max_length=100)
+    """A mobile work-practice centre's stops: on a day a stop covers, distance counts from
+    there (`domain/mobile.py`); on other days from `location`."""
 
     @model_validator(mode="after")
     def _consistent(self) -> OpeningIn:
@@ -153,6 +174,10 @@ class OpeningIn(BaseModel):
             raise ValueError("ends_on is before starts_on")
         if self.location is None and not self.remote:
             raise ValueError("an opening needs a location unless it can be done remotely")
+        problems = schedule_problems([stop_of(s) for s in self.schedule])
+        if problems:
+            index, reason = problems[0]
+            raise ValueError(f"schedule stop {index}: {reason}")
         return self
 
 
@@ -177,6 +202,7 @@ class OpeningChange(BaseModel):
     low_threshold: StrictBool | None = None
     description: Text | None = Field(None, max_length=5000)
     paused: StrictBool | None = None
+    schedule: list[ScheduleStopIn] | None = Field(None, max_length=100)
 
 
 class OpeningOut(OpeningIn):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from services.matching.domain import (
     cell_of,
     words,
 )
+from services.matching.domain.mobile import Stop, opening_on
 from shared.events.intake import ParticipantProfile
 from shared.events.vocabulary import Transport
 
@@ -39,8 +40,28 @@ def candidate_of(
     )
 
 
-def opening_of(row: asyncpg.Record, accepted: int | None = None) -> OpeningView:
-    """An opening row with its accepted count (or the count given) as the domain's view."""
+def opening_of(
+    row: asyncpg.Record, accepted: int | None = None, day: date | None = None
+) -> OpeningView:
+    """An opening row with its accepted count (or the count given) as the domain's view, on
+    `day` (today): a mobile centre's opening is at the stop covering that day."""
+    view = _opening_view(row, accepted)
+    stops = stored_schedule(row)
+    if not stops:
+        return view
+    schedule = [Stop(date.fromisoformat(s["starts_on"]), date.fromisoformat(s["ends_on"]),
+                     s["lat"], s["lon"], s.get("municipality")) for s in stops]  # fmt: skip
+    return opening_on(view, schedule, day or date.today(), lambda _municipality: None)
+
+
+def stored_schedule(row: asyncpg.Record) -> list[dict[str, Any]]:
+    """An opening row's schedule of stops (stored as JSON), as posted."""
+    raw = row["schedule"] if "schedule" in row else None
+    stops = raw if isinstance(raw, list) else json.loads(raw or "[]")
+    return list(stops)
+
+
+def _opening_view(row: asyncpg.Record, accepted: int | None) -> OpeningView:
     return OpeningView(
         opening_id=row["opening_id"],
         organisation_id=row["organisation_id"],

@@ -6,7 +6,7 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import streams
 from shared.events.envelope import Payload, register
@@ -15,6 +15,18 @@ from shared.events.vocabulary import DeclineCode, OpeningKind, OrganisationKind
 
 class _MatchingEvent(Payload):
     STREAM: ClassVar[str] = streams.MATCHING
+
+
+class MobileStop(BaseModel):
+    """Where a mobile work-practice centre is from one day to another (both included)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    starts_on: date
+    ends_on: date
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    municipality: str | None = Field(None, max_length=100)
+    """A label of the place (the coordinates decide the distance)."""
 
 
 class OpeningFields(_MatchingEvent):
@@ -31,6 +43,8 @@ class OpeningFields(_MatchingEvent):
     ends_on: date | None = None
     paused: bool = False
     """Paused by its organisation: no new proposals until it is resumed."""
+    schedule: list[MobileStop] = Field(default_factory=list)
+    """A mobile centre's stops: on a day a stop covers, the opening is there."""
 
 
 @register

@@ -75,6 +75,7 @@ OPENING_COLUMNS = (
     "low_threshold",
     "description",
     "paused",
+    "schedule",
 )
 
 _COUNTS = (
@@ -88,7 +89,10 @@ _COUNTS = (
 async def save_opening(conn: asyncpg.Connection, o: dict[str, Any]) -> None:
     """Insert an opening, or replace its fields."""
     cols = ", ".join(OPENING_COLUMNS)
-    params = ", ".join(f"${i}" for i in range(1, len(OPENING_COLUMNS) + 1))
+    params = ", ".join(
+        f"${i}::jsonb" if c == "schedule" else f"${i}"
+        for i, c in enumerate(OPENING_COLUMNS, start=1)
+    )
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in OPENING_COLUMNS[2:])
     await conn.execute(
         f"INSERT INTO opening ({cols}) VALUES ({params}) ON CONFLICT (opening_id)"
