@@ -18,11 +18,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method the app's OpenAPI document names for a path like `path`."""
+    """Every method the app's OpenAPI document names for a path like `path`; a path that is
+    a template's literal (`/v1/participants/search`) is that resource alone, not also an
+    id of the parameterised one beside it (`/v1/participants/{participant_id}`)."""
+    paths = app.openapi().get("paths", {})
+    matching = [t for t in paths if _pattern(t).fullmatch(path)]
+    literal = [t for t in matching if "{" not in t]
     methods: set[str] = set()
-    for template, item in app.openapi().get("paths", {}).items():
-        if _pattern(template).fullmatch(path):
-            methods |= {m.upper() for m in item if m in _METHODS}
+    for template in literal or matching:
+        methods |= {m.upper() for m in paths[template] if m in _METHODS}
     return sorted(methods)
 
 
