@@ -21,12 +21,18 @@ from shared.events.streams import ALL_EVENT_STREAMS
 
 Apply = Callable[[asyncpg.Connection, Sequence[Envelope[Any]]], Awaitable[None]]
 
+
+async def _logged_only(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]) -> None:
+    """Events that change no figure: kept in the event log (a rebuild replays them), nothing
+    more (a follow-up falling due is a reminder; refused rows never became participants)."""
+
 PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantRegistered.TYPE: store.participant_registered,
     intake.ParticipantUpdated.TYPE: store.participant_updated,
     intake.ParticipantTransferred.TYPE: store.participant_transferred,
     intake.ParticipantConsentWithdrawn.TYPE: store.consent_withdrawn,
     intake.ParticipantErased.TYPE: erasure.participant_erased,  # records erased_at too
+    intake.IntakeRowsRefused.TYPE: _logged_only,
     caseplan.CaseplanOpened.TYPE: cp.caseplan_opened,
     caseplan.CaseplanWorkerAssigned.TYPE: cp.worker_assigned,
     caseplan.CaseplanWaitlisted.TYPE: cp.waitlisted,
@@ -38,6 +44,7 @@ PROJECTIONS: dict[str, Apply] = {
     caseplan.PlacementHoursLogged.TYPE: cp.placement_hours_logged,
     caseplan.ParticipantExited.TYPE: cp.participant_exited,
     caseplan.ParticipantFollowedUp.TYPE: cp.participant_followed_up,
+    caseplan.ParticipantFollowUpDue.TYPE: _logged_only,
     caseplan.MeetingScheduled.TYPE: meetings.meeting_scheduled,
     caseplan.MeetingCancelled.TYPE: meetings.meeting_cancelled,
     caseplan.MeetingAttendanceRecorded.TYPE: meetings.meeting_attendance_recorded,

@@ -79,8 +79,8 @@ def build_filter(
     """A filter from typed values; raises InvalidFilter when they do not fit together."""
     if start and end and start > end:
         raise InvalidFilter("to", "the end of the period is before its start")
-    if municipality is not None and not municipality.strip():
-        raise InvalidFilter("municipality", "must not be empty")
+    # A municipality is a name as given (at least one character, no NUL: the query's schema);
+    # one nobody is registered in has empty figures, as a name with only spaces does.
     if risk_group is not None and risk_group not in {g.value for g in RiskGroup}:
         raise InvalidFilter("risk_group", f"unknown risk group {risk_group!r}")
     place = None if municipality is None else municipality.strip()

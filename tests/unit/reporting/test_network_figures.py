@@ -157,7 +157,6 @@ def test_filters_admit_by_municipality_risk_group_and_organisation() -> None:
         ({"start": "2025-03-01", "end": "2025-02-01"}, "to"),
         ({"organisation": "x"}, "organisation"),
         ({"risk_group": "pirate"}, "risk_group"),
-        ({"municipality": " "}, "municipality"),
     ],
 )
 def test_invalid_filters_say_which_field_and_why(raw: dict[str, str], field: str) -> None:
