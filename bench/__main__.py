@@ -1,5 +1,5 @@
-"""Every benchmark in one run: the ceiling first, then intake, pipeline, latency, matching,
-reporting, web.
+"""Every benchmark in one run: the ceiling first, then intake, pipeline, latency, trickle,
+matching, reporting, web.
 
 Prints one table (each figure with its target and whether it was met; throughput also as a
 ratio of the ceiling measured in the same run) and writes it as JSON to bench/results/.
@@ -19,7 +19,7 @@ from typing import Any
 
 import uvloop
 
-from bench import ceiling, intake, latency, matching, pipeline, reporting, web
+from bench import ceiling, intake, latency, matching, pipeline, reporting, trickle, web
 from bench.common import Report
 
 FULL: dict[str, dict[str, Any]] = {
@@ -27,6 +27,7 @@ FULL: dict[str, dict[str, Any]] = {
     "intake": {"sequential": 1_000, "steady": 2_000, "rate": 200.0, "batch": 20_000},
     "pipeline": {"intakes": 100_000, "chunk": 2_000, "replicas": [1, 2]},
     "latency": {"intakes": 2_000, "rate": 200.0, "openings": 1_000},
+    "trickle": {"rates": [20.0, 100.0, 200.0], "seconds": 20.0, "single": 100},
     "matching": {"participants": 100_000, "openings": 10_000, "samples": 200, "brute": 10},
     "reporting": {"participants": 1_000_000, "filters": None},
     "web": {"participants": 100_000, "repeat": 200},
@@ -36,11 +37,12 @@ QUICK: dict[str, dict[str, Any]] = {
     "intake": {"sequential": 200, "steady": 300, "rate": 50.0, "batch": 2_000},
     "pipeline": {"intakes": 2_000, "chunk": 1_000, "replicas": [1]},
     "latency": {"intakes": 300, "rate": 50.0, "openings": 200},
+    "trickle": {"rates": [20.0, 100.0, 200.0], "seconds": 5.0, "single": 20},
     "matching": {"participants": 20_000, "openings": 2_000, "samples": 50, "brute": 3},
     "reporting": {"participants": 20_000, "filters": ["none", "municipality"]},
     "web": {"participants": 3_000, "repeat": 30},
 }
-ORDER = ["ceiling", "intake", "pipeline", "latency", "matching", "reporting", "web"]
+ORDER = ["ceiling", "intake", "pipeline", "latency", "trickle", "matching", "reporting", "web"]
 
 
 async def _pipeline(sizes: dict[str, Any], best_ceiling: float) -> Report:
@@ -80,6 +82,7 @@ async def run(sizes: dict[str, dict[str, Any]], only: list[str]) -> Report:
         "intake": lambda: _intake(sizes["intake"]),
         "pipeline": lambda: _pipeline(sizes["pipeline"], best),
         "latency": lambda: latency.measure(**{**sizes["latency"], "seed": 3}),
+        "trickle": lambda: trickle.measure(**sizes["trickle"]),
         "matching": lambda: asyncio.to_thread(_matching, sizes["matching"]),
         "reporting": lambda: reporting.measure(
             sizes["reporting"]["participants"], filter_names=sizes["reporting"]["filters"]

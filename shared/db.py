@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 
@@ -51,10 +53,25 @@ async def _no_reset_query(conn: asyncpg.Connection) -> None:
     asyncpg still rolls back a transaction left open."""
 
 
+def statement_kind(query: str) -> str:
+    """The first keyword of a statement, lower case (`select`, `insert`, `begin`, ...)."""
+    head = query.lstrip().split(None, 1)
+    return head[0].rstrip(";").lower() if head else ""
+
+
 async def create_pool(
-    dsn: str, *, schema: str, min_size: int = 2, max_size: int = 10, wait_s: float = 60.0
+    dsn: str,
+    *,
+    schema: str,
+    min_size: int = 2,
+    max_size: int = 10,
+    wait_s: float = 60.0,
+    on_statement: Callable[[str], None] | None = None,
 ) -> asyncpg.Pool:
-    """A pool whose connections use `schema` first; waits for PostgreSQL to answer."""
+    """A pool whose connections use `schema` first; waits for PostgreSQL to answer.
+
+    `on_statement`, when given, is called with each statement's text as it ends (each is a
+    round trip: the bench counts them, `POLKU_DB_COUNT_STATEMENTS`)."""
     from shared.outage import Backoff, OutageLog  # shared.outage classifies with this module
 
     backoff, outage = Backoff(), OutageLog(log, f"database of {schema}")
@@ -68,6 +85,7 @@ async def create_pool(
                 server_settings={"search_path": f"{schema},public", "application_name": schema},
                 command_timeout=60,
                 reset=_no_reset_query,
+                init=None if on_statement is None else _statement_logger(on_statement),
             )
             assert pool is not None
             outage.recovered()
@@ -77,3 +95,12 @@ async def create_pool(
                 raise
             outage.failed(exc)
             await asyncio.sleep(backoff.next())
+
+
+def _statement_logger(
+    on_statement: Callable[[str], None],
+) -> Callable[[asyncpg.Connection], Any]:
+    async def init(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(lambda record: on_statement(record.query))
+
+    return init

@@ -61,6 +61,12 @@ class ServiceMetrics:
             ["service"],
             registry=r,
         )
+        self.db_statements = Counter(
+            "polku_db_statements",
+            "SQL statements sent by the pool, by first keyword (POLKU_DB_COUNT_STATEMENTS)",
+            ["service", "kind"],
+            registry=r,
+        )
         self.http_requests = Counter(
             "polku_http_requests",
             "HTTP requests served",

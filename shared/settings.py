@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     web_port: int = Field(8000, description="HTTP port of the web front for people")
 
     db_pool_size: int = Field(10, ge=2, le=100, description="PostgreSQL connections per process")
+    db_count_statements: bool = Field(
+        False, description="count the pool's SQL statements in /metrics (the bench's round trips)"
+    )
     consumer_batch_size: int = Field(200, ge=1, le=5000, description="entries per XREADGROUP")
     consumer_block_ms: int = Field(500, ge=1, description="XREADGROUP block time")
     claim_idle_ms: int = Field(

@@ -16,7 +16,7 @@ from fastapi import APIRouter
 from faststream.redis import RedisBroker
 
 from shared import erasure
-from shared.db import create_pool
+from shared.db import create_pool, statement_kind
 from shared.messaging import EventConsumer
 from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
@@ -77,8 +77,17 @@ class Runtime:
     async def start(self) -> None:
         """Connect, create groups, start the broker and the background loops."""
         s = self.settings
+        counted = self.metrics.db_statements
         self.pool = await create_pool(
-            s.database_url, schema=self.name, min_size=1, max_size=s.db_pool_size
+            s.database_url,
+            schema=self.name,
+            min_size=1,
+            max_size=s.db_pool_size,
+            on_statement=(
+                (lambda q: counted.labels(self.name, statement_kind(q)).inc())
+                if s.db_count_statements
+                else None
+            ),
         )
         self.redis = aioredis.from_url(s.redis_url, health_check_interval=10, **_timeouts(s))
         self.consumer.pool, self.consumer.redis = self.pool, self.redis
