@@ -27,11 +27,13 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import aiohttp
+import redis.asyncio as aioredis
 import uvloop
 
 from bench import latency_spans as spans
@@ -40,6 +42,7 @@ from bench.receiver import WebhookReceiver
 from demo import iter_participants
 from demo.bodies import intake_body, opening_body, organisation_body
 from demo.region import build_region
+from shared.events import streams
 from shared.events.vocabulary import OpeningKind
 from shared.migrate import migrate
 from shared.outbox import channel_of
@@ -206,9 +209,14 @@ async def watch(
     return tasks
 
 
-async def watch_proposals(dsn: str, t: spans.Timeline, done: asyncio.Event) -> int:
+async def watch_proposals(
+    dsn: str, t: spans.Timeline, done: asyncio.Event, redis_url: str | None = None
+) -> int:
     """Note each participant's first committed proposal; wakes on matching's outbox NOTIFY
-    (sent at commit by the transaction that inserts the match rows). Returns the wake-ups."""
+    (sent at commit by the transaction that inserts the match rows) and, given `redis_url`,
+    on each entry matching publishes: a consumer's small batch hands its rows to matching's
+    relay after the commit without a NOTIFY (`OutboxRelay.hand_off`), so the XADD comes
+    after the commit. Returns the wake-ups."""
     conn, listener = await connect(dsn), await connect(dsn)
     woke, notified = asyncio.Event(), 0
 
@@ -218,6 +226,9 @@ async def watch_proposals(dsn: str, t: spans.Timeline, done: asyncio.Event) -> i
         woke.set()
 
     await listener.add_listener(channel_of("matching"), on_notify)
+    reader = None
+    if redis_url is not None:
+        reader = asyncio.create_task(_watch_stream(redis_url, streams.MATCHING, on_notify, done))
     try:
         while not done.is_set():
             with contextlib.suppress(TimeoutError):
@@ -229,9 +240,29 @@ async def watch_proposals(dsn: str, t: spans.Timeline, done: asyncio.Event) -> i
                 for row in await conn.fetch(PROPOSED_SQL, unproposed):
                     t.proposed[row[0]] = now
     finally:
+        if reader is not None:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
         await listener.close()
         await conn.close()
     return notified
+
+
+async def _watch_stream(
+    redis_url: str, stream: str, on_entry: Callable[[], None], done: asyncio.Event
+) -> None:
+    """Call `on_entry` whenever entries arrive on `stream` (XREAD, blocking 100 ms)."""
+    client = aioredis.from_url(redis_url)
+    last = "$"
+    try:
+        while not done.is_set():
+            answer = await client.xread({stream: last}, block=100)
+            for _, entries in answer or []:
+                if entries:
+                    last = entries[-1][0]
+                    on_entry()
+    finally:
+        await client.aclose()
 
 
 async def settle(t: spans.Timeline, limit_s: float, quiet_s: float = 10.0) -> None:
@@ -275,7 +306,7 @@ async def measure(
             bodies = [intake_body(p) for p in iter_participants(seed, intakes)]
             cpu.begin()
             run.notified, run.firing_cpus = await _drive(
-                dsn, client, urls, bodies, rate, t, settle_s, cpu
+                dsn, client, urls, bodies, rate, t, settle_s, cpu, redis.url
             )
         await spans.webhooks_settle(receiver)
         run.cpu_s = cpu.used()
@@ -300,12 +331,13 @@ async def _drive(
     t: spans.Timeline,
     settle_s: float,
     cpu: spans.CpuMeter,
+    redis_url: str,
 ) -> tuple[int, float]:
     """Fire the intakes while watching; how many NOTIFYs woke the proposal watcher, and how
     many of the machine's CPUs were busy on average while the intakes were being posted."""
     done = asyncio.Event()
     watcher = asyncio.create_task(watch(dsn, client, urls["caseplan"], t, done))
-    proposals = asyncio.create_task(watch_proposals(dsn, t, done))
+    proposals = asyncio.create_task(watch_proposals(dsn, t, done, redis_url))
     await fire_intakes(client, urls["intake"], bodies, rate, t)
     firing_cpus = cpu.used()["machine"] / max(cpu.elapsed(), 1e-9)
     await settle(t, settle_s)

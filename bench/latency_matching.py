@@ -132,8 +132,8 @@ async def measure(
                 client, stack["matching"].url, receiver.url, openings, seed
             )
         cpu = spans.CpuMeter({"matching": matching})
-        cpu_ms = await _phases(dsn, redis, receiver, cpu, t, run,
-                               participants=participants, rate=rate, seed=seed)  # fmt: skip
+        cpu_ms = await _phases(dsn, redis, receiver, cpu, t, run, participants=participants,
+                               rate=rate, seed=seed, redis_url=server.url)  # fmt: skip
         run.hooks = await spans.first_webhooks(dsn, receiver.arrived())
         run.ready = await spans.readiness_xadds(server.url)
         await spans.add_database_times(dsn, run.ready)
@@ -158,6 +158,7 @@ async def _phases(
     participants: int,
     rate: float,
     seed: int,
+    redis_url: str,
 ) -> dict[str, float]:
     """Registrations all at once, then readiness at `rate`; matching's CPU (ms) per event."""
     events = registrations(seed, participants)
@@ -171,7 +172,7 @@ async def _phases(
     cpu.begin()
     print("readiness phase", file=sys.stderr, flush=True)
     done = asyncio.Event()
-    watcher = asyncio.create_task(watch_proposals(dsn, t, done))
+    watcher = asyncio.create_task(watch_proposals(dsn, t, done, redis_url))
     await send_readiness(redis, people, rate, t)
     await settle(t, limit_s=60, quiet_s=3)
     done.set()

@@ -180,7 +180,9 @@ async def batch_template(kind: Literal["csv", "xlsx"], principal: Municipal) -> 
     return Response(build(), media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-@router.get("/participants/{participant_id:uuid}", response_model=ParticipantOut, responses=NOT_FOUND)
+@router.get(
+    "/participants/{participant_id:uuid}", response_model=ParticipantOut, responses=NOT_FOUND
+)
 async def get_participant(
     participant_id: UUID, pool: PoolDep, vault: VaultDep, principal: Municipal
 ) -> ParticipantOut:
@@ -246,7 +248,9 @@ async def search_participants(
     )
 
 
-@router.patch("/participants/{participant_id:uuid}", response_model=ParticipantOut, responses=CHANGE)
+@router.patch(
+    "/participants/{participant_id:uuid}", response_model=ParticipantOut, responses=CHANGE
+)
 async def correct_participant(
     participant_id: UUID,
     body: ParticipantCorrection,

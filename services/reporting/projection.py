@@ -26,6 +26,7 @@ async def _logged_only(conn: asyncpg.Connection, events: Sequence[Envelope[Any]]
     """Events that change no figure: kept in the event log (a rebuild replays them), nothing
     more (a follow-up falling due is a reminder; refused rows never became participants)."""
 
+
 PROJECTIONS: dict[str, Apply] = {
     intake.ParticipantRegistered.TYPE: store.participant_registered,
     intake.ParticipantUpdated.TYPE: store.participant_updated,
