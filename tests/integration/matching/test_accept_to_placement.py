@@ -54,7 +54,9 @@ def test_accepted_match_starts_a_placement(
     (proposal,) = wait_until(
         lambda: httpx.get(inbox, headers=workshop).json(), what="a proposal in the inbox"
     )
-    assert "participant_id" not in proposal
+    # A proposal names nobody: the pseudonymous id (and a placement receipt, for the first
+    # name) come only with an accepted line.
+    assert proposal.get("participant_id") is None and proposal.get("placement_receipt") is None
 
     r = httpx.post(f"{matching}/v1/matches/{proposal['match_id']}/accept", headers=workshop)
     assert r.status_code == 200, r.text
