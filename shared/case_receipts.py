@@ -11,7 +11,10 @@ opening the name soon after; a forged or borrowed receipt opens nothing.
 A *placement receipt* is matching's word, in the same shape under its own purpose (so neither
 kind passes for the other), that an organisation accepted the participant for one of its
 openings: intake opens the given name to that employer or workshop with it (and only when
-the participant agreed to `employer_contact`).
+the participant agreed to `employer_contact`). Caseplan's list of an organisation's
+placements (`GET /v1/organisations/{id}/placements`) gives the same placement receipt, for
+the reading organisation (the placement's own, or its central workshop), once the placement
+has started: one scheme, two services that know of a placement.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from shared.events.intake import (
     ParticipantTransferred,
     ParticipantUpdated,
 )
-from shared.events.matching import MatchAccepted
+from shared.events.matching import MatchAccepted, OrganisationRegistered, OrganisationUpdated
 from shared.messaging import EventConsumer
 
 PRODUCER = "caseplan"
@@ -106,3 +106,25 @@ def register_handlers(consumer: EventConsumer) -> None:
         """An accepted match starts a placement."""
         started = await service_work.start_placement(conn, event.payload, event.occurred_at.date())
         return _follow(event, started)
+
+    @consumer.on(OrganisationRegistered)
+    async def on_organisation_registered(
+        conn: asyncpg.Connection, event: Envelope[OrganisationRegistered]
+    ) -> list[Envelope[Any]]:
+        """Keep which central workshop a satellite belongs to (its staff read our placements)."""
+        o = event.payload
+        await service_work.remember_network(
+            conn, o.organisation_id, o.central_workshop_id, event.occurred_at
+        )
+        return []
+
+    @consumer.on(OrganisationUpdated)
+    async def on_organisation_updated(
+        conn: asyncpg.Connection, event: Envelope[OrganisationUpdated]
+    ) -> list[Envelope[Any]]:
+        """A satellite joined, left or changed its central workshop."""
+        o = event.payload
+        await service_work.remember_network(
+            conn, o.organisation_id, o.central_workshop_id, event.occurred_at
+        )
+        return []

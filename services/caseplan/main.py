@@ -2,7 +2,14 @@
 
 from fastapi import FastAPI
 
-from services.caseplan import api, api_agreements, api_cases, api_meetings, api_work
+from services.caseplan import (
+    api,
+    api_agreements,
+    api_cases,
+    api_meetings,
+    api_placements,
+    api_work,
+)
 from services.caseplan.errors import install_error_handlers
 from services.caseplan.follow_ups import follow_up_job
 from services.caseplan.handlers import register_handlers
@@ -20,6 +27,7 @@ DEFINITION = ServiceDefinition(
         api.router,
         api_cases.router,
         api_work.router,
+        api_placements.router,
         api_agreements.router,
         api_meetings.router,
         audit.router,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeAlias
 from uuid import UUID
@@ -23,7 +23,7 @@ from services.caseplan.domain.activities import Activity
 from services.caseplan.domain.case_plan import CasePlan, Goal
 from services.caseplan.domain.placements import Placement
 from services.caseplan.domain.refusal import Refusal
-from services.caseplan.repository import plans, work
+from services.caseplan.repository import network, plans, work
 from services.caseplan.service import case_organisation, plan_unless_erased, worker_contact
 from shared.events.envelope import Payload
 from shared.events.matching import MatchAccepted
@@ -122,6 +122,13 @@ async def log_activity_hours(
 
 
 # -- placements ----------------------------------------------------------------------------
+async def remember_network(
+    conn: Conn, organisation_id: UUID, central_workshop_id: UUID | None, at: datetime
+) -> None:
+    """Matching told an organisation's central workshop (None: not a satellite)."""
+    await network.save_organisation(conn, organisation_id, central_workshop_id, at)
+
+
 async def start_placement(conn: Conn, match: MatchAccepted, today: date) -> list[Payload]:
     """An organisation accepted a match: the participant's placement starts."""
     plan = await plan_unless_erased(conn, match.participant_id)

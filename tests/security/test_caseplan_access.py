@@ -171,6 +171,18 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
         None,
         {**SW_ONLY, "support_worker": 200, "admin": 409},
     ),
+    (
+        "GET",
+        "/v1/organisations/{wsid}/placements",  # each its own (and a central its satellites')
+        None,
+        {
+            **SW_ONLY,
+            "support_worker": 403,
+            "other_support_worker": 403,
+            "workshop": 200,
+            "admin": 200,
+        },
+    ),
     ("POST", "/v1/placements/{plid}/hours", "placement_hours", PLACEMENT),
     (
         "POST",
@@ -297,6 +309,7 @@ async def _scene(http: httpx.AsyncClient, settings: Settings, keys: Keys) -> dic
         "mid": meetings[0].json()["meeting_id"],
         "later": meetings[1].json()["meeting_id"],
         "oid": str(keys.organisation["support_worker"]),
+        "wsid": str(keys.organisation["workshop"]),
         "pid": str(pid),
         "cid": plan["case_plan_id"],
         "wid": worker.json()["support_worker_id"],
@@ -381,6 +394,7 @@ def test_every_caseplan_operation_needs_a_key_and_is_in_the_matrix(caseplan_app:
         "mid": "meeting_id",
         "later": "meeting_id",
         "oid": "organisation_id",
+        "wsid": "organisation_id",
     }
     in_matrix = {
         (m, p.split("?")[0].format(**{k: "{" + v + "}" for k, v in names.items()}))

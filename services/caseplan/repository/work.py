@@ -185,7 +185,8 @@ async def add_many_activity_hours(conn: Conn, logged: list[tuple[UUID, date, Dec
 
 
 # -- placements ---------------------------------------------------------------------------
-def _placement(r: asyncpg.Record) -> Placement:
+def placement_of_row(r: asyncpg.Record) -> Placement:
+    """A placement from its row."""
     return Placement(
         placement_id=r["placement_id"],
         case_plan_id=r["case_plan_id"],
@@ -226,7 +227,7 @@ async def placement(conn: Conn, placement_id: UUID, *, lock: bool = False) -> Pl
     """One placement (row-locked when `lock`)."""
     sql = "SELECT * FROM placement WHERE placement_id = $1" + (" FOR UPDATE" if lock else "")
     row = await conn.fetchrow(sql, placement_id)
-    return None if row is None else _placement(row)
+    return None if row is None else placement_of_row(row)
 
 
 async def placements_of(conn: Conn, case_plan_id: UUID) -> list[Placement]:
@@ -235,7 +236,7 @@ async def placements_of(conn: Conn, case_plan_id: UUID) -> list[Placement]:
         "SELECT * FROM placement WHERE case_plan_id = $1 ORDER BY starts_on, created_at",
         case_plan_id,
     )
-    return [_placement(r) for r in rows]
+    return [placement_of_row(r) for r in rows]
 
 
 async def placement_hours_on(conn: Conn, placement_id: UUID, day: date) -> Decimal:
@@ -280,7 +281,7 @@ async def placements_by_ids(conn: Conn, placement_ids: list[UUID]) -> dict[UUID,
         " FOR UPDATE",
         placement_ids,
     )
-    return {r["placement_id"]: _placement(r) for r in rows}
+    return {r["placement_id"]: placement_of_row(r) for r in rows}
 
 
 async def placement_hours_on_days(

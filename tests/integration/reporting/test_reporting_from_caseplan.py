@@ -1,5 +1,6 @@
 """Caseplan and reporting running side by side on real PostgreSQL and Redis: the hours a
-support worker logs on activities and those a workshop logs on a placement each count once
+support worker logs on activities and those a workshop logs on a placement (one day, or a
+week's grid through the placement timesheet) each count once
 in the figures (also when the relay delivers their events again), and every worker's
 capacity in the caseloads is their own limit, including a worker who took the waiting list."""
 
@@ -132,16 +133,19 @@ async def test_hours_count_once_each_and_capacity_is_each_workers_own(
             ),
         )  # fmt: skip
         placement = (await _plan(cp, first, "placements"))["placements"][0]["placement_id"]
-        for d, hours in ((10, "5"), (9, "4.5")):  # 9.5 hours logged by the workshop
-            r = await cp.post(
-                f"/v1/placements/{placement}/hours",
-                json={
-                    "organisation_id": str(WORKSHOP),
-                    "hours": hours,
-                    "worked_on": (TODAY - timedelta(days=d)).isoformat(),
-                },
-            )
-            assert r.status_code == 200, r.text
+        r = await cp.post(  # 5 hours on one day, as a workshop logs one day
+            f"/v1/placements/{placement}/hours",
+            json={"organisation_id": str(WORKSHOP), "hours": "5",
+                  "worked_on": (TODAY - timedelta(days=10)).isoformat()},
+        )  # fmt: skip
+        assert r.status_code == 200, r.text
+        r = await cp.post(  # 4.5 more in the week's grid the workshop's page sends
+            "/v1/placement-timesheets",
+            json={"organisation_id": str(WORKSHOP), "rows": [
+                {"placement_id": placement, "worked_on": (TODAY - timedelta(days=9)).isoformat(),
+                 "hours": "4.5"}]},
+        )  # fmt: skip
+        assert r.status_code == 200, r.text
 
         want = {"activity_hours": 6.0, "work_practice_hours": 9.5, "hours_total": 15.5}
 
