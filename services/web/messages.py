@@ -79,6 +79,15 @@ CODES: dict[str, str] = {
     "no_seats_left": N_("The opening has no seats left."),
     "match_not_found": N_("No such proposal."),
     "opening_not_found": N_("No such opening."),
+    "placement_not_found": N_("No such placement at your organisation."),
+    "placement_ended": N_("The placement has ended and takes no more entries."),
+    "wrong_organisation": N_("Only the placement's own organisation may do this."),
+    "other_organisation": N_("Only the placement's own organisation may do this."),
+    "worked_in_future": N_("Hours are logged for days already worked, not ahead."),
+    "worked_before_start": N_("That day is before the start."),
+    "attendance_in_future": N_("Attendance is recorded for days that have come, not ahead."),
+    "ends_before_start": N_("The placement cannot end before it started."),
+    "timesheet_refused": N_("The week was refused: nothing was saved."),
 }
 
 FIELDS: dict[str, str] = {
@@ -154,4 +163,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("distance"),
     N_("interests"),
     N_("waiting"),
+    N_("hired"),
+    N_("dropped_out"),
+    N_("ended_by_organisation"),
 )

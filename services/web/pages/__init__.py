@@ -10,6 +10,7 @@ from services.web.pages import (
     operator,
     upload,
     worker,
+    workshop,
 )
 
 ROUTERS = [
@@ -22,4 +23,5 @@ ROUTERS = [
     clerk.router,
     worker.router,
     employer.router,
+    workshop.router,
 ]

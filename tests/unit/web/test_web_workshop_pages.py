@@ -1,0 +1,120 @@
+"""A workshop's placements page rendered without servers, and its forms: the week's grid for
+every own placement (errors beside their cells in the reader's words), the satellites' read
+only, names and contacts only once started, the end of a placement."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.web import messages
+from services.web.i18n import render, translations
+from services.web.worker_forms import week_of
+from services.web.workshop_forms import PLACEMENT_OUTCOMES, cell, end_body, hours_of, parse_grid
+
+PERSON = {"display_name": "Mari", "role": "workshop", "manages_people": False}
+MONDAY = date(2026, 3, 2)
+WEEK = week_of(MONDAY)
+TODAY = date(2026, 3, 4)
+
+
+def _line(pid: str, **extra: Any) -> dict[str, Any]:
+    days = [{"day": d.isoformat(), "hours": "0", "present": None} for d in WEEK]
+    return {
+        "placement_id": pid, "organisation_id": "o1", "participant_id": f"participant-{pid}",
+        "opening_id": None, "opening_kind": "workshop_place", "starts_on": "2026-03-03",
+        "hours_per_week": 20, "status": "active", "outcome": None, "ended_on": None,
+        "hours_logged": "6.00", "own": True, "started": True,
+        "support_worker_contact": "tuki@example.org", "placement_receipt": "1.x", "week": days,
+    } | extra  # fmt: skip
+
+
+def _render(language: str, **extra: Any) -> str:
+    gettext = translations(language).gettext
+    context: dict[str, Any] = {
+        "own": [], "satellites": [], "ended": [], "names": {}, "week": WEEK,
+        "previous": MONDAY - timedelta(days=7), "next": MONDAY + timedelta(days=7),
+        "this_week": MONDAY, "outcomes": PLACEMENT_OUTCOMES, "cell": cell, "errors": {},
+        "values": {}, "end_errors": {}, "done": None,
+    }  # fmt: skip
+    return render(
+        "placements.html", language, csrf="t", person=PERSON, path="/placements",
+        words=lambda code: messages.words_of(code, gettext),
+        field_words=lambda error: messages.field_words(error, gettext), field_label=str,
+        weekday=lambda d: d.strftime("%a"), **context | extra,
+    )  # fmt: skip
+
+
+def test_every_own_placement_has_its_week_in_one_form_and_the_satellites_are_read_only() -> None:
+    own = [_line("p1"), _line("p2", started=False, starts_on="2026-03-09",
+                              support_worker_contact=None, placement_receipt=None)]  # fmt: skip
+    own[0]["week"][1] = {"day": "2026-03-03", "hours": "6.00", "present": True}
+    theirs = _line("p3", own=False, organisation_id="o2")
+    html = _render("et", own=own, satellites=[theirs], names={"participant-p1": "<i>Aino</i>",
+                                                              "participant-p3": "Jaan"})  # fmt: skip
+    assert html.count('<form method="post" action="/placements/week"') == 1
+    for pid in ("p1", "p2"):
+        assert f'name="{cell(pid, MONDAY)}"' in html and f'action="/placements/{pid}/end"' in html
+    assert 'name="h-p3-' not in html and "/placements/p3/end" not in html  # read only
+    assert '<span class="participant-first-name">&lt;i&gt;Aino&lt;/i&gt;</span>' in html
+    assert "Osaleja (nimi selgub paigutuse alguses)" in html  # p2 has not started
+    assert html.count("tuki@example.org") == 2  # p1 and p3, not p2
+    assert "märgitud 6.00 t" in html
+    assert '<option value="present" selected>kohal</option>' in html
+    assert 'href="/placements"' in html and 'href="/openings"' in html  # the nav
+    assert "Teie satelliittöökodades" in html
+
+
+def test_refused_cells_show_their_reason_in_the_readers_language() -> None:
+    h, a = cell("p1", MONDAY), cell("p1", WEEK[1], "a")
+    html = _render("fi", own=[_line("p1")], errors={h: "worked_before_start",
+                                                    a: "attendance_in_future"},
+                   values={h: "7"})  # fmt: skip
+    assert f'id="{h}-error" data-code="worked_before_start">Se päivä on ennen alkua.</p>' in html
+    assert f'aria-describedby="{h}-error" aria-invalid="true"' in html
+    assert "Läsnäolo merkitään tulleille päiville, ei etukäteen." in html
+    assert 'value="7"' in html
+
+
+def test_the_grid_becomes_timesheet_rows_and_changed_attendance() -> None:
+    lines = [_line("p1"), _line("p3", own=False), _line("p4", status="ended")]
+    lines[0]["week"][2] = {"day": "2026-03-04", "hours": "0", "present": True}
+    values = {
+        cell("p1", WEEK[1]): "6", cell("p1", WEEK[2]): "4,5",
+        cell("p1", WEEK[1], "a"): "present", cell("p1", WEEK[2], "a"): "present",  # as recorded
+        cell("p3", WEEK[1]): "8", cell("p4", WEEK[1]): "8",  # not ours to log
+    }  # fmt: skip
+    grid = parse_grid(values, lines, WEEK, TODAY)
+    assert grid.errors == {}
+    assert grid.rows == [
+        {"placement_id": "p1", "worked_on": "2026-03-03", "hours": "6"},
+        {"placement_id": "p1", "worked_on": "2026-03-04", "hours": "4.5"},
+    ]
+    assert grid.cells == [cell("p1", WEEK[1]), cell("p1", WEEK[2])]
+    assert grid.attendance == [("p1", WEEK[1], True, cell("p1", WEEK[1], "a"))]
+
+
+def test_the_grid_refuses_bad_hours_and_attendance_before_the_start_or_ahead() -> None:
+    values = {cell("p1", WEEK[1]): "25", cell("p1", WEEK[2]): "x",
+              cell("p1", MONDAY, "a"): "absent", cell("p1", WEEK[5], "a"): "present"}  # fmt: skip
+    grid = parse_grid(values, [_line("p1")], WEEK, TODAY)
+    assert grid.errors == {
+        cell("p1", WEEK[1]): "hours_out_of_range",
+        cell("p1", WEEK[2]): "float_parsing",
+        cell("p1", MONDAY, "a"): "before_start",
+        cell("p1", WEEK[5], "a"): "attendance_in_future",
+    }
+    assert hours_of("NaN") == "float_parsing" and hours_of("0,25") == Decimal("0.25")
+
+
+def test_the_end_form_needs_an_outcome_and_a_real_day() -> None:
+    assert end_body({}, "o1") == ({}, "enum")
+    assert end_body({"outcome": "hired", "ended_on": "2026-02-30"}, "o1") == (
+        {}, "date_from_datetime_parsing",
+    )  # fmt: skip
+    body, error = end_body({"outcome": "completed", "ended_on": "2026-03-04",
+                            "ready_again": "on"}, "o1")  # fmt: skip
+    assert error is None and body == {"organisation_id": "o1", "outcome": "completed",
+                                      "ended_on": "2026-03-04", "ready_again": True}  # fmt: skip
+    assert end_body({"outcome": "dropped_out"}, "o1")[0]["ready_again"] is False
