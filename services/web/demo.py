@@ -31,16 +31,22 @@ def demo_people() -> list[dict[str, Any]]:
          "organisation_id": _org("support:Rapla"), "municipality": None},
         {"email": "employer@demo.polku", "display_name": "Erki Tööandja", "role": "employer",
          "organisation_id": _org("employer"), "municipality": None},
+        {"email": "workshop@demo.polku", "display_name": "Tõnu Töökoda", "role": "workshop",
+         "organisation_id": _org("workshop"), "municipality": None},
     ]  # fmt: skip
 
 
 JOINERS = {
     "support_worker": ("worker@demo.polku", _org("support:Rapla")),
     "employer": ("employer@demo.polku", _org("employer")),
+    "workshop": ("workshop@demo.polku", _org("workshop")),
 }
 """The demo people who join the first organisation of their kind the web front hears of
 (the demo region's organisations get their ids from the services as the demo runs), with
-the placeholder organisation they wait in."""
+the placeholder organisation they wait in: the support worker the first support
+organisation a case is assigned to, the employer the first proposal's, the workshop person
+the first workshop where a placement starts (only workshops offer workshop places), so that
+*My placements* shows them one."""
 
 
 async def join(conn: asyncpg.Connection, role: str, organisation_id: uuid.UUID) -> bool:

@@ -17,6 +17,7 @@ from shared.events.caseplan import (
     MeetingCancelled,
     MeetingScheduled,
     ParticipantFollowUpDue,
+    PlacementStarted,
 )
 from shared.events.intake import IntakeRowsRefused, ParticipantErased
 from shared.events.matching import (
@@ -27,6 +28,7 @@ from shared.events.matching import (
     OpeningPosted,
     OpeningUpdated,
 )
+from shared.events.vocabulary import OpeningKind
 from shared.messaging import EventConsumer
 
 Emitted = list[Envelope[Any]]
@@ -86,6 +88,15 @@ def register_handlers(consumer: EventConsumer, *, demo: bool = False) -> None:
         )
         await _tell(conn, event, notice)
         return []
+
+    async def on_placement_started(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:
+        """Tells nobody: the demo's workshop person joins the first workshop placing someone."""
+        if event.payload.opening_kind is OpeningKind.WORKSHOP_PLACE:
+            await demo_people.join(conn, "workshop", event.payload.organisation_id)
+        return []
+
+    if demo:  # only the demo hears of placements
+        consumer.on(PlacementStarted)(on_placement_started)
 
     @consumer.on(MatchWithdrawn)
     async def on_withdrawn(conn: asyncpg.Connection, event: Envelope[Any]) -> Emitted:

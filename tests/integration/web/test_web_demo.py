@@ -19,10 +19,10 @@ async def test_the_demo_people_are_listed_and_sign_in_to_their_home_pages(
 ) -> None:
     await migrate(settings.database_url, ("web",))
     app = create_app(settings, WebSettings(demo_people=True, cookie_secure=False))
-    roles = {"admin", "operator", "municipality", "support_worker", "employer"}
+    roles = {"admin", "operator", "municipality", "support_worker", "employer", "workshop"}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        assert len(await demo.seed(app.state.pool)) == 5  # a second start finds them there
+        assert len(await demo.seed(app.state.pool)) == 6  # a second start finds them there
         async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as web:
             first = await web.get("/")
             assert first.status_code == 303 and first.headers["location"] == "/sign-in"

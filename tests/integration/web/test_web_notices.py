@@ -23,6 +23,7 @@ from shared.events.caseplan import (
     MeetingCancelled,
     MeetingScheduled,
     ParticipantFollowUpDue,
+    PlacementStarted,
 )
 from shared.events.intake import IntakeRowsRefused
 from shared.events.matching import MatchProposed, MatchWithdrawn, OpeningPosted
@@ -193,8 +194,14 @@ async def test_the_demo_people_join_the_demo_s_organisations_and_get_its_notices
                 for pid, org in ((participant, support), (uuid4(), uuid4()))]  # fmt: skip
     proposed = MatchProposed(match_id=uuid4(), participant_id=participant, opening_id=uuid4(),
                              organisation_id=employer, score=0.7)  # fmt: skip
+    workshop = uuid4()
+    started = [PlacementStarted(participant_id=uuid4(), placement_id=uuid4(), organisation_id=org,
+                                opening_kind=kind, starts_on=date.today())
+               for org, kind in ((employer, OpeningKind.WORK_PRACTICE),
+                                 (workshop, OpeningKind.WORKSHOP_PLACE),
+                                 (uuid4(), OpeningKind.WORKSHOP_PLACE))]  # fmt: skip
     async with web_front(development, demo_people=True) as app:  # no SMTP: the mailbox
-        await publish(settings.redis_url, *assigned, proposed)
+        await publish(settings.redis_url, *assigned, proposed, *started)
         admin = WebPerson(uuid4(), "admin@demo.polku", "admin", uuid4(), None, DEMO_PASSWORD)
 
         async def both_in_the_mailbox() -> str | None:
@@ -204,15 +211,22 @@ async def test_the_demo_people_join_the_demo_s_organisations_and_get_its_notices
             )
 
         shown = await eventually(both_in_the_mailbox)
+
+        async def the_workshop_joined() -> dict[str, Any] | None:
+            conn = await asyncpg.connect(migrated_database_url,
+                                         server_settings={"search_path": "web"})  # fmt: skip
+            try:
+                found = dict(await conn.fetch(
+                    "SELECT email, organisation_id FROM person WHERE email LIKE '%@demo.polku'"))  # fmt: skip
+            finally:
+                await conn.close()
+            return found if found["workshop@demo.polku"] == workshop else None
+
+        joined = await eventually(the_workshop_joined)
     assert "A new case for your organisation" in shown and "New proposal for -" in shown
-    conn = await asyncpg.connect(migrated_database_url, server_settings={"search_path": "web"})
-    try:
-        joined = dict(await conn.fetch(
-            "SELECT email, organisation_id FROM person WHERE email LIKE '%@demo.polku'"))  # fmt: skip
-    finally:
-        await conn.close()
     assert joined["worker@demo.polku"] == support  # the first support organisation heard of
     assert joined["employer@demo.polku"] == employer
+    assert joined["workshop@demo.polku"] == workshop  # the first workshop placing someone
 
 
 async def test_an_upload_s_refused_rows_reach_the_municipality_s_mail_from_intake(
