@@ -141,11 +141,13 @@ def set_the_webhook(page: Page, web: str) -> None:
     page.wait_for_selector("#webhook-done[data-done=set]")
     assert page.get_attribute("#webhook-state", "data-on") == "true"
     page.click("#rotate")
+    page.wait_for_url(f"{web}/notifications?webhook=rotated")  # a redirect after the POST
     secret = page.inner_text("#webhook-secret code")
     assert len(secret) >= 32
     check_page(page, "webhook secret shown once")
-    page.goto(f"{web}/notifications")
+    page.reload()  # a GET: no second rotation, and the secret is not shown again
     assert page.locator("#webhook-secret").count() == 0 and secret not in page.content()
+    assert page.locator("#webhook-secret-gone").count() == 1
     page.click("#webhook-off")
     page.wait_for_selector("#webhook-done[data-done=off]")
     assert page.get_attribute("#webhook-state", "data-on") == "false"

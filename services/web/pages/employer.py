@@ -10,12 +10,19 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.web import region
 from services.web.backend import ServiceError
 from services.web.employer_forms import (
+    BLANK_STOPS,
     DECLINE_CODES,
     decline_body,
     opening_fields,
     opening_values,
+    place_choices,
+    schedule_fields,
+    schedule_rows,
+    schedule_values,
+    stop_rows,
 )
 from services.web.pages.common import page, services_of
 from services.web.sessions import signed_in
@@ -153,9 +160,23 @@ def _form(
     values: dict[str, Any],
     errors: dict[str, dict[str, str]],
     opening: dict[str, Any] | None = None,
+    *,
+    more: bool = False,
 ) -> Response:
+    """The opening form; `more`: one more empty row of the schedule than the form sent."""
+    sent_blank = len(stop_rows(values)) - len(schedule_rows(values, 0))
+    blank = sent_blank + 1 if more else BLANK_STOPS
+    places = region.load_places()
     return page(request, "opening_form.html", 422 if errors else 200, values=values,
-                errors=errors, opening=opening, kinds=OPENING_KINDS)  # fmt: skip
+                errors=errors, opening=opening, kinds=OPENING_KINDS,
+                stops=schedule_rows(values, blank), places=place_choices(values, places))  # fmt: skip
+
+
+def _fields(values: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The form's fields and its schedule as matching's body, and the errors of both."""
+    body, errors = opening_fields(values, creating=creating)
+    body["schedule"], stop_errors = schedule_fields(values, region.load_places())
+    return body, errors | stop_errors
 
 
 @router.get("/openings/new")
@@ -169,7 +190,9 @@ async def new_opening(request: Request, person: Employer) -> Response:
 async def post_opening(request: Request, person: Employer) -> Response:
     """Post an opening at the organisation's place (or done remotely)."""
     values = dict((await request.form()).multi_items())
-    body, errors = opening_fields(values, creating=True)
+    if values.get("more_stops"):
+        return _form(request, values, {}, more=True)
+    body, errors = _fields(values, creating=True)
     if not body.get("remote"):
         org = await services_of(request).call(
             person, "matching", "GET", f"/v1/organisations/{_org(person)}"
@@ -193,7 +216,9 @@ async def post_opening(request: Request, person: Employer) -> Response:
 async def opening(request: Request, person: Employer, opening_id: UUID) -> Response:
     """An opening's form with its fields as they are."""
     found = await services_of(request).call(person, "matching", "GET", f"/v1/openings/{opening_id}")
-    return _form(request, opening_values(found), {}, found)
+    values = opening_values(found) | schedule_values(found.get("schedule") or [],
+                                                     region.load_places())  # fmt: skip
+    return _form(request, values, {}, found)
 
 
 @router.post("/openings/{opening_id}")
@@ -201,7 +226,9 @@ async def change_opening(request: Request, person: Employer, opening_id: UUID) -
     """Change an opening (every field of the form; pause or resume it)."""
     found = await services_of(request).call(person, "matching", "GET", f"/v1/openings/{opening_id}")
     values = dict((await request.form()).multi_items())
-    body, errors = opening_fields(values, creating=False)
+    if values.get("more_stops"):
+        return _form(request, values, {}, found, more=True)
+    body, errors = _fields(values, creating=False)
     if errors:
         return _form(request, values, errors, found)
     if body["remote"] != found["remote"] and not body["remote"] and found["location"] is None:
