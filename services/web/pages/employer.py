@@ -4,6 +4,7 @@ reason), the organisation's openings (list, post, edit, pause) and its webhook."
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import asyncpg
@@ -54,21 +55,51 @@ def _errors_of(exc: ServiceError) -> dict[str, dict[str, str]]:
 
 
 # -- the inbox -------------------------------------------------------------------------------
+PAGE = 50
+"""Proposals a page of the inbox shows of each list (to answer, answered)."""
+ANSWERED = ["accepted", "declined", "expired", "withdrawn"]
+
+
+def _cursor(request: Request, name: str) -> UUID | None:
+    try:
+        return UUID(request.query_params.get(name) or "")
+    except ValueError:
+        return None
+
+
+async def _one_page(
+    request: Request, person: asyncpg.Record, statuses: list[str], after: UUID | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the organisation's matches of these statuses from after `after`, and the
+    cursor of the next page (None: this is the last)."""
+    params: dict[str, Any] = {"status": statuses, "limit": PAGE + 1} | (
+        {"after": str(after)} if after else {}
+    )
+    found = await services_of(request).call(
+        person, "matching", "GET", f"/v1/organisations/{_org(person)}/matches", params=params
+    )
+    shown = found[:PAGE]
+    return shown, (str(shown[-1]["match_id"]) if len(found) > PAGE else None)
+
+
 async def _inbox(
     request: Request, person: asyncpg.Record, status: int = 200, **extra: Any
 ) -> Response:
-    found = await services_of(request).call(
-        person, "matching", "GET", f"/v1/organisations/{_org(person)}/matches"
-    )
-    live = [m for m in found if m["status"] == "proposed"]
-    decided = [m for m in found if m["status"] != "proposed"]
+    after, answered_after = _cursor(request, "after"), _cursor(request, "answered_after")
+    live, next_live = await _one_page(request, person, ["proposed"], after)
+    decided, next_decided = await _one_page(request, person, ANSWERED, answered_after)
     first_names = await _first_names(request, person, decided)
     done = request.query_params.get("done")
+    here = {k: str(v) for k, v in (("after", after), ("answered_after", answered_after)) if v}
     context: dict[str, Any] = {"errors": {}, "failed": None, "values": {},
                                "done": done if done in DONE else None}  # fmt: skip
     context.update(extra)
     return page(request, "inbox.html", status, live=live, decided=decided, codes=DECLINE_CODES,
-                declines=DECLINE_WORDS, first_names=first_names, **context)  # fmt: skip
+                declines=DECLINE_WORDS, first_names=first_names, here=urlencode(here),
+                next_live=urlencode(here | {"after": next_live}) if next_live else None,
+                next_decided=(urlencode(here | {"answered_after": next_decided})
+                              if next_decided else None),
+                first_page=bool(here), **context)  # fmt: skip
 
 
 async def _first_names(
@@ -96,12 +127,16 @@ async def _first_names(
 @router.get("/proposals")
 async def inbox(request: Request, person: Employer) -> Response:
     """The proposals for the organisation's openings: the live ones to answer, then the
-    answered ones with their outcome."""
+    answered ones with their outcome, best first, each list 50 a page (`after`,
+    `answered_after`: where its page starts)."""
     return await _inbox(request, person)
 
 
-def _answered(match_id: UUID, done: str) -> RedirectResponse:
-    return RedirectResponse(f"/proposals?done={done}#m-{match_id}", status_code=303)
+def _answered(request: Request, match_id: UUID, done: str) -> RedirectResponse:
+    """Back to the page of the inbox the answer came from, saying it was done."""
+    here = {k: str(v) for k in ("after", "answered_after") if (v := _cursor(request, k))}
+    query = urlencode(here | {"done": done})
+    return RedirectResponse(f"/proposals?{query}#m-{match_id}", status_code=303)
 
 
 @router.post("/proposals/{match_id}/accept")
@@ -116,7 +151,7 @@ async def accept(request: Request, person: Employer, match_id: UUID) -> Response
             raise
         return await _inbox(request, person, 409, failed={"match_id": str(match_id),
                                                            "reason": exc.reason})  # fmt: skip
-    return _answered(match_id, "accepted")
+    return _answered(request, match_id, "accepted")
 
 
 @router.post("/proposals/{match_id}/decline")
@@ -129,7 +164,7 @@ async def decline(request: Request, person: Employer, match_id: UUID) -> Respons
             await services_of(request).call(
                 person, "matching", "POST", f"/v1/matches/{match_id}/decline", json=body
             )
-            return _answered(match_id, "declined")
+            return _answered(request, match_id, "declined")
         except ServiceError as exc:
             if exc.status == 409:
                 return await _inbox(request, person, 409, failed={"match_id": str(match_id),

@@ -45,7 +45,8 @@ def _render(template: str, language: str, **context: Any) -> str:
 
 def inbox(language: str, live: list[Any], decided: list[Any], **extra: Any) -> str:
     context: dict[str, Any] = {"errors": {}, "values": {}, "failed": None, "done": None,
-                               "first_names": {}}  # fmt: skip
+                               "first_names": {}, "here": "", "next_live": None,
+                               "next_decided": None, "first_page": False}  # fmt: skip
     return _render("inbox.html", language, live=live, decided=decided, codes=DECLINE_CODES,
                    declines=DECLINE_WORDS, **context | extra)  # fmt: skip
 
@@ -184,3 +185,15 @@ def test_the_openings_page_shows_where_a_mobile_centre_is_when() -> None:
                    done=None)  # fmt: skip
     assert '<li data-starts="2027-03-01">Rapla vald: 01.03.2027 – 14.03.2027</li>' in html
     assert '<span class="seats-taken">1</span>' in html
+
+
+def test_the_inbox_links_the_next_page_of_each_list_and_answers_keep_the_page() -> None:
+    html = inbox("en", [LIVE], [LIVE | {"match_id": "m2", "status": "expired"}],
+                 here="after=a1", next_live="after=m1", next_decided="after=a1&answered_after=m2",
+                 first_page=True)  # fmt: skip
+    assert '<a href="/proposals?after=m1#live-title" id="next-live">' in html
+    assert 'href="/proposals?after=a1&amp;answered_after=m2#decided-title"' in html
+    assert 'action="/proposals/m1/accept?after=a1"' in html
+    assert 'action="/proposals/m1/decline?after=a1"' in html
+    assert 'id="first-page"' in html
+    assert 'id="next-live"' not in inbox("en", [LIVE], [])
