@@ -216,7 +216,7 @@ def schedule_rows(values: dict[str, Any], blank: int = BLANK_STOPS) -> list[int]
     held = [i for i in stop_rows(values) if any(
         str(values.get(f"stop-{i}-{f}") or "").strip() for f in ("place", "starts_on", "ends_on")
     )]  # fmt: skip
-    start = (max(stop_rows(values)) + 1) if stop_rows(values) else 0
+    start = (max(held) + 1) if held else 0
     return (held + list(range(start, start + blank)))[:MOST_STOPS]
 
 

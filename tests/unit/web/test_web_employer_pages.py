@@ -197,3 +197,11 @@ def test_the_inbox_links_the_next_page_of_each_list_and_answers_keep_the_page() 
     assert 'action="/proposals/m1/decline?after=a1"' in html
     assert 'id="first-page"' in html
     assert 'id="next-live"' not in inbox("en", [LIVE], [])
+
+
+def test_the_empty_rows_follow_the_held_ones_whatever_rows_the_form_sent() -> None:
+    blank = {f"stop-{i}-{f}": "" for i in (0, 1) for f in ("place", "starts_on", "ends_on")}
+    assert schedule_rows(blank) == [0, 1]  # sent back empty: the same rows again
+    held = blank | {"stop-4-place": "Rapla vald|Rapla"}
+    assert schedule_rows(held) == [4, 5, 6]
+    assert schedule_rows(held, 3) == [4, 5, 6, 7]
