@@ -3,6 +3,7 @@ reason), the organisation's openings (list, post, edit, pause) and its webhook."
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -86,8 +87,10 @@ async def _inbox(
     request: Request, person: asyncpg.Record, status: int = 200, **extra: Any
 ) -> Response:
     after, answered_after = _cursor(request, "after"), _cursor(request, "answered_after")
-    live, next_live = await _one_page(request, person, ["proposed"], after)
-    decided, next_decided = await _one_page(request, person, ANSWERED, answered_after)
+    (live, next_live), (decided, next_decided) = await asyncio.gather(
+        _one_page(request, person, ["proposed"], after),
+        _one_page(request, person, ANSWERED, answered_after),
+    )
     first_names = await _first_names(request, person, decided)
     done = request.query_params.get("done")
     here = {k: str(v) for k, v in (("after", after), ("answered_after", answered_after)) if v}
