@@ -112,13 +112,18 @@ async def organisation_matches(
     pool: PoolDep,
     runtime: RuntimeDep,
     principal: Provider,
-    status: Status | None = Query(None),
+    status: list[Status] | None = Query(None),
+    after: UUID | None = Query(None),
+    limit: int | None = Query(None, ge=1, le=500),
 ) -> list[OrganisationMatchOut]:
     """An organisation's inbox: its proposals in the minimal form it may see; an accepted one
-    also with the participant's id and a placement receipt (intake's given name, by consent)."""
+    also with the participant's id and a placement receipt (intake's given name, by consent).
+    Best first. `status` may be given more than once (any of them). Paging: with `limit`, at
+    most that many; pass the last one's `match_id` as `after` for the next page (a page
+    shorter than `limit` is the last; an `after` that is not this organisation's: nothing)."""
     return await service.organisation_matches(
-        pool, organisation_id, principal=principal, status=status,
-        secret=runtime.settings.id_hash_secret,
+        pool, organisation_id, principal=principal, statuses=list(status) if status else None,
+        secret=runtime.settings.id_hash_secret, after=after, limit=limit,
     )  # fmt: skip
 
 

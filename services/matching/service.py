@@ -171,16 +171,19 @@ async def organisation_matches(
     organisation_id: UUID,
     *,
     principal: Principal | None,
-    status: str | None,
+    statuses: list[str] | None,
     secret: str,
+    after: UUID | None = None,
+    limit: int | None = None,
 ) -> list[OrganisationMatchOut]:
     """An organisation's inbox: its proposals in the minimal form it may see (an accepted one
-    with the participant's id and a placement receipt for the given name, `secret` keying it)."""
+    with the participant's id and a placement receipt for the given name, `secret` keying it),
+    of some statuses (None: all), a page at a time when `limit` is given."""
     await access.check_organisation_exists(pool, principal, organisation_id)
     if await repo.fetch_organisation(pool, organisation_id) is None:
         raise not_found("organisation")
-    rows = await repo.list_matches(
-        pool, column="organisation_id", value=organisation_id, status=status
+    rows = await repo.organisation_matches_page(
+        pool, organisation_id, statuses=statuses, after=after, limit=limit
     )
     return [
         OrganisationMatchOut.model_validate(

@@ -71,6 +71,8 @@ CODES: dict[str, str] = {
     ),
     "seats_below_accepted": N_("More people are placed already than this many seats."),
     "unsafe_webhook_url": N_("The address must be a public https address."),
+    "stop_ends_before_start": N_("The last day is before the first."),
+    "stops_overlap": N_("The centre is at another stop on one of these days: one place a day."),
     "opening_closed": N_("The opening is closed and cannot be changed."),
     "match_accepted": N_("The proposal was accepted already."),
     "match_declined": N_("The proposal was declined already."),

@@ -142,3 +142,25 @@ def with_utilisation(rows: list[Row]) -> list[Row]:
 def worker_label(worker_id: str, names: dict[str, str]) -> str:
     """A support worker's name when a web account names them, else the start of the id."""
     return names.get(worker_id) or worker_id[:8]
+
+
+CASELOAD_COLUMNS = ("support_worker", "support_worker_id", "cases", "capacity", "utilisation")
+PIPELINE_COLUMNS = ("stream", "group", "length", "lag", "pending")
+Table = tuple[tuple[str, ...], list[list[Any]]]
+
+
+def caseload_download(rows: list[Row], names: dict[str, str]) -> Table:
+    """The caseload table as downloaded: each worker by name as the page shows them (empty
+    when no web account names them), then their id, cases, own limit and how full."""
+    return CASELOAD_COLUMNS, [
+        [names.get(r["support_worker_id"], ""), r["support_worker_id"], r["cases"],
+         r["capacity"], r["utilisation"]]
+        for r in rows
+    ]  # fmt: skip
+
+
+def pipeline_download(pipeline: dict[str, Any]) -> Table:
+    """The pipeline health's table of streams as downloaded."""
+    return PIPELINE_COLUMNS, [
+        [s.get(c) for c in PIPELINE_COLUMNS] for s in pipeline.get("streams", [])
+    ]

@@ -187,6 +187,34 @@ async def set_session_field(conn: asyncpg.Connection, session_hash: bytes, **val
     )
 
 
+async def keep_shown_once(
+    conn: asyncpg.Connection, session_hash: bytes, value: str, until: datetime
+) -> None:
+    """Keep a value on the session for the next page to show once (until `until`)."""
+    await conn.execute(
+        "UPDATE web_session SET shown_once = $2, shown_once_until = $3 WHERE session_hash = $1",
+        session_hash,
+        value,
+        until,
+    )
+
+
+async def take_shown_once(
+    conn: asyncpg.Connection, session_hash: bytes, now: datetime
+) -> str | None:
+    """The value kept for this session to show once (None when none or too old), cleared."""
+    value = await conn.fetchval(
+        "UPDATE web_session s SET shown_once = NULL, shown_once_until = NULL"
+        " FROM (SELECT session_hash, shown_once, shown_once_until FROM web_session"
+        "  WHERE session_hash = $1 FOR UPDATE) AS old"
+        " WHERE s.session_hash = old.session_hash AND old.shown_once IS NOT NULL"
+        " RETURNING CASE WHEN old.shown_once_until > $2 THEN old.shown_once END",
+        session_hash,
+        now,
+    )
+    return str(value) if value is not None else None
+
+
 async def delete_session(conn: asyncpg.Connection, session_hash: bytes) -> None:
     """End a session (sign-out, or the anonymous one replaced at sign-in)."""
     await conn.execute("DELETE FROM web_session WHERE session_hash = $1", session_hash)

@@ -1,8 +1,10 @@
 """An employer's journey in Chromium, in Estonian, at 360 px: posting an opening (its errors
 beside the fields), two proposals with their explanations, declining one with a coded reason
 (words required for another reason), accepting the other (then the participant's first
-name and the support worker's contact), editing the opening, the webhook; and the support worker of the case is mailed the
-decline with its reason through a real SMTP server."""
+name and the support worker's contact), editing the opening with a mobile centre's schedule,
+the webhook (a new secret shown once, not again on a reload); and through a real SMTP server
+the employer is mailed each new proposal and the support worker of the case the decline with
+its reason and the acceptance."""
 
 from __future__ import annotations
 
@@ -114,15 +116,34 @@ def edit_the_opening(page: Page, web: str) -> None:
     page.fill("#f-seats", "3")
     page.fill("#f-required_skills", "rattaremont, tööriistad")
     page.check("#f-paused")
+    page.select_option("#f-stop-0-place", "Rapla vald|Rapla")  # a mobile centre's first stop
+    page.fill("#f-stop-0-starts_on", "01.03.2027")
+    page.click("text=Salvesta koht")
+    page.wait_for_selector("#f-stop-0-ends_on[aria-invalid=true]")
+    assert page.inner_text("#stop-0-ends_on-error") == "See väli on kohustuslik."
+    check_page(page, "opening with a schedule error")
+    page.click("#more-stops")  # one more empty row, nothing saved
+    page.wait_for_selector("#f-stop-3-place")
+    assert page.locator("fieldset.stop").count() == 4
+    assert page.input_value("#f-stop-0-starts_on") == "01.03.2027"
+    page.fill("#f-stop-0-ends_on", "14.03.2027")
+    page.select_option("#f-stop-3-place", "Märjamaa vald|Märjamaa")
+    page.fill("#f-stop-3-starts_on", "15.03.2027")
+    page.fill("#f-stop-3-ends_on", "28.03.2027")
     page.click("text=Salvesta koht")
     page.wait_for_selector("#done[data-done=saved]")
     row = page.locator("#openings li", has_text=TITLE)
     assert row.locator(".seats").inner_text() == "3"
     assert row.locator(".seats-taken").inner_text() == "1"
     assert "peatatud" in row.locator(".opening-status").inner_text()
+    assert row.locator(".schedule li").all_inner_texts() == [
+        "Rapla vald: 01.03.2027 – 14.03.2027", "Märjamaa vald: 15.03.2027 – 28.03.2027"]  # fmt: skip
+    check_page(page, "openings with a schedule")
     page.goto(web + str(row.locator("a").get_attribute("href")))
     assert page.input_value("#f-required_skills") == "rattaremont, tööriistad"
     assert page.is_checked("#f-paused")
+    assert page.input_value("#f-stop-1-place") == "Märjamaa vald|Märjamaa"
+    assert page.input_value("#f-stop-1-ends_on") == "28.03.2027"
 
 
 def set_the_webhook(page: Page, web: str) -> None:
@@ -141,11 +162,13 @@ def set_the_webhook(page: Page, web: str) -> None:
     page.wait_for_selector("#webhook-done[data-done=set]")
     assert page.get_attribute("#webhook-state", "data-on") == "true"
     page.click("#rotate")
+    page.wait_for_url(f"{web}/notifications?webhook=rotated")  # a redirect after the POST
     secret = page.inner_text("#webhook-secret code")
     assert len(secret) >= 32
     check_page(page, "webhook secret shown once")
-    page.goto(f"{web}/notifications")
+    page.reload()  # a GET: no second rotation, and the secret is not shown again
     assert page.locator("#webhook-secret").count() == 0 and secret not in page.content()
+    assert page.locator("#webhook-secret-gone").count() == 1
     page.click("#webhook-off")
     page.wait_for_selector("#webhook-done[data-done=off]")
     assert page.get_attribute("#webhook-state", "data-on") == "false"
@@ -159,7 +182,7 @@ def test_an_employer_answers_proposals_and_edits_an_opening(
     with SmtpServer() as smtp:
         stack = stack_factory(  # type: ignore[call-arg]
             intake_service_urls=others, web_smtp_host="127.0.0.1", web_smtp_port=str(smtp.port),
-            web_mail_interval_s="0.2",
+            web_mail_interval_s="0.2", web_public_url="http://polku.test",
         ).start("intake", "caseplan", "matching")  # fmt: skip
         stack.start("web")
         intake, caseplan, matching = (
@@ -214,3 +237,15 @@ def test_an_employer_answers_proposals_and_edits_an_opening(
                                      and "declined" in m.subject], timeout=60)  # fmt: skip
         assert "täitsime koha ise" in mail.body
         assert declined not in mail.body  # a match id is not a case's name
+        [took] = wait_until(lambda: [m for m in smtp.to(worker.email) if TITLE in m.subject
+                                     and "accepted" in m.subject], timeout=60)  # fmt: skip
+        # The employer was mailed each new proposal (naming nobody), pointing at the inbox.
+        told = wait_until(
+            lambda: (lambda ms: ms if len(ms) == 2 else None)(
+                [m for m in smtp.to(employer.email) if m.subject == f"New proposal for {TITLE}"]
+            ),
+            timeout=60,
+        )
+        for m in [*told, mail, took]:
+            assert "Mari" not in m.body and "Jaan" not in m.body and "Tamm" not in m.body
+        assert all("/proposals" in m.body for m in told)

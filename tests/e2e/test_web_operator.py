@@ -17,6 +17,7 @@ from shared.events import Envelope, new_event
 from shared.events import caseplan as cp
 from shared.events import intake as ik
 from shared.events import matching as mt
+from shared.spreadsheet import XLSX_TYPE, read_xlsx
 from tests.support import Stack, bearer, wait_until
 from tests.support.people import create_person_sync
 
@@ -160,6 +161,20 @@ def name_the_worker(page: Page, web: str, person_id: Any) -> None:
     page.goto(web + "/dashboard")
     assert page.locator("#loads tbody tr td").all_inner_texts()[:3] == [row, "1", "6"]
     assert page.locator("#loads-chart .caseload text").first.text_content() == row
+    got = page.request.get(web + "/dashboard/reports/caseloads.csv")  # the names as shown
+    assert got.status == 200 and got.headers["content-type"].startswith("text/csv")
+    assert got.text().splitlines()[:2] == [
+        "support_worker,support_worker_id,cases,capacity,utilisation",
+        f"{row},{WORKER},1,6,0.167",
+    ]
+    book = page.request.get(web + "/dashboard/reports/caseloads.xlsx")
+    assert book.status == 200 and book.headers["content-type"] == XLSX_TYPE
+    assert read_xlsx(book.body()).rows[0][:3] == [row, str(WORKER), "1"]
+    outside = page.request.get(web + "/dashboard/reports/caseloads.xlsx?audience=external")
+    assert read_xlsx(outside.body()).rows[0][0] == ""  # shared outside: nobody by name
+    streams = page.request.get(web + "/dashboard/reports/pipeline.xlsx")
+    assert streams.status == 200 and streams.headers["content-type"] == XLSX_TYPE
+    assert read_xlsx(streams.body()).header == ["stream", "group", "length", "lag", "pending"]
 
 
 def see_the_picture(page: Page, web: str, reporting: str, key: str, redis_url: str) -> None:

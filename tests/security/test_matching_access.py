@@ -85,6 +85,12 @@ MATRIX: list[tuple[str, str, Any, dict[str | None, int]]] = [
     ),
     ("GET", "/v1/organisations/{oid}/matches", None, OWNER),
     (
+        "GET",
+        "/v1/organisations/{oid}/matches?limit=1&status=proposed&status=declined",
+        None,
+        OWNER,
+    ),  # a page of the inbox: the same access
+    (
         "PUT",
         "/v1/organisations/{oid}/webhook",
         {"webhook_url": None},

@@ -19,6 +19,7 @@ from services.matching.repository.matches import (
     insert_match,
     insert_matches,
     list_matches,
+    organisation_matches_page,
     withdraw_live,
 )
 from services.matching.repository.openings import (
@@ -91,6 +92,7 @@ __all__ = [
     "opening_loads",
     "opening_owner",
     "openings_changed",
+    "organisation_matches_page",
     "proposable_many",
     "ready_candidates_near",
     "record_erasure",

@@ -98,6 +98,33 @@ async def list_matches(
     )
 
 
+async def organisation_matches_page(
+    conn: asyncpg.Pool,
+    organisation_id: UUID,
+    *,
+    statuses: list[str] | None,
+    after: UUID | None,
+    limit: int | None,
+) -> list[Row]:
+    """An organisation's matches of some statuses (None: all), best first as `list_matches`
+    orders them (then by id), from after the match `after` of the same organisation (an
+    unknown one: nothing), at most `limit` (None: all)."""
+    return await conn.fetch(
+        "SELECT m.*, o.title AS opening_title, c.profile, c.support_worker_contact"
+        " FROM match m JOIN opening o USING (opening_id)"
+        " LEFT JOIN candidate c ON c.participant_id = m.participant_id"
+        " WHERE m.organisation_id = $1 AND ($2::text[] IS NULL OR m.status = ANY($2))"
+        " AND ($3::uuid IS NULL OR (-m.score, m.proposed_at, m.match_id) >"
+        "  (SELECT -a.score, a.proposed_at, a.match_id FROM match a"
+        "   WHERE a.match_id = $3 AND a.organisation_id = $1))"
+        " ORDER BY m.score DESC, m.proposed_at, m.match_id LIMIT $4",
+        organisation_id,
+        statuses,
+        after,
+        limit,
+    )
+
+
 async def insert_matches(
     conn: asyncpg.Connection,
     rows: list[dict[str, Any]],

@@ -35,13 +35,13 @@ MESSAGES: dict[str, Message] = {
         N_("New proposal for %(title)s"),
         N_("A participant has been proposed for your opening %(title)s. Open the proposals"
            " to accept or decline."),
-        "/",
+        "/proposals",
     ),
     "proposal_withdrawn": Message(
         N_("Proposal withdrawn: %(title)s"),
         N_("A proposal for your opening %(title)s was withdrawn (%(reason)s); nothing is asked"
            " of you."),
-        "/",
+        "/proposals",
     ),
     "proposal_accepted": Message(
         N_("Proposal accepted: %(title)s"),

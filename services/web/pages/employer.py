@@ -3,19 +3,28 @@ reason), the organisation's openings (list, post, edit, pause) and its webhook."
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.web import region
 from services.web.backend import ServiceError
 from services.web.employer_forms import (
+    BLANK_STOPS,
     DECLINE_CODES,
     decline_body,
     opening_fields,
     opening_values,
+    place_choices,
+    schedule_fields,
+    schedule_rows,
+    schedule_values,
+    stop_rows,
 )
 from services.web.pages.common import page, services_of
 from services.web.sessions import signed_in
@@ -47,21 +56,53 @@ def _errors_of(exc: ServiceError) -> dict[str, dict[str, str]]:
 
 
 # -- the inbox -------------------------------------------------------------------------------
+PAGE = 50
+"""Proposals a page of the inbox shows of each list (to answer, answered)."""
+ANSWERED = ["accepted", "declined", "expired", "withdrawn"]
+
+
+def _cursor(request: Request, name: str) -> UUID | None:
+    try:
+        return UUID(request.query_params.get(name) or "")
+    except ValueError:
+        return None
+
+
+async def _one_page(
+    request: Request, person: asyncpg.Record, statuses: list[str], after: UUID | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the organisation's matches of these statuses from after `after`, and the
+    cursor of the next page (None: this is the last)."""
+    params: dict[str, Any] = {"status": statuses, "limit": PAGE + 1} | (
+        {"after": str(after)} if after else {}
+    )
+    found = await services_of(request).call(
+        person, "matching", "GET", f"/v1/organisations/{_org(person)}/matches", params=params
+    )
+    shown = found[:PAGE]
+    return shown, (str(shown[-1]["match_id"]) if len(found) > PAGE else None)
+
+
 async def _inbox(
     request: Request, person: asyncpg.Record, status: int = 200, **extra: Any
 ) -> Response:
-    found = await services_of(request).call(
-        person, "matching", "GET", f"/v1/organisations/{_org(person)}/matches"
+    after, answered_after = _cursor(request, "after"), _cursor(request, "answered_after")
+    (live, next_live), (decided, next_decided) = await asyncio.gather(
+        _one_page(request, person, ["proposed"], after),
+        _one_page(request, person, ANSWERED, answered_after),
     )
-    live = [m for m in found if m["status"] == "proposed"]
-    decided = [m for m in found if m["status"] != "proposed"]
     first_names = await _first_names(request, person, decided)
     done = request.query_params.get("done")
+    here = {k: str(v) for k, v in (("after", after), ("answered_after", answered_after)) if v}
     context: dict[str, Any] = {"errors": {}, "failed": None, "values": {},
                                "done": done if done in DONE else None}  # fmt: skip
     context.update(extra)
     return page(request, "inbox.html", status, live=live, decided=decided, codes=DECLINE_CODES,
-                declines=DECLINE_WORDS, first_names=first_names, **context)  # fmt: skip
+                declines=DECLINE_WORDS, first_names=first_names, here=urlencode(here),
+                next_live=urlencode(here | {"after": next_live}) if next_live else None,
+                next_decided=(urlencode(here | {"answered_after": next_decided})
+                              if next_decided else None),
+                first_page=bool(here), **context)  # fmt: skip
 
 
 async def _first_names(
@@ -89,12 +130,16 @@ async def _first_names(
 @router.get("/proposals")
 async def inbox(request: Request, person: Employer) -> Response:
     """The proposals for the organisation's openings: the live ones to answer, then the
-    answered ones with their outcome."""
+    answered ones with their outcome, best first, each list 50 a page (`after`,
+    `answered_after`: where its page starts)."""
     return await _inbox(request, person)
 
 
-def _answered(match_id: UUID, done: str) -> RedirectResponse:
-    return RedirectResponse(f"/proposals?done={done}#m-{match_id}", status_code=303)
+def _answered(request: Request, match_id: UUID, done: str) -> RedirectResponse:
+    """Back to the page of the inbox the answer came from, saying it was done."""
+    here = {k: str(v) for k in ("after", "answered_after") if (v := _cursor(request, k))}
+    query = urlencode(here | {"done": done})
+    return RedirectResponse(f"/proposals?{query}#m-{match_id}", status_code=303)
 
 
 @router.post("/proposals/{match_id}/accept")
@@ -109,7 +154,7 @@ async def accept(request: Request, person: Employer, match_id: UUID) -> Response
             raise
         return await _inbox(request, person, 409, failed={"match_id": str(match_id),
                                                            "reason": exc.reason})  # fmt: skip
-    return _answered(match_id, "accepted")
+    return _answered(request, match_id, "accepted")
 
 
 @router.post("/proposals/{match_id}/decline")
@@ -122,7 +167,7 @@ async def decline(request: Request, person: Employer, match_id: UUID) -> Respons
             await services_of(request).call(
                 person, "matching", "POST", f"/v1/matches/{match_id}/decline", json=body
             )
-            return _answered(match_id, "declined")
+            return _answered(request, match_id, "declined")
         except ServiceError as exc:
             if exc.status == 409:
                 return await _inbox(request, person, 409, failed={"match_id": str(match_id),
@@ -153,9 +198,23 @@ def _form(
     values: dict[str, Any],
     errors: dict[str, dict[str, str]],
     opening: dict[str, Any] | None = None,
+    *,
+    more: bool = False,
 ) -> Response:
+    """The opening form; `more`: one more empty row of the schedule than the form sent."""
+    sent_blank = len(stop_rows(values)) - len(schedule_rows(values, 0))
+    blank = sent_blank + 1 if more else BLANK_STOPS
+    places = region.load_places()
     return page(request, "opening_form.html", 422 if errors else 200, values=values,
-                errors=errors, opening=opening, kinds=OPENING_KINDS)  # fmt: skip
+                errors=errors, opening=opening, kinds=OPENING_KINDS,
+                stops=schedule_rows(values, blank), places=place_choices(values, places))  # fmt: skip
+
+
+def _fields(values: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The form's fields and its schedule as matching's body, and the errors of both."""
+    body, errors = opening_fields(values, creating=creating)
+    body["schedule"], stop_errors = schedule_fields(values, region.load_places())
+    return body, errors | stop_errors
 
 
 @router.get("/openings/new")
@@ -169,7 +228,9 @@ async def new_opening(request: Request, person: Employer) -> Response:
 async def post_opening(request: Request, person: Employer) -> Response:
     """Post an opening at the organisation's place (or done remotely)."""
     values = dict((await request.form()).multi_items())
-    body, errors = opening_fields(values, creating=True)
+    if values.get("more_stops"):
+        return _form(request, values, {}, more=True)
+    body, errors = _fields(values, creating=True)
     if not body.get("remote"):
         org = await services_of(request).call(
             person, "matching", "GET", f"/v1/organisations/{_org(person)}"
@@ -193,7 +254,9 @@ async def post_opening(request: Request, person: Employer) -> Response:
 async def opening(request: Request, person: Employer, opening_id: UUID) -> Response:
     """An opening's form with its fields as they are."""
     found = await services_of(request).call(person, "matching", "GET", f"/v1/openings/{opening_id}")
-    return _form(request, opening_values(found), {}, found)
+    values = opening_values(found) | schedule_values(found.get("schedule") or [],
+                                                     region.load_places())  # fmt: skip
+    return _form(request, values, {}, found)
 
 
 @router.post("/openings/{opening_id}")
@@ -201,7 +264,9 @@ async def change_opening(request: Request, person: Employer, opening_id: UUID) -
     """Change an opening (every field of the form; pause or resume it)."""
     found = await services_of(request).call(person, "matching", "GET", f"/v1/openings/{opening_id}")
     values = dict((await request.form()).multi_items())
-    body, errors = opening_fields(values, creating=False)
+    if values.get("more_stops"):
+        return _form(request, values, {}, found, more=True)
+    body, errors = _fields(values, creating=False)
     if errors:
         return _form(request, values, errors, found)
     if body["remote"] != found["remote"] and not body["remote"] and found["location"] is None:

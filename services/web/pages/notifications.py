@@ -3,18 +3,20 @@ choice, and in development the local mailbox of everything the system mailed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.web import repository as web_repository
 from services.web.backend import ServiceError
 from services.web.i18n import N_
 from services.web.notify import repository
 from services.web.notify.rules import PLACE_ROLES
 from services.web.pages.common import page, pool_of, services_of
-from services.web.sessions import NotAllowed, signed_in
+from services.web.sessions import NotAllowed, current, signed_in
 
 router = APIRouter()
 Person = Annotated[asyncpg.Record, signed_in()]
@@ -65,9 +67,18 @@ async def _page(
 @router.get("/notifications")
 async def notifications(request: Request, person: Person) -> Response:
     """What the person was told, newest first, how they want e-mail and, for an employer or
-    workshop, where their organisation's webhook points."""
+    workshop, where their organisation's webhook points (after a rotation, `webhook=rotated`:
+    the new signing secret, shown this once)."""
     done = request.query_params.get("webhook")
-    return await _page(request, person, webhook_done=done if done in ("set", "off") else None)
+    if done != "rotated":
+        return await _page(request, person, webhook_done=done if done in ("set", "off") else None)
+    async with pool_of(request).acquire() as conn:
+        secret = await web_repository.take_shown_once(
+            conn, current(request).session_hash, datetime.now(UTC)
+        )
+    response = await _page(request, person, secret=secret, webhook_done="rotated")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def _set_webhook(request: Request, person: asyncpg.Record, url: str | None) -> None:
@@ -104,15 +115,23 @@ async def webhook_off(request: Request, person: Placer) -> Response:
     return RedirectResponse("/notifications?webhook=off", status_code=303)
 
 
+SHOWN_ONCE_MINUTES = 5
+"""How long a new signing secret waits on the session for the page that shows it."""
+
+
 @router.post("/notifications/webhook/rotate")
 async def rotate(request: Request, person: Placer) -> Response:
-    """A new signing secret, shown on this answer only (the old one stops signing at once)."""
+    """A new signing secret (the old one stops signing at once), kept on the session for the
+    page the redirect leads to, which shows it once: reloading that page rotates nothing."""
     rotated = await services_of(request).call(
         person, "matching", "POST", f"/v1/organisations/{person['organisation_id']}/webhook/rotate"
     )
-    response = await _page(request, person, secret=rotated["webhook_secret"])
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    until = datetime.now(UTC) + timedelta(minutes=SHOWN_ONCE_MINUTES)
+    async with pool_of(request).acquire() as conn:
+        await web_repository.keep_shown_once(
+            conn, current(request).session_hash, rotated["webhook_secret"], until
+        )
+    return RedirectResponse("/notifications?webhook=rotated", status_code=303)
 
 
 @router.post("/notifications/email")

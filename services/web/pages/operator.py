@@ -19,6 +19,7 @@ from services.web.backend import Services
 from services.web.i18n import N_
 from services.web.pages.common import error_page, page, pool_of, services_of
 from services.web.sessions import signed_in
+from shared import spreadsheet
 
 router = APIRouter()
 Operator = Annotated[asyncpg.Record, signed_in("operator", "admin")]
@@ -40,7 +41,7 @@ MONTHLY_KEYS = ("registrations", "placements_started", "employed_on_leaving")
 USE = (N_("Seats"), N_("Placements going on"), N_("Open seats"))
 USE_KEYS = ("seats", "placements", "open_seats")
 DOWNLOADS = frozenset({"places", "unemployment-structure", "intermediate-labour-market",
-                       "timeseries", "caseloads"})  # fmt: skip
+                       "timeseries"})  # fmt: skip
 Place = Annotated[str, Query(max_length=100)]
 
 
@@ -166,13 +167,52 @@ async def download(
     municipality: Place = "", audience: Literal["internal", "external"] = "internal",
 ) -> Response:  # fmt: skip
     """A table of the dashboard as reporting serves it, CSV or XLSX (audience=external: groups
-    under 5 people as '<5', for sharing outside the network)."""
-    if name not in DOWNLOADS:
+    under 5 people as '<5', for sharing outside the network); the caseloads with each
+    worker's name as the page shows it (internal only), and the pipeline's streams."""
+    if name not in DOWNLOADS and name not in MADE_HERE:
         return error_page(request, "not_found", 404)
     params: dict[str, str] = {"audience": audience}
     if municipality in region.centres(region.load_places()):
         params["municipality"] = municipality
+    if name in MADE_HERE:
+        return await _made_here(request, person, name, fmt, params)
     path = f"/v1/reports/{name}.{fmt}?{urlencode(params)}"
     got = await services_of(request).download(person, "reporting", path)
     headers = {"Content-Disposition": got.headers.get("content-disposition", "attachment")}
     return Response(got.content, media_type=got.headers["content-type"], headers=headers)
+
+
+MADE_HERE = frozenset({"caseloads", "pipeline"})
+"""Tables the web front writes itself: what it adds (workers' names) or reporting serves
+only as JSON (the pipeline's streams)."""
+
+
+async def _made_here(
+    request: Request, person: asyncpg.Record, name: str, fmt: str, params: dict[str, str]
+) -> Response:
+    services = services_of(request)
+    if name == "pipeline":
+        columns, cells = views.pipeline_download(
+            await services.call(person, "reporting", "GET", "/v1/pipeline")
+        )
+    else:
+        answer = await services.call(
+            person, "reporting", "GET", "/v1/reports/caseloads", params=params
+        )
+        names: dict[str, str] = {}
+        if params["audience"] == "internal":
+            ids = []
+            for r in answer["rows"]:
+                try:
+                    ids.append(UUID(str(r["support_worker_id"])))
+                except ValueError:
+                    continue
+            async with pool_of(request).acquire() as conn:
+                names = await repository.worker_names(conn, ids)
+        columns, cells = views.caseload_download(answer["rows"], names)
+    headers = {"Content-Disposition": f'attachment; filename="polku-{name}.{fmt}"'}
+    if fmt == "csv":
+        text = spreadsheet.csv_text(columns, cells)
+        return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    book = spreadsheet.xlsx_bytes(columns, cells, title=name)
+    return Response(book, media_type=spreadsheet.XLSX_TYPE, headers=headers)

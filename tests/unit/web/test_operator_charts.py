@@ -197,3 +197,18 @@ def test_map_labels_never_cover_each_other_the_most_participants_first() -> None
     assert 0 < len(boxes) < 22  # the crowded Kaustinen sub-region cannot name every place
     alone = views.map_view([], region.load_places(), ["Narva linn"])[0]
     assert [m.labelled for m in alone] == [True]
+
+
+def test_the_caseload_download_names_each_worker_as_the_page_does() -> None:
+    from services.web.operator_views import caseload_download, pipeline_download
+
+    rows = [{"support_worker_id": "w1", "cases": 5, "capacity": 6, "utilisation": 0.833},
+            {"support_worker_id": "w2", "cases": 1, "capacity": 25, "utilisation": 0.04}]  # fmt: skip
+    columns, cells = caseload_download(rows, {"w1": "Mari Tamm"})
+    assert columns[:3] == ("support_worker", "support_worker_id", "cases")
+    assert cells == [["Mari Tamm", "w1", 5, 6, 0.833], ["", "w2", 1, 25, 0.04]]
+    streams = {"streams": [{"stream": "polku.intake", "group": "web", "length": 9, "lag": 0,
+                            "pending": 1, "extra": "x"}]}  # fmt: skip
+    assert pipeline_download(streams) == (
+        ("stream", "group", "length", "lag", "pending"), [["polku.intake", "web", 9, 0, 1]])  # fmt: skip
+    assert pipeline_download({}) == (("stream", "group", "length", "lag", "pending"), [])
