@@ -1,5 +1,5 @@
-"""What the operator's dashboard draws, from reporting's rows: the map's markers, the
-structure's sums, and a sub-region's figures added up from its municipalities'. Pure."""
+"""What the operator's dashboard draws, from reporting's rows: the map's markers and the
+structure's sums (a sub-region's figures come added up from reporting). Pure."""
 
 from __future__ import annotations
 
@@ -67,12 +67,6 @@ def chosen(places: tuple[region.Place, ...], municipality: str, sub_region: str)
     return names
 
 
-def only(rows: Iterable[Row], municipalities: Iterable[str]) -> list[Row]:
-    """The rows of these municipalities."""
-    keep = set(municipalities)
-    return [r for r in rows if r["municipality"] in keep]
-
-
 def map_view(
     rows: list[Row], places: tuple[region.Place, ...], municipalities: list[str]
 ) -> tuple[list[Marker], list[tuple[str, float, str]]]:
@@ -109,34 +103,6 @@ def totals_by(rows: list[Row], dimension: str) -> list[tuple[str, int]]:
     for r in rows:
         sums[r[dimension]] += r["participants"]
     return [(v, sums[v]) for v in ordered(dimension, sums)]
-
-
-def add_by(tables: Iterable[list[Row]], key: str, counts: Iterable[str]) -> list[Row]:
-    """Rows of several tables with the same `key` added up (a sub-region's figures from its
-    municipalities'), the other columns taken from the first; sorted by key."""
-    out: dict[Any, Row] = {}
-    for table in tables:
-        for r in table:
-            if r[key] in out:
-                for c in counts:
-                    out[r[key]][c] += r[c]
-            else:
-                out[r[key]] = dict(r)
-    return [out[k] for k in sorted(out)]
-
-
-def with_use(rows: list[Row]) -> list[Row]:
-    """The intermediate labour market's rows with the share of seats in use recomputed."""
-    return [
-        {**r, "utilisation": round(r["placements"] / r["seats"], 3) if r["seats"] else None}
-        for r in rows
-    ]
-
-
-def with_utilisation(rows: list[Row]) -> list[Row]:
-    """Caseload rows with utilisation recomputed, fullest first (as reporting orders them)."""
-    out = [{**r, "utilisation": round(r["cases"] / r["capacity"], 3)} for r in rows]
-    return sorted(out, key=lambda r: (-r["cases"], r["support_worker_id"]))
 
 
 def worker_label(worker_id: str, names: dict[str, str]) -> str:

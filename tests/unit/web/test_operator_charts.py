@@ -1,5 +1,5 @@
 """The operator's map and charts as numbers: the projection of latitude and longitude, axis
-ticks, grouped and horizontal bars, caseloads against own limits, a sub-region's sums."""
+ticks, grouped and horizontal bars, caseloads against own limits."""
 
 from __future__ import annotations
 
@@ -135,27 +135,6 @@ def test_a_municipality_wins_over_a_sub_region() -> None:
     assert views.chosen(places, "", "Ida-Viru") == ["Jõhvi vald", "Narva linn",
                                                     "Kohtla-Järve linn"]  # fmt: skip
     assert len(views.chosen(places, "", "")) == 22
-
-
-def test_a_sub_regions_figures_are_its_municipalities_added_up() -> None:
-    a = [{"month": "2025-02", "registrations": 2, "placements_started": 0}]
-    b = [{"month": "2025-01", "registrations": 1, "placements_started": 1},
-         {"month": "2025-02", "registrations": 3, "placements_started": 1}]  # fmt: skip
-    assert views.add_by([a, b], "month", ("registrations", "placements_started")) == [
-        {"month": "2025-01", "registrations": 1, "placements_started": 1},
-        {"month": "2025-02", "registrations": 5, "placements_started": 1},
-    ]
-    loads = views.with_utilisation(views.add_by(
-        [[{"support_worker_id": "b", "cases": 2, "capacity": 8, "utilisation": 0.25}],
-         [{"support_worker_id": "b", "cases": 4, "capacity": 8, "utilisation": 0.5},
-          {"support_worker_id": "a", "cases": 1, "capacity": 5, "utilisation": 0.2}]],
-        "support_worker_id", ("cases",)))  # fmt: skip
-    assert [(r["support_worker_id"], r["cases"], r["utilisation"]) for r in loads] == [
-        ("b", 6, 0.75),
-        ("a", 1, 0.2),
-    ]
-    use = views.with_use([{"organisation_kind": "association", "seats": 0, "placements": 0}])
-    assert use[0]["utilisation"] is None
 
 
 def test_the_structure_sums_follow_each_dimensions_order() -> None:
