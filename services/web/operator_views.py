@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from services.web import region
 
 Row = dict[str, Any]
@@ -108,3 +110,30 @@ def totals_by(rows: list[Row], dimension: str) -> list[tuple[str, int]]:
 def worker_label(worker_id: str, names: dict[str, str]) -> str:
     """A support worker's name when a web account names them, else the start of the id."""
     return names.get(worker_id) or worker_id[:8]
+
+
+STRUCTURE_COLUMNS = ("municipality", "age_band", "months_unemployed", "isced_level",
+                     "participants")  # fmt: skip
+WORDED = frozenset({"age_band", "isced_level"})
+"""The columns whose `unknown` the table says in words."""
+
+
+def structure_rows(rows: list[Row], not_known: str) -> Markup:
+    """The cross-table's rows as HTML table rows, escaped as the template escapes (thousands
+    of rows: a template loop costs hundreds of milliseconds, this a few). `not_known`: the
+    word for `unknown` in the person's language."""
+    seen: dict[tuple[bool, Any], str] = {}
+
+    def cell(value: Any, worded: bool) -> str:
+        if type(value) is int:  # a count: nothing to escape
+            return str(value)
+        key = (worded, value)
+        if key not in seen:
+            seen[key] = str(escape(not_known if worded and value == "unknown" else value))
+        return seen[key]
+
+    return Markup("".join(
+        "<tr>" + "".join(f"<td>{cell(r[c], c in WORDED)}</td>" for c in STRUCTURE_COLUMNS)
+        + "</tr>\n"
+        for r in rows
+    ))  # fmt: skip

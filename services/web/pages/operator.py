@@ -80,6 +80,7 @@ def _drawn(
         "map": {"markers": markers, "lines": lines, "width": views.MAP_WIDTH,
                 "height": views.MAP_HEIGHT, "rows": placed},
         "structure": structure,
+        "structure_rows": lambda not_known: views.structure_rows(structure, not_known),
         "structure_charts": {
             d: charts.horizontal_bars([v for v, _ in sums], [[n] for _, n in sums])
             for d, sums in dims.items()

@@ -176,3 +176,24 @@ def test_map_labels_never_cover_each_other_the_most_participants_first() -> None
     assert 0 < len(boxes) < 22  # the crowded Kaustinen sub-region cannot name every place
     alone = views.map_view([], region.load_places(), ["Narva linn"])[0]
     assert [m.labelled for m in alone] == [True]
+
+
+def test_the_structure_table_is_the_rows_the_template_loop_drew() -> None:
+    from jinja2 import Environment
+
+    rows = [
+        {"municipality": "Tõrva <b>&'\"", "age_band": "unknown", "months_unemployed": "0-5",
+         "isced_level": "3", "participants": 7},
+        {"municipality": "Veteli", "age_band": "18-24", "months_unemployed": "24+",
+         "isced_level": "unknown", "participants": 1234},
+    ]  # fmt: skip
+    former = Environment(autoescape=True).from_string(
+        '{% macro word(value) %}{{ "Ei tiedossa" if value == "unknown" else value }}{% endmacro %}'
+        "{% for r in structure %}<tr><td>{{ r.municipality }}</td><td>{{ word(r.age_band) }}"
+        "</td><td>{{ r.months_unemployed }}</td><td>{{ word(r.isced_level) }}</td><td>"
+        "{{ r.participants }}</td></tr>\n    {% endfor %}"
+    )
+    drawn = str(views.structure_rows(rows, "Ei tiedossa"))
+    assert drawn.split() == former.render(structure=rows).split()
+    assert "&lt;b&gt;&amp;&#39;&#34;" in drawn and drawn.count("Ei tiedossa") == 2
+    assert str(views.structure_rows([], "x")) == ""
