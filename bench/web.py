@@ -172,6 +172,8 @@ async def measure(
                 (save / f"web-dashboard{'-' + label.split()[-1] if label else ''}.json").write_text(
                     got.text
                 )
+        pages["reporting pipeline (the dashboard's other call)"] = (
+            reporting, "GET", "/v1/pipeline", {})  # fmt: skip
         pages = {n: v for n, v in pages.items() if only is None or any(o in n for o in only)}
         for name, (client, method, path, kw) in pages.items():
             await timed(client, 3, method, path, **kw)  # warm: templates compiled, pools open
