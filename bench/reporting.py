@@ -5,8 +5,9 @@ SQL (`generate_series`): participants with their cases, activities and hours, pl
 hours, exits, follow-ups, openings and matches. Then the figure store is computed from them by
 the service's own code (`aggregator.recompute_all`, what `polku reporting rebuild` runs: the pure
 rules per participant, the sums in SQL), and every report `/v1/reports/{name}`, the summary,
-the dashboard's figures and the gauges' figures are timed through reporting's own use cases
-(what the HTTP handlers call), without filters and with each filter, internal and external.
+the dashboard's figures, the web front's dashboard (`/v1/web-dashboard`: the network, a
+municipality, a sub-region of three) and the gauges' figures are timed through reporting's own
+use cases (what the HTTP handlers call), without filters and with each filter, internal and external.
 At 20,000 participants or fewer (or with --check) every report under every filter is compared
 with the reference computation over a whole snapshot. The consumer's cost per event (projection
 plus noting whom to recompute) and the aggregator's per participant are measured apart.
@@ -235,6 +236,13 @@ async def time_queries(
             out.setdefault(label, {})[fname] = await _timed(
                 repeat, lambda fn=fn, f=f: fn(pool, f, settings)
             )
+    chosen = {"none": [], "municipality": MUNICIPALITIES[:1], "sub-region": MUNICIPALITIES[:3]}
+    out["GET /v1/web-dashboard (the web front's dashboard, one call)"] = {
+        label: await _timed(
+            repeat, lambda m=m: service.web_dashboard(pool, m, settings, "internal")
+        )
+        for label, m in chosen.items()
+    }
     out["domain gauges (key figures, no filter)"] = {
         "none": await _timed(repeat, lambda: service.key_figures(pool, ReportFilter(), settings))
     }

@@ -9,7 +9,9 @@ queue's). Each figure is the page's p95 as the web front measured it on the serv
 `/metrics` histogram is too coarse, so the figure is the client's time on loopback, an upper
 bound of the server's) beside its p50.
 
-Run: `python -m bench.web [--participants 100000] [--repeat 200]`
+Run: `python -m bench.web [--participants 100000] [--repeat 200] [--pages dashboard ...]
+[--save FOLDER]` (`--pages`: only the pages whose name holds a word given; `--save`: reporting's
+dashboard answers written there, to profile the drawing apart)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import uvloop
 from bench.common import SERVICE_TIMINGS, Report, admin_headers, connect, percentile
 from bench.pipeline import post_all, uploads, wait_for_figures, wait_through
 from demo import iter_participants
+from services.web import region
 from shared.migrate import migrate
 from shared.settings import PROCESSES
 from tests.support.people import WebPerson, create_person
@@ -87,8 +90,12 @@ async def _support_organisation(caseplan: str, headers: dict[str, str], municipa
     return org
 
 
-async def measure(participants: int, repeat: int, seed: int = 11) -> Report:
-    """One run on a fresh database and a private Redis."""
+async def measure(
+    participants: int, repeat: int, seed: int = 11, only: list[str] | None = None,
+    save: Path | None = None,
+) -> Report:  # fmt: skip
+    """One run on a fresh database and a private Redis (`only`: these pages; `save`: write
+    reporting's answers for the dashboard there, to profile the drawing apart)."""
     report = Report("web", context={"participants": participants, "repeat": repeat})
     people = list(iter_participants(seed, participants))
     largest, _ = Counter(p.municipality for p in people).most_common(1)[0]
@@ -147,19 +154,41 @@ async def measure(participants: int, repeat: int, seed: int = 11) -> Report:
         if case:
             pages["worker case plan"] = (worker, "GET", f"/cases/{case}", {})
         clients.append(pages["sign-in"][0])
+        sub_region = next(p.sub_region for p in region.load_places() if p.municipality == largest)
+        pages["operator dashboard, a municipality"] = (
+            operator, "GET", "/dashboard", {"params": {"municipality": largest}})  # fmt: skip
+        pages["operator dashboard, a sub-region"] = (
+            operator, "GET", "/dashboard", {"params": {"sub_region": sub_region}})  # fmt: skip
+        reporting = httpx.AsyncClient(base_url=stack["reporting"].url, headers=headers)
+        clients.append(reporting)
+        chosen = {"": [], "a municipality": [largest],
+                  "a sub-region": region.sub_regions(region.load_places())[sub_region]}  # fmt: skip
+        for label, names in chosen.items():  # reporting's share of the dashboard's time
+            params = {"params": [("municipality", m) for m in names]}
+            pages[f"reporting web-dashboard{', ' + label if label else ''}"] = (
+                reporting, "GET", "/v1/web-dashboard", params)  # fmt: skip
+            if save is not None:
+                got = await reporting.get("/v1/web-dashboard", **params)  # type: ignore[arg-type]
+                (save / f"web-dashboard{'-' + label.split()[-1] if label else ''}.json").write_text(
+                    got.text
+                )
+        pages["reporting pipeline (the dashboard's other call)"] = (
+            reporting, "GET", "/v1/pipeline", {})  # fmt: skip
+        pages = {n: v for n, v in pages.items() if only is None or any(o in n for o in only)}
         for name, (client, method, path, kw) in pages.items():
             await timed(client, 3, method, path, **kw)  # warm: templates compiled, pools open
             times = await timed(client, repeat, method, path, **kw)
             _add(report, name, times)
         searches = []
-        for family in names:
+        for family in names if only is None or any("search" in o for o in only) else []:
             started_at = time.perf_counter()
             r = await clerk.post(
                 "/participants/search", data={"csrf": csrf.group(1), "name": family}
             )
             searches.append(1000 * (time.perf_counter() - started_at))
             r.raise_for_status()
-        _add(report, "clerk name search", searches)
+        if only is None or any("search" in o for o in only):
+            _add(report, "clerk name search", searches)
         report.context["server_histogram"] = _server_buckets((await operator.get("/metrics")).text)
     finally:
         for client in clients:
@@ -195,8 +224,10 @@ def main() -> None:
     )
     parser.add_argument("--participants", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--pages", nargs="+", help="only pages whose name holds one of these")
+    parser.add_argument("--save", type=Path, help="a folder for reporting's dashboard answers")
     args = parser.parse_args()
-    report = uvloop.run(measure(args.participants, args.repeat))
+    report = uvloop.run(measure(args.participants, args.repeat, only=args.pages, save=args.save))
     print(report.table())
     print(f"share answered within 150 ms on the server: {report.context['server_histogram']}")
     print(f"written to {report.write()}", file=sys.stderr)

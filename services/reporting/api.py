@@ -13,10 +13,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 
 from services.reporting import service
-from services.reporting.domain import declines
+from services.reporting.domain import declines, picture
 from services.reporting.domain import participant_file as esf_file
 from services.reporting.domain.filters import InvalidFilter, ReportFilter, build_filter
 from services.reporting.domain.privacy import suppress_summary
@@ -24,7 +24,13 @@ from services.reporting.domain.scope import READERS, OutOfScope, scoped
 from services.reporting.errors import ERROR_RESPONSES
 from services.reporting.pipeline import pipeline_health
 from services.reporting.repository import queries
-from services.reporting.schemas import Audience, DeclineRow, ParticipantFile, ReportTable
+from services.reporting.schemas import (
+    Audience,
+    DeclineRow,
+    ParticipantFile,
+    ReportTable,
+    WebDashboard,
+)
 from services.reporting.settings import ReportingSettings
 from shared import audit, spreadsheet
 from shared.auth import Allow, Principal
@@ -248,6 +254,59 @@ async def dashboard_data(
 ) -> dict[str, Any]:
     """Everything the dashboard shows except pipeline health, from one snapshot."""
     return await service.dashboard_figures(pool, f, settings)
+
+
+Places = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\x00]+$")]],
+    Query(
+        alias="municipality",
+        max_length=picture.MAX_MUNICIPALITIES,
+        description="a municipality, or several (a sub-region's): their figures added up;"
+        " none: the whole network",
+        openapi_examples={
+            "network": {"summary": "the whole network", "value": []},
+            "municipality": {"summary": "one municipality", "value": ["Rapla vald"]},
+            "sub-region": {"summary": "a sub-region", "value": ["Rapla vald", "Kehtna vald"]},
+        },
+    ),
+]
+WEB_DASHBOARD_EXAMPLE = {
+    "audience": "internal",
+    "municipalities": ["Rapla vald"],
+    "summary": {"participants_registered": 120, "active_cases": 80, "as_of": "2026-12-04"},
+    "places": [{"municipality": "Rapla vald", "participants": 120, "open_seats": 6,
+                "placements": 9}],
+    "unemployment_structure": [{"municipality": "Rapla vald", "age_band": "25-29",
+                                "months_unemployed": "12-23", "isced_level": "3",
+                                "participants": 14}],
+    "intermediate_labour_market": [{"organisation_kind": "association", "openings": 3,
+                                    "seats": 15, "placements": 9, "open_seats": 6,
+                                    "utilisation": 0.6}],
+    "timeseries": [{"month": "2026-11", "registrations": 40, "placements_started": 7,
+                    "employed_on_leaving": 3}],
+    "caseloads": [{"support_worker_id": "0190a6f2-9c1e-7c52-8d07-3f5a2b1c4d5e", "cases": 31,
+                   "capacity": 40, "utilisation": 0.775}],
+}  # fmt: skip
+
+
+@router.get(
+    "/web-dashboard",
+    response_model=WebDashboard,
+    responses={200: {"content": {"application/json": {"example": WEB_DASHBOARD_EXAMPLE}}},
+               **ERROR_RESPONSES},
+)  # fmt: skip
+async def web_dashboard(
+    pool: PoolDep, settings: ReportingDep, municipalities: Places = [],  # noqa: B006
+    audience: AudienceQuery = "internal",
+) -> Response:  # fmt: skip
+    """The web front's operator dashboard in one call, from one consistent view of the figure
+    store: the network's key figures (as `/v1/reports/summary`), and `places`,
+    `unemployment-structure`, `intermediate-labour-market`, `timeseries` and `caseloads` of
+    the network, of a municipality, or of several (a sub-region: the network's rows of those
+    municipalities; the others each one's report added up), every row as the report gives it.
+    audience=external: groups under 5 people shown as '<5', as in the reports."""
+    body = await service.web_dashboard(pool, list(municipalities), settings, audience)
+    return JSONResponse(body)  # as built: thousands of rows, no second pass through the model
 
 
 @router.get("/pipeline")

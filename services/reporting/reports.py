@@ -49,6 +49,8 @@ class Reader:
         self.who = Population(f.municipality, f.risk_group, f.organisation_id)
         self._ids: list[UUID] | None = None
         self._days: dict[str, list[DayTotal]] = {}
+        self.cells: dict[Ask, Counter[tuple[str, ...]]] = {}
+        """The unemployment cube's cells by ask, read once (`_unemployment_cells`)."""
 
     async def sums(self, *asks: Ask) -> list[Sums]:
         """Each ask's sums: from the cube, the organisation's cube, or (an organisation with a
@@ -307,12 +309,21 @@ async def meetings(r: Reader, s: ReportingSettings) -> Rows:
 
 async def _unemployment_cells(r: Reader) -> Counter[tuple[str, ...]]:
     """Participants who entered in the period by the cube's parts (age band, ISCED level,
-    months unemployed, municipality), risk groups summed away."""
-    (parts,) = await r.sums(r.period(layout.UNEMPLOYMENT))
+    months unemployed, municipality), risk groups summed away (once per reader: the map and
+    the structure both ask)."""
+    ask = r.period(layout.UNEMPLOYMENT)
+    if ask in r.cells:
+        return r.cells[ask]
     cells: Counter[tuple[str, ...]] = Counter()
-    for k, tally in by_k(parts).items():
-        *values, _ = k.split(SEP)
-        cells[tuple(values)] += tally.n
+    if r.who.organisation_id is None:  # summed by PostgreSQL, the risk mask cut off
+        for k, n in (await q.cube_cells(r.conn, ask, r.who)).items():
+            cells[tuple(k.split(SEP))] += n
+    else:
+        (parts,) = await r.sums(ask)
+        for k, tally in by_k(parts).items():
+            *values, _ = k.split(SEP)
+            cells[tuple(values)] += tally.n
+    r.cells[ask] = cells
     return cells
 
 

@@ -32,3 +32,17 @@ class DeclineRow(BaseModel):
 
     reason: DeclineCode
     declines: int
+
+
+class WebDashboard(BaseModel):
+    """The web front's operator dashboard: the network's key figures and the rows of five
+    reports of the municipalities asked (none: the whole network)."""
+
+    audience: Audience
+    municipalities: list[str]
+    summary: dict[str, Any]
+    places: list[dict[str, Any]]
+    unemployment_structure: list[dict[str, Any]]
+    intermediate_labour_market: list[dict[str, Any]]
+    timeseries: list[dict[str, Any]]
+    caseloads: list[dict[str, Any]]

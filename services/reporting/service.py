@@ -14,6 +14,7 @@ import asyncpg
 from services.reporting import reports
 from services.reporting.aggregator import catch_up
 from services.reporting.domain import participant_file as esf_file
+from services.reporting.domain import picture
 from services.reporting.domain.esf import SEXES
 from services.reporting.domain.filters import ReportFilter
 from services.reporting.domain.privacy import suppress_row, suppress_summary
@@ -169,3 +170,39 @@ async def dashboard_figures(
         for name in DASHBOARD_REPORTS:
             out[name] = await REPORTS[name].build(reader, settings)
         return out
+
+
+async def web_dashboard(
+    pool: asyncpg.Pool, municipalities: list[str], settings: ReportingSettings, audience: str
+) -> dict[str, Any]:
+    """The web front's operator dashboard from one consistent view of the figure store: the
+    network's key figures, and the map, structure, intermediate labour market, months and
+    caseloads of the network, of one municipality, or of several (a sub-region) added up
+    from each one's; every table as its `/v1/reports/{name}` gives it (`domain/picture.py`),
+    counts of people under the threshold suppressed for an external audience."""
+    one = municipalities[0] if len(municipalities) == 1 else None
+    async with reading(pool, ReportFilter(), settings, many=True) as whole:
+        figures = await reports.key_figures(whole, settings)
+        tables: dict[str, Rows] = {}
+        near = Reader(whole.conn, ReportFilter(municipality=one), whole.day)
+        for name in picture.BY_PLACE:
+            rows = await REPORTS[name].build(near, settings)
+            tables[name] = picture.only(rows, municipalities) if len(municipalities) > 1 else rows
+        for name in picture.ADDED:
+            if not municipalities:
+                tables[name] = await REPORTS[name].build(whole, settings)
+                continue
+            each = [
+                await REPORTS[name].build(
+                    Reader(whole.conn, ReportFilter(municipality=m), whole.day), settings
+                )
+                for m in municipalities
+            ]
+            tables[name] = picture.added(name, each)
+    if audience == "external":
+        figures = suppress_summary(figures, settings.small_count_threshold)
+        tables = {
+            n: external(n, rows, settings.small_count_threshold) for n, rows in tables.items()
+        }
+    return {"audience": audience, "municipalities": municipalities, "summary": figures,
+            **{n.replace("-", "_"): rows for n, rows in tables.items()}}  # fmt: skip

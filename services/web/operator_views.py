@@ -1,5 +1,5 @@
-"""What the operator's dashboard draws, from reporting's rows: the map's markers, the
-structure's sums, and a sub-region's figures added up from its municipalities'. Pure."""
+"""What the operator's dashboard draws, from reporting's rows: the map's markers and the
+structure's sums (a sub-region's figures come added up from reporting). Pure."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from services.web import region
 
@@ -67,12 +69,6 @@ def chosen(places: tuple[region.Place, ...], municipality: str, sub_region: str)
     return names
 
 
-def only(rows: Iterable[Row], municipalities: Iterable[str]) -> list[Row]:
-    """The rows of these municipalities."""
-    keep = set(municipalities)
-    return [r for r in rows if r["municipality"] in keep]
-
-
 def map_view(
     rows: list[Row], places: tuple[region.Place, ...], municipalities: list[str]
 ) -> tuple[list[Marker], list[tuple[str, float, str]]]:
@@ -111,34 +107,6 @@ def totals_by(rows: list[Row], dimension: str) -> list[tuple[str, int]]:
     return [(v, sums[v]) for v in ordered(dimension, sums)]
 
 
-def add_by(tables: Iterable[list[Row]], key: str, counts: Iterable[str]) -> list[Row]:
-    """Rows of several tables with the same `key` added up (a sub-region's figures from its
-    municipalities'), the other columns taken from the first; sorted by key."""
-    out: dict[Any, Row] = {}
-    for table in tables:
-        for r in table:
-            if r[key] in out:
-                for c in counts:
-                    out[r[key]][c] += r[c]
-            else:
-                out[r[key]] = dict(r)
-    return [out[k] for k in sorted(out)]
-
-
-def with_use(rows: list[Row]) -> list[Row]:
-    """The intermediate labour market's rows with the share of seats in use recomputed."""
-    return [
-        {**r, "utilisation": round(r["placements"] / r["seats"], 3) if r["seats"] else None}
-        for r in rows
-    ]
-
-
-def with_utilisation(rows: list[Row]) -> list[Row]:
-    """Caseload rows with utilisation recomputed, fullest first (as reporting orders them)."""
-    out = [{**r, "utilisation": round(r["cases"] / r["capacity"], 3)} for r in rows]
-    return sorted(out, key=lambda r: (-r["cases"], r["support_worker_id"]))
-
-
 def worker_label(worker_id: str, names: dict[str, str]) -> str:
     """A support worker's name when a web account names them, else the start of the id."""
     return names.get(worker_id) or worker_id[:8]
@@ -164,3 +132,30 @@ def pipeline_download(pipeline: dict[str, Any]) -> Table:
     return PIPELINE_COLUMNS, [
         [s.get(c) for c in PIPELINE_COLUMNS] for s in pipeline.get("streams", [])
     ]
+
+
+STRUCTURE_COLUMNS = ("municipality", "age_band", "months_unemployed", "isced_level",
+                     "participants")  # fmt: skip
+WORDED = frozenset({"age_band", "isced_level"})
+"""The columns whose `unknown` the table says in words."""
+
+
+def structure_rows(rows: list[Row], not_known: str) -> Markup:
+    """The cross-table's rows as HTML table rows, escaped as the template escapes (thousands
+    of rows: a template loop costs hundreds of milliseconds, this a few). `not_known`: the
+    word for `unknown` in the person's language."""
+    seen: dict[tuple[bool, Any], str] = {}
+
+    def cell(value: Any, worded: bool) -> str:
+        if type(value) is int:  # a count: nothing to escape
+            return str(value)
+        key = (worded, value)
+        if key not in seen:
+            seen[key] = str(escape(not_known if worded and value == "unknown" else value))
+        return seen[key]
+
+    return Markup("".join(
+        "<tr>" + "".join(f"<td>{cell(r[c], c in WORDED)}</td>" for c in STRUCTURE_COLUMNS)
+        + "</tr>\n"
+        for r in rows
+    ))  # fmt: skip

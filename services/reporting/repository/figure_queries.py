@@ -106,6 +106,31 @@ async def _bucket_sums(conn: asyncpg.Connection, table: str, ask: Ask, w: _Where
     return out
 
 
+async def cube_cells(conn: asyncpg.Connection, ask: Ask, who: Population) -> Counter[str]:
+    """One ask's weight n from the cube per k with its last part (the risk mask) cut off:
+    what the reports that sum risk groups away need, summed by PostgreSQL (thousands of cells
+    rather than tens of thousands of k's, no month)."""
+    assert who.organisation_id is None
+    w = _Where(ask.figure)
+    w.add("c.figure = $1")
+    if who.municipality is None:
+        w.add(f"c.municipality = '{ALL_PLACES}'")
+    _people(w, who, "c")
+    ranges = bucket_ranges(ask.lo, ask.hi, by_month=ask.by_month)
+    if not ranges:
+        return Counter()
+    spans = [f"(c.grain = '{r.grain}' AND c.bucket BETWEEN {w.param(r.first)} AND"
+             f" {w.param(r.last)})" for r in ranges]  # fmt: skip
+    w.add("(" + " OR ".join(spans) + ")")
+    sep = w.param(layout.SEP)
+    rows = await conn.fetch(
+        f"SELECT left(c.k, length(c.k) - strpos(reverse(c.k), {sep})), sum(c.n)::bigint"
+        f" FROM figure_cube c WHERE {w.sql()} GROUP BY 1",
+        *w.args,
+    )
+    return Counter({r[0]: r[1] for r in rows})
+
+
 async def population_ids(conn: asyncpg.Connection, who: Population) -> list[UUID]:
     """The organisation's participants in the municipality or risk group asked."""
     assert who.organisation_id is not None

@@ -49,48 +49,24 @@ def _backlog(pipeline: dict[str, Any]) -> list[tuple[str, Any]]:
     return sorted((pipeline.get("outbox_backlog") or {}).items())
 
 
-async def _rows(services: Services, person: asyncpg.Record, name: str, municipality: str) -> Any:
-    params = {"municipality": municipality} if municipality else {}
-    answer = await services.call(person, "reporting", "GET", f"/v1/reports/{name}", params=params)
-    return answer["rows"]
-
-
-async def _added(
-    services: Services, person: asyncpg.Record, name: str, places: list[str], key: str,
-    counts: tuple[str, ...],
-) -> list[dict[str, Any]]:  # fmt: skip
-    """A report of one municipality, or of a sub-region added up from its municipalities'."""
-    if len(places) == 1:
-        return await _rows(services, person, name, places[0])  # type: ignore[no-any-return]
-    tables = await asyncio.gather(*(_rows(services, person, name, m) for m in places))
-    return views.add_by(tables, key, counts)
-
-
-async def _picture(services: Services, person: asyncpg.Record, municipality: str,
-                   sub_region: str) -> tuple[Any, ...]:  # fmt: skip
-    places = region.load_places()
-    names = views.chosen(places, municipality, sub_region)
-    one = [municipality] if municipality else (names if sub_region else [])
-    placed, structure = await asyncio.gather(
-        _rows(services, person, "places", municipality),
-        _rows(services, person, "unemployment-structure", municipality),
+async def _picture(
+    services: Services, person: asyncpg.Record, names: list[str], pick: bool
+) -> dict[str, Any]:  # fmt: skip
+    """Reporting's key figures and tables of the chosen municipalities (`pick`: a
+    municipality or sub-region; else the network), in one call."""
+    params = [("municipality", m) for m in names] if pick else []
+    return await services.call(  # type: ignore[no-any-return]
+        person, "reporting", "GET", "/v1/web-dashboard", params=params
     )
-    if not one:  # the whole network
-        use, months, loads = await asyncio.gather(*(
-            _rows(services, person, n, "")
-            for n in ("intermediate-labour-market", "timeseries", "caseloads")
-        ))  # fmt: skip
-    else:
-        use, months, loads = await asyncio.gather(
-            _added(services, person, "intermediate-labour-market", one, "organisation_kind",
-                   (*USE_KEYS, "openings")),
-            _added(services, person, "timeseries", one, "month", MONTHLY_KEYS),
-            _added(services, person, "caseloads", one, "support_worker_id", ("cases",)),
-        )  # fmt: skip
-        use, loads = views.with_use(use), views.with_utilisation(loads)
-    placed = views.only(placed, names) if sub_region and not municipality else placed
-    structure = views.only(structure, names) if sub_region and not municipality else structure
-    return places, names, placed, structure, use, months, loads
+
+
+def _figures(summary: dict[str, Any], pipeline: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "figures": [(key, label, summary.get(key)) for key, label in FIGURES],
+        "streams": pipeline.get("streams", []),
+        "dead_letters": pipeline.get("dead_letters"),
+        "backlog": _backlog(pipeline),
+    }
 
 
 def _drawn(
@@ -105,6 +81,7 @@ def _drawn(
         "map": {"markers": markers, "lines": lines, "width": views.MAP_WIDTH,
                 "height": views.MAP_HEIGHT, "rows": placed},
         "structure": structure,
+        "structure_rows": lambda not_known: views.structure_rows(structure, not_known),
         "structure_charts": {
             d: charts.horizontal_bars([v for v, _ in sums], [[n] for _, n in sums])
             for d, sums in dims.items()
@@ -134,25 +111,25 @@ async def dashboard(
     places = region.load_places()
     municipality = municipality if municipality in region.centres(places) else ""
     sub_region = sub_region if sub_region in region.sub_regions(places) else ""
-    summary, pipeline = await asyncio.gather(  # at once: the page waits for the slower only
-        services.call(person, "reporting", "GET", "/v1/reports/summary"),
+    names = views.chosen(places, municipality, sub_region)
+    picked = bool(municipality or sub_region)
+    if request.headers.get("hx-request"):  # the figures only: the network's, not the picture
+        summary, pipeline = await asyncio.gather(
+            services.call(person, "reporting", "GET", "/v1/reports/summary"),
+            services.call(person, "reporting", "GET", "/v1/pipeline"),
+        )
+        return page(request, "dashboard_figures.html", **_figures(summary, pipeline))
+    got, pipeline = await asyncio.gather(  # at once: the page waits for the slower only
+        _picture(services, person, names, picked),
         services.call(person, "reporting", "GET", "/v1/pipeline"),
     )
-    figures = {
-        "figures": [(key, label, summary.get(key)) for key, label in FIGURES],
-        "streams": pipeline.get("streams", []),
-        "dead_letters": pipeline.get("dead_letters"),
-        "backlog": _backlog(pipeline),
-    }
-    if request.headers.get("hx-request"):
-        return page(request, "dashboard_figures.html", **figures)
-    places, names, placed, structure, use, months, loads = await _picture(
-        services, person, municipality, sub_region
-    )
+    figures = _figures(got["summary"], pipeline)
+    loads = got["caseloads"]
     async with pool_of(request).acquire() as conn:
         ids = [UUID(r["support_worker_id"]) for r in loads]
         workers = await repository.worker_names(conn, ids)
-    picture = _drawn(places, names, placed, structure, use, months, loads, workers)
+    picture = _drawn(places, names, got["places"], got["unemployment_structure"],
+                     got["intermediate_labour_market"], got["timeseries"], loads, workers)  # fmt: skip
     return page(
         request, "dashboard.html", **figures, **picture, municipality=municipality,
         sub_region=sub_region, municipalities=sorted(region.centres(places)),

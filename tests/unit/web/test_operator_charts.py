@@ -1,5 +1,5 @@
 """The operator's map and charts as numbers: the projection of latitude and longitude, axis
-ticks, grouped and horizontal bars, caseloads against own limits, a sub-region's sums."""
+ticks, grouped and horizontal bars, caseloads against own limits."""
 
 from __future__ import annotations
 
@@ -137,27 +137,6 @@ def test_a_municipality_wins_over_a_sub_region() -> None:
     assert len(views.chosen(places, "", "")) == 22
 
 
-def test_a_sub_regions_figures_are_its_municipalities_added_up() -> None:
-    a = [{"month": "2025-02", "registrations": 2, "placements_started": 0}]
-    b = [{"month": "2025-01", "registrations": 1, "placements_started": 1},
-         {"month": "2025-02", "registrations": 3, "placements_started": 1}]  # fmt: skip
-    assert views.add_by([a, b], "month", ("registrations", "placements_started")) == [
-        {"month": "2025-01", "registrations": 1, "placements_started": 1},
-        {"month": "2025-02", "registrations": 5, "placements_started": 1},
-    ]
-    loads = views.with_utilisation(views.add_by(
-        [[{"support_worker_id": "b", "cases": 2, "capacity": 8, "utilisation": 0.25}],
-         [{"support_worker_id": "b", "cases": 4, "capacity": 8, "utilisation": 0.5},
-          {"support_worker_id": "a", "cases": 1, "capacity": 5, "utilisation": 0.2}]],
-        "support_worker_id", ("cases",)))  # fmt: skip
-    assert [(r["support_worker_id"], r["cases"], r["utilisation"]) for r in loads] == [
-        ("b", 6, 0.75),
-        ("a", 1, 0.2),
-    ]
-    use = views.with_use([{"organisation_kind": "association", "seats": 0, "placements": 0}])
-    assert use[0]["utilisation"] is None
-
-
 def test_the_structure_sums_follow_each_dimensions_order() -> None:
     rows = [
         {"age_band": "55+", "months_unemployed": "24+", "participants": 1},
@@ -212,3 +191,24 @@ def test_the_caseload_download_names_each_worker_as_the_page_does() -> None:
     assert pipeline_download(streams) == (
         ("stream", "group", "length", "lag", "pending"), [["polku.intake", "web", 9, 0, 1]])  # fmt: skip
     assert pipeline_download({}) == (("stream", "group", "length", "lag", "pending"), [])
+
+
+def test_the_structure_table_is_the_rows_the_template_loop_drew() -> None:
+    from jinja2 import Environment
+
+    rows = [
+        {"municipality": "Tõrva <b>&'\"", "age_band": "unknown", "months_unemployed": "0-5",
+         "isced_level": "3", "participants": 7},
+        {"municipality": "Veteli", "age_band": "18-24", "months_unemployed": "24+",
+         "isced_level": "unknown", "participants": 1234},
+    ]  # fmt: skip
+    former = Environment(autoescape=True).from_string(
+        '{% macro word(value) %}{{ "Ei tiedossa" if value == "unknown" else value }}{% endmacro %}'
+        "{% for r in structure %}<tr><td>{{ r.municipality }}</td><td>{{ word(r.age_band) }}"
+        "</td><td>{{ r.months_unemployed }}</td><td>{{ word(r.isced_level) }}</td><td>"
+        "{{ r.participants }}</td></tr>\n    {% endfor %}"
+    )
+    drawn = str(views.structure_rows(rows, "Ei tiedossa"))
+    assert drawn.split() == former.render(structure=rows).split()
+    assert "&lt;b&gt;&amp;&#39;&#34;" in drawn and drawn.count("Ei tiedossa") == 2
+    assert str(views.structure_rows([], "x")) == ""
