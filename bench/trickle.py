@@ -191,6 +191,23 @@ def add_round_trips(report: Report, label: str, net: Counts, intakes: int, idle:
             report.add(f"{label}: Redis {command}", n / intakes, "cmds/intk")
 
 
+def add_idle(report: Report, idle: Counts) -> None:
+    """What the idle stack's timers send per second: statements by service and kind, Redis
+    commands by name (the bench's own INFO and /metrics reads not counted)."""
+    report.add("idle: SQL statements", sum(idle.sql.values()) / idle.at, "stmts/s")
+    report.add(
+        "idle: Redis commands",
+        sum(v for k, v in idle.redis.items() if k != "xadd inside evalsha") / idle.at,
+        "cmds/s",
+    )
+    for key, n in sorted(idle.sql.items(), key=lambda kv: -kv[1]):
+        if n / idle.at >= 0.05:
+            report.add(f"idle: SQL {key}", n / idle.at, "stmts/s")
+    for command, n in sorted(idle.redis.items(), key=lambda kv: -kv[1]):
+        if abs(n / idle.at) >= 0.05:
+            report.add(f"idle: Redis {command}", n / idle.at, "cmds/s")
+
+
 async def latency_curve(conn: Any, ids: list[str]) -> dict[str, list[float]]:
     """Per consumer: ms from intake's outbox row (participant.registered) to its inbox row."""
     out: dict[str, list[float]] = {}
@@ -206,8 +223,11 @@ async def latency_curve(conn: Any, ids: list[str]) -> dict[str, list[float]]:
     return out
 
 
-async def measure(rates: list[float], seconds: float, single: int, seed: int = 11) -> Report:
-    """Round trips at batch sizes 1 and 200, then CPU and latency at each rate."""
+async def measure(
+    rates: list[float], seconds: float, single: int, seed: int = 11, idle_only: float = 0.0
+) -> Report:
+    """Round trips at batch sizes 1 and 200, then CPU and latency at each rate (only the idle
+    stack's statements and commands per second, watched `idle_only` s, when that is set)."""
     need = 10 + single + BATCH + int(sum(r * seconds for r in rates))
     people = iter(intake_body(p) for p in iter_participants(seed, need))
     take = lambda n: [next(people) for _ in range(n)]  # noqa: E731
@@ -233,7 +253,7 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
             )
             sampler.start()
             before = await read_counts(client, stack, redis)
-            await asyncio.sleep(IDLE_S)
+            await asyncio.sleep(idle_only or IDLE_S)
             idle = await read_counts(client, stack, redis) - before
             sampler.finish()
             for what, used in sorted(sampler.cpu_seconds().items()):
@@ -250,6 +270,10 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
                 "redis": {k: v / idle.at for k, v in idle.redis.items()},
             }
             progress(f"idle: {idle_note}")
+            add_idle(report, idle)
+            if idle_only:
+                await conn.close()
+                return report
 
             before = await read_counts(client, stack, redis)
             for body in take(single):
@@ -370,8 +394,15 @@ def main() -> None:
     parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0, 200.0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--single", type=int, default=100)
+    parser.add_argument(
+        "--idle-only",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="only count what the idle stack sends per second, watched for S seconds",
+    )
     args = parser.parse_args()
-    report = uvloop.run(measure(args.rates, args.seconds, args.single))
+    report = uvloop.run(measure(args.rates, args.seconds, args.single, idle_only=args.idle_only))
     print(report.table())
     print(f"written to {report.write()}")
 
