@@ -73,7 +73,12 @@ class Settings(BaseSettings):
         False, description="count the pool's SQL statements in /metrics (the bench's round trips)"
     )
     consumer_batch_size: int = Field(200, ge=1, le=5000, description="entries per XREADGROUP")
-    consumer_block_ms: int = Field(500, ge=1, description="XREADGROUP block time")
+    consumer_block_ms: int = Field(
+        5000,
+        ge=1,
+        description="XREADGROUP block time (an idle stream costs a read per block; entries"
+        " arriving end a block at once, so a longer block costs no latency)",
+    )
     claim_idle_ms: int = Field(
         5000, ge=10, description="idle time before a pending entry is claimed"
     )
