@@ -89,7 +89,10 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(500, ge=1, le=10_000)
     outbox_retention_days: float = Field(7.0, gt=0)
     outbox_poll_ms: int = Field(
-        1000, ge=10, description="relay fallback poll when no NOTIFY arrives"
+        5000,
+        ge=10,
+        description="relay fallback poll when no NOTIFY arrives (rows a relay of another"
+        " replica claimed and lost by dying before its commit; all else wakes it)",
     )
     outbox_prune_interval_s: float = Field(
         3600, gt=0, description="how often rows older than the retention window are deleted"
