@@ -145,7 +145,7 @@ async def connect(dsn: str, attempts: int = 30) -> Any:
 SERVICE_TIMINGS = {
     "claim_idle_ms": "5000",
     "claim_interval_ms": "1000",
-    "redis_check_ms": "1000",
+    "redis_check_ms": "5000",
     "consumer_block_ms": "5000",
     "log_level": "WARNING",
 }

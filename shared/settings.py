@@ -98,7 +98,12 @@ class Settings(BaseSettings):
         3600, gt=0, description="how often rows older than the retention window are deleted"
     )
     outbox_prune_batch_size: int = Field(1000, ge=1, le=100_000, description="rows per DELETE")
-    redis_check_ms: int = Field(1000, ge=50, description="how often Redis's epoch is checked")
+    redis_check_ms: int = Field(
+        5000,
+        ge=50,
+        description="how often Redis's epoch is checked (a consumer's read that finds its"
+        " group gone checks at once)",
+    )
     redis_connect_timeout_s: float = Field(2.0, gt=0, description="Redis connect timeout")
     redis_socket_timeout_s: float = Field(
         10.0, gt=0, description="Redis reply timeout (longer than the XREADGROUP block)"
