@@ -181,7 +181,7 @@ class Stack:
         self.web_env: dict[str, str] = {}
         """Settings for the web front alone (e.g. development, for its mailbox)."""
 
-    def start(self, *services: str, replicas: int = 1, ready_timeout: float = 30) -> Stack:
+    def start(self, *services: str, replicas: int = 1, ready_timeout: float = 90) -> Stack:
         names = services or SERVICES
         started = []
         for name in names:
