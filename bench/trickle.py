@@ -163,6 +163,26 @@ async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> str
     return str(r.json()["participant_id"])
 
 
+def add_gross(report: Report, label: str, gross: Counts, intakes: int) -> None:
+    """What the whole stack sent during the phase, its timers included (they are taken off
+    pro rata in the net figures, which under-counts a stack whose timers are suppressed
+    while events flow, e.g. a relay's poll that every NOTIFY postpones), per intake and per
+    consumed event; and the phase's seconds per intake (timers cost per intake with it)."""
+    sql = sum(gross.sql.values())
+    cmds = sum(v for k, v in gross.redis.items() if k != "xadd inside evalsha")
+    note = f"timers included; {gross.at / intakes:.2f} s per intake in this phase"
+    report.add(f"{label} gross: SQL statements per intake", sql / intakes, "stmts", "", note)
+    report.add(f"{label} gross: Redis commands per intake", cmds / intakes, "cmds", "", note)
+    if gross.consumed:
+        report.add(
+            f"{label} gross: round trips per event per hop",
+            (sql + cmds) / gross.consumed,
+            "trips",
+            "",
+            note,
+        )
+
+
 def add_round_trips(report: Report, label: str, net: Counts, intakes: int, idle: str) -> None:
     """Statements and commands per intake, by service and command, and per consumed event."""
     hops = net.consumed / intakes if intakes else 0.0
@@ -285,6 +305,7 @@ async def measure(
                 await settled(conn, client, stack, redis)
             one = await read_counts(client, stack, redis) - before
             net = one - idle.scaled(one.at / idle.at)
+            add_gross(report, "batch 1", one, single)
             add_round_trips(report, "batch 1", net, single, idle_note)
             report.context["batch_1"] = {
                 "sql": net.sql,
@@ -314,6 +335,7 @@ async def measure(
             await through(conn, [r["id"] for r in ids])
             many = await settled(conn, client, stack, redis) - before
             net = many - idle.scaled(many.at / idle.at)
+            add_gross(report, f"batch {BATCH}", many, len(bodies))
             add_round_trips(report, f"batch {BATCH}", net, len(bodies), idle_note)
             report.context["batch_200"] = {
                 "sql": net.sql,
@@ -395,7 +417,7 @@ async def rate_phase(
 def main() -> None:
     """Parse arguments, run, print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0, 200.0])
+    parser.add_argument("--rates", type=float, nargs="*", default=[20.0, 100.0, 200.0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--single", type=int, default=100)
     parser.add_argument(
