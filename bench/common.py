@@ -145,8 +145,8 @@ async def connect(dsn: str, attempts: int = 30) -> Any:
 SERVICE_TIMINGS = {
     "claim_idle_ms": "5000",
     "claim_interval_ms": "1000",
-    "redis_check_ms": "1000",
-    "consumer_block_ms": "500",
+    "redis_check_ms": "5000",
+    "consumer_block_ms": "5000",
     "log_level": "WARNING",
 }
 """The services' default timings (the test stack claims after 1.5 s, which under load makes

@@ -47,6 +47,9 @@ from tests.support.servers import RedisServer, Stack, create_database, drop_data
 CONSUMERS = ("caseplan", "matching", "reporting")
 IDLE_S = 3.0
 """How long the idle stack is watched for its timers' own statements and commands."""
+WARM_SETTLE_S = 4.0
+"""Wait after the warm-up before the idle stack is watched: reporting's aggregator takes the
+warm-up's notes 2 s after them (not the idle stack's own work)."""
 BATCH = 200
 THROUGH_S = 60.0
 POLL_S = 0.002
@@ -160,6 +163,26 @@ async def post(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> str
     return str(r.json()["participant_id"])
 
 
+def add_gross(report: Report, label: str, gross: Counts, intakes: int) -> None:
+    """What the whole stack sent during the phase, its timers included (they are taken off
+    pro rata in the net figures, which under-counts a stack whose timers are suppressed
+    while events flow, e.g. a relay's poll that every NOTIFY postpones), per intake and per
+    consumed event; and the phase's seconds per intake (timers cost per intake with it)."""
+    sql = sum(gross.sql.values())
+    cmds = sum(v for k, v in gross.redis.items() if k != "xadd inside evalsha")
+    note = f"timers included; {gross.at / intakes:.2f} s per intake in this phase"
+    report.add(f"{label} gross: SQL statements per intake", sql / intakes, "stmts", "", note)
+    report.add(f"{label} gross: Redis commands per intake", cmds / intakes, "cmds", "", note)
+    if gross.consumed:
+        report.add(
+            f"{label} gross: round trips per event per hop",
+            (sql + cmds) / gross.consumed,
+            "trips",
+            "",
+            note,
+        )
+
+
 def add_round_trips(report: Report, label: str, net: Counts, intakes: int, idle: str) -> None:
     """Statements and commands per intake, by service and command, and per consumed event."""
     hops = net.consumed / intakes if intakes else 0.0
@@ -191,6 +214,23 @@ def add_round_trips(report: Report, label: str, net: Counts, intakes: int, idle:
             report.add(f"{label}: Redis {command}", n / intakes, "cmds/intk")
 
 
+def add_idle(report: Report, idle: Counts) -> None:
+    """What the idle stack's timers send per second: statements by service and kind, Redis
+    commands by name (the bench's own INFO and /metrics reads not counted)."""
+    report.add("idle: SQL statements", sum(idle.sql.values()) / idle.at, "stmts/s")
+    report.add(
+        "idle: Redis commands",
+        sum(v for k, v in idle.redis.items() if k != "xadd inside evalsha") / idle.at,
+        "cmds/s",
+    )
+    for key, n in sorted(idle.sql.items(), key=lambda kv: -kv[1]):
+        if n / idle.at >= 0.05:
+            report.add(f"idle: SQL {key}", n / idle.at, "stmts/s")
+    for command, n in sorted(idle.redis.items(), key=lambda kv: -kv[1]):
+        if abs(n / idle.at) >= 0.05:
+            report.add(f"idle: Redis {command}", n / idle.at, "cmds/s")
+
+
 async def latency_curve(conn: Any, ids: list[str]) -> dict[str, list[float]]:
     """Per consumer: ms from intake's outbox row (participant.registered) to its inbox row."""
     out: dict[str, list[float]] = {}
@@ -206,8 +246,11 @@ async def latency_curve(conn: Any, ids: list[str]) -> dict[str, list[float]]:
     return out
 
 
-async def measure(rates: list[float], seconds: float, single: int, seed: int = 11) -> Report:
-    """Round trips at batch sizes 1 and 200, then CPU and latency at each rate."""
+async def measure(
+    rates: list[float], seconds: float, single: int, seed: int = 11, idle_only: float = 0.0
+) -> Report:
+    """Round trips at batch sizes 1 and 200, then CPU and latency at each rate (only the idle
+    stack's statements and commands per second, watched `idle_only` s, when that is set)."""
     need = 10 + single + BATCH + int(sum(r * seconds for r in rates))
     people = iter(intake_body(p) for p in iter_participants(seed, need))
     take = lambda n: [next(people) for _ in range(n)]  # noqa: E731
@@ -222,18 +265,19 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
     try:
         await migrate(dsn, SERVICES)
         headers = await admin_headers(dsn)
-        stack.start(*COUNTED)
+        stack.start(*COUNTED, ready_timeout=120)  # a loaded machine starts them slowly
         url = stack["intake"].url
         conn = await connect(dsn)
         async with httpx.AsyncClient(timeout=60, headers=headers) as client:
             for body in take(10):  # warm up: prepared statements, pools, groups
                 await through(conn, [await post(client, url, body)])
+            await asyncio.sleep(WARM_SETTLE_S)
             sampler = RssSampler(
                 stack, server.proc.pid if server.proc else None, dsn.rsplit("/", 1)[1]
             )
             sampler.start()
             before = await read_counts(client, stack, redis)
-            await asyncio.sleep(IDLE_S)
+            await asyncio.sleep(idle_only or IDLE_S)
             idle = await read_counts(client, stack, redis) - before
             sampler.finish()
             for what, used in sorted(sampler.cpu_seconds().items()):
@@ -250,6 +294,10 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
                 "redis": {k: v / idle.at for k, v in idle.redis.items()},
             }
             progress(f"idle: {idle_note}")
+            add_idle(report, idle)
+            if idle_only:
+                await conn.close()
+                return report
 
             before = await read_counts(client, stack, redis)
             for body in take(single):
@@ -257,6 +305,7 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
                 await settled(conn, client, stack, redis)
             one = await read_counts(client, stack, redis) - before
             net = one - idle.scaled(one.at / idle.at)
+            add_gross(report, "batch 1", one, single)
             add_round_trips(report, "batch 1", net, single, idle_note)
             report.context["batch_1"] = {
                 "sql": net.sql,
@@ -286,6 +335,7 @@ async def measure(rates: list[float], seconds: float, single: int, seed: int = 1
             await through(conn, [r["id"] for r in ids])
             many = await settled(conn, client, stack, redis) - before
             net = many - idle.scaled(many.at / idle.at)
+            add_gross(report, f"batch {BATCH}", many, len(bodies))
             add_round_trips(report, f"batch {BATCH}", net, len(bodies), idle_note)
             report.context["batch_200"] = {
                 "sql": net.sql,
@@ -367,11 +417,18 @@ async def rate_phase(
 def main() -> None:
     """Parse arguments, run, print the table and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0, 200.0])
+    parser.add_argument("--rates", type=float, nargs="*", default=[20.0, 100.0, 200.0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--single", type=int, default=100)
+    parser.add_argument(
+        "--idle-only",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="only count what the idle stack sends per second, watched for S seconds",
+    )
     args = parser.parse_args()
-    report = uvloop.run(measure(args.rates, args.seconds, args.single))
+    report = uvloop.run(measure(args.rates, args.seconds, args.single, idle_only=args.idle_only))
     print(report.table())
     print(f"written to {report.write()}")
 

@@ -58,6 +58,11 @@ async def forget_events(
 async def forget_settled(pool: asyncpg.Pool, redis: aioredis.Redis) -> int:
     """Delete queued events that are published and settled everywhere, from the outbox
     and their stream; returns how many were forgotten."""
+    return (await _sweep(pool, redis))[1]
+
+
+async def _sweep(pool: asyncpg.Pool, redis: aioredis.Redis) -> tuple[int, int]:
+    """`forget_settled`: (events queued and published, of which forgotten)."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT f.event_id, f.stream FROM outbox_forget f LEFT JOIN outbox o USING (event_id)"
@@ -77,7 +82,7 @@ async def forget_settled(pool: asyncpg.Pool, redis: aioredis.Redis) -> int:
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute("DELETE FROM outbox WHERE event_id = ANY($1::uuid[])", done)
             await conn.execute("DELETE FROM outbox_forget WHERE event_id = ANY($1::uuid[])", done)
-    return len(done)
+    return len(rows), len(done)
 
 
 def _since_ms(event_id: UUID) -> int:
@@ -127,13 +132,20 @@ async def forget_loop(
     *,
     interval_s: float,
     stopping: Callable[[], bool],
+    idle_interval_s: float | None = None,
 ) -> None:
-    """Background sweep of `forget_settled`, until stopped."""
+    """Background sweep of `forget_settled`, until stopped: every `interval_s` while events
+    wait for a group to settle them, every `idle_interval_s` (default ten intervals) while
+    none is queued (erasures are rare: an idle service asks once in a while)."""
+    idle = idle_interval_s if idle_interval_s is not None else 10 * interval_s
     while not stopping():
+        wait = interval_s
         try:
-            await forget_settled(pool, redis)
+            queued, _ = await _sweep(pool, redis)
+            if not queued:
+                wait = idle
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.warning("forgetting erased events: %r", exc)
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(wait)

@@ -190,7 +190,9 @@ class OutboxRelay:
             try:
                 await asyncio.wait_for(self._wake.wait(), poll_s)
             except TimeoutError:
-                self._scan = True
+                # No NOTIFY for a poll interval: one look whether anything waits (rows a
+                # replica claimed and lost by dying before its commit), the scan only then.
+                self._scan = await self.anything_pending()
 
     async def _publish_notified(self) -> None:
         """Publish the rows the NOTIFYs received so far named, as one id range."""
@@ -307,6 +309,14 @@ class OutboxRelay:
                 if done < batch:
                     break
         return total
+
+    async def anything_pending(self) -> bool:
+        """Whether any row waits to be published (one statement, no transaction)."""
+        async with self.pool.acquire() as conn:
+            found = await conn.fetchval("SELECT EXISTS (SELECT FROM outbox_pending)")
+        if not found:
+            self.metrics.outbox_backlog.labels(self.schema).set(0)
+        return bool(found)
 
     async def backlog(self) -> int:
         """Rows waiting to be published."""

@@ -73,7 +73,12 @@ class Settings(BaseSettings):
         False, description="count the pool's SQL statements in /metrics (the bench's round trips)"
     )
     consumer_batch_size: int = Field(200, ge=1, le=5000, description="entries per XREADGROUP")
-    consumer_block_ms: int = Field(500, ge=1, description="XREADGROUP block time")
+    consumer_block_ms: int = Field(
+        5000,
+        ge=1,
+        description="XREADGROUP block time (an idle stream costs a read per block; entries"
+        " arriving end a block at once, so a longer block costs no latency)",
+    )
     claim_idle_ms: int = Field(
         5000, ge=10, description="idle time before a pending entry is claimed"
     )
@@ -84,13 +89,21 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(500, ge=1, le=10_000)
     outbox_retention_days: float = Field(7.0, gt=0)
     outbox_poll_ms: int = Field(
-        1000, ge=10, description="relay fallback poll when no NOTIFY arrives"
+        5000,
+        ge=10,
+        description="relay fallback poll when no NOTIFY arrives (rows a relay of another"
+        " replica claimed and lost by dying before its commit; all else wakes it)",
     )
     outbox_prune_interval_s: float = Field(
         3600, gt=0, description="how often rows older than the retention window are deleted"
     )
     outbox_prune_batch_size: int = Field(1000, ge=1, le=100_000, description="rows per DELETE")
-    redis_check_ms: int = Field(1000, ge=50, description="how often Redis's epoch is checked")
+    redis_check_ms: int = Field(
+        5000,
+        ge=50,
+        description="how often Redis's epoch is checked (a consumer's read that finds its"
+        " group gone checks at once)",
+    )
     redis_connect_timeout_s: float = Field(2.0, gt=0, description="Redis connect timeout")
     redis_socket_timeout_s: float = Field(
         10.0, gt=0, description="Redis reply timeout (longer than the XREADGROUP block)"

@@ -31,7 +31,10 @@ class MatchingSettings(BaseSettings):
 
     allow_private_webhooks: bool = Field(False, description="allow loopback/private webhook URLs")
     webhook_interval_s: float = Field(
-        1.0, gt=0, description="fallback look for due deliveries (NOTIFY wakes the sender)"
+        5.0,
+        gt=0,
+        description="fallback look for due deliveries (NOTIFY wakes the sender, a known retry"
+        " time is waited for; the fallback finds the leases of a sender that died, 15 s long)",
     )
     webhook_concurrency: int = Field(64, ge=1, description="deliveries in flight at once")
     webhook_max_attempts: int = Field(6, ge=1)

@@ -102,6 +102,10 @@ async def recompute_all(
     return done
 
 
+IDLE_POLL_S = 1.0
+"""How often the aggregator looks for notes while none waits (else every `idle_seconds`)."""
+
+
 async def catch_up(pool: asyncpg.Pool, settings: ReportingSettings) -> None:
     """Run rounds until everything noted before the call is aggregated."""
     async with pool.acquire() as conn:
@@ -148,4 +152,5 @@ async def run_aggregator(
         except Exception as exc:
             outage.failed(exc)
         if done < ROUND_SIZE:
-            await asyncio.sleep(idle_seconds)
+            # Nothing noted: look less often (a note waits `settle_seconds` anyway).
+            await asyncio.sleep(idle_seconds if seen else max(idle_seconds, IDLE_POLL_S))

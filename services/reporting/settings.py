@@ -36,7 +36,9 @@ class ReportingSettings(BaseSettings):
     support_worker_capacity: int = Field(
         25, ge=1, description="caseload limit of a worker whose events carry none (older events)"
     )
-    gauge_refresh_seconds: float = Field(3.0, gt=0)
+    gauge_refresh_seconds: float = Field(
+        15.0, gt=0, description="how often the domain gauges are read (a scrape interval)"
+    )
     metrics_timeout_seconds: float = Field(1.0, gt=0, description="scrape of other services")
     service_urls: dict[str, str] = Field(
         default_factory=dict,

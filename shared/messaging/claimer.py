@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,9 @@ from shared.messaging.connections import Connections
 from shared.messaging.entries import Entry, _entries_of
 from shared.outage import OutageLog
 from shared.settings import Settings
+
+RETRY_MARGIN_S = 0.05
+"""Past the moment an entry left pending becomes claimable, so XAUTOCLAIM sees it idle."""
 
 Process = Callable[[str, list[Entry]], Awaitable[list[bytes]]]
 Ack = Callable[[str, list[bytes]], Awaitable[None]]
@@ -68,19 +72,44 @@ class Claimer:
         return handled
 
     async def claim_loop(self) -> None:
-        """Claim pending entries of dead consumers and failed attempts, until stopped."""
-        interval = self.settings.claim_interval_ms / 1000
+        """Claim pending entries of dead consumers and failed attempts, until stopped.
+
+        A pass that claimed something (or failed) is followed by the next after
+        `claim_interval_ms`; a pass that found nothing by the next after `claim_idle_ms`
+        (an entry left by a consumer that died is claimable only once that idle anyway, so
+        it is claimed within twice the idle time at worst), or earlier when this process
+        leaves an entry pending after a failed attempt: at the moment it becomes claimable.
+        """
+        busy = self.settings.claim_interval_ms / 1000
+        idle = max(busy, self.settings.claim_idle_ms / 1000)
         while not self._conn.stopping:
+            wait = busy
             try:
-                await self.claim_once()
+                if not await self.claim_once():
+                    wait = idle
                 self._outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 self._outage.failed(exc)
+            await self._wait(wait)
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or until stopped, or until a retry this process scheduled is due."""
+        conn = self._conn
+        deadline = time.monotonic() + seconds
+        while not conn.stopping:
+            if conn.retry_at is not None:
+                deadline = min(deadline, conn.retry_at + RETRY_MARGIN_S)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            conn.nudged.clear()
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(interval):
-                    await self._conn.stopped.wait()
+                async with asyncio.timeout(left):
+                    await conn.nudged.wait()
+        if conn.retry_at is not None and conn.retry_at <= time.monotonic():
+            conn.retry_at = None
 
     async def finish_own_pending(self) -> int:
         """Apply and acknowledge what this consumer was delivered but never handled."""

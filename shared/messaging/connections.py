@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -16,6 +17,23 @@ class Connections:
     pool: asyncpg.Pool | None = None
     redis: aioredis.Redis | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    nudged: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set on stop and when an entry is left pending for a retry (`retry_after`)."""
+    retry_at: float | None = None
+    """When (monotonic) the earliest entry this process left pending can be claimed again."""
+
+    def retry_after(self, seconds: float) -> None:
+        """An entry was left pending after a failed attempt: claim it once it is `seconds`
+        idle, whatever the claim loop's idle interval."""
+        at = time.monotonic() + seconds
+        if self.retry_at is None or at < self.retry_at:
+            self.retry_at = at
+        self.nudged.set()
+
+    def stop(self) -> None:
+        """Tell every part to stop."""
+        self.stopped.set()
+        self.nudged.set()
 
     @property
     def stopping(self) -> bool:

@@ -90,6 +90,7 @@ class EventConsumer:
             metrics=self.metrics,
             outage=outage,
             dead_letters=self._dead_letters,
+            claim_idle_s=s.claim_idle_ms / 1000,
         )
         return BatchApplier(
             self._conn,
@@ -246,4 +247,4 @@ class EventConsumer:
 
     def stop(self) -> None:
         """Stop claiming (after the batch in hand) and stop waiting for the database."""
-        self._conn.stopped.set()
+        self._conn.stop()

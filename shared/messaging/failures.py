@@ -49,8 +49,10 @@ class FailedAttempts:
         metrics: ServiceMetrics,
         outage: OutageLog,
         dead_letters: DeadLetterWriter,
+        claim_idle_s: float = 5.0,
     ) -> None:
         self._conn = conn
+        self.claim_idle_s = claim_idle_s
         self.service, self.group, self.max_attempts = service, group, max_attempts
         self.metrics, self._outage, self._dead_letters = metrics, outage, dead_letters
 
@@ -75,6 +77,7 @@ class FailedAttempts:
             )
         if attempts < self.max_attempts:
             self.metrics.events_consumed.labels(self.service, stream, env.type, "failed").inc()
+            self._conn.retry_after(self.claim_idle_s)
             return []  # stays pending; the claim loop tries again after the idle time
         reason = failure_reason(exc)
         fields = {b"__data__": env.model_dump_json().encode()}

@@ -164,4 +164,5 @@ def _add_operations_routes(app: FastAPI, runtime: Runtime) -> None:
         responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
     )
     async def metrics() -> Response:
+        await runtime.gauges_on_scrape()
         return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)

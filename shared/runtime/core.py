@@ -22,11 +22,15 @@ from shared.metrics import ServiceMetrics
 from shared.outbox import OutboxRelay
 from shared.redis_watch import DataLossWatch
 from shared.runtime.broker import _timeouts, build_broker
-from shared.runtime.gauges import refresh_gauges, refresh_gauges_loop
+from shared.runtime.gauges import GaugesOnScrape, refresh_gauges
 from shared.runtime.redis_recovery import RedisRecovery
 from shared.settings import Settings
 
 log = logging.getLogger("polku.runtime")
+
+GAUGE_MAX_AGE_S = 10.0
+"""The pipeline gauges (consumer lag and pending, outbox backlog) are read when /metrics is
+scraped, at most this often (`GaugesOnScrape`)."""
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Runtime:
         self._relay_task: asyncio.Future[None] | None = None
         self._claim_task: asyncio.Future[None] | None = None
         self._stopping = False
+        self.gauges_on_scrape = GaugesOnScrape(self.refresh_gauges, GAUGE_MAX_AGE_S, timeout_s=0.5)
 
     @property
     def db(self) -> asyncpg.Pool:
@@ -134,7 +139,6 @@ class Runtime:
         assert self.redis is not None
         self._spawn(self.recovery.run())
         self._spawn(self._prune())
-        self._spawn(refresh_gauges_loop(self.refresh_gauges, self._is_stopping))
         self._spawn(
             erasure.forget_loop(
                 self.db,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,9 +23,19 @@ async def refresh_gauges(
     relay: OutboxRelay,
     metrics: ServiceMetrics,
 ) -> None:
-    """Read consumer lag, pending counts and the outbox backlog into the gauges."""
-    for stream in consumer.streams:
-        for group in await redis.xinfo_groups(stream):
+    """Read consumer lag, pending counts and the outbox backlog into the gauges (every
+    stream's groups in one pipelined round trip)."""
+    streams = consumer.streams
+    answers: list[Any] = []
+    if streams:
+        async with redis.pipeline(transaction=False) as pipe:
+            for stream in streams:
+                pipe.xinfo_groups(stream)
+            answers = await pipe.execute(raise_on_error=False)
+    for stream, groups in zip(streams, answers, strict=True):
+        if isinstance(groups, Exception):  # no such stream (yet): nothing to tell
+            continue
+        for group in groups:
             group_name = _text(group.get("name"))
             if group_name != consumer.group:
                 continue
@@ -38,14 +49,25 @@ async def refresh_gauges(
     await relay.backlog()
 
 
-async def refresh_gauges_loop(
-    refresh: Callable[[], Awaitable[None]], stopping: Callable[[], bool]
-) -> None:
-    """Refresh the gauges every 2 s until stopping; a failed refresh waits for the next."""
-    while not stopping():
+class GaugesOnScrape:
+    """Refreshes the gauges when /metrics is read, at most every `max_age_s` (a scrape more
+    often reads the last values): no timer when nobody scrapes, and the values fresh when
+    Prometheus does. A refresh that fails or takes longer than `timeout_s` leaves the last
+    values (the scrape still answers)."""
+
+    def __init__(
+        self, refresh: Callable[[], Awaitable[None]], max_age_s: float, timeout_s: float = 1.0
+    ) -> None:
+        self._refresh, self.max_age_s, self.timeout_s = refresh, max_age_s, timeout_s
+        self._at: float | None = None
+
+    async def __call__(self) -> None:
+        now = time.monotonic()
+        if self._at is not None and now - self._at < self.max_age_s:
+            return
+        self._at = now  # before the await: concurrent scrapes do not refresh twice
         with contextlib.suppress(Exception):
-            await refresh()
-        await asyncio.sleep(2)
+            await asyncio.wait_for(self._refresh(), self.timeout_s)
 
 
 async def _undelivered(

@@ -181,7 +181,7 @@ class Stack:
         self.web_env: dict[str, str] = {}
         """Settings for the web front alone (e.g. development, for its mailbox)."""
 
-    def start(self, *services: str, replicas: int = 1) -> Stack:
+    def start(self, *services: str, replicas: int = 1, ready_timeout: float = 90) -> Stack:
         names = services or SERVICES
         started = []
         for name in names:
@@ -191,7 +191,7 @@ class Stack:
                 self.services.setdefault(name, []).append(sp.start(wait=False))
                 started.append(sp)
         for sp in started:
-            sp.wait_ready()
+            sp.wait_ready(ready_timeout)
         return self
 
     def _web_env(self) -> dict[str, str]:

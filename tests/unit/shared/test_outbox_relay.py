@@ -228,3 +228,33 @@ async def test_the_first_epoch_is_adopted_and_read_back() -> None:
     assert await relay.known_redis_epoch() == "abc"
     (adopt, args), _ = statements(relay)
     assert "ON CONFLICT (key) DO NOTHING" in adopt and args == ("abc",)
+
+
+async def test_an_idle_poll_asks_one_question_and_scans_only_when_rows_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No NOTIFY for a poll interval: a `SELECT EXISTS` alone while nothing waits (no
+    transaction, no claim); when it says rows wait (a dead replica's claim), the scan."""
+    waiting = {"rows": False}
+
+    def answer(sql: str, _args: tuple[Any, ...]) -> Any:
+        if sql.startswith("SELECT EXISTS"):
+            return waiting["rows"]
+        return []
+
+    async def connect(_dsn: str) -> FakeListenConn:
+        return FakeListenConn()
+
+    monkeypatch.setattr(outbox.asyncpg, "connect", connect)
+    relay = relay_with(answer, outbox_poll_ms=20)
+    task = asyncio.ensure_future(relay.run())
+    await eventually(lambda: len(statements(relay)) >= 1, within=5, interval=0.005)
+    assert "WITH claimed" in statements(relay)[0][0]  # the scan at start
+    await asyncio.sleep(0.2)
+    polls = statements(relay)[1:]
+    assert len(polls) >= 3
+    assert {sql for sql, _ in polls} == {"SELECT EXISTS (SELECT FROM outbox_pending)"}
+    waiting["rows"] = True
+    await eventually(lambda: "WITH claimed" in statements(relay)[-1][0], within=5, interval=0.005)
+    relay.stop()
+    await asyncio.wait_for(task, 5)
