@@ -12,6 +12,12 @@ A *placement receipt* is matching's word, in the same shape under its own purpos
 kind passes for the other), that an organisation accepted the participant for one of its
 openings: intake opens the given name to that employer or workshop with it (and only when
 the participant agreed to `employer_contact`).
+
+A *waiting receipt* is caseplan's word, under a third purpose, that the participant waits
+for a support worker in a municipality the organisation serves under a live service
+agreement: with it intake shows the organisation's support worker the waiting person's name
+(the waiting list names the people the organisation may be given next). Caseplan gives none
+where the agreement ended, and an old one expires with `TTL_S`.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from uuid import UUID
 TTL_S = 15 * 60
 _PURPOSE = b"polku case receipt v1|"
 PLACEMENT = b"polku placement receipt v1|"
+WAITING = b"polku waiting receipt v1|"
 
 
 def _mac(
