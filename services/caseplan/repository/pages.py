@@ -62,17 +62,15 @@ async def waiting_page(
         )
         return [_entry(r) for r in rows]
     rows = await conn.fetch(
-        "WITH k AS ("
-        " SELECT k.case_plan_id, k.late, k.seq FROM unnest($1::text[]) AS m(name)"
-        " CROSS JOIN LATERAL (SELECT case_plan_id, NOT priority AS late, seq FROM waiting_entry"
+        "SELECT * FROM (SELECT k.* FROM unnest($1::text[]) AS m(name)"
+        " CROSS JOIN LATERAL (SELECT * FROM waiting_entry"
         f"  WHERE municipality = m.name AND (NOT priority, seq) {cmp} ($3, $4)"
         f"  ORDER BY {order} LIMIT $5) k"
         " UNION"
-        " SELECT * FROM (SELECT case_plan_id, NOT priority AS late, seq FROM waiting_entry"
+        " SELECT * FROM (SELECT * FROM waiting_entry"
         f"  WHERE organisation_id = $2 AND (NOT priority, seq) {cmp} ($3, $4)"
-        f"  ORDER BY {order} LIMIT $5) o)"
-        " SELECT e.* FROM k JOIN waiting_entry e USING (case_plan_id)"
-        f" ORDER BY k.late {way}, k.seq {way} LIMIT $5",
+        f"  ORDER BY {order} LIMIT $5) o) e"
+        f" ORDER BY {order} LIMIT $5",
         municipalities,
         organisation_id,
         late,
