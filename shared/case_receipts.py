@@ -15,6 +15,14 @@ the participant agreed to `employer_contact`). Caseplan's list of an organisatio
 placements (`GET /v1/organisations/{id}/placements`) gives the same placement receipt, for
 the reading organisation (the placement's own, or its central workshop), once the placement
 has started: one scheme, two services that know of a placement.
+
+the participant agreed to `employer_contact`).
+
+A *waiting receipt* is caseplan's word, under a third purpose, that the participant waits
+for a support worker in a municipality the organisation serves under a live service
+agreement: with it intake shows the organisation's support worker the waiting person's name
+(the waiting list names the people the organisation may be given next). Caseplan gives none
+where the agreement ended, and an old one expires with `TTL_S`.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from uuid import UUID
 TTL_S = 15 * 60
 _PURPOSE = b"polku case receipt v1|"
 PLACEMENT = b"polku placement receipt v1|"
+WAITING = b"polku waiting receipt v1|"
 
 
 def _mac(

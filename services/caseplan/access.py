@@ -180,30 +180,3 @@ async def check_worker(pool: asyncpg.Pool, principal: Principal | None, worker_i
         row = await scopes.worker_scope(conn, worker_id)
     if row is not None and row["organisation_id"] != principal.organisation_id:
         raise Refusal("support_worker_not_found", "no such support worker", status=404)
-
-
-async def visible_plans(
-    pool: asyncpg.Pool,
-    principal: Principal | None,
-    case_plan_ids: Iterable[UUID],
-    *,
-    waiting: bool = False,
-) -> set[UUID]:
-    """Of these case plans, the ones the caller may see (waiting: also where it serves)."""
-    ids = list(case_plan_ids)
-    async with pool.acquire() as conn:
-        plans = await scopes.plan_scopes(conn, ids)
-        served = await _served_municipalities(conn, principal) if waiting else set()
-    return {
-        p["case_plan_id"]
-        for p in plans
-        if may_see_plan(principal, p) or p["municipality"] in served
-    }
-
-
-async def _served_municipalities(conn: asyncpg.Connection, principal: Principal | None) -> set[str]:
-    """Municipalities a support worker's organisation serves by a live service agreement
-    (its waiting list there)."""
-    if principal is None or principal.role != "support_worker":
-        return set()
-    return await scopes.served_municipalities(conn, principal.organisation_id)

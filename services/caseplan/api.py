@@ -6,10 +6,11 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, Query, Request, status
 
-from services.caseplan import access, service, views
+from services.caseplan import access, lists, service, views
 from services.caseplan.commands import read, run, today
+from services.caseplan.domain import cursors
 from services.caseplan.domain.refusal import Refusal
 from services.caseplan.domain.workers import SupportWorker
 from services.caseplan.repository import plans
@@ -17,14 +18,14 @@ from services.caseplan.schemas import (
     CasePlanOut,
     EventsOut,
     ExitIn,
-    FollowUpDueOut,
+    FollowUpDuePage,
     FollowUpIn,
     PriorityIn,
     ReadyIn,
     SupportWorkerIn,
     SupportWorkerOut,
     SupportWorkerPatch,
-    WaitingOut,
+    WaitingPage,
 )
 from shared import receipts
 from shared.auth import Allow, Principal
@@ -162,18 +163,53 @@ async def get_case_plan(
         raise
 
 
+Limit = Annotated[int, Query(ge=1, le=200, description="lines a page (50 unless given)")]
+WaitingAfter = Annotated[
+    str | None,
+    Query(pattern=cursors.WAITING_PATTERN, description="a page's `next_after`: the page after",
+          examples=["1.1234"]),
+]  # fmt: skip
+WaitingBefore = Annotated[
+    str | None,
+    Query(pattern=cursors.WAITING_PATTERN,
+          description="a page's `prev_before`: the page before it (not with `after`)",
+          examples=["0.77"]),
+]  # fmt: skip
+DueAfter = Annotated[
+    str | None,
+    Query(pattern=cursors.DUE_PATTERN, description="a page's `next_after`: the page after",
+          examples=["739812.0190a2b4-7c1e-7d3a-9f00-3c5e2a1b4d70"]),
+]  # fmt: skip
+DueBefore = Annotated[
+    str | None,
+    Query(pattern=cursors.DUE_PATTERN,
+          description="a page's `prev_before`: the page before it (not with `after`)",
+          examples=["739812.0190a2b4-7c1e-7d3a-9f00-3c5e2a1b4d70"]),
+]  # fmt: skip
+
+
+def _secret(request: Request) -> str:
+    return str(request.app.state.runtime.settings.id_hash_secret)
+
+
 @router.get("/waiting-list")
-async def get_waiting_list(pool: PoolDep, principal: Viewer) -> list[WaitingOut]:
-    """Participants waiting for a support worker, in the order they will be served."""
-    return await _waiting_seen_by(pool, principal)
-
-
-async def _waiting_seen_by(pool: asyncpg.Pool, principal: Principal | None) -> list[WaitingOut]:
-    waiting = await read(pool, views.waiting_list)
-    seen = await access.visible_plans(
-        pool, principal, [w.case_plan_id for w in waiting], waiting=True
+async def get_waiting_list(
+    request: Request,
+    pool: PoolDep,
+    principal: Viewer,
+    after: WaitingAfter = None,
+    before: WaitingBefore = None,
+    limit: Limit = 50,
+) -> WaitingPage:
+    """Participants waiting for a support worker, in the order they will be served, a page at
+    a time: a municipality its own, a support worker's organisation those waiting where it
+    serves under a live service agreement (each with a receipt for the name at intake)."""
+    return await read(
+        pool,
+        lambda conn: lists.waiting_page(
+            conn, principal, _secret(request), after=after, before=before, limit=limit
+        ),
     )
-    return [w for w in waiting if w.case_plan_id in seen]
 
 
 @router.patch(
@@ -181,9 +217,10 @@ async def _waiting_seen_by(pool: asyncpg.Pool, principal: Principal | None) -> l
     responses=refusals({404: [PLAN_404], 409: ["not_waiting"]}),
 )
 async def set_waiting_priority(
-    participant_id: UUID, body: PriorityIn, pool: PoolDep, principal: Viewer
-) -> list[WaitingOut]:
-    """Give a waiting participant priority (or take it away); returns the new order."""
+    participant_id: UUID, body: PriorityIn, request: Request, pool: PoolDep, principal: Viewer
+) -> WaitingPage:
+    """Give a waiting participant priority (or take it away); returns the new order's first
+    page."""
     await access.check_plan(pool, principal, participant_id=participant_id, action="priority.set")
 
     async def use_case(conn: asyncpg.Connection) -> tuple[None, list[Payload]]:
@@ -191,7 +228,7 @@ async def set_waiting_priority(
         return None, []
 
     await run(pool, use_case)
-    return await _waiting_seen_by(pool, principal)
+    return await read(pool, lambda conn: lists.waiting_page(conn, principal, _secret(request)))
 
 
 def _events(participant_id: UUID, payloads: list[Payload]) -> tuple[EventsOut, list[Payload]]:
@@ -275,11 +312,22 @@ async def follow_up(
 
 
 @router.get("/follow-ups/due")
-async def follow_ups_due(pool: PoolDep, principal: Viewer) -> list[FollowUpDueOut]:
-    """Follow-ups due today or earlier and not yet recorded (of the caller's cases)."""
-    due = await read(pool, lambda conn: views.follow_ups_due(conn, today()))
-    seen = await access.visible_plans(pool, principal, [f.case_plan_id for f in due])
-    return [f for f in due if f.case_plan_id in seen]
+async def follow_ups_due(
+    request: Request,
+    pool: PoolDep,
+    principal: Viewer,
+    after: DueAfter = None,
+    before: DueBefore = None,
+    limit: Limit = 50,
+) -> FollowUpDuePage:
+    """Follow-ups due today or earlier and not yet recorded (of the caller's cases), oldest
+    first, a page at a time."""
+    return await read(
+        pool,
+        lambda conn: lists.due_page(
+            conn, principal, _secret(request), today(), after=after, before=before, limit=limit
+        ),
+    )
 
 
 @router.get("/participants/{participant_id}/export", responses=refusals({404: [PLAN_404]}))

@@ -459,14 +459,44 @@ class CasePlanOut(BaseModel):
     meetings: list[MeetingOut] = Field(description="the case's meetings, in time order")
 
 
+_PID = "0190a2b4-7c1e-7d3a-9f00-3c5e2a1b4d6f"
+_PLAN = "0190a2b4-7c1e-7d3a-9f00-3c5e2a1b4d70"
+_RECEIPT = "1780000000.b3JnYW5pc2F0aW9uLXJlY2VpcHQ"
+
+
 class WaitingOut(BaseModel):
     """One participant on the waiting list."""
 
-    position: int
+    position: int = Field(description="1-based place in the whole waiting list")
     participant_id: UUID
     case_plan_id: UUID
     municipality: str
     priority: StrictBool
+    case_receipt: str | None = Field(
+        None, description="for a support worker whose organisation holds the case: show it to"
+        " intake (`POST /v1/participants/names`) to read the participant's name",
+    )  # fmt: skip
+    waiting_receipt: str | None = Field(
+        None, description="for a support worker whose organisation serves the municipality"
+        " under a live service agreement: show it to intake to read the waiting person's name",
+    )  # fmt: skip
+
+
+class WaitingPage(BaseModel):
+    """One page of the waiting list in the order it is served; pass `next_after` as `after`
+    for the next page, `prev_before` as `before` for the one before (null: none)."""
+
+    model_config = ConfigDict(
+        json_schema_extra=example(
+            {"items": [{"position": 51, "participant_id": _PID, "case_plan_id": _PLAN,
+                        "municipality": "Tartu linn", "priority": False,
+                        "case_receipt": None, "waiting_receipt": _RECEIPT}],
+             "next_after": "1.1234", "prev_before": "1.1180"}
+        )
+    )  # fmt: skip
+    items: list[WaitingOut]
+    next_after: str | None
+    prev_before: str | None = None
 
 
 class FollowUpDueOut(BaseModel):
@@ -477,6 +507,27 @@ class FollowUpDueOut(BaseModel):
     exit_outcome: ExitOutcome | None
     exited_on: date | None
     follow_up_due_on: date | None
+    case_receipt: str | None = Field(
+        None, description="for a support worker: show it to intake to read the participant's"
+        " name (`shared/case_receipts.py`)",
+    )  # fmt: skip
+
+
+class FollowUpDuePage(BaseModel):
+    """One page of the follow-ups due, by day due then case plan; `next_after` and
+    `prev_before` as on the waiting list."""
+
+    model_config = ConfigDict(
+        json_schema_extra=example(
+            {"items": [{"participant_id": _PID, "case_plan_id": _PLAN,
+                        "exit_outcome": "employed", "exited_on": "2026-01-15",
+                        "follow_up_due_on": "2026-07-15", "case_receipt": _RECEIPT}],
+             "next_after": f"739812.{_PLAN}", "prev_before": None}
+        )
+    )  # fmt: skip
+    items: list[FollowUpDueOut]
+    next_after: str | None
+    prev_before: str | None = None
 
 
 class EventsOut(BaseModel):

@@ -19,11 +19,9 @@ from services.caseplan.schemas import (
     ActivityOut,
     CasePlanOut,
     ConsentWithdrawalOut,
-    FollowUpDueOut,
     GoalOut,
     PlacementOut,
     SupportWorkerOut,
-    WaitingOut,
 )
 
 
@@ -91,32 +89,3 @@ async def case_plan(conn: asyncpg.Connection, participant_id: UUID, today: date)
         placements=placements,
         meetings=[meeting_out(m) for m in await meetings.meetings_of_case(conn, plan.case_plan_id)],
     )
-
-
-async def waiting_list(conn: asyncpg.Connection) -> list[WaitingOut]:
-    """Everyone waiting for a support worker, in the order they will be served."""
-    entries = await plans.waiting(conn)
-    return [
-        WaitingOut(
-            position=i,
-            participant_id=e.participant_id,
-            case_plan_id=e.case_plan_id,
-            municipality=e.municipality,
-            priority=e.priority,
-        )
-        for i, e in enumerate(entries, start=1)
-    ]
-
-
-async def follow_ups_due(conn: asyncpg.Connection, today: date) -> list[FollowUpDueOut]:
-    """Follow-ups due by `today` and not yet recorded."""
-    return [
-        FollowUpDueOut(
-            participant_id=p.participant_id,
-            case_plan_id=p.case_plan_id,
-            exit_outcome=p.exit_outcome,
-            exited_on=p.exited_on,
-            follow_up_due_on=p.follow_up_due_on,
-        )
-        for p in await plans.follow_ups_due(conn, today)
-    ]

@@ -196,7 +196,9 @@ async def participant_names(
 ) -> list[names.NameOut]:
     """The names of these participants that the caller may read: the registering municipality
     its own; a support worker those whose case receipt (from caseplan's list of cases) is
-    valid for its organisation; an employer or workshop the given names of those it accepted
+    valid for its organisation, or whose waiting receipt (from caseplan's waiting list: the
+    person waits where the organisation serves under a service agreement) is; an employer or
+    workshop the given names of those it accepted
     (matching's placement receipt) who agreed to employer contact. Others are left out, as
     unknown ids are."""
     secret = request.app.state.runtime.settings.id_hash_secret

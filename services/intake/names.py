@@ -2,7 +2,8 @@
 
 The registering municipality (and an admin) read the names of its own participants; a support
 worker only those of participants whose case their organisation holds, shown by caseplan's
-case receipt for each id (`shared/case_receipts.py`); an employer or workshop only the given
+case receipt for each id (`shared/case_receipts.py`), or who wait for a support worker where
+the organisation serves under a service agreement (caseplan's waiting receipt); an employer or workshop only the given
 name of a participant it accepted (matching's placement receipt) who agreed to
 `employer_contact`. Ids out of scope are left out of the answer, as unknown ones are: nothing
 tells them apart. Every name read is audited.
@@ -37,6 +38,11 @@ class NameAsk(BaseModel):
         None, max_length=200, pattern=r"^[0-9]{1,12}\.[A-Za-z0-9_-]+$"
     )
     """An employer's or workshop's: matching's word that it accepted the participant."""
+    waiting_receipt: str | None = Field(
+        None, max_length=200, pattern=r"^[0-9]{1,12}\.[A-Za-z0-9_-]+$"
+    )
+    """A support worker's for a person waiting where its organisation serves under a live
+    service agreement: caseplan's waiting receipt (from its waiting list)."""
 
 
 class NamesIn(BaseModel):
@@ -73,7 +79,12 @@ def may_read(
         return principal.municipality == row.municipality
     if principal.role == "support_worker":
         org = principal.organisation_id
-        return case_receipts.is_valid(secret, receipt, row.participant_id, org)
+        waiting = ask.waiting_receipt if ask else None
+        return case_receipts.is_valid(
+            secret, receipt, row.participant_id, org
+        ) or case_receipts.is_valid(
+            secret, waiting, row.participant_id, org, purpose=case_receipts.WAITING
+        )
     if principal.role in PLACE_ROLES:
         agreed = "employer_contact" in row.consent.get("purposes", [])
         placed = ask.placement_receipt if ask else None
@@ -82,6 +93,15 @@ def may_read(
             purpose=case_receipts.PLACEMENT,
         )  # fmt: skip
     return False
+
+
+def _by_waiting(principal: Principal | None, ask: NameAsk | None, secret: str) -> bool:
+    """True when a support worker reads the name by a waiting receipt alone (audited apart:
+    the person waits where the organisation serves, its case is not the organisation's)."""
+    if principal is None or principal.role != "support_worker" or ask is None:
+        return False
+    org = principal.organisation_id
+    return not case_receipts.is_valid(secret, ask.case_receipt, ask.participant_id, org)
 
 
 async def names(
@@ -101,9 +121,12 @@ async def names(
             for r in await repository.many(conn, list(asks))
             if may_read(principal, r, asks.get(r.participant_id), secret)
         ]
-        ids = [r.participant_id for r in rows]
+        waiting = {r.participant_id for r in rows
+                   if _by_waiting(principal, asks.get(r.participant_id), secret)}  # fmt: skip
+        ids = [r.participant_id for r in rows if r.participant_id not in waiting]
         fields = NAME_FIELDS[:1] if given_only else NAME_FIELDS
         await audit.record(conn, principal, "participant.names", ids, fields)
+        await audit.record(conn, principal, "participant.names.waiting", sorted(waiting), fields)
     out = []
     for row in rows:
         personal = vault.open(row.personal, bound_to=row.participant_id.bytes)

@@ -12,9 +12,10 @@ import pytest
 import redis.asyncio as aioredis
 from conftest import Keys
 from fastapi import FastAPI
-from security_helpers import OWN
+from security_helpers import OTHER, OWN
 
 from services.caseplan.main import create_app
+from shared import case_receipts
 from shared.events import new_event
 from shared.events.envelope import Payload
 from shared.events.intake import ParticipantRegistered
@@ -401,3 +402,57 @@ def test_every_caseplan_operation_needs_a_key_and_is_in_the_matrix(caseplan_app:
         for m, p, _, _ in MATRIX
     }
     assert set(operations) == in_matrix
+
+
+async def test_the_waiting_list_shows_each_caller_only_its_own_lines_and_names(
+    caseplan_app: FastAPI, settings: Settings, keys: Keys
+) -> None:
+    """The support organisation sees who waits where it serves under an agreement, each with
+    a waiting receipt for the name; no other organisation sees them or gets a receipt; each
+    municipality sees its own; the list pages by cursor without widening anyone's scope."""
+    transport = httpx.ASGITransport(app=caseplan_app)
+    org = keys.organisation["support_worker"]
+    async with httpx.AsyncClient(transport=transport, base_url="http://caseplan") as http:
+        agreed = await http.post(
+            "/v1/service-agreements", json={"organisation_id": str(org), "municipality": OWN},
+            headers=bearer(keys["admin"]),
+        )  # fmt: skip
+        assert agreed.status_code == 201, agreed.text
+        ours, theirs = uuid4(), uuid4()  # nobody works anywhere: both wait
+        for pid, where in ((ours, OWN), (theirs, OTHER)):
+            await _publish(settings, ParticipantRegistered(
+                participant_id=pid, municipality=where, registered_on=OPENED))  # fmt: skip
+            await _until(http, f"/v1/participants/{pid}/case-plan", keys["admin"], bool)
+        expected = {
+            "support_worker": [str(ours)],
+            "other_support_worker": [],
+            "municipality": [str(ours)],
+            "other_municipality": [str(theirs)],
+            "admin": [str(ours), str(theirs)],
+        }
+        secret = settings.id_hash_secret
+        for who, seen in expected.items():
+            r = await http.get("/v1/waiting-list", headers=bearer(keys[who]))
+            assert r.status_code == 200, r.text
+            page = r.json()
+            assert [i["participant_id"] for i in page["items"]] == seen, who
+            receipts = [(i["waiting_receipt"], i["case_receipt"]) for i in page["items"]]
+            if who == "support_worker":
+                assert receipts[0][1] is None and case_receipts.is_valid(
+                    secret, receipts[0][0], ours, org, purpose=case_receipts.WAITING
+                )
+            else:
+                assert all(r == (None, None) for r in receipts), who
+            one = await http.get("/v1/waiting-list", params={"limit": 1},
+                                 headers=bearer(keys[who]))  # fmt: skip
+            rest = []
+            if one.json()["next_after"]:
+                rest = (await http.get(
+                    "/v1/waiting-list", params={"limit": 1, "after": one.json()["next_after"]},
+                    headers=bearer(keys[who]),
+                )).json()["items"]  # fmt: skip
+            paged = [i["participant_id"] for i in one.json()["items"] + rest]
+            assert paged == seen, who
+            assert (await http.get("/v1/follow-ups/due", headers=bearer(keys[who]))).json()[
+                "items"
+            ] == [], who  # nobody has left yet

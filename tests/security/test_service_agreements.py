@@ -111,7 +111,7 @@ async def test_assignment_stays_within_live_agreements(
     later = await _register(settings, OWN)
     assert (await _plan(caseplan, keys, later))["support_worker"] is None
     seen = await caseplan.get("/v1/waiting-list", headers=own_key)
-    assert str(later) not in {w["participant_id"] for w in seen.json()}
+    assert str(later) not in {w["participant_id"] for w in seen.json()["items"]}
 
     conn = await connect(settings, "caseplan")
     try:

@@ -7,9 +7,13 @@ import re
 from datetime import date
 from uuid import UUID, uuid4
 
+import asyncpg
 import httpx
+import redis.asyncio as aioredis
 
 from demo.national_ids import isikukood
+from shared.events import new_event
+from shared.events.intake import ParticipantRegistered
 from tests.support import Stack, bearer, eventually
 from tests.support.people import create_person
 from tests.support.web_browser import Browser
@@ -227,3 +231,81 @@ async def test_an_employer_never_sees_or_answers_another_organisations_proposals
         for secret in ("Peeter", "Kuusk", _national_id(303), pid):
             assert secret not in inbox, secret
         assert match_id not in (await theirs.get("/proposals")).text
+
+
+async def test_the_waiting_list_names_who_waits_where_the_organisation_serves_a_page_at_a_time(
+    stack_factory: type[Stack], migrated_database_url: str, admin_key: str, redis_url: str
+) -> None:
+    stack = stack_factory().start("intake", "caseplan")  # type: ignore[call-arg]
+    stack.start("web")
+    dsn, own_org = migrated_database_url, uuid4()
+    async with httpx.AsyncClient() as api:  # an agreement and no worker: everyone waits
+        agreed = await api.post(
+            f"{stack['caseplan'].url}/v1/service-agreements", headers=bearer(admin_key),
+            json={"organisation_id": str(own_org), "municipality": "Rapla vald"},
+        )  # fmt: skip
+        assert agreed.status_code == 201, agreed.text
+    clerk = await create_person(dsn, "municipality", municipality="Rapla vald")
+    own = await create_person(dsn, "support_worker", organisation_id=own_org)
+    other = await create_person(dsn, "support_worker")
+    async with httpx.AsyncClient(base_url=stack["web"].url) as client:
+        registering, mine, theirs = Browser(client), Browser(client), Browser(client)
+        await registering.sign_in(clerk.email, clerk.password)
+        first = await _register(registering, "Peeter", "Kuusk", 303)
+        second = await _register(registering, "Anu", "Tamm", 304)
+        await mine.sign_in(own.email, own.password)
+        await theirs.sign_in(other.email, other.password)
+
+        async def both_wait() -> bool:
+            return second in (await mine.get("/cases")).text
+
+        await eventually(both_wait, "both on the waiting list", within=30)
+        redis = aioredis.from_url(redis_url)  # 51 more wait, known to caseplan only
+        try:
+            for _ in range(51):
+                event = new_event(ParticipantRegistered(
+                    participant_id=uuid4(), municipality="Rapla vald",
+                    registered_on=date.today()), producer="test")  # fmt: skip
+                await redis.xadd(event.stream, {"__data__": event.model_dump_json()})
+        finally:
+            await redis.aclose()
+
+        async def all_wait() -> bool:
+            r = await client.get(f"{stack['caseplan'].url}/v1/waiting-list",
+                                 params={"limit": 200}, headers=bearer(admin_key))  # fmt: skip
+            return len(r.json()["items"]) == 53
+
+        await eventually(all_wait, "53 on the waiting list", within=30)
+        page = (await mine.get("/cases")).text
+        waiting = page.split('id="waiting"')[1].split("</ol>")[0]
+        assert waiting.count("<li ") == 50
+        assert (
+            f'<li value="1" data-participant="{first}"><a href="/cases/{first}">Peeter Kuusk</a>'
+            in waiting
+        )
+        assert f'<a href="/cases/{second}">Anu Tamm</a>' in waiting
+        assert 'id="waiting-prev"' not in page
+        later = re.search(r'href="([^"]+)" id="waiting-next"', page)
+        assert later
+        rest = (await mine.get(later.group(1).replace("&amp;", "&"))).text
+        tail = rest.split('id="waiting"')[1].split("</ol>")[0]
+        assert tail.count("<li ") == 3 and '<li value="51"' in tail and "Kuusk" not in tail
+        assert 'id="waiting-prev"' in rest and 'id="waiting-next"' not in rest
+        earlier = re.search(r'href="([^"]+)" id="waiting-prev"', rest)
+        assert earlier
+        back = (await mine.get(earlier.group(1).replace("&amp;", "&"))).text
+        assert back.split('id="waiting"')[1].split("</ol>")[0] == waiting
+        stranger = (await theirs.get("/cases")).text  # no agreement: nobody, no name
+        assert first not in stranger and "Kuusk" not in stranger and "Tamm" not in stranger
+        assert 'id="nobody-waiting"' in stranger
+    conn = await asyncpg.connect(dsn)
+    try:
+        audited = await conn.fetch(
+            "SELECT action FROM intake.audit_log WHERE participant_id = $1"
+            " AND organisation_id = $2",
+            UUID(first),
+            own_org,
+        )
+    finally:
+        await conn.close()
+    assert "participant.names.waiting" in {a["action"] for a in audited}

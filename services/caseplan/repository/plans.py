@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -152,18 +152,6 @@ async def remove_personal_notes(conn: Conn, case_plan_id: UUID) -> None:
     await conn.execute("UPDATE case_plan SET notes = NULL WHERE case_plan_id = $1", case_plan_id)
     await conn.execute("UPDATE goal SET description = NULL WHERE case_plan_id = $1", case_plan_id)
     await conn.execute("UPDATE activity SET note = NULL WHERE case_plan_id = $1", case_plan_id)
-
-
-async def follow_ups_due(conn: Conn, today: date) -> list[CasePlan]:
-    """Closed cases whose follow-up is due, not yet recorded and may be contacted, oldest
-    first."""
-    rows = await conn.fetch(
-        "SELECT * FROM case_plan WHERE follow_up_outcome IS NULL AND follow_up_due_on <= $1"
-        " AND NOT consent_withdrawals @> $2::jsonb ORDER BY follow_up_due_on, case_plan_id",
-        today,
-        json.dumps([{"purpose": "follow_up"}]),  # not to be contacted
-    )
-    return [_case_plan(r) for r in rows]
 
 
 # -- support workers ----------------------------------------------------------------------

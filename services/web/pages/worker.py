@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import asyncpg
@@ -31,38 +33,83 @@ Worker = Annotated[asyncpg.Record, signed_in("support_worker", "admin")]
 CASE_STATUSES = ("open", "closed")
 
 
+CURSOR = re.compile(r"^[0-9a-fA-F.-]{1,60}$")
+"""What a page cursor of caseplan's lists looks like (caseplan checks it in full)."""
+LIST_CURSORS = ("wafter", "wbefore", "fafter", "fbefore")
+"""The waiting list's and the follow-ups' cursors in the page's address."""
+
+
 @router.get("/cases")
 async def cases(
     request: Request, person: Worker, status: str = "open", after: UUID | None = None
 ) -> Response:
     """My organisation's cases by name with their next steps, the waiting list where the
-    organisation works, and follow-ups due."""
+    organisation works (by name, a page at a time), and follow-ups due (a page at a time)."""
     services = services_of(request)
     status = status if status in CASE_STATUSES else "open"
     params: dict[str, Any] = {"status": status, "limit": 50} | (
         {"after": str(after)} if after else {}
     )
+    here = {k: v for k in LIST_CURSORS if CURSOR.match(v := request.query_params.get(k, ""))}
     held = await services.call(person, "caseplan", "GET", "/v1/case-plans", params=params)
-    waiting = await services.call(person, "caseplan", "GET", "/v1/waiting-list")
-    due = await services.call(person, "caseplan", "GET", "/v1/follow-ups/due")
-    names = await _names(request, person, held["items"])
-    return page(request, "cases.html", held=held, names=names, shown=status, waiting=waiting,
-                due=due, next_steps=NEXT_STEPS)  # fmt: skip
+    waiting = await services.call(
+        person, "caseplan", "GET", "/v1/waiting-list", params=_page_of(here, "w")
+    )
+    due = await services.call(
+        person, "caseplan", "GET", "/v1/follow-ups/due", params=_page_of(here, "f")
+    )
+    names = await _names(request, person, held["items"] + waiting["items"] + due["items"])
+    keep = {"status": status} | ({"after": str(after)} if after else {}) | here
+    links = {
+        "waiting_next": _link(keep, "w", "after", waiting["next_after"]),
+        "waiting_prev": _link(keep, "w", "before", waiting["prev_before"]),
+        "due_next": _link(keep, "f", "after", due["next_after"]),
+        "due_prev": _link(keep, "f", "before", due["prev_before"]),
+    }
+    return page(request, "cases.html", held=held, names=names, shown=status,
+                waiting=waiting["items"], due=due["items"], links=links,
+                next_steps=NEXT_STEPS)  # fmt: skip
+
+
+def _page_of(here: dict[str, str], prefix: str) -> dict[str, Any]:
+    """Caseplan's page parameters of one list from the page's address (`w`: waiting, `f`:
+    follow-ups): after a cursor, or before one, 50 a page."""
+    out: dict[str, Any] = {"limit": 50}
+    if f"{prefix}after" in here:
+        return out | {"after": here[f"{prefix}after"]}
+    if f"{prefix}before" in here:
+        return out | {"before": here[f"{prefix}before"]}
+    return out
+
+
+def _link(keep: dict[str, str], prefix: str, way: str, cursor: str | None) -> str | None:
+    """The address of this page with one list moved on (or back) to `cursor`; the other
+    lists stay where they are."""
+    if cursor is None:
+        return None
+    moved = {k: v for k, v in keep.items() if not k.startswith(prefix)}
+    return "/cases?" + urlencode(moved | {f"{prefix}{way}": cursor})
 
 
 async def _names(
     request: Request, person: asyncpg.Record, lines: list[dict[str, Any]]
 ) -> dict[str, str]:
-    """Participant id -> name, read from intake with each case's receipt (none when intake
-    refuses or is down: the page names people by their id then)."""
-    if not lines:
+    """Participant id -> name, read from intake with each line's receipt: a case's case
+    receipt, a waiting person's waiting receipt (none when intake refuses or is down: the
+    page names people by their id then)."""
+    asks: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        ask = asks.setdefault(line["participant_id"], {"participant_id": line["participant_id"]})
+        for receipt in ("case_receipt", "waiting_receipt"):
+            if line.get(receipt):
+                ask[receipt] = line[receipt]
+    if not asks:
         return {}
-    asks = [{"participant_id": c["participant_id"], "case_receipt": c["case_receipt"]}
-            for c in lines]  # fmt: skip
     try:
         found = await services_of(request).call(
-            person, "intake", "POST", "/v1/participants/names", json={"participants": asks}
-        )
+            person, "intake", "POST", "/v1/participants/names",
+            json={"participants": list(asks.values())[:200]},
+        )  # fmt: skip
     except ServiceError:
         return {}
     return {n["participant_id"]: f"{n['given_name']} {n['family_name']}" for n in found}

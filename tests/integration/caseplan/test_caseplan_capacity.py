@@ -64,7 +64,9 @@ def test_two_replicas_never_exceed_any_caseload(
     assert sum(per_worker.values()) == 80
     assert set(per_worker) == set(workers)
     assert max(per_worker.values()) == 8
-    waiting = httpx.get(f"{url}/v1/waiting-list", headers=key).json()
+    waiting = httpx.get(f"{url}/v1/waiting-list", params={"limit": 200}, headers=key).json()
+    assert waiting["next_after"] is None and waiting["prev_before"] is None
+    waiting = waiting["items"]
     assert len(waiting) == 120
     assert [w["position"] for w in waiting] == list(range(1, 121))
     stored = _count(

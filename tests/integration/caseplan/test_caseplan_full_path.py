@@ -92,10 +92,11 @@ async def test_full_path(caseplan: Caseplan) -> None:
     )
     assert r.status_code == 200, r.text
     due = (await c.get("/v1/follow-ups/due")).json()
-    assert [d["participant_id"] for d in due] == [str(pid)]
+    assert [d["participant_id"] for d in due["items"]] == [str(pid)]
+    assert due["next_after"] is None
     r = await c.post(f"/v1/participants/{pid}/follow-up", json={"outcome": "employed"})
     assert r.status_code == 200, r.text
-    assert (await c.get("/v1/follow-ups/due")).json() == []
+    assert (await c.get("/v1/follow-ups/due")).json()["items"] == []
     assert (await caseplan.client.get(f"/v1/support-workers/{worker['support_worker_id']}")).json()[
         "caseload"
     ] == 0

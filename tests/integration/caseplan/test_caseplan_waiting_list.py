@@ -15,7 +15,8 @@ async def _worker_of(caseplan: Caseplan, pid: UUID) -> str | None:
 
 
 async def _waiting(caseplan: Caseplan) -> list[str]:
-    return [w["participant_id"] for w in (await caseplan.client.get("/v1/waiting-list")).json()]
+    page = (await caseplan.client.get("/v1/waiting-list")).json()
+    return [w["participant_id"] for w in page["items"]]
 
 
 async def test_waiting_list_drains_in_order(caseplan: Caseplan) -> None:
@@ -32,7 +33,9 @@ async def test_waiting_list_drains_in_order(caseplan: Caseplan) -> None:
 
     r = await caseplan.client.patch(f"/v1/waiting-list/{pids[5]}", json={"priority": True})
     assert r.status_code == 200, r.text
-    assert [w["participant_id"] for w in r.json()] == [str(p) for p in (pids[5], *pids[2:5])]
+    assert [w["participant_id"] for w in r.json()["items"]] == [
+        str(p) for p in (pids[5], *pids[2:5])
+    ]
 
     # A case closes on exit: the priority participant takes the place at once.
     r = await caseplan.client.post(f"/v1/participants/{pids[0]}/exit", json={"outcome": "employed"})

@@ -104,3 +104,44 @@ async def test_an_employer_reads_only_the_given_name_of_whom_it_accepted_by_cons
     assert [(a["participant_id"], list(a["fields"])) for a in audited if a["participant_id"]] == [
         (placed, ["given_name"])
     ]
+
+
+async def test_a_waiting_receipt_opens_the_waiting_persons_name_to_its_organisation_only(
+    client: httpx.AsyncClient, settings: Settings, db: asyncpg.Connection
+) -> None:
+    waiting, other = (
+        await _register(client, "Rapla vald", "Mari"),
+        await _register(client, "Rapla vald", "Kati"),
+    )
+    dsn, secret = settings.database_url, settings.id_hash_secret
+    org = uuid4()
+    worker = await create_api_key(dsn, role="support_worker", organisation_id=org)
+
+    def ask(pid: UUID, organisation: UUID, purpose: bytes, *, field: str = "waiting_receipt"
+            ) -> dict[str, str]:  # fmt: skip
+        token = case_receipts.receipt(secret, pid, organisation, purpose=purpose)
+        return {"participant_id": str(pid), field: token}
+
+    r = await client.post(
+        "/v1/participants/names", headers=bearer(worker),
+        json={"participants": [ask(waiting, org, case_receipts.WAITING)]},
+    )  # fmt: skip
+    [name] = r.json()
+    assert name["participant_id"] == str(waiting) and name["given_name"] == "Mari"
+    assert name["family_name"]  # first name and last name, as on the case list
+    for refused in (
+        ask(other, uuid4(), case_receipts.WAITING),  # another organisation's
+        ask(other, org, case_receipts.PLACEMENT),  # a placement receipt is not one
+        {"participant_id": str(other), "waiting_receipt": case_receipts.receipt(
+            secret, other, org, now=1000, purpose=case_receipts.WAITING)},  # expired
+        ask(other, org, case_receipts.WAITING, field="case_receipt"),  # not a case receipt
+    ):  # fmt: skip
+        assert await _names(client, worker, [refused]) == {}, refused
+    audited = await db.fetch(
+        "SELECT action, participant_id, fields FROM audit_log WHERE organisation_id = $1"
+        " AND participant_id IS NOT NULL",
+        org,
+    )
+    assert [(a["action"], a["participant_id"], list(a["fields"])) for a in audited] == [
+        ("participant.names.waiting", waiting, ["given_name", "family_name"])
+    ]

@@ -42,3 +42,19 @@ def test_a_placement_receipt_is_not_a_case_receipt_nor_the_other_way() -> None:
                                       purpose=case_receipts.PLACEMENT)  # fmt: skip
     assert not case_receipts.is_valid(SECRET, placed, pid, uuid4(), now=1000,
                                       purpose=case_receipts.PLACEMENT)  # fmt: skip
+
+
+def test_a_waiting_receipt_passes_for_no_other_kind_nor_another_kind_for_it() -> None:
+    pid, org = uuid4(), uuid4()
+    kinds = {"case": b"polku case receipt v1|", "placement": case_receipts.PLACEMENT,
+             "waiting": case_receipts.WAITING}  # fmt: skip
+    made = {
+        k: case_receipts.receipt(SECRET, pid, org, now=1000, purpose=p) for k, p in kinds.items()
+    }
+    for made_as, token in made.items():
+        for read_as, purpose in kinds.items():
+            valid = case_receipts.is_valid(SECRET, token, pid, org, now=1000, purpose=purpose)
+            assert valid is (made_as == read_as), (made_as, read_as)
+    assert not case_receipts.is_valid(
+        SECRET, made["waiting"], pid, uuid4(), now=1000, purpose=case_receipts.WAITING
+    )

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from services.web.i18n import render
+from services.web.pages import worker
 from services.web.worker_words import CONSTRAINTS, DECLINE_CODES, NEXT_STEPS, STANDINGS
 
 PERSON = {"display_name": "Juha", "role": "support_worker", "manages_people": False}
@@ -36,12 +39,70 @@ def _render(template: str, language: str, **context: Any) -> str:
     )  # fmt: skip
 
 
-def cases_page(language: str, names: dict[str, str], **held: Any) -> str:
+def cases_page(
+    language: str,
+    names: dict[str, str],
+    waiting: Any = (),
+    due: Any = (),
+    links: Any = None,
+    **held: Any,
+) -> str:
     """The list of cases in a language."""
     return _render(
         "cases.html", language, held={"items": [LINE], "next_after": None} | held,
-        names=names, shown="open", waiting=[], due=[], next_steps=NEXT_STEPS,
+        names=names, shown="open", waiting=list(waiting), due=list(due), links=links or dict.fromkeys(PAGER),
+        next_steps=NEXT_STEPS,
     )  # fmt: skip
+
+
+WAITING_PID = "0190c1de-0000-7000-8000-0000000000aa"
+WAITING = {"position": 51, "participant_id": WAITING_PID, "case_plan_id": WAITING_PID,
+           "municipality": "Rapla vald", "priority": False, "case_receipt": None,
+           "waiting_receipt": "1.x"}  # fmt: skip
+DUE = {"participant_id": PID, "case_plan_id": PID, "exit_outcome": "employed",
+       "exited_on": "2026-01-15", "follow_up_due_on": "2026-07-15", "case_receipt": "1.x"}  # fmt: skip
+PAGER = {"waiting_next": "/cases?status=open&wafter=1.9", "waiting_prev": "/cases?wbefore=1.3",
+         "due_next": "/cases?fafter=739812.x", "due_prev": None}  # fmt: skip
+PAGER_WORDS = {
+    "en": ("Earlier in the queue", "Later in the queue", "More follow-ups"),
+    "et": ("Järjekorras eespool", "Järjekorras tagapool", "Veel järelkontrolle"),
+    "fi": ("Aiemmin jonossa", "Myöhemmin jonossa", "Lisää seurantoja"),
+    "ru": ("Раньше в очереди", "Дальше в очереди", "Ещё последующие контроли"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(PAGER_WORDS))
+def test_the_waiting_list_names_people_at_their_place_and_pages_both_ways(language: str) -> None:
+    names = {WAITING_PID: "Mari Tamm", PID: "Juhan Mets"}
+    html = cases_page(language, names, waiting=[WAITING], due=[DUE], links=PAGER)
+    assert (
+        f'<li value="51" data-participant="{WAITING_PID}"><a href="/cases/{WAITING_PID}">Mari Tamm</a>'
+        in html
+    )
+    assert f'<a href="/cases/{PID}">Juhan Mets</a> · 15.07.2026' in html
+    earlier, later, more = PAGER_WORDS[language]
+    assert f'href="/cases?wbefore=1.3" id="waiting-prev" rel="prev">{earlier}</a>' in html
+    assert (
+        f'href="/cases?status=open&amp;wafter=1.9" id="waiting-next" rel="next">{later}</a>' in html
+    )
+    assert f'id="due-next" rel="next">{more}</a>' in html and 'id="due-prev"' not in html
+    nameless = cases_page(language, {}, waiting=[WAITING])
+    assert f'<a href="/cases/{WAITING_PID}">' in nameless and "0190c1de</a>" in nameless
+    assert 'id="waiting-next"' not in nameless and 'class="pager"' not in nameless
+
+
+def test_a_list_moves_on_alone_and_the_other_lists_stay_where_they_are() -> None:
+    here = {"wafter": "1.9", "fbefore": f"739812.{PID}"}
+    assert worker._page_of(here, "w") == {"limit": 50, "after": "1.9"}
+    assert worker._page_of(here, "f") == {"limit": 50, "before": f"739812.{PID}"}
+    assert worker._page_of({}, "w") == {"limit": 50}
+    keep = {"status": "closed", **here}
+    assert worker._link(keep, "w", "before", "1.4") == (
+        f"/cases?status=closed&fbefore=739812.{PID}&wbefore=1.4"
+    )
+    assert worker._link(keep, "f", "after", "2.1") == "/cases?status=closed&wafter=1.9&fafter=2.1"
+    assert worker._link(keep, "w", "after", None) is None
+    assert worker.CURSOR.match(f"739812.{PID}") and not worker.CURSOR.match("1.9&x=<b>")
 
 
 def case_page(language: str, matched: Any) -> str:
