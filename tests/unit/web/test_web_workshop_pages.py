@@ -157,3 +157,6 @@ def test_a_paged_list_links_to_its_next_page_keeping_the_week_and_says_the_grid_
     assert 'href="/placements?week=2026-02-23&amp;before=b1" id="previous-week"' in html
     assert "on this page only" in html and 'name="placement-p1" value="p1"' in html
     assert "on this page only" not in _render("en", own=[_line("p1")])
+    only_theirs = _render("fi", satellites=[_line("p3", own=False)], paged=True)
+    assert 'id="no-own-here"' in only_theirs and 'id="no-own"' not in only_theirs
+    assert 'id="no-own"' in _render("fi")
