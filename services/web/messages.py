@@ -89,6 +89,7 @@ CODES: dict[str, str] = {
     "worked_before_start": N_("That day is before the start."),
     "attendance_in_future": N_("Attendance is recorded for days that have come, not ahead."),
     "ends_before_start": N_("The placement cannot end before it started."),
+    "ended_in_future": N_("The last day cannot be in the future."),
     "timesheet_refused": N_("The week was refused: nothing was saved."),
 }
 

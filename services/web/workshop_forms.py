@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.web.employer_forms import parse_day
+
 PLACEMENT_OUTCOMES = ("completed", "hired", "dropped_out", "ended_by_organisation")
 ATTENDANCE = ("present", "absent")
 
@@ -82,17 +84,27 @@ def parse_grid(
     return grid
 
 
-def end_body(values: dict[str, Any], organisation_id: str) -> tuple[dict[str, Any], str | None]:
-    """The body ending a placement, or the code of why the form is refused."""
+def end_body(
+    values: dict[str, Any], organisation_id: str, starts_on: date | None, today: date
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The body ending a placement, or the code of why the form is refused under the field it
+    belongs beside (`outcome`, `ended_on`): the last day is written dd.mm.yyyy (empty: today),
+    not before the placement started (when known) and not in the future."""
+    errors: dict[str, str] = {}
     outcome = str(values.get("outcome") or "")
     if outcome not in PLACEMENT_OUTCOMES:
-        return {}, "enum"
+        errors["outcome"] = "enum"
     body: dict[str, Any] = {"organisation_id": organisation_id, "outcome": outcome}
     ended = str(values.get("ended_on") or "").strip()
     if ended:
-        try:
-            body["ended_on"] = date.fromisoformat(ended).isoformat()
-        except ValueError:
-            return {}, "date_from_datetime_parsing"
+        day = parse_day(ended)
+        if day is None:
+            errors["ended_on"] = "date_from_datetime_parsing"
+        elif starts_on is not None and day < starts_on:
+            errors["ended_on"] = "ends_before_start"
+        elif day > today:
+            errors["ended_on"] = "ended_in_future"
+        else:
+            body["ended_on"] = day.isoformat()
     body["ready_again"] = values.get("ready_again") == "on"
-    return body, None
+    return ({}, errors) if errors else (body, {})

@@ -157,11 +157,23 @@ def log_the_week(page: Page, placement: str) -> None:
 
 
 def end_it(page: Page, placement: str) -> None:
-    """Without an outcome the form refuses beside it; with one, the placement ends."""
+    """Without an outcome the form refuses beside it, and a last day not written dd.mm.yyyy
+    beside that field; with both right, the placement ends."""
     page.click(f"#end-{placement}-button")
     page.wait_for_selector(f"#end-{placement}-outcome[aria-invalid=true]")
-    assert page.get_attribute(f"#end-{placement}-error", "data-code") == "enum"
+    assert page.get_attribute(f"#end-{placement}-outcome-error", "data-code") == "enum"
     page.select_option(f"#end-{placement}-outcome", "completed")
+    last_day = f"#end-{placement}-ended_on"
+    assert page.get_attribute(last_day, "type") == "text"
+    page.fill(last_day, "31.02.2026")
+    page.click(f"#end-{placement}-button")
+    page.wait_for_selector(f"{last_day}[aria-invalid=true]")
+    error = page.locator(f"#end-{placement}-ended_on-error")
+    assert error.get_attribute("data-code") == "date_from_datetime_parsing"
+    assert "pp.kk.aaaa" in error.inner_text()
+    check_page(page, "the last day refused")
+    page.select_option(f"#end-{placement}-outcome", "completed")
+    page.fill(last_day, date.today().strftime("%d.%m.%Y"))
     page.click(f"#end-{placement}-button")
     page.wait_for_selector("#done[data-done=ended]")
     ended = page.locator(f"#ended-placements li[data-placement='{placement}']")

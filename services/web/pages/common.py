@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from babel.dates import format_date
@@ -73,3 +74,22 @@ def web_settings(request: Request) -> WebSettings:
 def client_of(request: Request) -> str:
     """The caller's address, for throttling."""
     return request.client.host if request.client else "unknown"
+
+
+PAGE = 50
+"""Lines a page shows of each paged list (the proposals inbox's two, My placements' two)."""
+
+
+def cursor(request: Request, name: str) -> UUID | None:
+    """Where a paged list's page starts (an id in the query), None on the first page."""
+    try:
+        return UUID(request.query_params.get(name) or "")
+    except ValueError:
+        return None
+
+
+def one_page(found: list[dict[str, Any]], key: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The lines of a page asked for with `limit=PAGE + 1`, and the cursor (the last line's
+    `key`) of the next page (None: this is the last)."""
+    shown = found[:PAGE]
+    return shown, (str(shown[-1][key]) if len(found) > PAGE else None)

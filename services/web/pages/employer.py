@@ -26,7 +26,7 @@ from services.web.employer_forms import (
     schedule_values,
     stop_rows,
 )
-from services.web.pages.common import page, services_of
+from services.web.pages.common import PAGE, cursor, one_page, page, services_of
 from services.web.sessions import signed_in
 from services.web.worker_forms import OPENING_KINDS
 from services.web.worker_words import DECLINE_CODES as DECLINE_WORDS
@@ -56,16 +56,7 @@ def _errors_of(exc: ServiceError) -> dict[str, dict[str, str]]:
 
 
 # -- the inbox -------------------------------------------------------------------------------
-PAGE = 50
-"""Proposals a page of the inbox shows of each list (to answer, answered)."""
 ANSWERED = ["accepted", "declined", "expired", "withdrawn"]
-
-
-def _cursor(request: Request, name: str) -> UUID | None:
-    try:
-        return UUID(request.query_params.get(name) or "")
-    except ValueError:
-        return None
 
 
 async def _one_page(
@@ -79,14 +70,13 @@ async def _one_page(
     found = await services_of(request).call(
         person, "matching", "GET", f"/v1/organisations/{_org(person)}/matches", params=params
     )
-    shown = found[:PAGE]
-    return shown, (str(shown[-1]["match_id"]) if len(found) > PAGE else None)
+    return one_page(found, "match_id")
 
 
 async def _inbox(
     request: Request, person: asyncpg.Record, status: int = 200, **extra: Any
 ) -> Response:
-    after, answered_after = _cursor(request, "after"), _cursor(request, "answered_after")
+    after, answered_after = cursor(request, "after"), cursor(request, "answered_after")
     (live, next_live), (decided, next_decided) = await asyncio.gather(
         _one_page(request, person, ["proposed"], after),
         _one_page(request, person, ANSWERED, answered_after),
@@ -137,7 +127,7 @@ async def inbox(request: Request, person: Employer) -> Response:
 
 def _answered(request: Request, match_id: UUID, done: str) -> RedirectResponse:
     """Back to the page of the inbox the answer came from, saying it was done."""
-    here = {k: str(v) for k in ("after", "answered_after") if (v := _cursor(request, k))}
+    here = {k: str(v) for k in ("after", "answered_after") if (v := cursor(request, k))}
     query = urlencode(here | {"done": done})
     return RedirectResponse(f"/proposals?{query}#m-{match_id}", status_code=303)
 

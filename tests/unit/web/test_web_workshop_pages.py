@@ -36,7 +36,8 @@ def _render(language: str, **extra: Any) -> str:
         "own": [], "satellites": [], "ended": [], "names": {}, "week": WEEK,
         "previous": MONDAY - timedelta(days=7), "next": MONDAY + timedelta(days=7),
         "this_week": MONDAY, "outcomes": PLACEMENT_OUTCOMES, "cell": cell, "errors": {},
-        "values": {}, "end_errors": {}, "done": None,
+        "values": {}, "end_errors": {}, "done": None, "here": "", "paged": False,
+        "next_active": None, "next_ended": None, "first_page": None,
     }  # fmt: skip
     return render(
         "placements.html", language, csrf="t", person=PERSON, path="/placements",
@@ -108,13 +109,54 @@ def test_the_grid_refuses_bad_hours_and_attendance_before_the_start_or_ahead() -
     assert hours_of("NaN") == "float_parsing" and hours_of("0,25") == Decimal("0.25")
 
 
-def test_the_end_form_needs_an_outcome_and_a_real_day() -> None:
-    assert end_body({}, "o1") == ({}, "enum")
-    assert end_body({"outcome": "hired", "ended_on": "2026-02-30"}, "o1") == (
-        {}, "date_from_datetime_parsing",
-    )  # fmt: skip
-    body, error = end_body({"outcome": "completed", "ended_on": "2026-03-04",
-                            "ready_again": "on"}, "o1")  # fmt: skip
-    assert error is None and body == {"organisation_id": "o1", "outcome": "completed",
-                                      "ended_on": "2026-03-04", "ready_again": True}  # fmt: skip
-    assert end_body({"outcome": "dropped_out"}, "o1")[0]["ready_again"] is False
+def test_the_end_form_needs_an_outcome_and_a_last_day_written_dd_mm_yyyy() -> None:
+    starts = date(2026, 3, 3)
+    assert end_body({}, "o1", starts, TODAY) == ({}, {"outcome": "enum"})
+    for written, code in (("2026-02-30", "date_from_datetime_parsing"),
+                          ("30.02.2026", "date_from_datetime_parsing"),
+                          ("maanantai", "date_from_datetime_parsing"),
+                          ("02.03.2026", "ends_before_start"),
+                          ("05.03.2026", "ended_in_future")):  # fmt: skip
+        assert end_body({"outcome": "hired", "ended_on": written}, "o1", starts, TODAY) == (
+            {}, {"ended_on": code},
+        ), written  # fmt: skip
+    body, errors = end_body({"outcome": "completed", "ended_on": " 04.03.2026 ",
+                             "ready_again": "on"}, "o1", starts, TODAY)  # fmt: skip
+    assert errors == {} and body == {"organisation_id": "o1", "outcome": "completed",
+                                     "ended_on": "2026-03-04", "ready_again": True}  # fmt: skip
+    assert end_body({"outcome": "completed", "ended_on": "03.03.2026"}, "o1", None, TODAY)[0][
+        "ended_on"] == "2026-03-03"  # fmt: skip
+    assert end_body({"outcome": "dropped_out"}, "o1", starts, TODAY)[0]["ready_again"] is False
+
+
+def test_the_end_forms_last_day_is_text_with_its_error_beside_it_in_the_readers_words() -> None:
+    f = "end-p1-"
+    html = _render("ru", own=[_line("p1")], end_errors={"p1": {"ended_on": "ended_in_future"}},
+                   values={f + "ended_on": "05.03.2026", f + "outcome": "hired"})  # fmt: skip
+    assert 'type="date"' not in html
+    assert f'<input type="text" id="{f}ended_on" name="ended_on"' in html
+    assert 'value="05.03.2026"' in html and "дд.мм.гггг" in html
+    assert f'aria-describedby="{f}ended_on-hint {f}ended_on-error" aria-invalid="true"' in html
+    assert (f'id="{f}ended_on-error" data-code="ended_in_future">'
+            "Последний день не может быть в будущем.</p>") in html  # fmt: skip
+    assert f'id="{f}outcome-error"' not in html
+    html = _render("en", own=[_line("p1")], end_errors={"p1": {"outcome": "enum"}})
+    assert f'id="{f}outcome-error" data-code="enum"' in html
+
+
+def test_a_paged_list_links_to_its_next_page_keeping_the_week_and_says_the_grid_is_the_pages() -> (
+    None
+):
+    html = _render("en", own=[_line("p1")], here="before=b1", paged=True,
+                   next_active="week=2026-03-02&before=p9", next_ended=None,
+                   first_page="week=2026-03-02")  # fmt: skip
+    assert 'href="/placements?week=2026-03-02&amp;before=p9#own-title" id="next-active"' in html
+    assert 'id="next-ended"' not in html and 'id="first-page"' in html
+    assert 'action="/placements/week?before=b1"' in html
+    assert 'action="/placements/p1/end?before=b1"' in html
+    assert 'href="/placements?week=2026-02-23&amp;before=b1" id="previous-week"' in html
+    assert "on this page only" in html and 'name="placement-p1" value="p1"' in html
+    assert "on this page only" not in _render("en", own=[_line("p1")])
+    only_theirs = _render("fi", satellites=[_line("p3", own=False)], paged=True)
+    assert 'id="no-own-here"' in only_theirs and 'id="no-own"' not in only_theirs
+    assert 'id="no-own"' in _render("fi")
