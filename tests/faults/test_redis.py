@@ -95,12 +95,13 @@ def test_redis_restarted_with_its_data_mid_load_republishes_nothing(
     assert _pids(aof_stack) == pids
 
 
-def test_consumers_read_again_within_two_seconds_after_redis_returns(
+def test_consumers_read_again_sooner_than_faststream_would_after_redis_returns(
     aof_stack: Stack, persistent_redis: PersistentRedis, migrated_database_url: str
 ) -> None:
     """Redis down for a while mid-load, then back: the load completes exactly. Then, with
     the system quiet, Redis goes away once more: from the moment it answers again, every
-    group has read and acknowledged a new entry within 2 s (FastStream alone waits 5 s)."""
+    group has read and acknowledged a new entry within 3.5 s, sooner than FastStream's own 5 s
+    retry (Polku's check runs every 300 ms here; the margin is for a busy CI machine)."""
     load = BackgroundLoad(aof_stack["intake"].url, migrated_database_url).start()
     load.wait_sent(0.3)
     persistent_redis.shutdown()
@@ -119,5 +120,5 @@ def test_consumers_read_again_within_two_seconds_after_redis_returns(
             s: c.xadd(s, {"__data__": "{}", "type": "test.probe"})
             for s in streams.ALL_EVENT_STREAMS
         }
-    wait_until_delivered(persistent_redis.url, probes, within=2.0 - (time.monotonic() - back))
+    wait_until_delivered(persistent_redis.url, probes, within=3.5 - (time.monotonic() - back))
     assert all(resets(aof_stack, s) == 0 for s in SERVICES)
