@@ -35,9 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check shared services tests bench demo polku
 	$(VENV)/bin/mypy
 
-## Every test: servers, lint, types, then pytest in two workers (pytest-xdist: the tests wait on
-## real processes more than they compute; a module that shares one stack stays on one worker).
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+## Every test: servers, lint, types, then pytest.
 test: $(STAMP) servers lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

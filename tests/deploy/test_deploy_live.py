@@ -34,8 +34,6 @@ from shared.settings import SERVICES
 from tests.support import free_port, wait_until
 
 live = pytest.fixture(scope="module")(live_stack)
-# One worker runs this module, so pytest-xdist starts its stack once.
-pytestmark = pytest.mark.xdist_group("test_deploy_live")
 
 
 def consumed(url: str) -> float:

@@ -20,8 +20,6 @@ from shared.settings import SERVICES
 from tests.support import wait_until
 
 live = pytest.fixture(scope="module")(live_stack)
-# One worker runs this module, so pytest-xdist starts its stack once.
-pytestmark = pytest.mark.xdist_group("test_status")
 
 
 async def truth(live: LiveStack) -> dict[str, Any]:
